@@ -1,0 +1,1 @@
+"""Postbud: one post office, three API dialects."""
