@@ -1,0 +1,68 @@
+"""Settings, from the command line, environment (``POSTBUD_*``) or defaults.
+
+The embedded default keeps everything under one data folder: the SQLite database, the
+document blobs, the platform's signing key and the admin token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POSTBUD_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("postbud-data"))
+    database_url: str | None = None
+    """Defaults to SQLite in the data folder; ``postgresql+asyncpg://…`` for scale-out."""
+    blob_url: str | None = None
+    """Defaults to files under ``<data_dir>/blobs``; ``s3://bucket?endpoint=…`` for scale-out."""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str | None = None
+    """The base URL clients reach this server on; defaults to http://host:port."""
+    admin_token: str | None = None
+    sandbox: bool = True
+    workers: int = 2
+    """Job workers started inside ``postbud serve`` (0 runs the API alone)."""
+    max_document_bytes: int = 100 * 1024 * 1024
+    max_request_bytes: int = 200 * 1024 * 1024
+    max_attachments: int = 201
+    ingest_batch_size: int = 128
+    ingest_batch_wait_ms: float = 2.0
+    log_json: bool = False
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.resolved_data_dir / 'postbud.db'}"
+
+    @property
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or str(self.resolved_data_dir / "blobs")
+
+    @property
+    def resolved_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def ensure_data_dir(self) -> Path:
+        path = self.resolved_data_dir
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def resolved_admin_token(self) -> str:
+        """The admin token: given, or generated once and kept in the data folder."""
+        if self.admin_token:
+            return self.admin_token
+        token_file = self.ensure_data_dir() / "admin-token"
+        if not token_file.exists():
+            token_file.write_text(secrets.token_urlsafe(32) + "\n")
+            token_file.chmod(0o600)
+        return token_file.read_text().strip()

@@ -1,0 +1,51 @@
+"""What happened to a shipment. The event log is append-only; status is derived from it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from postbud.domain.channels import Channel
+
+
+class EventType(StrEnum):
+    CREATED = "created"
+    HELD = "held"
+    """Accepted but waiting: for its publish time, for its batch to complete, or for registration."""
+    ROUTED = "routed"
+    DELIVERED = "delivered"
+    """Reached the recipient's mailbox, business inbox, e-mail, SMS or e-invoice channel."""
+    SENT_TO_PRINT = "sent_to_print"
+    PRINTED = "printed"
+    POSTED = "posted"
+    PRINT_FAILED = "print_failed"
+    DELIVERY_FAILED = "delivery_failed"
+    NOT_DELIVERED = "not_delivered"
+    OPENED = "opened"
+    CONFIRMED = "confirmed"
+    NOTIFICATION_SENT = "notification_sent"
+    NOTIFICATION_FAILED = "notification_failed"
+    PAYMENT_REGISTERED = "payment_registered"
+    DATA_ADDED = "data_added"
+    DOCUMENTS_SHARED = "documents_shared"
+    SHARING_WITHDRAWN = "sharing_withdrawn"
+    SHARING_STOPPED = "sharing_stopped"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentEvent:
+    id: uuid.UUID
+    shipment_id: uuid.UUID
+    sender_id: uuid.UUID
+    type: EventType
+    at: datetime
+    channel: Channel | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    dedup_key: str | None = None
+    """Events with a key are recorded at most once per shipment (a retried job cannot repeat them)."""

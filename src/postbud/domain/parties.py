@@ -1,0 +1,73 @@
+"""Parties: the people and organisations letters go to, and the senders they come from."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from postbud.domain.identifiers import PartyId, PartyIdKind
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+PERSON_KINDS = frozenset({PartyIdKind.NO_PERSON, PartyIdKind.SE_PERSON})
+
+
+@dataclass(frozen=True, slots=True)
+class PostalAddress:
+    """An address printable on an envelope. ``lines`` are the street lines, without name."""
+
+    name: str
+    lines: tuple[str, ...]
+    postal_code: str
+    city: str
+    country: str = "NO"
+
+    def as_text(self) -> str:
+        return "\n".join([self.name, *self.lines, f"{self.postal_code} {self.city}", self.country])
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a recipient can receive, as the contact registers and mailbox providers would say."""
+
+    digital_mailbox: bool = False
+    mailbox_address: str | None = None
+    reserved: bool = False
+    business_inbox: bool = False
+    email: str | None = None
+    mobile: str | None = None
+    postal_address: PostalAddress | None = None
+    einvoice: bool = False
+    ebank: bool = False
+    kivra: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    id: uuid.UUID
+    party_id: PartyId
+    name: str
+    capabilities: Capabilities = field(default_factory=Capabilities)
+
+    @property
+    def kind(self) -> PartyKind:
+        return PartyKind.PERSON if self.party_id.kind in PERSON_KINDS else PartyKind.ORGANISATION
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """An organisation that sends letters, with its credentials for each dialect."""
+
+    id: uuid.UUID
+    name: str
+    organisation_number: str
+    digipost_id: int | None = None
+    certificate_pem: str | None = None
+    altinn_scopes: tuple[str, ...] = ()
+    may_print: bool = True
+    may_direct_print: bool = True

@@ -1,0 +1,85 @@
+"""Choosing the channel for a shipment: pure, explainable, recorded as an event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from postbud.domain.channels import Channel
+from postbud.domain.parties import PartyKind, Recipient
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRequest:
+    channels: tuple[Channel, ...]
+    """The channels the sender allows, most preferred first. Print is decided separately."""
+    has_print_instructions: bool = False
+    email_address: str | None = None
+    mobile: str | None = None
+    ignore_reservation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDecision:
+    channel: Channel | None
+    reason: str
+    considered: tuple[str, ...] = ()
+
+    @property
+    def delivered(self) -> bool:
+        return self.channel is not None
+
+    def as_data(self) -> dict[str, object]:
+        return {"channel": self.channel, "reason": self.reason, "considered": list(self.considered)}
+
+
+def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequest) -> str | None:
+    """None when ``channel`` can carry the letter, otherwise the reason it cannot."""
+    if channel is Channel.EMAIL and request.email_address:
+        return None
+    if channel is Channel.SMS and request.mobile:
+        return None
+    if recipient is None:
+        return "recipient is not registered"
+    caps = recipient.capabilities
+    if channel is Channel.DIGITAL_MAILBOX:
+        if not caps.digital_mailbox:
+            return "recipient has no digital mailbox"
+        if caps.reserved and not request.ignore_reservation:
+            return "recipient has reserved against digital post in the contact register"
+        return None
+    if channel is Channel.BUSINESS_INBOX:
+        if recipient.kind is not PartyKind.ORGANISATION:
+            return "the business inbox is for organisations"
+        if not caps.business_inbox:
+            return "organisation has no business inbox"
+        return None
+    if channel is Channel.EMAIL:
+        if caps.reserved and not request.ignore_reservation:
+            return "recipient has reserved against digital post in the contact register"
+        return None if caps.email else "recipient has no e-mail address"
+    if channel is Channel.SMS:
+        if caps.reserved and not request.ignore_reservation:
+            return "recipient has reserved against digital post in the contact register"
+        return None if caps.mobile else "recipient has no mobile number"
+    if channel is Channel.EINVOICE:
+        return None if (caps.einvoice or caps.ebank or caps.kivra) else "recipient takes no e-invoice"
+    return "print is chosen only by print instructions"
+
+
+def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteDecision:
+    """Take the first allowed channel the recipient can receive, then print, else not delivered."""
+    considered: list[str] = []
+    for channel in request.channels:
+        if channel is Channel.PRINT:
+            continue
+        why_not = _why_not(channel, recipient, request)
+        if why_not is None:
+            return RouteDecision(channel, f"{channel} is available", tuple(considered))
+        considered.append(f"{channel}: {why_not}")
+    if request.has_print_instructions:
+        reason = "letter carries print instructions"
+        if considered:
+            reason = "no digital channel could take it; " + reason
+        return RouteDecision(Channel.PRINT, reason, tuple(considered))
+    reason = "; ".join(considered) if considered else "no channel was allowed"
+    return RouteDecision(None, reason, tuple(considered))

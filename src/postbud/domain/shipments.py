@@ -1,0 +1,86 @@
+"""A shipment: one letter from one sender to one recipient, and what the sender asked for."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from postbud.domain.channels import Channel
+from postbud.domain.documents import Document
+from postbud.domain.parties import PostalAddress
+from postbud.domain.status import ShipmentStatus
+
+
+class NondeliverableHandling(StrEnum):
+    RETURN_TO_SENDER = "return_to_sender"
+    SHRED = "shred"
+
+
+class Postage(StrEnum):
+    PRIORITY = "priority"
+    ECONOMY = "economy"
+    REGISTERED = "registered"
+    PROTECTED = "protected"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintInstructions:
+    """How to print and post a letter when it goes on paper."""
+
+    recipient: PostalAddress
+    return_address: PostalAddress | None = None
+    color: bool = False
+    duplex: bool = True
+    nondeliverable: NondeliverableHandling = NondeliverableHandling.RETURN_TO_SENDER
+    postage: Postage = Postage.ECONOMY
+    cover_page: bool = True
+    instructions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRequest:
+    """A notice by e-mail or SMS that a letter has arrived (not the letter itself)."""
+
+    channel: Channel
+    address: str | None = None
+    """Overrides the recipient's registered address when given."""
+    subject: str | None = None
+    text: str | None = None
+    at: tuple[datetime, ...] = ()
+    after_hours: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    id: uuid.UUID
+    sender_id: uuid.UUID
+    dialect: str
+    external_id: str | None
+    recipient_id: uuid.UUID | None
+    recipient_party: str | None
+    recipient_name: str | None
+    channels: tuple[Channel, ...]
+    """Channels the sender allows, in order of preference; print only by ``print_instructions``."""
+    documents: tuple[Document, ...]
+    created_at: datetime
+    publish_at: datetime | None = None
+    print_instructions: PrintInstructions | None = None
+    print_if_unread_after: datetime | None = None
+    notifications: tuple[NotificationRequest, ...] = ()
+    email_address: str | None = None
+    batch_id: uuid.UUID | None = None
+    invoice_reference: str | None = None
+    channel: Channel | None = None
+    status: ShipmentStatus = ShipmentStatus.ACCEPTED
+    ignore_reservation: bool = False
+    properties: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def primary(self) -> Document:
+        return self.documents[0]
+
+    @property
+    def subject(self) -> str | None:
+        return self.primary.title

@@ -1,0 +1,38 @@
+"""Which handler runs each job kind."""
+
+from __future__ import annotations
+
+import uuid
+
+from postbud.jobs.registry import JobHandler
+from postbud.services import deliver
+from postbud.services.runtime import Runtime
+from postbud.storage.repos.jobs import Job
+
+
+def _shipment(job: Job) -> uuid.UUID:
+    return uuid.UUID(job.payload["shipment_id"])
+
+
+async def _deliver(job: Job, runtime: Runtime) -> None:
+    await deliver.deliver(_shipment(job), runtime)
+
+
+async def _give_up(job: Job, runtime: Runtime, error: str) -> None:
+    await deliver.give_up_delivery(_shipment(job), runtime, error)
+
+
+async def _publish(job: Job, runtime: Runtime) -> None:
+    await deliver.publish(_shipment(job), runtime)
+
+
+async def _print_if_unread(job: Job, runtime: Runtime) -> None:
+    await deliver.print_if_unread(_shipment(job), runtime)
+
+
+def core_handlers() -> dict[str, JobHandler]:
+    return {
+        "shipment.deliver": JobHandler(_deliver, _give_up),
+        "shipment.publish": JobHandler(_publish),
+        "shipment.print_if_unread": JobHandler(_print_if_unread),
+    }

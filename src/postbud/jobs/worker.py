@@ -1,0 +1,109 @@
+"""Workers: claim due jobs, run their handlers, retry with backoff, bury what keeps failing.
+
+Several workers may run in one process and in many processes; claims are leases, so a job
+whose worker died is picked up again when the lease runs out. Handlers must be idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import traceback
+import uuid
+from datetime import timedelta
+
+import structlog
+
+from postbud.jobs.backoff import retry_delay
+from postbud.jobs.registry import JobHandler, PermanentFailure
+from postbud.services.runtime import Runtime
+from postbud.storage.repos.jobs import Job
+
+log = structlog.get_logger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        handlers: dict[str, JobHandler],
+        *,
+        name: str | None = None,
+        batch: int = 16,
+        poll_interval: float = 0.5,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.runtime = runtime
+        self.handlers = handlers
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.batch = batch
+        self.poll_interval = poll_interval
+        self.lease = lease
+        self.processed = 0
+
+    async def claim(self) -> list[Job]:
+        async with self.runtime.unit_of_work() as uow:
+            return await uow.jobs.claim(
+                self.name, now=self.runtime.clock.now(), lease=self.lease, limit=self.batch
+            )
+
+    async def run_once(self) -> int:
+        """Claim and run one batch; returns how many jobs were claimed."""
+        jobs = await self.claim()
+        for job in jobs:
+            await self._run(job)
+        return len(jobs)
+
+    async def _run(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        try:
+            if handler is None:
+                raise PermanentFailure(f"no handler for job kind {job.kind!r}")
+            await handler.run(job, self.runtime)
+        except Exception as exc:
+            await self._failed(job, handler, exc)
+            return
+        async with self.runtime.unit_of_work() as uow:
+            await uow.jobs.complete(job.id, self.name, now=self.runtime.clock.now())
+        self.processed += 1
+
+    async def _failed(self, job: Job, handler: JobHandler | None, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"
+        now = self.runtime.clock.now()
+        final = isinstance(exc, PermanentFailure) or job.attempts >= job.max_attempts
+        if not isinstance(exc, PermanentFailure):
+            log.warning("job failed", kind=job.kind, job_id=str(job.id), attempt=job.attempts, error=error)
+            log.debug("job traceback", trace="".join(traceback.format_exception(exc)))
+        async with self.runtime.unit_of_work() as uow:
+            if final:
+                await uow.jobs.bury(job.id, self.name, error=error, now=now)
+            else:
+                run_at = now + retry_delay(job.attempts)
+                await uow.jobs.retry(job.id, self.name, error=error, run_at=run_at, now=now)
+        if final and handler is not None and handler.give_up is not None:
+            await handler.give_up(job, self.runtime, error)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception:
+                log.exception("worker loop error")
+                claimed = 0
+            if claimed:
+                continue
+            signal = self.runtime.job_signal
+            signal.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(stop, signal), self.poll_interval)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()

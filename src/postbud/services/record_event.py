@@ -1,0 +1,36 @@
+"""Recording events on a stored shipment: once each, with its status projection and webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.shipments import Shipment
+from postbud.domain.status import next_status
+from postbud.services.drafts import EventDraft, realise
+from postbud.storage.repos.events import event_rows
+from postbud.storage.unit_of_work import SqlUnitOfWork
+from postbud.storage.writeset import WriteSet
+
+
+async def record_events(
+    uow: SqlUnitOfWork, shipment: Shipment, drafts: list[EventDraft], *, now: datetime
+) -> list[ShipmentEvent]:
+    """Append ``drafts`` in ``uow``'s transaction, skipping any whose dedup key is already there."""
+    subscriptions = await uow.events.subscriptions(shipment.sender_id)
+    recorded: list[ShipmentEvent] = []
+    status, channel = shipment.status, shipment.channel
+    ws = WriteSet()
+    for draft in drafts:
+        if draft.dedup_key and await uow.events.exists(shipment.id, draft.dedup_key):
+            continue
+        event = realise(shipment, draft, now)
+        event_rows(event, subscriptions, ws)
+        recorded.append(event)
+        status = next_status(status, draft.type) or status
+        if draft.type is EventType.ROUTED and draft.channel is not None:
+            channel = draft.channel
+    if recorded:
+        await uow.apply(ws)
+        await uow.shipments.set_state(shipment.id, status=status, channel=channel, now=now)
+    return recorded

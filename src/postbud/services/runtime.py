@@ -1,0 +1,44 @@
+"""What a use case needs at run time: storage, clock, channels. Built once by ``bootstrap``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from postbud.channels.base import ChannelAdapter
+from postbud.config import Settings
+from postbud.domain.channels import Channel
+from postbud.services.clock import Clock
+from postbud.storage.blobs import BlobStore
+from postbud.storage.database import Database
+from postbud.storage.group_commit import GroupCommitWriter
+from postbud.storage.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    blobs: BlobStore
+    writer: GroupCommitWriter
+    clock: Clock
+    channels: dict[Channel, ChannelAdapter]
+    job_signal: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database)
+
+    def reader(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, read_only=True)
+
+    def channel(self, channel: Channel) -> ChannelAdapter:
+        return self.channels[channel]
+
+    def jobs_available(self) -> None:
+        """Wake in-process workers now instead of at their next poll."""
+        self.job_signal.set()
+
+    async def close(self) -> None:
+        await self.writer.stop()
+        await self.blobs.close()
+        await self.database.dispose()

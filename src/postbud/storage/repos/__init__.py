@@ -1,0 +1,1 @@
+"""Repositories: load and store domain objects. One module per aggregate."""

@@ -1,0 +1,153 @@
+"""The append-only event log, and the webhook deliveries each event fans out to."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from postbud.domain.channels import Channel
+from postbud.domain.events import EventType, ShipmentEvent
+from postbud.storage import schema
+from postbud.storage.repos.jobs import job_row, new_id
+from postbud.storage.writeset import WriteSet
+
+WEBHOOK_DELIVER = "webhook.deliver"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: uuid.UUID
+    event_types: frozenset[str]
+
+    def wants(self, event_type: EventType) -> bool:
+        return "*" in self.event_types or event_type.value in self.event_types
+
+
+def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: WriteSet) -> None:
+    """The event row, plus one delivery and one delivery job per interested webhook."""
+    ws.add(
+        schema.events,
+        {
+            "id": event.id,
+            "shipment_id": event.shipment_id,
+            "sender_id": event.sender_id,
+            "type": event.type.value,
+            "channel": event.channel.value if event.channel else None,
+            "at": event.at,
+            "data": event.data,
+            "dedup_key": event.dedup_key,
+        },
+    )
+    for sub in subscriptions:
+        if not sub.wants(event.type):
+            continue
+        delivery_id = new_id()
+        ws.add(
+            schema.webhook_deliveries,
+            {
+                "id": delivery_id,
+                "webhook_id": sub.id,
+                "event_id": event.id,
+                "sender_id": event.sender_id,
+                "status": "pending",
+                "attempts": 0,
+                "last_status_code": None,
+                "last_error": None,
+                "next_attempt_at": event.at,
+                "delivered_at": None,
+                "created_at": event.at,
+            },
+        )
+        ws.add(
+            schema.jobs,
+            job_row(WEBHOOK_DELIVER, {"delivery_id": str(delivery_id)}, now=event.at, max_attempts=30),
+        )
+
+
+def _event(row: RowMapping) -> ShipmentEvent:
+    return ShipmentEvent(
+        id=row["id"],
+        shipment_id=row["shipment_id"],
+        sender_id=row["sender_id"],
+        type=EventType(row["type"]),
+        at=row["at"],
+        channel=Channel(row["channel"]) if row["channel"] else None,
+        data=row["data"] or {},
+        dedup_key=row["dedup_key"],
+    )
+
+
+class EventRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def subscriptions(self, sender_id: uuid.UUID) -> list[Subscription]:
+        w = schema.webhooks.c
+        rows = await self._conn.execute(select(w.id, w.event_types).where(w.sender_id == sender_id, w.active))
+        return [Subscription(r[0], frozenset(r[1])) for r in rows]
+
+    async def exists(self, shipment_id: uuid.UUID, dedup_key: str) -> bool:
+        e = schema.events.c
+        query = select(e.id).where(e.shipment_id == shipment_id, e.dedup_key == dedup_key)
+        return (await self._conn.execute(query)).first() is not None
+
+    async def for_shipment(self, shipment_id: uuid.UUID) -> list[ShipmentEvent]:
+        e = schema.events.c
+        query = select(schema.events).where(e.shipment_id == shipment_id).order_by(e.at, e.id)
+        return [_event(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def get(self, event_id: uuid.UUID) -> ShipmentEvent | None:
+        row = (
+            (await self._conn.execute(select(schema.events).where(schema.events.c.id == event_id)))
+            .mappings()
+            .first()
+        )
+        return _event(row) if row else None
+
+    async def for_sender(
+        self,
+        sender_id: uuid.UUID | None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        types: list[str] | None = None,
+        after: tuple[datetime, uuid.UUID] | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[ShipmentEvent]:
+        """Oldest first within [since, until); ``after`` continues from the last event seen."""
+        e = schema.events.c
+        query = select(schema.events)
+        if sender_id is not None:
+            query = query.where(e.sender_id == sender_id)
+        if since is not None:
+            query = query.where(e.at >= since)
+        if until is not None:
+            query = query.where(e.at < until)
+        if types:
+            query = query.where(e.type.in_(types))
+        if after is not None:
+            at, last = after
+            query = query.where(or_(e.at > at, and_(e.at == at, e.id > last)))
+        query = query.order_by(e.at, e.id).offset(offset).limit(limit)
+        return [_event(r) for r in (await self._conn.execute(query)).mappings()]
+
+
+def event_data(**values: Any) -> dict[str, Any]:
+    """Event payloads are JSON: drop Nones and turn enums and datetimes into text."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        out[key] = value
+    return out

@@ -1,0 +1,233 @@
+"""Senders, their API keys, and recipients with their channel capabilities."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from postbud.domain.identifiers import PartyId, parse_party_id
+from postbud.domain.parties import Capabilities, PostalAddress, Recipient, Sender
+from postbud.storage import schema
+
+
+def address_to_json(address: PostalAddress | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    return {
+        "name": address.name,
+        "lines": list(address.lines),
+        "postal_code": address.postal_code,
+        "city": address.city,
+        "country": address.country,
+    }
+
+
+def address_from_json(data: dict[str, Any] | None) -> PostalAddress | None:
+    if not data:
+        return None
+    return PostalAddress(
+        name=data["name"],
+        lines=tuple(data.get("lines", ())),
+        postal_code=data["postal_code"],
+        city=data["city"],
+        country=data.get("country", "NO"),
+    )
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _sender(row: RowMapping) -> Sender:
+    return Sender(
+        id=row["id"],
+        name=row["name"],
+        organisation_number=row["organisation_number"],
+        digipost_id=row["digipost_id"],
+        certificate_pem=row["certificate_pem"],
+        altinn_scopes=tuple(row["altinn_scopes"] or ()),
+        may_print=row["may_print"],
+        may_direct_print=row["may_direct_print"],
+    )
+
+
+def _recipient(row: RowMapping) -> Recipient:
+    return Recipient(
+        id=row["id"],
+        party_id=parse_party_id(row["party_id"], allow_synthetic=True),
+        name=row["name"],
+        capabilities=Capabilities(
+            digital_mailbox=row["digital_mailbox"],
+            mailbox_address=row["mailbox_address"],
+            reserved=row["reserved"],
+            business_inbox=row["business_inbox"],
+            email=row["email"],
+            mobile=row["mobile"],
+            postal_address=address_from_json(row["postal_address"]),
+            einvoice=row["einvoice"],
+            ebank=row["ebank"],
+            kivra=row["kivra"],
+        ),
+    )
+
+
+class SenderRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, sender: Sender, *, now: datetime) -> None:
+        await self._conn.execute(
+            schema.senders.insert().values(
+                id=sender.id,
+                name=sender.name,
+                organisation_number=sender.organisation_number,
+                digipost_id=sender.digipost_id,
+                certificate_pem=sender.certificate_pem,
+                altinn_scopes=list(sender.altinn_scopes),
+                may_print=sender.may_print,
+                may_direct_print=sender.may_direct_print,
+                created_at=now,
+            )
+        )
+
+    async def update(self, sender: Sender) -> None:
+        await self._conn.execute(
+            update(schema.senders)
+            .where(schema.senders.c.id == sender.id)
+            .values(
+                name=sender.name,
+                digipost_id=sender.digipost_id,
+                certificate_pem=sender.certificate_pem,
+                altinn_scopes=list(sender.altinn_scopes),
+                may_print=sender.may_print,
+                may_direct_print=sender.may_direct_print,
+            )
+        )
+
+    async def get(self, sender_id: uuid.UUID) -> Sender | None:
+        row = (
+            (await self._conn.execute(select(schema.senders).where(schema.senders.c.id == sender_id)))
+            .mappings()
+            .first()
+        )
+        return _sender(row) if row else None
+
+    async def by_digipost_id(self, digipost_id: int) -> Sender | None:
+        query = select(schema.senders).where(schema.senders.c.digipost_id == digipost_id)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _sender(row) if row else None
+
+    async def by_organisation_number(self, orgnr: str) -> Sender | None:
+        query = select(schema.senders).where(schema.senders.c.organisation_number == orgnr)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _sender(row) if row else None
+
+    async def by_api_key(self, key: str) -> Sender | None:
+        keys = schema.api_keys
+        query = (
+            select(schema.senders)
+            .join(keys, keys.c.sender_id == schema.senders.c.id)
+            .where(keys.c.key_hash == hash_api_key(key), keys.c.revoked_at.is_(None))
+        )
+        row = (await self._conn.execute(query)).mappings().first()
+        return _sender(row) if row else None
+
+    async def add_api_key(self, sender_id: uuid.UUID, key: str, label: str, *, now: datetime) -> None:
+        await self._conn.execute(
+            schema.api_keys.insert().values(
+                id=uuid.uuid4(), sender_id=sender_id, key_hash=hash_api_key(key), label=label, created_at=now
+            )
+        )
+
+    async def list(self) -> list[Sender]:
+        rows = (await self._conn.execute(select(schema.senders).order_by(schema.senders.c.name))).mappings()
+        return [_sender(r) for r in rows]
+
+
+class RecipientRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _values(recipient: Recipient) -> dict[str, Any]:
+        caps = recipient.capabilities
+        return {
+            "party_id": str(recipient.party_id),
+            "kind": recipient.kind.value,
+            "name": recipient.name,
+            "digital_mailbox": caps.digital_mailbox,
+            "mailbox_address": caps.mailbox_address,
+            "reserved": caps.reserved,
+            "business_inbox": caps.business_inbox,
+            "email": caps.email,
+            "mobile": caps.mobile,
+            "postal_address": address_to_json(caps.postal_address),
+            "einvoice": caps.einvoice,
+            "ebank": caps.ebank,
+            "kivra": caps.kivra,
+        }
+
+    async def add(self, recipient: Recipient, *, now: datetime) -> None:
+        await self._conn.execute(
+            schema.recipients.insert().values(
+                id=recipient.id, created_at=now, updated_at=now, **self._values(recipient)
+            )
+        )
+
+    async def add_many(self, recipients: list[Recipient], *, now: datetime) -> None:
+        if recipients:
+            rows = [{"id": r.id, "created_at": now, "updated_at": now, **self._values(r)} for r in recipients]
+            await self._conn.execute(schema.recipients.insert(), rows)
+
+    async def update(self, recipient: Recipient, *, now: datetime) -> None:
+        await self._conn.execute(
+            update(schema.recipients)
+            .where(schema.recipients.c.id == recipient.id)
+            .values(updated_at=now, **self._values(recipient))
+        )
+
+    async def get(self, recipient_id: uuid.UUID) -> Recipient | None:
+        query = select(schema.recipients).where(schema.recipients.c.id == recipient_id)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _recipient(row) if row else None
+
+    async def by_party_id(self, party_id: PartyId) -> Recipient | None:
+        query = select(schema.recipients).where(schema.recipients.c.party_id == str(party_id))
+        row = (await self._conn.execute(query)).mappings().first()
+        return _recipient(row) if row else None
+
+    async def by_mailbox_address(self, address: str) -> Recipient | None:
+        query = select(schema.recipients).where(
+            func.lower(schema.recipients.c.mailbox_address) == address.lower()
+        )
+        row = (await self._conn.execute(query)).mappings().first()
+        return _recipient(row) if row else None
+
+    async def search(self, text: str, *, limit: int = 10) -> list[Recipient]:
+        pattern = f"%{text.lower()}%"
+        r = schema.recipients.c
+        query = (
+            select(schema.recipients)
+            .where((func.lower(r.name).like(pattern)) | (func.lower(r.mailbox_address).like(pattern)))
+            .order_by(r.name)
+            .limit(limit)
+        )
+        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def list(self, *, offset: int = 0, limit: int = 100) -> list[Recipient]:
+        query = select(schema.recipients).order_by(schema.recipients.c.name).offset(offset).limit(limit)
+        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def count(self) -> int:
+        return int((await self._conn.execute(select(func.count()).select_from(schema.recipients))).scalar_one())
+
+
+def with_capabilities(recipient: Recipient, **changes: Any) -> Recipient:
+    return replace(recipient, capabilities=replace(recipient.capabilities, **changes))

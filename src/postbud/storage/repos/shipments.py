@@ -1,0 +1,272 @@
+"""Shipments and their documents."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from postbud.domain.channels import Channel
+from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
+from postbud.domain.shipments import (
+    NondeliverableHandling,
+    NotificationRequest,
+    Postage,
+    PrintInstructions,
+    Shipment,
+)
+from postbud.domain.status import ShipmentStatus
+from postbud.storage import schema
+from postbud.storage.repos.parties import address_from_json, address_to_json
+from postbud.storage.writeset import WriteSet
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _print_to_json(p: PrintInstructions | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "recipient": address_to_json(p.recipient),
+        "return_address": address_to_json(p.return_address),
+        "color": p.color,
+        "duplex": p.duplex,
+        "nondeliverable": p.nondeliverable.value,
+        "postage": p.postage.value,
+        "cover_page": p.cover_page,
+        "instructions": [list(kv) for kv in p.instructions],
+    }
+
+
+def _print_from_json(data: dict[str, Any] | None) -> PrintInstructions | None:
+    if not data:
+        return None
+    recipient = address_from_json(data["recipient"])
+    assert recipient is not None
+    return PrintInstructions(
+        recipient=recipient,
+        return_address=address_from_json(data.get("return_address")),
+        color=data.get("color", False),
+        duplex=data.get("duplex", True),
+        nondeliverable=NondeliverableHandling(data.get("nondeliverable", "return_to_sender")),
+        postage=Postage(data.get("postage", "economy")),
+        cover_page=data.get("cover_page", True),
+        instructions=tuple((k, v) for k, v in data.get("instructions", ())),
+    )
+
+
+def _notification_to_json(n: NotificationRequest) -> dict[str, Any]:
+    return {
+        "channel": n.channel.value,
+        "address": n.address,
+        "subject": n.subject,
+        "text": n.text,
+        "at": [t.isoformat() for t in n.at],
+        "after_hours": list(n.after_hours),
+    }
+
+
+def _notification_from_json(d: dict[str, Any]) -> NotificationRequest:
+    return NotificationRequest(
+        channel=Channel(d["channel"]),
+        address=d.get("address"),
+        subject=d.get("subject"),
+        text=d.get("text"),
+        at=tuple(datetime.fromisoformat(t) for t in d.get("at", ())),
+        after_hours=tuple(d.get("after_hours", ())),
+    )
+
+
+def shipment_rows(shipment: Shipment, ws: WriteSet) -> None:
+    """Add the rows that store ``shipment`` and its documents to ``ws``."""
+    ws.add(
+        schema.shipments,
+        {
+            "id": shipment.id,
+            "sender_id": shipment.sender_id,
+            "dialect": shipment.dialect,
+            "external_id": shipment.external_id,
+            "recipient_id": shipment.recipient_id,
+            "recipient_party": shipment.recipient_party,
+            "recipient_name": shipment.recipient_name,
+            "subject": shipment.subject,
+            "channel": shipment.channel.value if shipment.channel else None,
+            "status": shipment.status.value,
+            "batch_id": shipment.batch_id,
+            "publish_at": shipment.publish_at,
+            "request": {
+                "channels": [c.value for c in shipment.channels],
+                "print": _print_to_json(shipment.print_instructions),
+                "print_if_unread_after": _iso(shipment.print_if_unread_after),
+                "notifications": [_notification_to_json(n) for n in shipment.notifications],
+                "email_address": shipment.email_address,
+                "invoice_reference": shipment.invoice_reference,
+                "ignore_reservation": shipment.ignore_reservation,
+                "properties": shipment.properties,
+            },
+            "created_at": shipment.created_at,
+            "updated_at": shipment.created_at,
+        },
+    )
+    for doc in shipment.documents:
+        ws.add(
+            schema.documents,
+            {
+                "id": doc.id,
+                "shipment_id": shipment.id,
+                "sender_id": shipment.sender_id,
+                "position": doc.position,
+                "external_id": doc.external_id,
+                "title": doc.title,
+                "file_type": doc.file_type,
+                "mime": doc.mime,
+                "sha256": doc.sha256,
+                "size": doc.size,
+                "pages": doc.pages,
+                "authentication": doc.authentication.value,
+                "sensitivity": doc.sensitivity.value,
+                "datatype": doc.datatype,
+                "opening_receipt": doc.opening_receipt,
+            },
+        )
+
+
+def _document(row: RowMapping) -> Document:
+    return Document(
+        id=row["id"],
+        position=row["position"],
+        external_id=row["external_id"],
+        title=row["title"],
+        file_type=row["file_type"],
+        mime=row["mime"],
+        sha256=row["sha256"],
+        size=row["size"],
+        pages=row["pages"],
+        authentication=AuthenticationLevel(row["authentication"]),
+        sensitivity=Sensitivity(row["sensitivity"]),
+        datatype=row["datatype"],
+        opening_receipt=row["opening_receipt"],
+    )
+
+
+def _shipment(row: RowMapping, docs: list[Document]) -> Shipment:
+    req = row["request"]
+    return Shipment(
+        id=row["id"],
+        sender_id=row["sender_id"],
+        dialect=row["dialect"],
+        external_id=row["external_id"],
+        recipient_id=row["recipient_id"],
+        recipient_party=row["recipient_party"],
+        recipient_name=row["recipient_name"],
+        channels=tuple(Channel(c) for c in req.get("channels", ())),
+        documents=tuple(sorted(docs, key=lambda d: d.position)),
+        created_at=row["created_at"],
+        publish_at=row["publish_at"],
+        print_instructions=_print_from_json(req.get("print")),
+        print_if_unread_after=_dt(req.get("print_if_unread_after")),
+        notifications=tuple(_notification_from_json(n) for n in req.get("notifications", ())),
+        email_address=req.get("email_address"),
+        batch_id=row["batch_id"],
+        invoice_reference=req.get("invoice_reference"),
+        channel=Channel(row["channel"]) if row["channel"] else None,
+        status=ShipmentStatus(row["status"]),
+        ignore_reservation=req.get("ignore_reservation", False),
+        properties=req.get("properties", {}),
+    )
+
+
+class ShipmentRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _load(self, rows: list[RowMapping]) -> list[Shipment]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        doc_rows = (
+            await self._conn.execute(select(schema.documents).where(schema.documents.c.shipment_id.in_(ids)))
+        ).mappings()
+        docs: dict[uuid.UUID, list[Document]] = {}
+        for d in doc_rows:
+            docs.setdefault(d["shipment_id"], []).append(_document(d))
+        return [_shipment(r, docs.get(r["id"], [])) for r in rows]
+
+    async def get(self, shipment_id: uuid.UUID, *, for_update: bool = False) -> Shipment | None:
+        query = select(schema.shipments).where(schema.shipments.c.id == shipment_id)
+        if for_update:
+            query = query.with_for_update()
+        rows = list((await self._conn.execute(query)).mappings())
+        found = await self._load(rows)
+        return found[0] if found else None
+
+    async def by_external_id(self, sender_id: uuid.UUID, dialect: str, external_id: str) -> Shipment | None:
+        s = schema.shipments.c
+        query = select(schema.shipments).where(
+            s.sender_id == sender_id, s.dialect == dialect, s.external_id == external_id
+        )
+        found = await self._load(list((await self._conn.execute(query)).mappings()))
+        return found[0] if found else None
+
+    async def by_document_external_id(self, sender_id: uuid.UUID, document_id: str) -> Shipment | None:
+        d = schema.documents.c
+        query = select(schema.shipments).join(schema.documents, d.shipment_id == schema.shipments.c.id)
+        query = query.where(d.sender_id == sender_id, d.external_id == document_id)
+        found = await self._load(list((await self._conn.execute(query)).mappings()))
+        return found[0] if found else None
+
+    async def document_ids_taken(self, sender_id: uuid.UUID, external_ids: list[str]) -> list[str]:
+        d = schema.documents.c
+        query = select(d.external_id).where(d.sender_id == sender_id, d.external_id.in_(external_ids))
+        return [r[0] for r in await self._conn.execute(query)]
+
+    async def in_batch(self, batch_id: uuid.UUID) -> list[Shipment]:
+        query = select(schema.shipments).where(schema.shipments.c.batch_id == batch_id)
+        return await self._load(list((await self._conn.execute(query)).mappings()))
+
+    async def list(
+        self,
+        *,
+        sender_id: uuid.UUID | None = None,
+        recipient_id: uuid.UUID | None = None,
+        status: str | None = None,
+        channel: str | None = None,
+        before: tuple[datetime, uuid.UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Shipment]:
+        """Newest first, keyset-paged by (created_at, id) so deep pages stay fast."""
+        s = schema.shipments.c
+        query = select(schema.shipments)
+        if sender_id:
+            query = query.where(s.sender_id == sender_id)
+        if recipient_id:
+            query = query.where(s.recipient_id == recipient_id)
+        if status:
+            query = query.where(s.status == status)
+        if channel:
+            query = query.where(s.channel == channel)
+        if before:
+            at, last_id = before
+            query = query.where(or_(s.created_at < at, and_(s.created_at == at, s.id < last_id)))
+        query = query.order_by(s.created_at.desc(), s.id.desc()).limit(limit)
+        return await self._load(list((await self._conn.execute(query)).mappings()))
+
+    async def set_state(
+        self, shipment_id: uuid.UUID, *, status: ShipmentStatus, channel: Channel | None, now: datetime
+    ) -> None:
+        values: dict[str, Any] = {"status": status.value, "updated_at": now}
+        if channel is not None:
+            values["channel"] = channel.value
+        await self._conn.execute(
+            update(schema.shipments).where(schema.shipments.c.id == shipment_id).values(**values)
+        )

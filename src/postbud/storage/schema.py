@@ -1,0 +1,217 @@
+"""The relational schema, as SQLAlchemy Core tables. Alembic migrations are written from it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from postbud.storage.types import JsonDocument, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+senders = Table(
+    "senders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("organisation_number", String(20), nullable=False, unique=True),
+    Column("digipost_id", BigInteger, unique=True),
+    Column("certificate_pem", Text),
+    Column("altinn_scopes", JsonDocument, nullable=False, default=list),
+    Column("may_print", Boolean, nullable=False, default=True),
+    Column("may_direct_print", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("label", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("party_id", String(120), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("digital_mailbox", Boolean, nullable=False, default=False),
+    Column("mailbox_address", String(120), unique=True),
+    Column("reserved", Boolean, nullable=False, default=False),
+    Column("business_inbox", Boolean, nullable=False, default=False),
+    Column("email", String(254)),
+    Column("mobile", String(20)),
+    Column("postal_address", JsonDocument),
+    Column("einvoice", Boolean, nullable=False, default=False),
+    Column("ebank", Boolean, nullable=False, default=False),
+    Column("kivra", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id"), nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("name", String(200)),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("sender_id", "dialect", "external_id"),
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id"), nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("external_id", String(100)),
+    Column("recipient_id", Uuid, ForeignKey("recipients.id")),
+    Column("recipient_party", String(120)),
+    Column("recipient_name", String(200)),
+    Column("subject", String(255)),
+    Column("channel", String(20)),
+    Column("status", String(20), nullable=False),
+    Column("batch_id", Uuid, ForeignKey("batches.id")),
+    Column("publish_at", UtcDateTime),
+    Column("request", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("sender_id", "dialect", "external_id"),
+    Index("ix_shipments_recipient_created", "recipient_id", "created_at"),
+    Index("ix_shipments_sender_created", "sender_id", "created_at"),
+    Index("ix_shipments_status", "status"),
+    Index("ix_shipments_batch", "batch_id"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("external_id", String(100)),
+    Column("title", String(255)),
+    Column("file_type", String(30), nullable=False),
+    Column("mime", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("pages", Integer),
+    Column("authentication", String(20), nullable=False),
+    Column("sensitivity", String(20), nullable=False),
+    Column("datatype", JsonDocument),
+    Column("opening_receipt", Boolean, nullable=False, default=False),
+    UniqueConstraint("shipment_id", "position"),
+    UniqueConstraint("sender_id", "external_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("channel", String(20)),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    Column("dedup_key", String(100)),
+    UniqueConstraint("shipment_id", "dedup_key"),
+    Index("ix_events_shipment_at", "shipment_id", "at"),
+    Index("ix_events_sender_at", "sender_id", "at"),
+    Index("ix_events_at", "at"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(60), nullable=False),
+    Column("payload", JsonDocument, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("run_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False),
+    Column("locked_by", String(100)),
+    Column("locked_until", UtcDateTime),
+    Column("last_error", Text),
+    Column("idempotency_key", String(200), unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_jobs_status_run_at", "status", "run_at"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("event_types", JsonDocument, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("webhook_id", Uuid, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("next_attempt_at", UtcDateTime),
+    Column("delivered_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("webhook_id", "event_id"),
+    Index("ix_webhook_deliveries_sender_created", "sender_id", "created_at"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "delivery_id", Uuid, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("at", UtcDateTime, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("duration_ms", Integer, nullable=False),
+)
