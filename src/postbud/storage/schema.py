@@ -208,7 +208,11 @@ webhook_attempts = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column(
-        "delivery_id", Uuid, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False, index=True
+        "delivery_id",
+        Uuid,
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
     ),
     Column("at", UtcDateTime, nullable=False),
     Column("status_code", Integer),

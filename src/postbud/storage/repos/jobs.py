@@ -8,13 +8,13 @@ A claim is a lease: a worker that dies leaves a job whose lease runs out and is 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import uuid_utils
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage import schema
@@ -69,7 +69,7 @@ def enqueue_into(ws: WriteSet, kind: str, payload: dict[str, Any], **options: An
     ws.add(schema.jobs, job_row(kind, payload, **options))
 
 
-def _job(row: RowMapping) -> Job:
+def _job(row: Mapping[str, Any]) -> Job:
     return Job(
         id=row["id"],
         kind=row["kind"],

@@ -226,7 +226,9 @@ class RecipientRepository:
         return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def count(self) -> int:
-        return int((await self._conn.execute(select(func.count()).select_from(schema.recipients))).scalar_one())
+        return int(
+            (await self._conn.execute(select(func.count()).select_from(schema.recipients))).scalar_one()
+        )
 
 
 def with_capabilities(recipient: Recipient, **changes: Any) -> Recipient:

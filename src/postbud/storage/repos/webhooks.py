@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,7 +105,7 @@ class WebhookRepository:
 
     async def deliveries(
         self, *, sender_id: uuid.UUID | None = None, webhook_id: uuid.UUID | None = None, limit: int = 100
-    ) -> list[Delivery]:
+    ) -> builtins.list[Delivery]:
         d = schema.webhook_deliveries.c
         query = select(schema.webhook_deliveries).order_by(d.created_at.desc()).limit(limit)
         if sender_id is not None:
@@ -113,7 +114,7 @@ class WebhookRepository:
             query = query.where(d.webhook_id == webhook_id)
         return [_delivery(r) for r in (await self._conn.execute(query)).mappings()]
 
-    async def attempts(self, delivery_id: uuid.UUID) -> list[Attempt]:
+    async def attempts(self, delivery_id: uuid.UUID) -> builtins.list[Attempt]:
         a = schema.webhook_attempts.c
         query = select(a.at, a.status_code, a.error, a.duration_ms).where(a.delivery_id == delivery_id)
         return [Attempt(*row) for row in await self._conn.execute(query.order_by(a.at))]

@@ -1,0 +1,258 @@
+"""Content-addressed blobs in a local directory, on disk before `put` returns.
+
+Write protocol per blob: temp file in the target directory → write → fsync → `os.replace` to the
+final name → fsync the directory. Directories are fsynced once per batch, and a directory that this
+process has not yet seen flushed gets its parent fsynced too, so a new directory entry cannot be
+lost in a crash either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from postbud.storage.blobs.base import (
+    DEFAULT_MAX_BLOB_BYTES,
+    BlobNotFound,
+    BlobRef,
+    blob_key,
+    check_range,
+    check_sizes,
+    compute_ref,
+)
+
+_FILE_MODE = 0o640
+_DIR_MODE = 0o750
+_READ_CHUNK = 1024 * 1024
+
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class _Pending:
+    ref: BlobRef
+    data: bytes
+    final: Path
+    mkdirs: list[Path] = field(default_factory=list)
+    tmp: Path | None = None
+
+
+class LocalBlobStore:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES,
+        io_threads: int = 8,
+    ) -> None:
+        self.root = Path(root).absolute()
+        self.max_blob_bytes = max_blob_bytes
+        self._io_threads = io_threads
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._root_ready = False
+        # Directories (relative to root) whose entry in their parent is known to be on disk.
+        # Bounded: sha256/ + 256 + 65,536 names.
+        self._durable_dirs: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"LocalBlobStore({str(self.root)!r})"
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / blob_key(sha256)
+
+    async def put(self, data: bytes) -> BlobRef:
+        return (await self.put_many([data]))[0]
+
+    async def put_many(self, items: Sequence[bytes]) -> list[BlobRef]:
+        check_sizes(items, self.max_blob_bytes)
+        if not items:
+            return []
+        return await asyncio.to_thread(self._put_many_sync, list(items))
+
+    async def get(self, sha256: str) -> bytes:
+        path = self.path_for(sha256)
+        return await asyncio.to_thread(_read_file, path, sha256)
+
+    async def open_range(self, sha256: str, start: int, end: int) -> bytes:
+        path = self.path_for(sha256)
+        check_range(start, end)
+        return await asyncio.to_thread(_read_range, path, sha256, start, end)
+
+    async def exists(self, sha256: str) -> bool:
+        return await asyncio.to_thread(self.path_for(sha256).is_file)
+
+    async def delete(self, sha256: str) -> None:
+        await asyncio.to_thread(_delete_file, self.path_for(sha256))
+
+    async def verify(self, sha256: str) -> bool:
+        """Re-hash the stored file; False means it is corrupt. Raises `BlobNotFound`."""
+        path = self.path_for(sha256)
+        return await asyncio.to_thread(_hash_file, path, sha256) == sha256
+
+    async def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown)
+
+    # Blocking part, run in a worker thread.
+
+    def _put_many_sync(self, items: list[bytes]) -> list[BlobRef]:
+        refs = [compute_ref(data) for data in items]
+        unique: dict[str, _Pending] = {}
+        for ref, data in zip(refs, items, strict=True):
+            if ref.sha256 not in unique:
+                unique[ref.sha256] = _Pending(ref, data, self.path_for(ref.sha256))
+        self._commit(list(unique.values()))
+        return refs
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        self._ensure_root()
+        dirs_to_sync: set[Path] = set()
+        now_durable: set[str] = set()
+        for item in batch:
+            # The target directory is synced even when the blob already exists: another writer may
+            # have renamed it into place without having synced the directory yet.
+            dirs_to_sync.add(item.final.parent)
+            parts = item.final.relative_to(self.root).parts[:-1]
+            for depth in range(1, len(parts) + 1):
+                rel = "/".join(parts[:depth])
+                if rel not in self._durable_dirs:
+                    item.mkdirs.append(self.root / rel)
+                    dirs_to_sync.add((self.root / rel).parent)
+                    now_durable.add(rel)
+        try:
+            self._run_all(_stage, batch)
+            for item in batch:
+                if item.tmp is not None:
+                    os.replace(item.tmp, item.final)
+                    item.tmp = None
+            self._run_all(_fsync_dir, dirs_to_sync)
+        finally:
+            for item in batch:
+                if item.tmp is not None:
+                    item.tmp.unlink(missing_ok=True)
+        self._durable_dirs.update(now_durable)
+
+    def _ensure_root(self) -> None:
+        with self._lock:
+            if self._root_ready:
+                return
+            missing: list[Path] = []
+            path = self.root
+            while not path.exists():
+                missing.append(path)
+                path = path.parent
+            for path in reversed(missing):
+                _mkdir(path)
+            for path in missing:
+                _fsync_dir(path.parent)
+            self._root_ready = True
+
+    def _run_all(self, fn: Callable[[_T], object], args: Iterable[_T]) -> None:
+        """Run `fn` over `args` in the I/O pool; wait for all of them, then raise the first error."""
+        work = list(args)
+        if len(work) <= 1:
+            for arg in work:
+                fn(arg)
+            return
+        pool = self._get_pool()
+        futures: list[Future[object]] = [pool.submit(fn, arg) for arg in work]
+        wait(futures)
+        for future in futures:
+            future.result()
+
+    def _get_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._io_threads, thread_name_prefix="blob-io")
+            return self._pool
+
+
+def _stage(item: _Pending) -> None:
+    """Create missing directories and write + fsync the temp file, unless the blob is already there."""
+    for path in item.mkdirs:
+        _mkdir(path)
+    try:
+        if item.final.stat().st_size == item.ref.size:
+            return
+    except FileNotFoundError:
+        pass
+    tmp = item.final.with_name(f".{item.ref.sha256}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
+    item.tmp = tmp
+    try:
+        view = memoryview(item.data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _mkdir(path: Path) -> None:
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, _DIR_MODE)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_file(path: Path, sha256: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BlobNotFound(sha256) from None
+
+
+def _read_range(path: Path, sha256: str, start: int, end: int) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise BlobNotFound(sha256) from None
+    try:
+        chunks: list[bytes] = []
+        offset = start
+        while offset < end:
+            chunk = os.pread(fd, end - offset, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _delete_file(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    _fsync_dir(path.parent)
+
+
+def _hash_file(path: Path, sha256: str) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_READ_CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        raise BlobNotFound(sha256) from None
+    return digest.hexdigest()
