@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 from collections import Counter
 from datetime import timedelta
@@ -75,9 +74,9 @@ async def test_workers_in_several_processes_run_each_job_once(tmp_path: Path, da
         str(log_file),
         "3",
     ]
-    processes = [subprocess.Popen(command, cwd=REPO) for _ in range(3)]
+    processes = [await asyncio.create_subprocess_exec(*command, cwd=REPO) for _ in range(3)]
     for process in processes:
-        assert process.wait(timeout=120) == 0
+        assert await asyncio.wait_for(process.wait(), 120) == 0
     counted = runs(log_file)
     assert sorted(counted) == list(range(300))
     assert set(counted.values()) == {1}

@@ -8,6 +8,7 @@ from postbud.jobs.registry import JobHandler
 from postbud.services import deliver
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
+from postbud.webhooks import deliver as webhook_delivery
 
 
 def _shipment(job: Job) -> uuid.UUID:
@@ -35,4 +36,5 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.deliver": JobHandler(_deliver, _give_up),
         "shipment.publish": JobHandler(_publish),
         "shipment.print_if_unread": JobHandler(_print_if_unread),
+        "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }

@@ -75,7 +75,11 @@ async def print_if_unread(shipment_id: uuid.UUID, runtime: Runtime) -> None:
         if shipment.print_instructions is None or shipment.status is not ShipmentStatus.DELIVERED:
             return
         reason = "not opened before the print-if-unread deadline"
-        drafts = [EventDraft(EventType.ROUTED, Channel.PRINT, {"channel": "print", "reason": reason}, "routed:print")]
+        drafts = [
+            EventDraft(
+                EventType.ROUTED, Channel.PRINT, {"channel": "print", "reason": reason}, "routed:print"
+            )
+        ]
         await record_events(uow, shipment, drafts, now=runtime.clock.now())
         await uow.jobs.enqueue(
             DELIVER_JOB,

@@ -137,7 +137,9 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     now = runtime.clock.now()
     _validate(cmd, runtime, now)
     async with runtime.reader() as uow:
-        if cmd.external_id and await uow.shipments.by_external_id(cmd.sender_id, cmd.dialect, cmd.external_id):
+        if cmd.external_id and await uow.shipments.by_external_id(
+            cmd.sender_id, cmd.dialect, cmd.external_id
+        ):
             raise Conflict("external_id", "a letter with this id was already sent")
         ids = [d.external_id for d in cmd.documents if d.external_id]
         if ids and (taken := await uow.shipments.document_ids_taken(cmd.sender_id, ids)):
@@ -176,7 +178,9 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
         )
         for i, (d, ref) in enumerate(zip(cmd.documents, refs, strict=True))
     )
-    held = cmd.batch_id is not None or (cmd.publish_at is not None and cmd.publish_at > now + _PUBLISH_TOLERANCE)
+    held = cmd.batch_id is not None or (
+        cmd.publish_at is not None and cmd.publish_at > now + _PUBLISH_TOLERANCE
+    )
     drafts = [EventDraft(EventType.CREATED, data={"dialect": cmd.dialect}, dedup_key="created")]
     if decision.channel is None:
         drafts.append(EventDraft(EventType.NOT_DELIVERED, None, decision.as_data(), "not_delivered"))
@@ -220,14 +224,20 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     sid = {"shipment_id": str(shipment.id)}
     if decision.channel is not None:
         if held and cmd.batch_id is None:
-            enqueue_into(ws, PUBLISH_JOB, sid, now=now, run_at=cmd.publish_at, idempotency_key=f"publish:{shipment.id}")
+            enqueue_into(
+                ws, PUBLISH_JOB, sid, now=now, run_at=cmd.publish_at, idempotency_key=f"publish:{shipment.id}"
+            )
         elif not held and not (adapter and adapter.inline):
             enqueue_into(ws, DELIVER_JOB, sid, now=now, idempotency_key=f"deliver:{shipment.id}")
         if not held and adapter and adapter.inline and cmd.notifications:
             enqueue_into(ws, NOTIFY_JOB, sid, now=now, idempotency_key=f"notify:{shipment.id}")
         if cmd.print_if_unread_after is not None and cmd.print_instructions is not None:
             enqueue_into(
-                ws, PRINT_IF_UNREAD_JOB, sid, now=now, run_at=cmd.print_if_unread_after,
+                ws,
+                PRINT_IF_UNREAD_JOB,
+                sid,
+                now=now,
+                run_at=cmd.print_if_unread_after,
                 idempotency_key=f"print-if-unread:{shipment.id}",
             )
     try:
