@@ -144,6 +144,11 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
         ids = [d.external_id for d in cmd.documents if d.external_id]
         if ids and (taken := await uow.shipments.document_ids_taken(cmd.sender_id, ids)):
             raise Conflict("documents.id", f"document id {taken[0]} was already used")
+        if cmd.batch_id is not None:
+            batch = await uow.batches.get(cmd.batch_id)
+            if batch is None or batch.sender_id != cmd.sender_id:
+                raise NotFound("batch", cmd.batch_id)
+            batch.require_open()
         recipient = await _find_recipient(uow, cmd)
         subscriptions = await uow.events.subscriptions(cmd.sender_id)
 

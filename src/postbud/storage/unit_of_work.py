@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage.database import Database
+from postbud.storage.repos.batches import BatchRepository
 from postbud.storage.repos.events import EventRepository
 from postbud.storage.repos.jobs import JobQueue
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     events: EventRepository
     jobs: JobQueue
     webhooks: WebhookRepository
+    batches: BatchRepository
 
     def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self._database = database
@@ -41,6 +43,7 @@ class SqlUnitOfWork:
         self.events = EventRepository(self.conn)
         self.jobs = JobQueue(self.conn)
         self.webhooks = WebhookRepository(self.conn)
+        self.batches = BatchRepository(self.conn)
         return self
 
     async def __aexit__(
