@@ -13,7 +13,8 @@ def retry_delay(attempt: int, *, base: timedelta = BASE, cap: timedelta = CAP) -
     """Delay before retry number ``attempt`` (1-based): half fixed, half random, doubling up to ``cap``."""
     full = min(cap, base * (2 ** max(0, attempt - 1)))
     half = full / 2
-    return half + half * random.random()
+    jitter: timedelta = half * random.random()
+    return half + jitter
 
 
 def minimum_total(attempts: int, *, base: timedelta = BASE, cap: timedelta = CAP) -> timedelta:
