@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from postbud.channels.base import ChannelAdapter
-from postbud.channels.inboxes import InboxChannel, UnavailableChannel
+from postbud.channels.einvoice import EInvoiceCapture
+from postbud.channels.email import EmailChannel, Mailer
+from postbud.channels.faults import FaultInjector
+from postbud.channels.inboxes import InboxChannel
+from postbud.channels.print import SandboxPrintHouse
+from postbud.channels.sms import SmsChannel, SmsGateway
 from postbud.config import Settings
 from postbud.domain.channels import Channel
 from postbud.services.clock import Clock
 from postbud.services.runtime import Runtime
-from postbud.storage.blobs import open_blob_store
+from postbud.storage.blobs import BlobStore, open_blob_store
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter
 from postbud.storage.migrate import migrate
 
 
-def default_channels(settings: Settings) -> dict[Channel, ChannelAdapter]:
-    channels: dict[Channel, ChannelAdapter] = {
+def default_channels(
+    settings: Settings, *, blobs: BlobStore, clock: Clock, faults: FaultInjector | None = None
+) -> dict[Channel, ChannelAdapter]:
+    """Every channel, real where configured and sandbox capture otherwise; one shared fault injector."""
+    faults = faults if faults is not None else FaultInjector()
+    mailer = Mailer(blobs, clock, smtp_url=settings.smtp_url, sender=settings.smtp_from)
+    sms = SmsGateway(blobs, clock, url=settings.sms_gateway_url)
+    return {
         Channel.DIGITAL_MAILBOX: InboxChannel(Channel.DIGITAL_MAILBOX),
         Channel.BUSINESS_INBOX: InboxChannel(Channel.BUSINESS_INBOX),
+        Channel.PRINT: SandboxPrintHouse(blobs, clock, faults),
+        Channel.EMAIL: EmailChannel(mailer, faults),
+        Channel.SMS: SmsChannel(sms, faults),
+        Channel.EINVOICE: EInvoiceCapture(faults),
     }
-    for channel in (Channel.PRINT, Channel.EMAIL, Channel.SMS, Channel.EINVOICE):
-        channels[channel] = UnavailableChannel(channel, f"the {channel} channel is not configured")
-    return channels
 
 
 async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime:
@@ -35,11 +47,12 @@ async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> R
     writer = GroupCommitWriter(
         database, max_batch=settings.ingest_batch_size, max_wait_ms=settings.ingest_batch_wait_ms
     )
+    clock = Clock()
     return Runtime(
         settings=settings,
         database=database,
         blobs=blobs,
         writer=writer,
-        clock=Clock(),
-        channels=default_channels(settings),
+        clock=clock,
+        channels=default_channels(settings, blobs=blobs, clock=clock),
     )

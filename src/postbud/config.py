@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     ingest_batch_size: int = 128
     ingest_batch_wait_ms: float = 2.0
     log_json: bool = False
+    smtp_url: str | None = None
+    """``smtp://user:pass@host:1025``, ``smtp+starttls://…`` or ``smtps://…``; unset: e-mail is captured."""
+    smtp_from: str = "postbud@localhost"
+    sms_gateway_url: str | None = None
+    """An HTTP endpoint taking ``{"to", "from", "text"}`` as JSON; unset: SMS is captured."""
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -1,0 +1,109 @@
+"""Assembling the print-ready PDF: preflight every document, then cover sheet + documents in one.
+
+Duplex letters get a blank back on the cover sheet and on every document with an odd page count,
+so each document starts on the front of a fresh sheet (as Digipost's print does: the letter
+starts on sheet 2). The output is deterministic for the same input.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+import pikepdf
+
+from postbud.channels.print.cover_page import CoverPage, render_cover
+from postbud.channels.print.geometry import A4_POINTS, NORWEGIAN_C5_WINDOW, Area
+from postbud.channels.print.preflight import PreflightResult, preflight, texts_in
+from postbud.domain.parties import PostalAddress
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOrder:
+    letter_id: str
+    recipient: PostalAddress
+    documents: tuple[bytes, ...]
+    return_address: PostalAddress | None = None
+    duplex: bool = True
+    cover_page: bool = True
+    postage: str = "economy"
+    window: Area = NORWEGIAN_C5_WINDOW
+    home_country: str = "NO"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintFile:
+    pdf: bytes
+    pages: int
+    """Pages in the print file: cover sheet, documents and blank backs."""
+    document_pages: int
+    sheets: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    problems: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.problems)
+
+
+def _sides(pages: int, duplex: bool) -> int:
+    """Printed sides a part takes: its pages, rounded up to whole sheets when duplex."""
+    return pages + (pages % 2 if duplex else 0)
+
+
+def assemble(order: PrintOrder) -> PrintFile | Refused:
+    checks = [preflight(content) for content in order.documents]
+    problems = _problems(order, checks)
+    if problems:
+        return Refused(problems)
+    document_pages = sum(c.pages for c in checks)
+    sides = sum(_sides(c.pages, order.duplex) for c in checks)
+    if order.cover_page:
+        sides += _sides(1, order.duplex)
+    sheets = sides // 2 if order.duplex else sides
+    with ExitStack() as stack:
+        out = stack.enter_context(pikepdf.new())
+        if order.cover_page:
+            cover = CoverPage(
+                recipient=order.recipient,
+                letter_id=order.letter_id,
+                document_pages=document_pages,
+                sheets=sheets,
+                return_address=order.return_address,
+                postage=order.postage,
+                home_country=order.home_country,
+                window=order.window,
+            )
+            _append(out, stack.enter_context(pikepdf.open(io.BytesIO(render_cover(cover)))), order.duplex)
+        for content in order.documents:
+            _append(out, stack.enter_context(pikepdf.open(io.BytesIO(content))), order.duplex)
+        if len(out.pages) != sides:
+            raise AssertionError(f"print file has {len(out.pages)} pages, expected {sides}")
+        buffer = io.BytesIO()
+        newest = max((c.version or "1.4" for c in checks), key=_version_key, default="1.4")
+        out.save(buffer, min_version=newest, deterministic_id=True)
+    return PrintFile(buffer.getvalue(), sides, document_pages, sheets)
+
+
+def _problems(order: PrintOrder, checks: list[PreflightResult]) -> tuple[str, ...]:
+    if not order.documents:
+        return ("the letter has no documents",)
+    many = len(checks) > 1
+    problems = [f"document {i}: {p}" if many else p for i, c in enumerate(checks, 1) for p in c.problems]
+    if not problems and not order.cover_page and not texts_in(order.documents[0], order.window, pages=1)[0]:
+        problems.append("no cover page was asked for, but page 1 has no address in the envelope window")
+    return tuple(problems)
+
+
+def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, duplex: bool) -> None:
+    out.pages.extend(part.pages)
+    if duplex and len(part.pages) % 2:
+        out.add_blank_page(page_size=A4_POINTS)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".") if p.isdigit())

@@ -1,0 +1,133 @@
+"""The address cover sheet a print house puts in front of a letter, made with reportlab.
+
+The address sits in the envelope window (the Norwegian C5 left window by default, see
+``geometry``): a small return-address line at the top of the window, then the recipient. Below
+the window: the letter id and what the envelope holds. Output is byte-for-byte deterministic, so
+a retried print job stores the same print PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from postbud.channels.print.geometry import A4_HEIGHT_MM, A4_POINTS, MM, NORWEGIAN_C5_WINDOW, Area
+from postbud.domain.parties import PostalAddress
+
+# DejaVu covers Sami letters (č, đ, ŋ, ŧ) that Helvetica's WinAnsi encoding lacks; æøå work in both.
+_FONT_FILES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)
+_FONT_NAME = "PostbudSans"
+_FALLBACK_FONT = "Helvetica"
+_font_lock = threading.Lock()
+_font: str | None = None
+
+_COUNTRY_NAMES = {
+    "NO": "NORWAY", "SE": "SWEDEN", "DK": "DENMARK", "FI": "FINLAND", "IS": "ICELAND",
+    "DE": "GERMANY", "GB": "UNITED KINGDOM", "US": "USA", "FR": "FRANCE", "NL": "NETHERLANDS",
+    "ES": "SPAIN", "PL": "POLAND",
+}  # fmt: skip
+ADDRESS_SIZE = 10.0
+MIN_ADDRESS_SIZE = 6.0
+RETURN_SIZE = 6.0
+PADDING_MM = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class CoverPage:
+    recipient: PostalAddress
+    letter_id: str
+    document_pages: int
+    sheets: int
+    return_address: PostalAddress | None = None
+    postage: str = "economy"
+    home_country: str = "NO"
+    window: Area = NORWEGIAN_C5_WINDOW
+
+
+def font_name() -> str:
+    """Register the cover font once per process; Helvetica when DejaVu Sans is not installed."""
+    global _font
+    with _font_lock:
+        if _font is None:
+            path = next((p for p in _FONT_FILES if p.is_file()), None)
+            if path is not None:
+                pdfmetrics.registerFont(TTFont(_FONT_NAME, str(path)))
+            _font = _FONT_NAME if path is not None else _FALLBACK_FONT
+        return _font
+
+
+def address_lines(address: PostalAddress, home_country: str) -> list[str]:
+    """Envelope lines: name, street lines, postcode and city, and the country only when abroad."""
+    lines = [address.name, *address.lines, f"{address.postal_code} {address.city}".strip()]
+    country = address.country.strip().upper()
+    if country and country != home_country.upper():
+        lines.append(_COUNTRY_NAMES.get(country, country))
+    return [line for line in (raw.strip() for raw in lines) if line]
+
+
+def _return_line(address: PostalAddress) -> str:
+    parts = (address.name, *address.lines, f"{address.postal_code} {address.city}")
+    return "Returadresse: " + ", ".join(part.strip() for part in parts if part.strip())
+
+
+def _fit(text: str, font: str, size: float, width: float) -> float:
+    """The largest size ≤ ``size`` at which ``text`` fits ``width`` points, but not below the minimum."""
+    actual = pdfmetrics.stringWidth(text, font, size)
+    return size if actual <= width else max(MIN_ADDRESS_SIZE, size * width / actual)
+
+
+def render_cover(cover: CoverPage) -> bytes:
+    font = font_name()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4_POINTS, invariant=True, pageCompression=1)
+    pdf.setTitle(f"Cover sheet for letter {cover.letter_id}")
+    pdf.setAuthor("Postbud sandbox print house")
+    window = cover.window
+    inner_width = (window.width - 2 * PADDING_MM) * MM
+    x = (window.left + PADDING_MM) * MM
+    y = (A4_HEIGHT_MM - window.top - PADDING_MM) * MM
+
+    if cover.return_address is not None:
+        line = _return_line(cover.return_address)
+        size = min(RETURN_SIZE, _fit(line, font, RETURN_SIZE, inner_width))
+        y -= size
+        pdf.setFont(font, size)
+        pdf.drawString(x, y, line)
+        y -= size * 0.6
+        pdf.setLineWidth(0.3)
+        pdf.line(x, y, x + inner_width, y)
+        y -= size * 0.8
+
+    lines = address_lines(cover.recipient, cover.home_country)
+    size = min(_fit(line, font, ADDRESS_SIZE, inner_width) for line in lines)
+    pdf.setFont(font, size)
+    for line in lines:
+        y -= size * 1.2
+        pdf.drawString(x, y, line)
+
+    _letter_details(pdf, font, cover)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _letter_details(pdf: canvas.Canvas, font: str, cover: CoverPage) -> None:
+    x = cover.window.left * MM
+    y = (A4_HEIGHT_MM - max(cover.window.bottom, 80.0) - 25.0) * MM
+    details = [
+        f"Letter {cover.letter_id}",
+        f"{cover.document_pages} page{'s' if cover.document_pages != 1 else ''} of documents; "
+        f"{cover.sheets} sheet{'s' if cover.sheets != 1 else ''} in the envelope with this one",
+        f"Postage: {cover.postage}",
+        "Printed and posted by the Postbud sandbox print house. Your letter starts on the next sheet.",
+    ]
+    pdf.setFont(font, 8)
+    for line in details:
+        pdf.drawString(x, y, line)
+        y -= 11
