@@ -16,6 +16,7 @@ from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 DELIVER_JOB = "shipment.deliver"
+NOTIFY_JOB = "shipment.notify"
 
 
 async def _locked(uow: SqlUnitOfWork, shipment_id: uuid.UUID) -> Shipment:
@@ -58,6 +59,13 @@ async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
             drafts = await adapter.deliver(shipment, recipient)
             await record_events(uow, shipment, drafts, now=runtime.clock.now())
+            if shipment.notifications:
+                await uow.jobs.enqueue(
+                    NOTIFY_JOB,
+                    {"shipment_id": str(shipment.id)},
+                    now=runtime.clock.now(),
+                    idempotency_key=f"notify:{shipment.id}",
+                )
         else:
             await uow.jobs.enqueue(
                 DELIVER_JOB,
