@@ -12,9 +12,8 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.drafts import EventDraft
 from postbud.services.record_event import record_events
 from postbud.services.runtime import Runtime
+from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import new_id
-
-PUBLISH_JOB = "shipment.publish"
 
 
 async def open_batch(
@@ -67,7 +66,7 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
                 continue
             run_at = shipment.publish_at if shipment.publish_at and shipment.publish_at > now else now
             await uow.jobs.enqueue(
-                PUBLISH_JOB,
+                job_kinds.PUBLISH,
                 {"shipment_id": str(shipment.id)},
                 now=now,
                 run_at=run_at,

@@ -13,10 +13,8 @@ from postbud.domain.status import TERMINAL, ShipmentStatus
 from postbud.services.drafts import EventDraft
 from postbud.services.record_event import record_events
 from postbud.services.runtime import Runtime
+from postbud.storage import job_kinds
 from postbud.storage.unit_of_work import SqlUnitOfWork
-
-DELIVER_JOB = "shipment.deliver"
-NOTIFY_JOB = "shipment.notify"
 
 
 async def _locked(uow: SqlUnitOfWork, shipment_id: uuid.UUID) -> Shipment:
@@ -61,14 +59,14 @@ async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             await record_events(uow, shipment, drafts, now=runtime.clock.now())
             if shipment.notifications:
                 await uow.jobs.enqueue(
-                    NOTIFY_JOB,
+                    job_kinds.NOTIFY,
                     {"shipment_id": str(shipment.id)},
                     now=runtime.clock.now(),
                     idempotency_key=f"notify:{shipment.id}",
                 )
         else:
             await uow.jobs.enqueue(
-                DELIVER_JOB,
+                job_kinds.DELIVER,
                 {"shipment_id": str(shipment.id)},
                 now=runtime.clock.now(),
                 idempotency_key=f"deliver:{shipment.id}",
@@ -90,7 +88,7 @@ async def print_if_unread(shipment_id: uuid.UUID, runtime: Runtime) -> None:
         ]
         await record_events(uow, shipment, drafts, now=runtime.clock.now())
         await uow.jobs.enqueue(
-            DELIVER_JOB,
+            job_kinds.DELIVER,
             {"shipment_id": str(shipment.id)},
             now=runtime.clock.now(),
             idempotency_key=f"deliver-print:{shipment.id}",

@@ -25,16 +25,13 @@ from postbud.domain.shipments import NotificationRequest, PrintInstructions, Shi
 from postbud.domain.status import derive_status
 from postbud.services.drafts import EventDraft, realise
 from postbud.services.runtime import Runtime
+from postbud.storage import job_kinds
 from postbud.storage.repos.events import event_rows
 from postbud.storage.repos.jobs import enqueue_into, new_id
 from postbud.storage.repos.shipments import shipment_rows
 from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
 
-DELIVER_JOB = "shipment.deliver"
-PUBLISH_JOB = "shipment.publish"
-NOTIFY_JOB = "shipment.notify"
-PRINT_IF_UNREAD_JOB = "shipment.print_if_unread"
 # A publish time this close to now counts as now: clocks of client and server differ a little.
 _PUBLISH_TOLERANCE = timedelta(seconds=30)
 
@@ -230,16 +227,21 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     if decision.channel is not None:
         if held and cmd.batch_id is None:
             enqueue_into(
-                ws, PUBLISH_JOB, sid, now=now, run_at=cmd.publish_at, idempotency_key=f"publish:{shipment.id}"
+                ws,
+                job_kinds.PUBLISH,
+                sid,
+                now=now,
+                run_at=cmd.publish_at,
+                idempotency_key=f"publish:{shipment.id}",
             )
         elif not held and not (adapter and adapter.inline):
-            enqueue_into(ws, DELIVER_JOB, sid, now=now, idempotency_key=f"deliver:{shipment.id}")
+            enqueue_into(ws, job_kinds.DELIVER, sid, now=now, idempotency_key=f"deliver:{shipment.id}")
         if not held and adapter and adapter.inline and cmd.notifications:
-            enqueue_into(ws, NOTIFY_JOB, sid, now=now, idempotency_key=f"notify:{shipment.id}")
+            enqueue_into(ws, job_kinds.NOTIFY, sid, now=now, idempotency_key=f"notify:{shipment.id}")
         if cmd.print_if_unread_after is not None and cmd.print_instructions is not None:
             enqueue_into(
                 ws,
-                PRINT_IF_UNREAD_JOB,
+                job_kinds.PRINT_IF_UNREAD,
                 sid,
                 now=now,
                 run_at=cmd.print_if_unread_after,

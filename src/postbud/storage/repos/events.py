@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.storage import schema
+from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.storage.repos.jobs import job_row, new_id
 from postbud.storage.writeset import WriteSet
-
-WEBHOOK_DELIVER = "webhook.deliver"
 
 
 @dataclass(frozen=True, slots=True)

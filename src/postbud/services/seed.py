@@ -1,0 +1,402 @@
+"""Use case: fill a sandbox with a synthetic population and one ready-to-use sender.
+
+Deterministic for a given seed, and idempotent: people and organisations already present are
+left alone, and the sandbox sender's credentials in the data folder are reused while they work.
+The same seed with a larger count adds to the population; the first N stay the same people.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.domain.identifiers import (
+    InvalidIdentifier,
+    e164_phone,
+    generate_fodselsnummer,
+    generate_organisasjonsnummer,
+)
+from postbud.domain.parties import Sender
+from postbud.services.recipients import RecipientInput, build_recipient, with_free_mailbox_address
+from postbud.services.runtime import Runtime
+from postbud.services.senders import new_api_key
+from postbud.storage.repos.jobs import new_id
+
+SANDBOX_SENDER_NAME = "Postbud Sandbox Sender"
+SANDBOX_DIGIPOST_ID = 100000
+SANDBOX_ORGNR = generate_organisasjonsnummer(random.Random("postbud-sandbox-sender"))
+DEFAULT_PEOPLE = 200
+DEFAULT_ORGANISATIONS = 30
+DEFAULT_SEED = 1
+_CHUNK = 100
+
+_FIRST_NAMES = (
+    "Ola",
+    "Kari",
+    "Per",
+    "Anne",
+    "Lars",
+    "Ingrid",
+    "Ole",
+    "Marit",
+    "Jon",
+    "Solveig",
+    "Knut",
+    "Astrid",
+    "Nils",
+    "Sigrid",
+    "Bjørn",
+    "Liv",
+    "Erik",
+    "Hilde",
+    "Arne",
+    "Berit",
+    "Thomas",
+    "Nora",
+    "Emil",
+    "Emma",
+    "Jakob",
+    "Sofie",
+    "Henrik",
+    "Ida",
+    "Magnus",
+    "Thea",
+    "Sander",
+    "Maja",
+    "Mathias",
+    "Ingeborg",
+    "Håkon",
+    "Åse",
+    "Øystein",
+    "Silje",
+    "Eirik",
+    "Tone",
+    "Kristian",
+    "Camilla",
+    "Sindre",
+    "Vilde",
+    "Torbjørn",
+    "Frida",
+)
+_LAST_NAMES = (
+    "Nordmann",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Henriksen",
+    "Lund",
+    "Halvorsen",
+    "Sørensen",
+    "Strand",
+    "Bakken",
+    "Solberg",
+    "Moen",
+    "Lie",
+    "Rønning",
+    "Aasen",
+    "Fjeld",
+    "Lunde",
+    "Brekke",
+    "Sæther",
+    "Vik",
+)
+_STREETS = (
+    "Storgata",
+    "Kirkegata",
+    "Skolegata",
+    "Parkveien",
+    "Fjordveien",
+    "Bjørkeveien",
+    "Granåsen",
+    "Elvegata",
+    "Torggata",
+    "Strandveien",
+    "Solbakken",
+    "Lyngveien",
+    "Bryggen",
+    "Havnegata",
+    "Fjellveien",
+    "Eikelia",
+)
+_PLACES = (
+    ("0150", "OSLO"),
+    ("0557", "OSLO"),
+    ("0661", "OSLO"),
+    ("1337", "SANDVIKA"),
+    ("1606", "FREDRIKSTAD"),
+    ("2317", "HAMAR"),
+    ("3015", "DRAMMEN"),
+    ("3110", "TØNSBERG"),
+    ("4006", "STAVANGER"),
+    ("4612", "KRISTIANSAND S"),
+    ("5003", "BERGEN"),
+    ("5515", "HAUGESUND"),
+    ("6002", "ÅLESUND"),
+    ("7011", "TRONDHEIM"),
+    ("8006", "BODØ"),
+    ("9008", "TROMSØ"),
+    ("9600", "HAMMERFEST"),
+)
+_ORG_WORDS = (
+    "Fjord",
+    "Nordlys",
+    "Vestland",
+    "Lofoten",
+    "Midnatt",
+    "Polar",
+    "Fjell",
+    "Havbris",
+    "Granitt",
+    "Tindved",
+    "Bølge",
+    "Furu",
+    "Skjær",
+    "Kyst",
+    "Elvedal",
+    "Solstreif",
+    "Isbre",
+    "Moltebær",
+)
+_ORG_TRADES = (
+    "Regnskap",
+    "Bygg",
+    "Rør",
+    "Elektro",
+    "Transport",
+    "Eiendom",
+    "Tannklinikk",
+    "Advokatfirma",
+    "Bakeri",
+    "Data",
+    "Fiskeri",
+    "Rådgivning",
+    "Energi",
+    "Trykkeri",
+    "Barnehage",
+    "Boligbyggelag",
+)
+_ORG_FORMS = ("AS", "AS", "AS", "ASA", "SA", "DA")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedOptions:
+    people: int = DEFAULT_PEOPLE
+    organisations: int = DEFAULT_ORGANISATIONS
+    seed: int = DEFAULT_SEED
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxSender:
+    sender_id: str
+    name: str
+    organisation_number: str
+    digipost_id: int
+    api_key: str
+    key_file: str
+    certificate_file: str
+    created: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "sender_id": self.sender_id,
+            "name": self.name,
+            "organisation_number": self.organisation_number,
+            "digipost_id": self.digipost_id,
+            "api_key": self.api_key,
+            "key_file": self.key_file,
+            "certificate_file": self.certificate_file,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SeedResult:
+    people_created: int
+    organisations_created: int
+    already_present: int
+    sandbox_sender: SandboxSender
+
+
+def _mobile(rng: random.Random) -> str:
+    while True:
+        try:
+            return e164_phone(rng.choice("49") + "".join(rng.choice("0123456789") for _ in range(7)))
+        except InvalidIdentifier:
+            continue
+
+
+def _address(rng: random.Random) -> str:
+    postal_code, city = rng.choice(_PLACES)
+    return f"{rng.choice(_STREETS)} {rng.randint(1, 120)}|{postal_code}|{city}"
+
+
+def people(rng: random.Random, count: int) -> Iterator[RecipientInput]:
+    """Synthetic people: ~70 % with a digital mailbox, ~8 % reserved, most with e-mail and mobile."""
+    for _ in range(count):
+        first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+        fnr = generate_fodselsnummer(rng)
+        mailbox = rng.random() < 0.70
+        reserved = rng.random() < 0.08
+        email_user = f"{first}.{last}{rng.randint(1, 999)}".lower()
+        email_user = email_user.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+        email = f"{email_user}@example.com" if rng.random() < 0.85 else None
+        mobile = _mobile(rng) if rng.random() < 0.80 else None
+        yield RecipientInput(
+            id=fnr,
+            name=f"{first} {last}",
+            mailbox=mailbox,
+            reserved=reserved,
+            email=email,
+            mobile=mobile,
+            address=_address(rng),
+        )
+
+
+def organisations(rng: random.Random, count: int) -> Iterator[RecipientInput]:
+    """Synthetic organisations, each with a business inbox."""
+    for _ in range(count):
+        name = f"{rng.choice(_ORG_WORDS)} {rng.choice(_ORG_TRADES)} {rng.choice(_ORG_FORMS)}"
+        orgnr = generate_organisasjonsnummer(rng)
+        yield RecipientInput(
+            id=orgnr,
+            name=name,
+            mailbox=True,
+            email=f"post.{orgnr}@example.com",
+            mobile=_mobile(rng) if rng.random() < 0.5 else None,
+            address=_address(rng),
+        )
+
+
+async def _add_missing(
+    runtime: Runtime, inputs: list[RecipientInput], on_progress: Callable[[int], None] | None
+) -> int:
+    created = 0
+    for start in range(0, len(inputs), _CHUNK):
+        chunk = inputs[start : start + _CHUNK]
+        async with runtime.unit_of_work() as uow:
+            now = runtime.clock.now()
+            for data in chunk:
+                recipient = build_recipient(data)
+                if await uow.recipients.by_party_id(recipient.party_id) is not None:
+                    continue
+                await uow.recipients.add(await with_free_mailbox_address(uow, recipient), now=now)
+                created += 1
+        if on_progress is not None:
+            on_progress(len(chunk))
+    return created
+
+
+def _sandbox_dir(runtime: Runtime) -> Path:
+    return runtime.settings.ensure_data_dir() / "sandbox"
+
+
+def _stored_credentials(folder: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((folder / "sender.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+async def _reusable(runtime: Runtime, sender: Sender, folder: Path) -> SandboxSender | None:
+    stored = _stored_credentials(folder)
+    if stored is None or not (folder / "sender-key.pem").exists():
+        return None
+    api_key = stored.get("api_key")
+    if stored.get("sender_id") != str(sender.id) or not isinstance(api_key, str):
+        return None
+    async with runtime.reader() as uow:
+        owner = await uow.senders.by_api_key(api_key)
+    if owner is None or owner.id != sender.id:
+        return None
+    return _describe(sender, api_key, folder, created=False)
+
+
+def _describe(sender: Sender, api_key: str, folder: Path, *, created: bool) -> SandboxSender:
+    return SandboxSender(
+        sender_id=str(sender.id),
+        name=sender.name,
+        organisation_number=sender.organisation_number,
+        digipost_id=SANDBOX_DIGIPOST_ID,
+        api_key=api_key,
+        key_file=str(folder / "sender-key.pem"),
+        certificate_file=str(folder / "sender-cert.pem"),
+        created=created,
+    )
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text)
+
+
+async def sandbox_sender(runtime: Runtime) -> SandboxSender:
+    """The sandbox sender, created or given fresh credentials when the stored ones do not work."""
+    folder = _sandbox_dir(runtime)
+    async with runtime.reader() as uow:
+        existing = await uow.senders.by_digipost_id(SANDBOX_DIGIPOST_ID)
+    if existing is not None and (reused := await _reusable(runtime, existing, folder)) is not None:
+        return reused
+    key_pem, cert_pem = generate_test_key_and_certificate(SANDBOX_SENDER_NAME)
+    api_key = new_api_key()
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        sender = await uow.senders.by_digipost_id(SANDBOX_DIGIPOST_ID)
+        if sender is None:
+            sender = Sender(
+                id=new_id(),
+                name=SANDBOX_SENDER_NAME,
+                organisation_number=SANDBOX_ORGNR,
+                digipost_id=SANDBOX_DIGIPOST_ID,
+                certificate_pem=cert_pem.decode("ascii"),
+            )
+            await uow.senders.add(sender, now=now)
+        else:
+            sender = replace(sender, certificate_pem=cert_pem.decode("ascii"))
+            await uow.senders.update(sender)
+        await uow.senders.add_api_key(sender.id, api_key, "sandbox", now=now)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_private(folder / "sender-key.pem", key_pem.decode("ascii"))
+    (folder / "sender-cert.pem").write_text(cert_pem.decode("ascii"))
+    described = _describe(sender, api_key, folder, created=existing is None)
+    _write_private(folder / "sender.json", json.dumps(described.as_json(), indent=2) + "\n")
+    return described
+
+
+async def seed(
+    runtime: Runtime, options: SeedOptions = SeedOptions(), on_progress: Callable[[int], None] | None = None
+) -> SeedResult:
+    # Separate streams keep the first N people the same whatever the number of organisations.
+    population = list(people(random.Random(f"people-{options.seed}"), options.people))
+    companies = list(organisations(random.Random(f"organisations-{options.seed}"), options.organisations))
+    sender = await sandbox_sender(runtime)
+    people_created = await _add_missing(runtime, population, on_progress)
+    orgs_created = await _add_missing(runtime, companies, on_progress)
+    present = len(population) + len(companies) - people_created - orgs_created
+    return SeedResult(people_created, orgs_created, present, sender)
+
+
+def total_rows(options: SeedOptions) -> int:
+    return options.people + options.organisations

@@ -1,0 +1,167 @@
+"""Use cases: register a sender (with its certificate or a freshly minted key), issue API keys, list.
+
+An API key is shown once, when issued; only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from sqlalchemy.exc import IntegrityError
+
+from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer
+from postbud.domain.parties import Sender
+from postbud.services.runtime import Runtime
+from postbud.storage.unit_of_work import SqlUnitOfWork
+
+API_KEY_PREFIX = "pb_live_"
+FIRST_DIGIPOST_ID = 100001
+"""Automatically assigned broker ids start here; the sandbox sender has 100000."""
+_MAX_NAME = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSender:
+    name: str
+    organisation_number: str
+    digipost_id: int | None = None
+    certificate_pem: str | None = None
+    generate_key: bool = False
+    """Mint an RSA-2048 key and a self-signed certificate; the key is returned, never stored."""
+    api_key_label: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class SenderCredentials:
+    sender: Sender
+    api_key: str
+    private_key_pem: str | None = None
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(24)  # 24 bytes: 32 URL-safe characters
+
+
+def validate_certificate(pem: str) -> str:
+    """The certificate as tidy PEM, or ValidationFailed naming ``certificate``."""
+    try:
+        certificate = x509.load_pem_x509_certificate(pem.strip().encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ValidationFailed.of("certificate", "must be one X.509 certificate in PEM form") from None
+    if not isinstance(certificate.public_key(), RSAPublicKey):
+        raise ValidationFailed.of("certificate", "must carry an RSA public key (Digipost signs with RSA)")
+    return pem.strip() + "\n"
+
+
+def _validate(cmd: RegisterSender) -> tuple[str, str, str | None]:
+    errors: list[FieldError] = []
+    name = cmd.name.strip()
+    if not name:
+        errors.append(FieldError("name", "must not be empty"))
+    elif len(name) > _MAX_NAME:
+        errors.append(FieldError("name", f"at most {_MAX_NAME} characters"))
+    orgnr = ""
+    try:
+        orgnr = organisasjonsnummer(cmd.organisation_number)
+    except InvalidIdentifier as exc:
+        errors.append(FieldError("organisation_number", exc.rule))
+    if cmd.digipost_id is not None and cmd.digipost_id <= 0:
+        errors.append(FieldError("digipost_id", "must be a positive number"))
+    if cmd.certificate_pem is not None and cmd.generate_key:
+        errors.append(FieldError("certificate", "give a certificate or ask for a generated key, not both"))
+    certificate: str | None = None
+    if cmd.certificate_pem is not None:
+        try:
+            certificate = validate_certificate(cmd.certificate_pem)
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return name, orgnr, certificate
+
+
+async def _free_digipost_id(uow: SqlUnitOfWork) -> int:
+    taken = [s.digipost_id for s in await uow.senders.list() if s.digipost_id is not None]
+    return max([FIRST_DIGIPOST_ID - 1, *taken]) + 1
+
+
+async def register_sender(cmd: RegisterSender, runtime: Runtime) -> SenderCredentials:
+    """Store a new sender and issue its first API key. Without a digipost id, the next free one."""
+    name, orgnr, certificate = _validate(cmd)
+    key_pem: str | None = None
+    if cmd.generate_key:
+        key_bytes, cert_bytes = generate_test_key_and_certificate(name)
+        key_pem, certificate = key_bytes.decode("ascii"), cert_bytes.decode("ascii")
+    api_key = new_api_key()
+    now = runtime.clock.now()
+    try:
+        async with runtime.unit_of_work() as uow:
+            if await uow.senders.by_organisation_number(orgnr):
+                raise Conflict("organisation_number", "a sender with this organisation number exists")
+            digipost_id = cmd.digipost_id
+            if digipost_id is None:
+                digipost_id = await _free_digipost_id(uow)
+            elif await uow.senders.by_digipost_id(digipost_id):
+                raise Conflict("digipost_id", "a sender with this digipost id exists")
+            sender = Sender(
+                id=uuid.uuid4(),
+                name=name,
+                organisation_number=orgnr,
+                digipost_id=digipost_id,
+                certificate_pem=certificate,
+            )
+            await uow.senders.add(sender, now=now)
+            await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
+    except IntegrityError as exc:  # another process registered the same sender meanwhile
+        raise Conflict("organisation_number", "a sender with this organisation number or id exists") from exc
+    return SenderCredentials(sender, api_key, key_pem)
+
+
+async def issue_api_key(sender_id: uuid.UUID, runtime: Runtime, *, label: str = "default") -> str:
+    key = new_api_key()
+    async with runtime.unit_of_work() as uow:
+        if await uow.senders.get(sender_id) is None:
+            raise NotFound("sender", sender_id)
+        await uow.senders.add_api_key(sender_id, key, label, now=runtime.clock.now())
+    return key
+
+
+async def list_senders(runtime: Runtime) -> list[Sender]:
+    async with runtime.reader() as uow:
+        return await uow.senders.list()
+
+
+async def get_sender(sender_id: uuid.UUID, runtime: Runtime) -> Sender:
+    async with runtime.reader() as uow:
+        sender = await uow.senders.get(sender_id)
+    if sender is None:
+        raise NotFound("sender", sender_id)
+    return sender
+
+
+async def sender_by_api_key(key: str, runtime: Runtime) -> Sender | None:
+    async with runtime.reader() as uow:
+        return await uow.senders.by_api_key(key)
+
+
+async def find_sender(reference: str, runtime: Runtime) -> Sender:
+    """A sender by id, organisation number or digipost id: whatever an operator has at hand."""
+    text = reference.strip()
+    async with runtime.reader() as uow:
+        sender: Sender | None = None
+        try:
+            sender = await uow.senders.get(uuid.UUID(text))
+        except ValueError:
+            if text.isdigit():
+                sender = await uow.senders.by_organisation_number(text)
+                if sender is None:
+                    sender = await uow.senders.by_digipost_id(int(text))
+    if sender is None:
+        raise NotFound("sender", reference)
+    return sender

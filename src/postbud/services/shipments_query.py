@@ -1,0 +1,111 @@
+"""Read side: pages of shipments, and one shipment with its full event history."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from postbud.domain.channels import Channel
+from postbud.domain.errors import FieldError, NotFound, ValidationFailed
+from postbud.domain.events import ShipmentEvent
+from postbud.domain.identifiers import InvalidIdentifier, parse_party_id
+from postbud.domain.shipments import Shipment
+from postbud.domain.status import ShipmentStatus
+from postbud.services.runtime import Runtime
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentFilter:
+    sender_id: uuid.UUID | None = None
+    recipient: str | None = None
+    """A party identifier or mailbox address."""
+    status: str | None = None
+    channel: str | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentPage:
+    shipments: list[Shipment]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentDetails:
+    shipment: Shipment
+    events: list[ShipmentEvent]
+
+
+def encode_cursor(shipment: Shipment) -> str:
+    raw = f"{shipment.created_at.isoformat()}|{shipment.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, ident = raw.partition("|")
+        return datetime.fromisoformat(at), uuid.UUID(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed.of("cursor", "is not a cursor this server handed out") from None
+
+
+def _check(query: ShipmentFilter) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if query.status is not None and query.status not in {s.value for s in ShipmentStatus}:
+        errors.append(FieldError("status", f"one of {', '.join(s.value for s in ShipmentStatus)}"))
+    if query.channel is not None and query.channel not in {c.value for c in Channel}:
+        errors.append(FieldError("channel", f"one of {', '.join(c.value for c in Channel)}"))
+    if not 1 <= query.limit <= MAX_PAGE:
+        errors.append(FieldError("limit", f"between 1 and {MAX_PAGE}"))
+    return errors
+
+
+async def list_shipments(query: ShipmentFilter, runtime: Runtime) -> ShipmentPage:
+    """Newest first; pass ``next_cursor`` back to continue."""
+    errors = _check(query)
+    if errors:
+        raise ValidationFailed(errors)
+    before = decode_cursor(query.cursor) if query.cursor else None
+    async with runtime.reader() as uow:
+        recipient_id: uuid.UUID | None = None
+        if query.recipient:
+            try:
+                party = parse_party_id(query.recipient, allow_synthetic=True)
+            except InvalidIdentifier as exc:
+                raise ValidationFailed.of("recipient", exc.rule) from None
+            found = await uow.recipients.by_party_id(party) or await uow.recipients.by_mailbox_address(
+                party.value
+            )
+            if found is None:
+                return ShipmentPage([], None)
+            recipient_id = found.id
+        shipments = await uow.shipments.list(
+            sender_id=query.sender_id,
+            recipient_id=recipient_id,
+            status=query.status,
+            channel=query.channel,
+            before=before,
+            limit=query.limit + 1,
+        )
+    more = len(shipments) > query.limit
+    shipments = shipments[: query.limit]
+    return ShipmentPage(shipments, encode_cursor(shipments[-1]) if more else None)
+
+
+async def get_shipment(
+    shipment_id: uuid.UUID, runtime: Runtime, *, sender_id: uuid.UUID | None = None
+) -> ShipmentDetails:
+    """One shipment and its events, oldest first; ``sender_id`` hides other senders' letters."""
+    async with runtime.reader() as uow:
+        shipment = await uow.shipments.get(shipment_id)
+        if shipment is None or (sender_id is not None and shipment.sender_id != sender_id):
+            raise NotFound("shipment", shipment_id)
+        events = await uow.events.for_shipment(shipment_id)
+    return ShipmentDetails(shipment, events)
