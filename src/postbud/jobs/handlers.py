@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
 from postbud.services import deliver
 from postbud.services.runtime import Runtime
@@ -31,10 +32,19 @@ async def _print_if_unread(job: Job, runtime: Runtime) -> None:
     await deliver.print_if_unread(_shipment(job), runtime)
 
 
+async def _notify(job: Job, runtime: Runtime) -> None:
+    await notify.send_notifications(_shipment(job), runtime)
+
+
+async def _notify_give_up(job: Job, runtime: Runtime, error: str) -> None:
+    await notify.give_up_notifications(_shipment(job), runtime, error)
+
+
 def core_handlers() -> dict[str, JobHandler]:
     return {
         "shipment.deliver": JobHandler(_deliver, _give_up),
         "shipment.publish": JobHandler(_publish),
         "shipment.print_if_unread": JobHandler(_print_if_unread),
+        "shipment.notify": JobHandler(_notify, _notify_give_up),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }

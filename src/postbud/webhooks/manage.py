@@ -1,0 +1,148 @@
+"""Use cases for senders' webhooks: subscribe, pause, and inspect or repeat deliveries.
+
+``sender_id`` arguments, where optional, scope a lookup to one sender: another sender's
+webhook or delivery is then reported as not found.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.events import EventType
+from postbud.services.runtime import Runtime
+from postbud.storage.job_kinds import WEBHOOK_DELIVER
+from postbud.storage.repos.jobs import new_id
+from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
+from postbud.webhooks.deliver import MAX_ATTEMPTS, PENDING
+from postbud.webhooks.payload import TYPE_PREFIX
+from postbud.webhooks.signing import new_secret
+
+ALL_EVENTS = "*"
+MAX_URL_LENGTH = 2000
+_EVENT_TYPES = frozenset(t.value for t in EventType)
+
+
+def _validate_url(url: str) -> list[FieldError]:
+    if len(url) > MAX_URL_LENGTH:
+        return [FieldError("url", f"at most {MAX_URL_LENGTH} characters")]
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return [FieldError("url", "not a valid URL")]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [FieldError("url", "must be an absolute http or https URL")]
+    return []
+
+
+def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
+    """Normalised types (``shipment.delivered`` is accepted as ``delivered``) and any errors."""
+    types: list[str] = []
+    errors: list[FieldError] = []
+    for raw in event_types:
+        value = raw.strip().removeprefix(TYPE_PREFIX)
+        if value != ALL_EVENTS and value not in _EVENT_TYPES:
+            errors.append(FieldError("event_types", f"unknown event type {raw!r}"))
+        elif value not in types:
+            types.append(value)
+    if not types and not errors:
+        errors.append(FieldError("event_types", "name at least one event type, or '*'"))
+    if ALL_EVENTS in types:
+        types = [ALL_EVENTS]
+    return tuple(types), errors
+
+
+async def add_webhook(
+    runtime: Runtime, sender_id: uuid.UUID, url: str, event_types: Iterable[str] = (ALL_EVENTS,)
+) -> tuple[Webhook, str]:
+    """Subscribe ``url`` to the sender's events; returns the webhook and its signing secret."""
+    types, errors = _event_types(event_types)
+    errors = _validate_url(url) + errors
+    if errors:
+        raise ValidationFailed(errors)
+    secret = new_secret()
+    async with runtime.unit_of_work() as uow:
+        if await uow.senders.get(sender_id) is None:
+            raise NotFound("sender", sender_id)
+        webhook = Webhook(
+            id=new_id(),
+            sender_id=sender_id,
+            url=url,
+            secret=secret,
+            event_types=types,
+            active=True,
+            created_at=runtime.clock.now(),
+        )
+        await uow.webhooks.add(webhook)
+    return webhook, secret
+
+
+async def list_webhooks(runtime: Runtime, sender_id: uuid.UUID | None = None) -> list[Webhook]:
+    async with runtime.reader() as uow:
+        return await uow.webhooks.list(sender_id)
+
+
+async def set_active(
+    runtime: Runtime, webhook_id: uuid.UUID, active: bool, *, sender_id: uuid.UUID | None = None
+) -> Webhook:
+    """Pause or resume a webhook. A paused webhook's queued deliveries are cancelled when due."""
+    async with runtime.unit_of_work() as uow:
+        webhook = await uow.webhooks.get(webhook_id)
+        if webhook is None or (sender_id is not None and webhook.sender_id != sender_id):
+            raise NotFound("webhook", webhook_id)
+        await uow.webhooks.set_active(webhook_id, active)
+    return replace(webhook, active=active)
+
+
+async def list_deliveries(
+    runtime: Runtime,
+    sender_id: uuid.UUID | None = None,
+    webhook_id: uuid.UUID | None = None,
+    limit: int = 100,
+) -> list[Delivery]:
+    """Newest first."""
+    async with runtime.reader() as uow:
+        return await uow.webhooks.deliveries(sender_id=sender_id, webhook_id=webhook_id, limit=limit)
+
+
+def _owned(delivery: Delivery | None, delivery_id: uuid.UUID, sender_id: uuid.UUID | None) -> Delivery:
+    if delivery is None or (sender_id is not None and delivery.sender_id != sender_id):
+        raise NotFound("delivery", delivery_id)
+    return delivery
+
+
+async def delivery_attempts(
+    runtime: Runtime, delivery_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> list[Attempt]:
+    """Oldest first."""
+    async with runtime.reader() as uow:
+        _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
+        return await uow.webhooks.attempts(delivery_id)
+
+
+async def redeliver(
+    runtime: Runtime, delivery_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> Delivery:
+    """Send a delivery again, whatever its state: back to pending, with a fresh job."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        delivery = _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
+        webhook = await uow.webhooks.get(delivery.webhook_id)
+        if webhook is None:
+            raise NotFound("delivery", delivery_id)
+        if not webhook.active:
+            raise Conflict("webhook", "the webhook is inactive; activate it before redelivering")
+        await uow.webhooks.reset_for_redelivery(delivery_id, now=now)
+        await uow.jobs.enqueue(
+            WEBHOOK_DELIVER,
+            {"delivery_id": str(delivery_id)},
+            now=now,
+            max_attempts=MAX_ATTEMPTS,
+            idempotency_key=f"{WEBHOOK_DELIVER}:{delivery_id}:{new_id()}",
+        )
+    runtime.jobs_available()
+    return replace(delivery, status=PENDING, next_attempt_at=now)
