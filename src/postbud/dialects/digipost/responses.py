@@ -1,0 +1,48 @@
+"""Signed XML responses: every answer of the dialect carries Date, X-Content-SHA256 and a signature."""
+
+from __future__ import annotations
+
+from lxml import etree
+from starlette.requests import Request
+from starlette.responses import Response
+
+from postbud.dialects.digipost.context import DigipostDialect
+from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.signing import sign_response_headers
+
+MEDIA_TYPE = {7: "application/vnd.digipost-v7+xml", 8: "application/vnd.digipost-v8+xml"}
+
+
+def request_path(request: Request) -> str:
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and raw:
+        return raw.decode("latin-1").partition("?")[0]
+    return str(request.scope.get("root_path", "")) + str(request.scope["path"])
+
+
+def signed(
+    dialect: DigipostDialect,
+    request: Request,
+    body: bytes,
+    *,
+    status: int = 200,
+    media_type: str = MEDIA_TYPE[8],
+    extra_headers: dict[str, str] | None = None,
+) -> Response:
+    headers = sign_response_headers(
+        status=status,
+        request_path=request_path(request),
+        body=body,
+        private_key=dialect.server_key.private_key,
+        now=dialect.runtime.clock.now(),
+    )
+    headers.update(extra_headers or {})
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def error_response(dialect: DigipostDialect, request: Request, error: DigipostError) -> Response:
+    return signed(dialect, request, error.to_xml(), status=error.status)

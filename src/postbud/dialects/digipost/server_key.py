@@ -1,0 +1,54 @@
+"""The platform's own key and certificate, with which every Digipost-dialect response is signed.
+
+Kept in one PEM file (key, then certificate) in the data folder and created on first use. Several
+processes may start at once: the file is created atomically, and the first one written wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from postbud.dialects.digipost.keys import (
+    certificate_pem,
+    generate_test_key_and_certificate,
+    load_private_key,
+)
+
+FILE_NAME = "digipost-server.pem"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerKey:
+    private_key: RSAPrivateKey
+    certificate_pem: str
+
+
+def _create_once(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+        os.close(fd)
+        os.chmod(tmp, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic: fails if another process created it first
+    finally:
+        os.unlink(tmp)
+
+
+def load_or_create(directory: Path) -> ServerKey:
+    path = directory / FILE_NAME
+    if not path.exists():
+        key_pem, cert_pem = generate_test_key_and_certificate("Postbud Digipost dialect")
+        _create_once(path, key_pem + cert_pem)
+    data = path.read_bytes()
+    certificate = x509.load_pem_x509_certificate(data[data.index(b"-----BEGIN CERTIFICATE-----") :])
+    return ServerKey(load_private_key(data), certificate_pem(certificate))
