@@ -86,7 +86,8 @@ class BlobStore(Protocol):
     """Content-addressed, immutable blob storage.
 
     `put` and `put_many` return only once the bytes are durable; storing the same bytes again
-    returns the same `BlobRef` without rewriting them.
+    returns the same `BlobRef` without rewriting them. `put_many` returns refs in input order and
+    checks every size before writing anything. Missing blobs raise `BlobNotFound`.
     """
 
     async def put(self, data: bytes) -> BlobRef: ...

@@ -74,6 +74,7 @@ class LocalBlobStore:
         return (await self.put_many([data]))[0]
 
     async def put_many(self, items: Sequence[bytes]) -> list[BlobRef]:
+        """Group commit: every file is flushed before any is renamed, then each directory once."""
         check_sizes(items, self.max_blob_bytes)
         if not items:
             return []

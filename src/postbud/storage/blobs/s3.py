@@ -121,15 +121,11 @@ class S3BlobStore:
         """Nothing to release: obstore drops its connection pool with the store object."""
 
     async def _put_one(self, ref: BlobRef, data: bytes) -> None:
-        key = blob_key(ref.sha256)
-        # HEAD first: re-sending a shared attachment would upload it again only to be refused, and
-        # some S3-compatible servers (rclone `serve s3`) ignore If-None-Match and would rewrite it.
-        size = await self._size(ref.sha256)
-        if size == ref.size:
-            return
-        # AlreadyExists: a concurrent writer stored the same bytes first.
+        # One round trip: a create-only PUT is refused (412) when the key exists, which for content
+        # addressing means done. Servers that ignore If-None-Match (rclone 1.75 `serve s3`) rewrite
+        # the same bytes instead, which is harmless.
         with contextlib.suppress(AlreadyExistsError):
-            await obstore.put_async(self.store, key, data, mode="create" if size is None else "overwrite")
+            await obstore.put_async(self.store, blob_key(ref.sha256), data, mode="create")
 
     async def _size(self, sha256: str) -> int | None:
         try:
