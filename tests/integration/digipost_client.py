@@ -34,6 +34,12 @@ class SignedClient:
     key: RSAPrivateKey
     prefix: str = "/digipost"
     server_certificate: x509.Certificate | None = None
+    runtime_of: Any = None
+    """Returns the server's Runtime; use ``run`` to call its async use cases from a test."""
+
+    def run(self, function: Any, *args: Any) -> Any:
+        """Run ``await function(*args)`` on the server's event loop (the TestClient portal)."""
+        return self.http.portal.call(function, *args)  # type: ignore[union-attr]
 
     def headers(self, method: str, path: str, body: bytes | None, query: str = "") -> dict[str, str]:
         date = format_datetime(datetime.now(UTC), usegmt=True)
