@@ -20,7 +20,7 @@ INSTALL_MARKER="$VENV/.postbud-installed"
 PYTHON="${PYTHON:-python3}"
 export DEBIAN_FRONTEND=noninteractive
 
-PG_DIR=""        # temp dir of our throwaway cluster, empty when we started none
+PG_DIR="" # temp dir of our throwaway cluster, empty when we started none
 PG_BIN=""
 FAILED_STEPS=()
 
@@ -66,7 +66,6 @@ ensure_python_deps() {
     if [[ -f "$INSTALL_MARKER" ]]; then have="$(cat "$INSTALL_MARKER")"; fi
     [[ "$want" == "$have" ]] && return 0
     log "pip install -e '.[test]'"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
     echo "$want" >"$INSTALL_MARKER"
 }
@@ -75,14 +74,9 @@ ensure_python_deps() {
 
 # Newest installed major version, e.g. /usr/lib/postgresql/15/bin; empty if none.
 pg_bin_dir() {
-    local dir newest=""
-    for dir in /usr/lib/postgresql/*/bin; do
-        [[ -x "$dir/initdb" ]] || continue
-        if [[ -z "$newest" ]] || [[ "$(printf '%s\n%s\n' "$newest" "$dir" | sort -V | tail -n1)" == "$dir" ]]; then
-            newest="$dir"
-        fi
-    done
-    echo "$newest"
+    local found=(/usr/lib/postgresql/*/bin/initdb)
+    [[ -x "${found[0]}" ]] || return 0 # the glob matched nothing
+    dirname "$(printf '%s\n' "${found[@]}" | sort -V | tail -n1)"
 }
 
 postgres_installed() {
