@@ -10,10 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_PRAGMAS = (
+    # First, so that switching to WAL while another process holds a lock waits instead of failing.
+    "PRAGMA busy_timeout=30000",
     "PRAGMA journal_mode=WAL",
     # FULL: every commit fsyncs the WAL, so an acknowledged letter survives power loss.
     "PRAGMA synchronous=FULL",
-    "PRAGMA busy_timeout=30000",
     "PRAGMA foreign_keys=ON",
 )
 
