@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from postbud.domain.batches import Batch, BatchStatus
@@ -12,6 +13,7 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.drafts import EventDraft
 from postbud.services.record_event import record_events
 from postbud.services.runtime import Runtime
+from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import new_id
 
@@ -56,11 +58,7 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
     """Close the batch and release every held letter in it (publish jobs at their own time)."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        batch = await uow.batches.get(batch_id, for_update=True)
-        if batch is None:
-            raise NotFound("batch", batch_id)
-        batch.require_open()
-        await uow.batches.set_status(batch.id, BatchStatus.COMPLETED, now=now)
+        batch = await _close(uow, batch_id, BatchStatus.COMPLETED, now=now)
         for shipment in await uow.shipments.in_batch(batch.id):
             if shipment.status is not ShipmentStatus.SCHEDULED:
                 continue
@@ -80,15 +78,21 @@ async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
     """Cancel the batch and every letter in it that has not been released."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        batch = await uow.batches.get(batch_id, for_update=True)
-        if batch is None:
-            raise NotFound("batch", batch_id)
-        batch.require_open()
-        await uow.batches.set_status(batch.id, BatchStatus.CANCELLED, now=now)
+        batch = await _close(uow, batch_id, BatchStatus.CANCELLED, now=now)
         for shipment in await uow.shipments.in_batch(batch.id):
             draft = EventDraft(EventType.CANCELLED, None, {"reason": "batch cancelled"}, "cancelled")
             await record_events(uow, shipment, [draft], now=now)
     return await _reload(runtime, batch_id)
+
+
+async def _close(uow: SqlUnitOfWork, batch_id: uuid.UUID, status: BatchStatus, *, now: datetime) -> Batch:
+    """Move an open batch to ``status``, holding its row lock for the rest of the transaction."""
+    batch = await uow.batches.get(batch_id, for_update=True)
+    if batch is None:
+        raise NotFound("batch", batch_id)
+    batch.require_open()
+    await uow.batches.set_status(batch.id, status, now=now)
+    return batch
 
 
 async def _reload(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
