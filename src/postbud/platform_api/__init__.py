@@ -1,0 +1,17 @@
+"""Postbud's own JSON API under ``/api/v1``: senders, recipients, shipments, jobs, webhooks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+PREFIX = "/api/v1"
+"""Each router carries the full prefix, so route templates (metric labels) are complete."""
+
+
+def platform_router() -> APIRouter:
+    from postbud.platform_api import jobs, recipients, senders, shipments, webhooks
+
+    router = APIRouter()
+    for module in (senders, recipients, shipments, webhooks, jobs):
+        router.include_router(module.router)
+    return router

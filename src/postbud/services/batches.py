@@ -13,9 +13,9 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.drafts import EventDraft
 from postbud.services.record_event import record_events
 from postbud.services.runtime import Runtime
-from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import new_id
+from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
 async def open_batch(

@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy.exc import IntegrityError
+
 from postbud.domain.errors import FieldError, NotFound, ValidationFailed
 from postbud.domain.identifiers import (
     InvalidIdentifier,
@@ -199,8 +201,13 @@ async def _store(uow: SqlUnitOfWork, data: RecipientInput, runtime: Runtime) -> 
 
 async def register_recipient(data: RecipientInput, runtime: Runtime) -> Registered:
     build_recipient(data)  # fail on bad input before taking the write lock
-    async with runtime.unit_of_work() as uow:
-        return await _store(uow, data, runtime)
+    try:
+        async with runtime.unit_of_work() as uow:
+            return await _store(uow, data, runtime)
+    except IntegrityError:
+        # Registered by another process at the same moment (PostgreSQL): once more, as an update.
+        async with runtime.unit_of_work() as uow:
+            return await _store(uow, data, runtime)
 
 
 async def get_recipient(raw_id: str, runtime: Runtime) -> Recipient:

@@ -34,168 +34,42 @@ DEFAULT_ORGANISATIONS = 30
 DEFAULT_SEED = 1
 _CHUNK = 100
 
-_FIRST_NAMES = (
-    "Ola",
-    "Kari",
-    "Per",
-    "Anne",
-    "Lars",
-    "Ingrid",
-    "Ole",
-    "Marit",
-    "Jon",
-    "Solveig",
-    "Knut",
-    "Astrid",
-    "Nils",
-    "Sigrid",
-    "Bjørn",
-    "Liv",
-    "Erik",
-    "Hilde",
-    "Arne",
-    "Berit",
-    "Thomas",
-    "Nora",
-    "Emil",
-    "Emma",
-    "Jakob",
-    "Sofie",
-    "Henrik",
-    "Ida",
-    "Magnus",
-    "Thea",
-    "Sander",
-    "Maja",
-    "Mathias",
-    "Ingeborg",
-    "Håkon",
-    "Åse",
-    "Øystein",
-    "Silje",
-    "Eirik",
-    "Tone",
-    "Kristian",
-    "Camilla",
-    "Sindre",
-    "Vilde",
-    "Torbjørn",
-    "Frida",
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _places(text: str) -> list[tuple[str, str]]:
+    """``"0150 OSLO, 5003 BERGEN"`` as (postal code, city) pairs."""
+    return [(p.split(maxsplit=1)[0], p.split(maxsplit=1)[1]) for p in text.split(",")]
+
+
+_FIRST_NAMES = _words(
+    """Ola Kari Per Anne Lars Ingrid Ole Marit Jon Solveig Knut Astrid Nils Sigrid Bjørn Liv Erik Hilde
+    Arne Berit Thomas Nora Emil Emma Jakob Sofie Henrik Ida Magnus Thea Sander Maja Mathias Ingeborg
+    Håkon Åse Øystein Silje Eirik Tone Kristian Camilla Sindre Vilde Torbjørn Frida"""
 )
-_LAST_NAMES = (
-    "Nordmann",
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Johnsen",
-    "Pettersen",
-    "Eriksen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Johannessen",
-    "Andreassen",
-    "Jacobsen",
-    "Dahl",
-    "Jørgensen",
-    "Henriksen",
-    "Lund",
-    "Halvorsen",
-    "Sørensen",
-    "Strand",
-    "Bakken",
-    "Solberg",
-    "Moen",
-    "Lie",
-    "Rønning",
-    "Aasen",
-    "Fjeld",
-    "Lunde",
-    "Brekke",
-    "Sæther",
-    "Vik",
+_LAST_NAMES = _words(
+    """Nordmann Hansen Johansen Olsen Larsen Andersen Pedersen Nilsen Kristiansen Jensen Karlsen Johnsen
+    Pettersen Eriksen Berg Haugen Hagen Johannessen Andreassen Jacobsen Dahl Jørgensen Henriksen Lund
+    Halvorsen Sørensen Strand Bakken Solberg Moen Lie Rønning Aasen Fjeld Lunde Brekke Sæther Vik"""
 )
-_STREETS = (
-    "Storgata",
-    "Kirkegata",
-    "Skolegata",
-    "Parkveien",
-    "Fjordveien",
-    "Bjørkeveien",
-    "Granåsen",
-    "Elvegata",
-    "Torggata",
-    "Strandveien",
-    "Solbakken",
-    "Lyngveien",
-    "Bryggen",
-    "Havnegata",
-    "Fjellveien",
-    "Eikelia",
+_STREETS = _words(
+    """Storgata Kirkegata Skolegata Parkveien Fjordveien Bjørkeveien Granåsen Elvegata Torggata
+    Strandveien Solbakken Lyngveien Bryggen Havnegata Fjellveien Eikelia"""
 )
-_PLACES = (
-    ("0150", "OSLO"),
-    ("0557", "OSLO"),
-    ("0661", "OSLO"),
-    ("1337", "SANDVIKA"),
-    ("1606", "FREDRIKSTAD"),
-    ("2317", "HAMAR"),
-    ("3015", "DRAMMEN"),
-    ("3110", "TØNSBERG"),
-    ("4006", "STAVANGER"),
-    ("4612", "KRISTIANSAND S"),
-    ("5003", "BERGEN"),
-    ("5515", "HAUGESUND"),
-    ("6002", "ÅLESUND"),
-    ("7011", "TRONDHEIM"),
-    ("8006", "BODØ"),
-    ("9008", "TROMSØ"),
-    ("9600", "HAMMERFEST"),
+_PLACES = _places(
+    """0150 OSLO, 0557 OSLO, 0661 OSLO, 1337 SANDVIKA, 1606 FREDRIKSTAD, 2317 HAMAR,
+    3015 DRAMMEN, 3110 TØNSBERG, 4006 STAVANGER, 4612 KRISTIANSAND S, 5003 BERGEN, 5515 HAUGESUND,
+    6002 ÅLESUND, 7011 TRONDHEIM, 8006 BODØ, 9008 TROMSØ, 9600 HAMMERFEST"""
 )
-_ORG_WORDS = (
-    "Fjord",
-    "Nordlys",
-    "Vestland",
-    "Lofoten",
-    "Midnatt",
-    "Polar",
-    "Fjell",
-    "Havbris",
-    "Granitt",
-    "Tindved",
-    "Bølge",
-    "Furu",
-    "Skjær",
-    "Kyst",
-    "Elvedal",
-    "Solstreif",
-    "Isbre",
-    "Moltebær",
+_ORG_WORDS = _words(
+    """Fjord Nordlys Vestland Lofoten Midnatt Polar Fjell Havbris Granitt Tindved Bølge Furu Skjær Kyst
+    Elvedal Solstreif Isbre Moltebær"""
 )
-_ORG_TRADES = (
-    "Regnskap",
-    "Bygg",
-    "Rør",
-    "Elektro",
-    "Transport",
-    "Eiendom",
-    "Tannklinikk",
-    "Advokatfirma",
-    "Bakeri",
-    "Data",
-    "Fiskeri",
-    "Rådgivning",
-    "Energi",
-    "Trykkeri",
-    "Barnehage",
-    "Boligbyggelag",
+_ORG_TRADES = _words(
+    """Regnskap Bygg Rør Elektro Transport Eiendom Tannklinikk Advokatfirma Bakeri Data Fiskeri
+    Rådgivning Energi Trykkeri Barnehage Boligbyggelag"""
 )
 _ORG_FORMS = ("AS", "AS", "AS", "ASA", "SA", "DA")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -24,6 +24,7 @@ API_KEY_PREFIX = "pb_live_"
 FIRST_DIGIPOST_ID = 100001
 """Automatically assigned broker ids start here; the sandbox sender has 100000."""
 _MAX_NAME = 200
+_INSERT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,20 @@ async def _free_digipost_id(uow: SqlUnitOfWork) -> int:
     return max([FIRST_DIGIPOST_ID - 1, *taken]) + 1
 
 
+async def _insert(cmd: RegisterSender, sender: Sender, api_key: str, runtime: Runtime) -> Sender:
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        if await uow.senders.by_organisation_number(sender.organisation_number):
+            raise Conflict("organisation_number", "a sender with this organisation number exists")
+        if cmd.digipost_id is None:
+            sender = replace(sender, digipost_id=await _free_digipost_id(uow))
+        elif await uow.senders.by_digipost_id(cmd.digipost_id):
+            raise Conflict("digipost_id", "a sender with this digipost id exists")
+        await uow.senders.add(sender, now=now)
+        await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
+    return sender
+
+
 async def register_sender(cmd: RegisterSender, runtime: Runtime) -> SenderCredentials:
     """Store a new sender and issue its first API key. Without a digipost id, the next free one."""
     name, orgnr, certificate = _validate(cmd)
@@ -99,28 +114,15 @@ async def register_sender(cmd: RegisterSender, runtime: Runtime) -> SenderCreden
         key_bytes, cert_bytes = generate_test_key_and_certificate(name)
         key_pem, certificate = key_bytes.decode("ascii"), cert_bytes.decode("ascii")
     api_key = new_api_key()
-    now = runtime.clock.now()
-    try:
-        async with runtime.unit_of_work() as uow:
-            if await uow.senders.by_organisation_number(orgnr):
-                raise Conflict("organisation_number", "a sender with this organisation number exists")
-            digipost_id = cmd.digipost_id
-            if digipost_id is None:
-                digipost_id = await _free_digipost_id(uow)
-            elif await uow.senders.by_digipost_id(digipost_id):
-                raise Conflict("digipost_id", "a sender with this digipost id exists")
-            sender = Sender(
-                id=uuid.uuid4(),
-                name=name,
-                organisation_number=orgnr,
-                digipost_id=digipost_id,
-                certificate_pem=certificate,
-            )
-            await uow.senders.add(sender, now=now)
-            await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
-    except IntegrityError as exc:  # another process registered the same sender meanwhile
-        raise Conflict("organisation_number", "a sender with this organisation number or id exists") from exc
-    return SenderCredentials(sender, api_key, key_pem)
+    sender = Sender(uuid.uuid4(), name, orgnr, digipost_id=cmd.digipost_id, certificate_pem=certificate)
+    for _ in range(_INSERT_ATTEMPTS):
+        try:
+            return SenderCredentials(await _insert(cmd, sender, api_key, runtime), api_key, key_pem)
+        except IntegrityError:
+            # Another process registered a sender meanwhile (PostgreSQL does not serialise the
+            # checks above); looking again finds the clash or the next free digipost id.
+            continue
+    raise Conflict("digipost_id", "could not find a free digipost id; give one with digipost_id")
 
 
 async def issue_api_key(sender_id: uuid.UUID, runtime: Runtime, *, label: str = "default") -> str:

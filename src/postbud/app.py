@@ -1,0 +1,115 @@
+"""The ASGI application: platform API, probes and metrics, with job workers in the same process.
+
+Other entry points (the Digipost dialect, the inbox UI) mount their routers on the app this
+factory returns; they reach storage and channels through ``app.state.runtime``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from importlib.metadata import PackageNotFoundError, version
+
+import structlog
+from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
+
+from postbud.bootstrap import build_runtime
+from postbud.config import Settings
+from postbud.jobs.handlers import core_handlers
+from postbud.jobs.registry import JobHandler
+from postbud.jobs.worker import Worker
+from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
+from postbud.platform_api import PREFIX, platform_router
+from postbud.services.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+def _version() -> str:
+    try:
+        return version("postbud")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def job_handlers() -> dict[str, JobHandler]:
+    """Every job kind this deployment runs: the one list ``serve`` and ``worker`` share."""
+    return core_handlers()
+
+
+async def is_empty(runtime: Runtime) -> bool:
+    async with runtime.reader() as uow:
+        return not await uow.senders.list() and await uow.recipients.count() == 0
+
+
+async def seed_if_empty(runtime: Runtime) -> None:
+    from postbud.services.seed import seed
+
+    if not await is_empty(runtime):
+        return
+    try:
+        result = await seed(runtime)
+    except IntegrityError:  # another node seeded the same folder at the same moment
+        log.info("sandbox data was seeded by another process")
+        return
+    log.info(
+        "seeded sandbox data",
+        people=result.people_created,
+        organisations=result.organisations_created,
+        sender_credentials=str(runtime.settings.resolved_data_dir / "sandbox" / "sender.json"),
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_workers(runtime: Runtime, count: int) -> AsyncIterator[list[Worker]]:
+    """Run ``count`` workers until the block ends, then let each finish its current job."""
+    stop = asyncio.Event()
+    workers = [Worker(runtime, job_handlers()) for _ in range(count)]
+    tasks = [asyncio.create_task(w.run(stop), name=f"worker-{i}") for i, w in enumerate(workers)]
+    try:
+        yield workers
+    finally:
+        stop.set()
+        runtime.jobs_available()
+        _, pending = await asyncio.wait(tasks, timeout=30) if tasks else (set(), set())
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastAPI:
+    """The app; ``seed`` fills an empty sandbox with synthetic data at startup."""
+    settings = settings or Settings()
+    configure_logging(json_logs=settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await build_runtime(settings)
+        app.state.runtime = runtime
+        app.state.admin_token = settings.resolved_admin_token()
+        try:
+            await runtime.writer.start()
+            if seed and settings.sandbox:
+                await seed_if_empty(runtime)
+            async with running_workers(runtime, settings.workers):
+                log.info("postbud started", url=settings.resolved_public_url, workers=settings.workers)
+                yield
+        finally:
+            await runtime.close()
+            log.info("postbud stopped")
+
+    app = FastAPI(
+        title="Postbud",
+        version=_version(),
+        description="Postbud's platform API: senders, recipients, shipments and their events, jobs.",
+        lifespan=lifespan,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(ops_router)
+    app.include_router(platform_router())
+    return app

@@ -1,0 +1,189 @@
+"""``postbud recipients add|list|import``: the people and organisations letters go to."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from postbud.cli.options import (
+    DatabaseUrl,
+    DataDir,
+    Json,
+    console,
+    make_settings,
+    print_json,
+    reported_errors,
+    with_runtime,
+)
+
+if TYPE_CHECKING:
+    from postbud.domain.parties import Recipient
+    from postbud.services.recipients import ImportResult, Registered
+    from postbud.services.runtime import Runtime
+
+app = typer.Typer(help="People and organisations that receive letters.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    identifier: Annotated[
+        str,
+        typer.Option("--id", help="Fødselsnummer, organisasjonsnummer, Swedish number, GLN or Peppol id."),
+    ],
+    name: Annotated[str, typer.Option("--name")],
+    mailbox: Annotated[
+        bool, typer.Option("--mailbox", help="Has a digital mailbox (an organisation: a business inbox).")
+    ] = False,
+    reserved: Annotated[
+        bool, typer.Option("--reserved", help="Reserved against digital post (KRR).")
+    ] = False,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="'line|zip|city' or 'line1|line2|zip|city'.")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Register a recipient, or replace what is known about one with the same id."""
+    from postbud.platform_api.models import RecipientOut
+    from postbud.services.recipients import RecipientInput, register_recipient
+
+    data = RecipientInput(
+        id=identifier,
+        name=name,
+        mailbox=mailbox,
+        reserved=reserved,
+        email=email,
+        mobile=mobile,
+        address=address,
+    )
+
+    async def use(runtime: Runtime) -> Registered:
+        return await register_recipient(data, runtime)
+
+    registered = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(
+            {
+                "recipient": RecipientOut.of(registered.recipient).model_dump(mode="json"),
+                "created": registered.created,
+            }
+        )
+        return
+    r = registered.recipient
+    verb = "Registered" if registered.created else "Updated"
+    line = f"[bold green]{verb}[/] {r.name} ({r.party_id})"
+    if r.capabilities.mailbox_address:
+        line += f", mailbox {r.capabilities.mailbox_address}"
+    console().print(line)
+
+
+@app.command("list")
+def list_(
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Part of a name or mailbox address.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000)] = 100,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """List recipients by name."""
+    from postbud.platform_api.models import RecipientOut
+    from postbud.services.recipients import list_recipients
+
+    async def use(runtime: Runtime) -> tuple[list[Recipient], int]:
+        return await list_recipients(runtime, search=search, offset=offset, limit=limit)
+
+    found, total = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        items = [RecipientOut.of(r).model_dump(mode="json") for r in found]
+        print_json({"items": items, "total": total, "offset": offset, "limit": limit})
+        return
+    _table(found, total)
+
+
+def _table(found: list[Recipient], total: int) -> None:
+    from rich.table import Table
+
+    table = Table(
+        "Name", "Id", "Inbox", "Reserved", "E-mail", "Mobile", title=f"{len(found)} of {total} recipients"
+    )
+    for r in found:
+        caps = r.capabilities
+        inbox = caps.mailbox_address or ("business inbox" if caps.business_inbox else "")
+        table.add_row(
+            r.name,
+            r.party_id.value,
+            inbox,
+            "yes" if caps.reserved else "",
+            caps.email or "",
+            caps.mobile or "",
+        )
+    console().print(table)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV file ('-' for stdin).", allow_dash=True)],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid rows even if some are invalid.")
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Import recipients from CSV; rows are registered or updated by id.
+
+    Header: id,name,mailbox,reserved,email,mobile,address_line,postal_code,city (id and name required).
+
+    mailbox and reserved take true/false, yes/no, ja/nei or 1/0.
+
+    address_line may hold several street lines separated by '|'.
+
+    With an invalid row nothing is imported (exit code 1) unless --skip-invalid.
+    """
+    from postbud.platform_api.models import ImportOut
+    from postbud.services.recipients import import_rows, parse_csv
+
+    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8-sig")
+    with reported_errors(json_out):
+        parsed = parse_csv(text)
+
+    async def use(runtime: Runtime) -> ImportResult:
+        if json_out or not parsed.rows:
+            return await import_rows(parsed, runtime, skip_invalid=skip_invalid)
+        from rich.progress import Progress
+
+        with Progress(console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Importing", total=len(parsed.rows))
+            return await import_rows(
+                parsed, runtime, skip_invalid=skip_invalid, on_progress=lambda n: progress.advance(task, n)
+            )
+
+    result = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    failed = bool(result.rejected) and not skip_invalid
+    if json_out:
+        print_json(ImportOut.of(result).model_dump(mode="json"))
+    else:
+        _report(result, failed)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report(result: ImportResult, failed: bool) -> None:
+    out = console()
+    for row in result.rejected:
+        problems = "; ".join(f"{e.field}: {e.rule}" for e in row.errors)
+        out.print(f"[red]line {row.line}[/]: {problems}")
+    if failed:
+        out.print(f"[bold red]Nothing imported:[/] {len(result.rejected)} invalid rows (see --skip-invalid)")
+        return
+    skipped = len(result.rejected)
+    out.print(f"[bold green]Imported[/] {result.created} new, {result.updated} updated, {skipped} skipped")

@@ -1,0 +1,74 @@
+"""``postbud serve``: the whole post office in one process (API, dialects, workers)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from postbud.cli.options import DatabaseUrl, DataDir, console, make_settings
+
+if TYPE_CHECKING:
+    from postbud.config import Settings
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface to listen on.", show_default="127.0.0.1")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port to listen on.", show_default="8080")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=0, help="Job workers in this process.", show_default="2")
+    ] = None,
+    public_url: Annotated[
+        str | None, typer.Option("--public-url", help="The URL clients reach Postbud on.")
+    ] = None,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Do not seed an empty sandbox.")] = False,
+    json_logs: Annotated[
+        bool, typer.Option("--json", help="Log JSON lines instead of console text.")
+    ] = False,
+) -> None:
+    """Run Postbud. An empty data folder is created, migrated and seeded with sandbox data."""
+    import uvicorn
+
+    from postbud.app import create_app
+
+    settings = make_settings(
+        data_dir,
+        database_url,
+        host=host,
+        port=port,
+        workers=workers,
+        public_url=public_url,
+        log_json=True if json_logs else None,
+    )
+    app = create_app(settings, seed=not no_seed)
+    if not settings.log_json:
+        _banner(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run()
+
+
+def _banner(settings: Settings) -> None:
+    url = settings.resolved_public_url
+    data = settings.resolved_data_dir
+    out = console(stderr=True)
+    out.print(f"[bold]Postbud[/] on {url}")
+    out.print(f"  API docs      {url}/api/v1/docs")
+    out.print(f"  data folder   {data}")
+    token = "POSTBUD_ADMIN_TOKEN" if settings.admin_token else str(data / "admin-token")
+    out.print(f"  admin token   {token}")
+    if settings.sandbox:
+        out.print(f"  sandbox       {data / 'sandbox' / 'sender.json'}")

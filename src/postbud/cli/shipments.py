@@ -1,0 +1,105 @@
+"""``postbud shipments list|show``: what was sent, where it went, and what happened to it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
+
+if TYPE_CHECKING:
+    from postbud.services.runtime import Runtime
+    from postbud.services.shipments_query import ShipmentDetails, ShipmentPage
+
+app = typer.Typer(help="Letters and their events.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(
+    sender: Annotated[str | None, typer.Option("--sender", help="Sender id, orgnr or digipost id.")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="Party id or mailbox address.")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    channel: Annotated[str | None, typer.Option("--channel")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="next_cursor from the previous page.")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """List shipments, newest first."""
+    from postbud.platform_api.models import ShipmentOut
+    from postbud.services.senders import find_sender
+    from postbud.services.shipments_query import ShipmentFilter, list_shipments
+
+    async def use(runtime: Runtime) -> ShipmentPage:
+        sender_id = (await find_sender(sender, runtime)).id if sender else None
+        query = ShipmentFilter(sender_id, recipient, status, channel, cursor, limit)
+        return await list_shipments(query, runtime)
+
+    page = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        items = [ShipmentOut.of(s).model_dump(mode="json") for s in page.shipments]
+        print_json({"items": items, "next_cursor": page.next_cursor})
+        return
+    from rich.table import Table
+
+    table = Table(
+        "Created", "Status", "Channel", "Recipient", "Subject", "Id", title=f"{len(page.shipments)} shipments"
+    )
+    for s in page.shipments:
+        table.add_row(
+            s.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            s.status.value,
+            s.channel.value if s.channel else "",
+            s.recipient_name or s.recipient_party or "",
+            s.subject or "",
+            str(s.id),
+        )
+    out = console()
+    out.print(table)
+    if page.next_cursor:
+        out.print(f"more: --cursor {page.next_cursor}")
+
+
+@app.command("show")
+def show(
+    shipment_id: Annotated[uuid.UUID, typer.Argument(help="The shipment's id.")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Show a shipment with its documents and events."""
+    from postbud.platform_api.models import ShipmentDetail
+    from postbud.services.shipments_query import get_shipment
+
+    async def use(runtime: Runtime) -> ShipmentDetails:
+        return await get_shipment(shipment_id, runtime)
+
+    details = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(ShipmentDetail.with_events(details.shipment, details.events).model_dump(mode="json"))
+        return
+    _render(details)
+
+
+def _render(details: ShipmentDetails) -> None:
+    from rich.table import Table
+
+    s, out = details.shipment, console()
+    out.print(f"[bold]{s.subject or '(no subject)'}[/]  {s.id}")
+    out.print(f"  status     {s.status.value} via {s.channel.value if s.channel else '-'}")
+    out.print(f"  recipient  {s.recipient_name or ''} {s.recipient_party or ''}")
+    out.print(f"  sender     {s.sender_id} ({s.dialect})")
+    for d in s.documents:
+        out.print(f"  document   {d.position}: {d.title or ''} [{d.file_type}, {d.size} bytes]")
+    events = Table("At", "Event", "Channel", "Details", title="Events")
+    for e in details.events:
+        info = ", ".join(f"{k}={v}" for k, v in e.data.items() if k != "considered")
+        events.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M:%S"), e.type.value, e.channel.value if e.channel else "", info
+        )
+    out.print(events)

@@ -1,0 +1,117 @@
+"""Problem details (RFC 9457) for the platform API: every error names the field and the rule.
+
+Scoped to the platform API's routes by ``ProblemRoute``, so the dialects mounted on the same app
+keep their own error formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from postbud.domain.errors import Conflict, DomainError, FieldError, NotFound, NotPermitted, ValidationFailed
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE = "urn:postbud:problem:"
+
+
+class Unauthenticated(Exception):
+    """No bearer token, or one Postbud does not know."""
+
+
+class FieldProblem(BaseModel):
+    field: str
+    rule: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblem] = []
+
+
+def problem(
+    status: int, kind: str, title: str, detail: str | None, errors: list[FieldError] | None = None
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": _TYPE + kind, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = [{"field": e.field, "rule": e.rule} for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def domain_problem(exc: DomainError) -> JSONResponse:
+    if isinstance(exc, ValidationFailed):
+        return problem(400, "validation-failed", "The request is not valid", str(exc), exc.errors)
+    if isinstance(exc, NotFound):
+        return problem(404, "not-found", f"No such {exc.entity}", str(exc))
+    if isinstance(exc, Conflict):
+        clash = [FieldError(exc.field, exc.rule)]
+        return problem(409, "conflict", "The request clashes with stored data", str(exc), clash)
+    if isinstance(exc, NotPermitted):
+        return problem(403, "not-permitted", "Not permitted", exc.rule)
+    return problem(400, "rejected", "The request was rejected", str(exc))
+
+
+def _field_of(location: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "body"
+
+
+def validation_problem(exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        FieldError(_field_of(tuple(e.get("loc", ()))), str(e.get("msg", "invalid"))) for e in exc.errors()
+    ]
+    return problem(400, "validation-failed", "The request is not valid", "; ".join(map(str, errors)), errors)
+
+
+def unauthenticated(exc: Unauthenticated) -> JSONResponse:
+    response = problem(401, "unauthenticated", "Authentication required", str(exc))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="postbud"'
+    return response
+
+
+class ProblemRoute(APIRoute):
+    """Turns the core's errors into problem details for the routes of one router."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except DomainError as exc:
+                return domain_problem(exc)
+            except RequestValidationError as exc:
+                return validation_problem(exc)
+            except Unauthenticated as exc:
+                return unauthenticated(exc)
+            except HTTPException as exc:
+                return problem(exc.status_code, "http", str(exc.detail), None)
+
+        return handler
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": text, "content": {PROBLEM_JSON: {}}}
+    for status, text in (
+        (400, "Invalid input: `errors` names each field and the rule it broke"),
+        (401, "Missing or unknown bearer token"),
+        (403, "The token may not do this"),
+        (404, "Not found"),
+        (409, "Clashes with stored data"),
+    )
+}
