@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
+from postbud.date_header import DateHeaderMiddleware
+from postbud.dialects.digipost.app import create_digipost_app
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
@@ -88,6 +90,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await build_runtime(settings)
         app.state.runtime = runtime
+        # The Digipost dialect's signing key is made on first use; not during someone's request.
+        await asyncio.to_thread(lambda: digipost.state.dialect.server_key)
         app.state.admin_token = settings.resolved_admin_token()
         try:
             await runtime.writer.start()
@@ -112,4 +116,7 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router)
     app.include_router(platform_router())
+    digipost = create_digipost_app(lambda: app.state.runtime)
+    app.mount("/digipost", digipost)
+    app.add_middleware(DateHeaderMiddleware)
     return app

@@ -56,6 +56,7 @@ def serve(
         log_config=None,
         access_log=False,
         server_header=False,
+        date_header=False,  # one Date only: see postbud.date_header
         timeout_graceful_shutdown=10,
     )
     uvicorn.Server(config).run()
