@@ -74,4 +74,3 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     app = Starlette(routes=routes)
     app.state.dialect = dialect
     return app
-
