@@ -6,11 +6,12 @@ document blobs, the platform's signing key and the admin token.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from postbud.secret_files import secret_token
 
 
 class Settings(BaseSettings):
@@ -66,8 +67,4 @@ class Settings(BaseSettings):
         """The admin token: given, or generated once and kept in the data folder."""
         if self.admin_token:
             return self.admin_token
-        token_file = self.ensure_data_dir() / "admin-token"
-        if not token_file.exists():
-            token_file.write_text(secrets.token_urlsafe(32) + "\n")
-            token_file.chmod(0o600)
-        return token_file.read_text().strip()
+        return secret_token(self.ensure_data_dir() / "admin-token")

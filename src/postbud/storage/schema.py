@@ -219,3 +219,107 @@ webhook_attempts = Table(
     Column("error", Text),
     Column("duration_ms", Integer, nullable=False),
 )
+
+shares = Table(
+    "shares",
+    metadata,
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), primary_key=True),
+    Column("sender_id", Uuid, nullable=False),
+    Column("recipient_id", Uuid, ForeignKey("recipients.id"), nullable=False, index=True),
+    Column("max_share_seconds", BigInteger, nullable=False),
+    Column("shared_at", UtcDateTime),
+    Column("expires_at", UtcDateTime),
+    Column("withdrawn_at", UtcDateTime),
+    Column("stopped_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+shared_documents = Table(
+    "shared_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("share_id", Uuid, ForeignKey("shares.shipment_id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("source_document_id", Uuid, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("subject", String(255), nullable=False),
+    Column("file_type", String(30), nullable=False),
+    Column("mime", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=False),
+    Column("origin_kind", String(20), nullable=False),
+    Column("origin_name", String(200)),
+    Column("origin_organisation_number", String(20)),
+    Column("shared_at", UtcDateTime, nullable=False),
+    UniqueConstraint("share_id", "position"),
+    UniqueConstraint("share_id", "source_document_id"),
+)
+
+recipient_keys = Table(
+    "recipient_keys",
+    metadata,
+    Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), primary_key=True),
+    Column("key_id", String(64), nullable=False),
+    Column("public_key_pem", Text, nullable=False),
+    Column("private_key_pem", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- The recipient inbox ------------------------------------------------------------------------
+
+# Keyset paging of one recipient's letters: the (created_at, id) cursor is a range on this index,
+# so page 5000 costs what page 1 costs. It makes ix_shipments_recipient_created redundant.
+Index("ix_shipments_recipient_created_id", shipments.c.recipient_id, shipments.c.created_at, shipments.c.id)
+
+archived_letters = Table(
+    "archived_letters",
+    metadata,
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), primary_key=True),
+    Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    # The letter's own created_at, copied so the archive folder pages on an index of its own.
+    Column("letter_created_at", UtcDateTime, nullable=False),
+    Column("archived_at", UtcDateTime, nullable=False),
+    Index("ix_archived_letters_recipient_created", "recipient_id", "letter_created_at", "shipment_id"),
+)
+
+page_images = Table(
+    "page_images",
+    metadata,
+    Column("document_sha256", String(64), primary_key=True),
+    Column("page", Integer, primary_key=True),
+    Column("width", Integer, primary_key=True),
+    Column("image_sha256", String(64), nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- The sandbox: its clock and its injected faults, shared by every process --------------------
+
+# One row (id 1). ``revision`` grows with every change to the clock or the faults, so a process
+# that polls these settings adopts a change once and never goes back to an older reading.
+sandbox_state = Table(
+    "sandbox_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("clock_offset_us", BigInteger, nullable=False),
+    Column("revision", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+sandbox_faults = Table(
+    "sandbox_faults",
+    metadata,
+    # "channel" (target: a channel's name) or "webhook" (target: the receiving URL).
+    Column("kind", String(20), primary_key=True),
+    Column("target", String(2000), primary_key=True),
+    Column("probability_ppm", Integer, nullable=False),
+    Column("error", String(500), nullable=False),
+    # Webhook faults: the status code to answer with; none means the target times out.
+    Column("status_code", Integer),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The operator console: a letter's webhook deliveries (by their events), and the newest deliveries.
+Index("ix_webhook_deliveries_event", webhook_deliveries.c.event_id)
+Index("ix_webhook_deliveries_created_id", webhook_deliveries.c.created_at, webhook_deliveries.c.id)

@@ -12,6 +12,7 @@ from postbud.storage.repos.batches import BatchRepository
 from postbud.storage.repos.events import EventRepository
 from postbud.storage.repos.jobs import JobQueue
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
+from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipments import ShipmentRepository
 from postbud.storage.repos.webhooks import WebhookRepository
 from postbud.storage.writeset import WriteSet, apply
@@ -28,14 +29,19 @@ class SqlUnitOfWork:
     jobs: JobQueue
     webhooks: WebhookRepository
     batches: BatchRepository
+    sharing: ShareRepository
 
-    def __init__(self, database: Database, *, read_only: bool = False) -> None:
+    def __init__(self, database: Database, *, read_only: bool = False, inline: bool = False) -> None:
+        """``inline``: a few short reads on the hot path (see ``Database.reading``)."""
         self._database = database
         self._read_only = read_only
+        self._inline = inline
         self._cm: AbstractAsyncContextManager[AsyncConnection] | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._cm = self._database.reading() if self._read_only else self._database.transaction()
+        self._cm = (
+            self._database.reading(inline=self._inline) if self._read_only else self._database.transaction()
+        )
         self.conn = await self._cm.__aenter__()
         self.senders = SenderRepository(self.conn)
         self.recipients = RecipientRepository(self.conn)
@@ -44,6 +50,7 @@ class SqlUnitOfWork:
         self.jobs = JobQueue(self.conn)
         self.webhooks = WebhookRepository(self.conn)
         self.batches = BatchRepository(self.conn)
+        self.sharing = ShareRepository(self.conn)
         return self
 
     async def __aexit__(

@@ -181,6 +181,10 @@ def _document(
         )
     if uuid not in contents:
         raise DigipostError("DOCUMENTS_AND_FILES_MISMATCH", f"no body part has filename {uuid} ({path})")
+    if r.child(el, "encrypted") is not None:
+        raise DigipostError(
+            "NOT_APPROVED_FOR_PREENCRYPT", f"{path}: Postbud does not accept pre-encrypted content", 403
+        )
     file_type = (r.text(el, "file-type") or "").lower()
     subject = r.text(el, "subject")
     if subject is not None and not subject:

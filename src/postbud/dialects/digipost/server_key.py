@@ -6,9 +6,6 @@ processes may start at once: the file is created atomically, and the first one w
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from postbud.dialects.digipost.keys import (
     generate_test_key_and_certificate,
     load_private_key,
 )
+from postbud.secret_files import create_once
 
 FILE_NAME = "digipost-server.pem"
 
@@ -30,25 +28,11 @@ class ServerKey:
     certificate_pem: str
 
 
-def _create_once(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-        os.close(fd)
-        os.chmod(tmp, 0o600)
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # atomic: fails if another process created it first
-    finally:
-        os.unlink(tmp)
-
-
 def load_or_create(directory: Path) -> ServerKey:
     path = directory / FILE_NAME
     if not path.exists():
         key_pem, cert_pem = generate_test_key_and_certificate("Postbud Digipost dialect")
-        _create_once(path, key_pem + cert_pem)
+        create_once(path, key_pem + cert_pem)
     data = path.read_bytes()
     certificate = x509.load_pem_x509_certificate(data[data.index(b"-----BEGIN CERTIFICATE-----") :])
     return ServerKey(load_private_key(data), certificate_pem(certificate))

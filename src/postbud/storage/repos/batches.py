@@ -82,3 +82,13 @@ class BatchRepository:
         s = schema.shipments.c
         query = select(s.channel, func.count()).where(s.batch_id == batch_id).group_by(s.channel)
         return {str(channel): int(n) for channel, n in await self._conn.execute(query)}
+
+    async def counts_by_channel_and_status(self, batch_id: uuid.UUID) -> dict[tuple[str | None, str], int]:
+        """How many of the batch's shipments have each (channel, status); channel is None until routed."""
+        s = schema.shipments.c
+        query = (
+            select(s.channel, s.status, func.count())
+            .where(s.batch_id == batch_id)
+            .group_by(s.channel, s.status)
+        )
+        return {(channel, str(status)): int(n) for channel, status, n in await self._conn.execute(query)}

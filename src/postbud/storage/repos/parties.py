@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from postbud.domain.identifiers import PartyId, parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient, Sender
+from postbud.domain.recipient_keys import RecipientKey
 from postbud.storage import schema
 
 
@@ -221,6 +224,72 @@ class RecipientRepository:
         )
         return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
 
+    async def by_name_and_postal_code(
+        self, name: str, postal_code: str, *, limit: int = 10
+    ) -> list[Recipient]:
+        """Recipients whose name (or the name on their postal address) is ``name``, ignoring case,
+        and whose postal address has ``postal_code``."""
+        r = schema.recipients.c
+        query = (
+            select(schema.recipients)
+            .where(
+                or_(_same_text(r.name, name), _same_text(r.postal_address["name"].as_string(), name)),
+                r.postal_address["postal_code"].as_string() == postal_code,
+            )
+            .order_by(r.name)
+            .limit(limit)
+        )
+        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def search_mailboxes(self, terms: Sequence[str], *, limit: int = 10) -> list[Recipient]:
+        """Recipients with a published mailbox (an address, not reserved) matching every term in
+        their name, mailbox address, postal code or city (case-insensitive substrings)."""
+        r = schema.recipients.c
+        fields = (
+            r.name,
+            r.mailbox_address,
+            r.postal_address["postal_code"].as_string(),
+            r.postal_address["city"].as_string(),
+        )
+        matches = [or_(*(_contains_text(field, term) for field in fields)) for term in terms]
+        query = (
+            select(schema.recipients)
+            .where(r.digital_mailbox.is_(True), r.reserved.is_(False), r.mailbox_address.is_not(None))
+            .where(and_(*matches))
+            .order_by(r.name, r.mailbox_address)
+            .limit(limit)
+        )
+        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def key(self, recipient_id: uuid.UUID) -> RecipientKey | None:
+        keys = schema.recipient_keys
+        row = (
+            (await self._conn.execute(select(keys).where(keys.c.recipient_id == recipient_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return RecipientKey(
+            recipient_id=row["recipient_id"],
+            key_id=row["key_id"],
+            public_key_pem=row["public_key_pem"],
+            private_key_pem=row["private_key_pem"],
+            created_at=row["created_at"],
+        )
+
+    async def add_key(self, key: RecipientKey) -> None:
+        """Raises IntegrityError if the recipient already has a key."""
+        await self._conn.execute(
+            schema.recipient_keys.insert().values(
+                recipient_id=key.recipient_id,
+                key_id=key.key_id,
+                public_key_pem=key.public_key_pem,
+                private_key_pem=key.private_key_pem,
+                created_at=key.created_at,
+            )
+        )
+
     async def list(self, *, offset: int = 0, limit: int = 100) -> list[Recipient]:
         query = select(schema.recipients).order_by(schema.recipients.c.name).offset(offset).limit(limit)
         return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
@@ -229,6 +298,23 @@ class RecipientRepository:
         return int(
             (await self._conn.execute(select(func.count()).select_from(schema.recipients))).scalar_one()
         )
+
+
+def _spellings(text: str) -> set[str]:
+    # SQLite's lower() folds only ASCII, so Æ/Ø/Å would not match æ/ø/å; the usual spellings of a
+    # word are compared as well.
+    return {text, text.lower(), text.upper(), text.title(), text.capitalize()}
+
+
+def _same_text(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    return or_(column.in_(_spellings(text)), func.lower(column) == text.lower())
+
+
+def _contains_text(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    return or_(
+        *(column.contains(spelling, autoescape=True) for spelling in _spellings(text)),
+        func.lower(column).contains(text.lower(), autoescape=True),
+    )
 
 
 def with_capabilities(recipient: Recipient, **changes: Any) -> Recipient:
