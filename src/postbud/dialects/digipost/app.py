@@ -10,7 +10,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from postbud.dialects.digipost import render
+from postbud.dialects.digipost import (
+    additional_data,
+    batches_http,
+    document_events,
+    document_status,
+    identification,
+    render,
+    search,
+    sender_information,
+    sharing_http,
+)
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError, from_domain, not_implemented
 from postbud.dialects.digipost.multipart import MultipartInvalid
@@ -65,6 +75,68 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         Route("/", _guarded(dialect, _entrypoint), methods=["GET"]),
         Route("/messages", _guarded(dialect, send_message), methods=["POST"]),
         Route("/{sender_id:int}", _guarded(dialect, _sender_entrypoint), methods=["GET"]),
+        Route("/identification", _guarded(dialect, identification.identify_recipient), methods=["POST"]),
+        Route(
+            "/identification/with-encryption-key",
+            _guarded(dialect, identification.identify_recipient_with_encryption_key),
+            methods=["POST"],
+        ),
+        Route(
+            "/recipients/search/{query:path}", _guarded(dialect, search.search_recipients), methods=["GET"]
+        ),
+        Route(
+            "/recipients/suggest/{query:path}", _guarded(dialect, search.suggest_recipients), methods=["GET"]
+        ),
+        Route("/batches", _guarded(dialect, batches_http.create_batch), methods=["POST"]),
+        Route("/batches/{batch_uuid}", _guarded(dialect, batches_http.get_batch), methods=["GET"]),
+        Route("/batches/{batch_uuid}", _guarded(dialect, batches_http.cancel), methods=["DELETE"]),
+        Route("/batches/{batch_uuid}/complete", _guarded(dialect, batches_http.complete), methods=["POST"]),
+        Route(
+            "/senders/information", _guarded(dialect, sender_information.sender_information), methods=["GET"]
+        ),
+        Route(
+            "/senders/information/{sender_id}",
+            _guarded(dialect, sender_information.sender_information),
+            methods=["GET"],
+        ),
+        Route("/documents/events", _guarded(dialect, document_events.document_events), methods=["GET"]),
+        Route("/documents/{uuid}", _guarded(dialect, document_status.document_status), methods=["GET"]),
+        Route(
+            "/documents/{sender_id}/{uuid}/status",
+            _guarded(dialect, document_status.document_status),
+            methods=["GET"],
+        ),
+        Route(
+            "/documents/{sender_id}/{uuid}",
+            _guarded(dialect, document_status.document_status),
+            methods=["GET"],
+        ),
+        Route(
+            "/documents/{sender_id}/{uuid}/add-data",
+            _guarded(dialect, additional_data.add_additional_data),
+            methods=["POST"],
+        ),
+        Route(
+            "/{sender_id:int}/share-documents-requests/uuid/{uuid}",
+            _guarded(dialect, sharing_http.get_state),
+            methods=["GET"],
+        ),
+        Route(
+            "/{sender_id:int}/share-documents-requests/uuid/{uuid}/stop",
+            _guarded(dialect, sharing_http.stop),
+            methods=["POST"],
+        ),
+        Route(
+            "/{sender_id:int}/share-documents-requests/uuid/{uuid}/documents/{document_id}/content",
+            _guarded(dialect, sharing_http.get_content),
+            methods=["GET"],
+        ),
+        Route(
+            "/{sender_id:int}/share-documents-requests/uuid/{uuid}/documents/{document_id}/content/stream",
+            _guarded(dialect, sharing_http.get_content_stream),
+            methods=["GET"],
+        ),
+        Route("/shared/{token}", _guarded(dialect, sharing_http.view_shared_document), methods=["GET"]),
         Route(
             "/{rest:path}",
             _guarded(dialect, _not_implemented),

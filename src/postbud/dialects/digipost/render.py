@@ -8,6 +8,7 @@ from lxml import etree
 
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.channels import Channel
+from postbud.domain.datatypes import COMPLEMENTED_BY
 from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
@@ -60,6 +61,8 @@ def entrypoint(base: str, certificate_pem: str, *, sender_id: int | None = None)
             f"{base}/{sender_id}/share-documents-requests/uuid/",
         )  # fmt: skip
         link(root, ns, base, "document_status", f"{base}/documents/{sender_id}/")
+    else:  # .NET's DocumentsApi() without a sender reads the root entrypoint: the broker's own documents
+        link(root, ns, base, "document_status", f"{base}/documents/")
     link(root, ns, base, "self", base + (f"/{sender_id}" if sender_id is not None else "/"))
     return root
 
@@ -74,7 +77,24 @@ def delivery_status(shipment: Shipment) -> tuple[str, str]:
     return "DIGIPOST", "COMPLETE" if held else "DELIVERED"
 
 
-def _document(parent: etree._Element, ns: str, tag: str, doc: Document, *, printed: bool) -> None:
+def add_data_uri(base: str, sender_id: int, doc: Document) -> str | None:
+    """Where additional data for ``doc`` is posted, if its datatype can be complemented at all."""
+    kind = str((doc.datatype or {}).get("kind"))
+    if not doc.external_id or not COMPLEMENTED_BY.get(kind):
+        return None
+    return f"{base}/documents/{sender_id}/{doc.external_id}/add-data"
+
+
+def _document(
+    parent: etree._Element,
+    ns: str,
+    tag: str,
+    doc: Document,
+    *,
+    printed: bool,
+    add_data: tuple[str, str] | None = None,
+) -> None:
+    """``add_data``, when given, is (base URL, URI) of the document's ``add_data`` link."""
     el = _el(parent, ns, tag)
     if doc.external_id:
         _el(el, ns, "uuid", doc.external_id)
@@ -86,9 +106,14 @@ def _document(parent: etree._Element, ns: str, tag: str, doc: Document, *, print
     _el(el, ns, "sensitivity-level", SENSITIVITY_NAME[doc.sensitivity])
     digest = base64.b64encode(bytes.fromhex(doc.sha256)).decode()
     _el(el, ns, "content-hash", digest).set("hash-algorithm", "SHA256")
+    if add_data is not None:
+        link(el, ns, add_data[0], "add_data", add_data[1])
 
 
-def message_delivery(shipment: Shipment, *, sender_id: int, version: int = 8) -> etree._Element:
+def message_delivery(
+    shipment: Shipment, *, sender_id: int, version: int = 8, base: str | None = None
+) -> etree._Element:
+    """With ``base`` (v8), documents whose datatype can be complemented get an ``add_data`` link."""
     ns = namespace(8 if version == 8 else 7)
     root = etree.Element(f"{{{ns}}}message-delivery", nsmap={None: ns})
     if shipment.external_id:
@@ -100,7 +125,8 @@ def message_delivery(shipment: Shipment, *, sender_id: int, version: int = 8) ->
     delivered_at = shipment.publish_at or shipment.created_at
     _el(root, ns, "delivery-time", delivered_at.isoformat(timespec="milliseconds"))
     printed = shipment.channel is Channel.PRINT
-    _document(root, ns, "primary-document", shipment.primary, printed=printed)
-    for attachment in shipment.documents[1:]:
-        _document(root, ns, "attachment", attachment, printed=printed)
+    for doc in shipment.documents:
+        tag = "primary-document" if doc.is_primary else "attachment"
+        uri = add_data_uri(base, sender_id, doc) if base is not None and version == 8 else None
+        _document(root, ns, tag, doc, printed=printed, add_data=(base, uri) if base and uri else None)
     return root

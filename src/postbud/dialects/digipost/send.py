@@ -143,6 +143,9 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
             "UNKNOWN_RECIPIENT", "The recipient does not have a Digipost account.", 404
         ) from exc
     shipment = replace(accepted.shipment)
-    body = xml_bytes(message_delivery(shipment, sender_id=sender.digipost_id or 0, version=version))
+    delivery = message_delivery(
+        shipment, sender_id=sender.digipost_id or 0, version=version, base=dialect.base_url
+    )
+    body = xml_bytes(delivery)
     location = f"{dialect.base_url}/messages/{shipment.id}"
     return signed(dialect, request, body, status=201, extra_headers={"location": location})

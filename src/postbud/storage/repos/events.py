@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -67,6 +68,20 @@ def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: Writ
             schema.jobs,
             job_row(WEBHOOK_DELIVER, {"delivery_id": str(delivery_id)}, now=event.at, max_attempts=30),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EventOnDocument:
+    """An event with the primary document of its shipment, for logs keyed by document."""
+
+    event: ShipmentEvent
+    document_id: uuid.UUID
+    document_external_id: str | None
+    shipment_created_at: datetime
+
+
+EventKind = tuple[str, Sequence[str] | None]
+"""An event type and the channels it counts for (None: any channel)."""
 
 
 def _event(row: RowMapping) -> ShipmentEvent:
@@ -136,6 +151,53 @@ class EventRepository:
             query = query.where(or_(e.at > at, and_(e.at == at, e.id > last)))
         query = query.order_by(e.at, e.id).offset(offset).limit(limit)
         return [_event(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def for_sender_on_documents(
+        self,
+        sender_id: uuid.UUID,
+        *,
+        since: datetime,
+        until: datetime,
+        kinds: Sequence[EventKind],
+        dialect: str,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[EventOnDocument]:
+        """Events of ``kinds`` in [since, until), oldest first, of shipments sent through ``dialect``.
+
+        One query: the sender's time index narrows the events, and each joins its shipment and
+        primary document by key.
+        """
+        if not kinds:
+            return []
+        e, s, d = schema.events.c, schema.shipments.c, schema.documents.c
+        wanted: list[ColumnElement[bool]] = [
+            e.type == kind if channels is None else and_(e.type == kind, e.channel.in_(list(channels)))
+            for kind, channels in kinds
+        ]
+        query = (
+            select(
+                schema.events,
+                d.id.label("document_id"),
+                d.external_id.label("document_external_id"),
+                s.created_at.label("shipment_created_at"),
+            )
+            .join(schema.shipments, s.id == e.shipment_id)
+            .join(schema.documents, and_(d.shipment_id == e.shipment_id, d.position == 0))
+            .where(e.sender_id == sender_id, e.at >= since, e.at < until, s.dialect == dialect, or_(*wanted))
+            .order_by(e.at, e.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            EventOnDocument(
+                event=_event(row),
+                document_id=row["document_id"],
+                document_external_id=row["document_external_id"],
+                shipment_created_at=row["shipment_created_at"],
+            )
+            for row in (await self._conn.execute(query)).mappings()
+        ]
 
 
 def event_data(**values: Any) -> dict[str, Any]:
