@@ -1,0 +1,208 @@
+"""A typed Python client for the Digipost sender API — for Postbud or the real api.digipost.no.
+
+Only the base URL differs between the two::
+
+    config = DigipostConfig.from_pkcs12(123456, "broker.p12", "secret", base_url=TEST_BASE_URL)
+    with DigipostClient(config) as client:
+        delivery = client.send(message, {document.uuid: pdf_bytes})
+
+Datatypes (``Invoice``, ``Appointment``, …) are in :mod:`postbud.sdk.digipost.datatypes` and the
+21 root datatypes are re-exported here as well.
+"""
+
+from __future__ import annotations
+
+from . import datatypes
+from .batch import Batch, BatchStatus
+from .client import AsyncDigipostClient, DigipostClient
+from .config import DEFAULT_BASE_URL, TEST_BASE_URL, DigipostConfig
+from .datatypes import (
+    Appointment,
+    Boligdetaljer,
+    DataType,
+    Event,
+    ExternalLink,
+    Inkasso,
+    Invoice,
+    InvoicePayment,
+    OpeningReceipt,
+    OpeningReceiptAccepted,
+    Payslip,
+    PickupNotice,
+    PickupNoticeStatus,
+    Proof,
+    Receipt,
+    Residence,
+    ShareDocumentsRequest,
+    ShareDocumentsRequestDocumentsShared,
+    ShareDocumentsRequestSharingStopped,
+    SignedDocument,
+    VerifiableCredentialNotice,
+    VerifiablePresentationNotice,
+)
+from .delivery import Channel, ContentHash, DeliveredDocument, MessageDelivery, MessageStatus
+from .errors import (
+    DigipostApiError,
+    DigipostClientError,
+    DigipostConnectionError,
+    ErrorType,
+    InvalidRequestError,
+    MissingLinkError,
+    ResponseSignatureError,
+    UnexpectedResponseError,
+)
+from .events import (
+    DocumentEvent,
+    DocumentEvents,
+    DocumentEventType,
+    DocumentMetadata,
+    EmailDeliveredMetadata,
+    EmailNotificationFailedMetadata,
+    EventMetadata,
+    FailedPeppolMetadata,
+    FailedPrintMetadata,
+    MoveFilesFromPublicSectorMetadata,
+    PostmarkedMetadata,
+    RequestForRegistrationExpiredMetadata,
+    SmsNotificationFailedMetadata,
+)
+from .identification import IdentificationResult, IdentificationResultCode, InvalidReason, UnidentifiedReason
+from .links import Entrypoint, Link, Relation
+from .message import (
+    AuthenticationLevel,
+    Document,
+    EmailNotification,
+    Message,
+    SenderOrganization,
+    SensitivityLevel,
+    SmsNotification,
+    SmsOverrides,
+)
+from .print_details import (
+    ForeignAddress,
+    NondeliverableHandling,
+    NorwegianAddress,
+    PrintColors,
+    PrintDetails,
+    PrintIfUnread,
+    PrintInstruction,
+    PrintRecipient,
+    RequestForRegistration,
+)
+from .recipients import (
+    BankAccountNumber,
+    DigipostAddress,
+    EmailRecipient,
+    NameAndAddress,
+    OrganisationNumber,
+    PersonalIdentificationNumber,
+)
+from .sender_information import SenderFeature, SenderInformation, SenderStatus
+from .sharing import (
+    OrganisationOrigin,
+    PrivatePersonOrigin,
+    SharedDocument,
+    SharedDocumentContent,
+    ShareDocumentsRequestState,
+)
+from .status import DeliveryStatus, DocumentStatus, HashAlgorithm
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "TEST_BASE_URL",
+    "Appointment",
+    "AsyncDigipostClient",
+    "AuthenticationLevel",
+    "BankAccountNumber",
+    "Batch",
+    "BatchStatus",
+    "Boligdetaljer",
+    "Channel",
+    "ContentHash",
+    "DataType",
+    "DeliveredDocument",
+    "DeliveryStatus",
+    "DigipostAddress",
+    "DigipostApiError",
+    "DigipostClient",
+    "DigipostClientError",
+    "DigipostConfig",
+    "DigipostConnectionError",
+    "Document",
+    "DocumentEvent",
+    "DocumentEventType",
+    "DocumentEvents",
+    "DocumentMetadata",
+    "DocumentStatus",
+    "EmailDeliveredMetadata",
+    "EmailNotification",
+    "EmailNotificationFailedMetadata",
+    "EmailRecipient",
+    "Entrypoint",
+    "ErrorType",
+    "Event",
+    "EventMetadata",
+    "ExternalLink",
+    "FailedPeppolMetadata",
+    "FailedPrintMetadata",
+    "ForeignAddress",
+    "HashAlgorithm",
+    "IdentificationResult",
+    "IdentificationResultCode",
+    "Inkasso",
+    "InvalidReason",
+    "InvalidRequestError",
+    "Invoice",
+    "InvoicePayment",
+    "Link",
+    "Message",
+    "MessageDelivery",
+    "MessageStatus",
+    "MissingLinkError",
+    "MoveFilesFromPublicSectorMetadata",
+    "NameAndAddress",
+    "NondeliverableHandling",
+    "NorwegianAddress",
+    "OpeningReceipt",
+    "OpeningReceiptAccepted",
+    "OrganisationNumber",
+    "OrganisationOrigin",
+    "Payslip",
+    "PersonalIdentificationNumber",
+    "PickupNotice",
+    "PickupNoticeStatus",
+    "PostmarkedMetadata",
+    "PrintColors",
+    "PrintDetails",
+    "PrintIfUnread",
+    "PrintInstruction",
+    "PrintRecipient",
+    "PrivatePersonOrigin",
+    "Proof",
+    "Receipt",
+    "Relation",
+    "RequestForRegistration",
+    "RequestForRegistrationExpiredMetadata",
+    "Residence",
+    "ResponseSignatureError",
+    "SenderFeature",
+    "SenderInformation",
+    "SenderOrganization",
+    "SenderStatus",
+    "SensitivityLevel",
+    "ShareDocumentsRequest",
+    "ShareDocumentsRequestDocumentsShared",
+    "ShareDocumentsRequestSharingStopped",
+    "ShareDocumentsRequestState",
+    "SharedDocument",
+    "SharedDocumentContent",
+    "SignedDocument",
+    "SmsNotification",
+    "SmsNotificationFailedMetadata",
+    "SmsOverrides",
+    "UnexpectedResponseError",
+    "UnidentifiedReason",
+    "VerifiableCredentialNotice",
+    "VerifiablePresentationNotice",
+    "datatypes",
+]

@@ -1,0 +1,97 @@
+"""A real Postbud Digipost dialect on a loopback port, for the SDK tests (real HTTP, real uvicorn).
+
+``live_digipost`` is module-scoped: one server per test module, shared by its tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from postbud.bootstrap import build_runtime
+from postbud.config import Settings
+from postbud.dialects.digipost.app import create_digipost_app
+from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.sdk.digipost import DigipostConfig
+from postbud.services.runtime import Runtime
+from tests.integration.digipost_fixtures import BROKER, _prepare
+
+T = TypeVar("T")
+
+
+@dataclass
+class LiveDigipost:
+    base_url: str
+    broker_id: int
+    key_pem: bytes
+    certificate_pem: bytes
+    _state: dict[str, Any] = field(default_factory=dict)
+
+    def config(self, **options: Any) -> DigipostConfig:
+        return DigipostConfig.from_pem(self.broker_id, self.key_pem, base_url=self.base_url, **options)
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self._state["runtime"]
+        return runtime
+
+    def run(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """``await function(*args)`` on the server's own event loop, from the test thread."""
+        loop: asyncio.AbstractEventLoop = self._state["loop"]
+        future: Future[T] = asyncio.run_coroutine_threadsafe(_call(function, *args), loop)
+        return future.result(timeout=30)
+
+
+async def _call(function: Callable[..., Awaitable[T]], *args: Any) -> T:
+    return await function(*args)
+
+
+@pytest.fixture(scope="module")
+def live_digipost(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDigipost]:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    root_url = f"http://127.0.0.1:{port}"
+
+    key_pem, cert_pem = generate_test_key_and_certificate("Testkommune")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("live") / "data", workers=0, public_url=root_url)
+    asyncio.run(_prepare(settings, cert_pem.decode()))
+    live = LiveDigipost(root_url + "/digipost", BROKER, key_pem, cert_pem)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        live._state["runtime"] = await build_runtime(settings)
+        live._state["loop"] = asyncio.get_running_loop()
+        yield
+        await live._state["runtime"].close()
+
+    app = Starlette(lifespan=lifespan, routes=[Mount("/digipost", create_digipost_app(lambda: live.runtime))])
+    # The dialect signs its own Date header; a second one from uvicorn would break verification.
+    config = uvicorn.Config(app, log_level="warning", date_header=False, server_header=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield live
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()
