@@ -1,0 +1,22 @@
+"""Postbud's own web pages: server-rendered Jinja2 with a little htmx, no build step.
+
+The shared infrastructure, for every part (the recipient inbox in ``inbox/``, the operator console):
+
+- ``mount.py`` — ``mount_web(app, settings, runtime_of)`` mounts ``/static`` and each part; a new
+  part adds its catalogue to ``build_web_context`` and one ``app.mount(...)`` line.
+- ``webapp.py`` — ``web_app(context, routes)`` builds a part as a Starlette app with the common
+  middleware (security headers, signed session, language) and error pages.
+- ``forms.py`` — ``form_route(path, handler)``: every POST; checks the CSRF token before the handler
+  runs and bounds the body (``max_bytes``); ``text_field`` reads a field.
+- ``templating.py`` — ``Pages.render(request, template, context)`` with ``t`` (messages), ``fmt``
+  (dates, money), ``csrf_token``, ``static_url``; templates in ``templates/`` extend ``base.html``
+  (blocks ``title``, ``product``, ``header_nav``, ``main``, ``footer_note``; ``home_url`` is the part's
+  start page, from the mount path).
+- ``i18n.py`` — bokmål and English: ``Catalogue(*parts)`` of ``key: (nb, en)`` messages, chosen by
+  ``?lang=``, the session, or Accept-Language. ``messages.py`` holds the shared messages.
+- ``sessions.py``, ``csrf.py``, ``security.py`` — the signed session cookie (key in the data
+  folder), the session-bound CSRF token, and the response headers (CSP, no-store).
+- ``signin.py`` — the ``SignIn`` seam to an identity provider; ``sandbox_signin.py`` implements it
+  for the sandbox (pick any seeded person or organisation).
+- ``errors.py`` — ``error_page(request, status, message)``.
+"""

@@ -1,0 +1,174 @@
+"""Use case: a recipient pays an invoice or debt-collection notice from the inbox (once).
+
+The sandbox has no bank: paying records a ``payment_registered`` event with the amount, the
+payment date, the KID and both accounts, and the same data as an ``invoice-payment`` datatype,
+the shape in which a sender would report a payment. The event reaches the sender's webhooks.
+A second payment of the same letter is refused, also when two arrive at the same moment (the
+letter row is locked, and the dedup key is unique).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from postbud.domain.datatypes import (
+    Inkasso,
+    Invoice,
+    InvoicePayment,
+    PaymentBank,
+    datatype_from_dict,
+    datatype_to_dict,
+)
+from postbud.domain.documents import AuthenticationLevel
+from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.identifiers import InvalidIdentifier, norwegian_account
+from postbud.domain.shipments import Shipment
+from postbud.services.drafts import EventDraft
+from postbud.services.inbox_query import Letter
+from postbud.services.open_letter import readable_letter
+from postbud.services.record_event import record_events
+from postbud.services.runtime import Runtime
+
+PAYMENT_KEY = "payment"
+PAYABLE_KINDS = frozenset({Invoice.kind, Inkasso.kind})
+CURRENCY = "NOK"
+MAX_AMOUNT = Decimal("999999999.99")
+LATEST_PAYMENT_DAYS = 365
+PAYMENT_CHANNEL = "postbud-inbox"
+SANDBOX_BANK = PaymentBank(name="Postbud Sandbox Bank")
+BANK_ZONE = ZoneInfo("Europe/Oslo")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOrder:
+    from_account: str
+    pay_on: date
+    amount: Decimal | None = None
+    """Only for a notice without a sum; for an invoice it must be absent or equal to the sum."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """What the letter asks to be paid."""
+
+    amount: Decimal | None
+    due: datetime
+    account: str | None
+    kid: str | None
+
+
+def bill_of(shipment: Shipment) -> Bill | None:
+    datatype = shipment.primary.datatype or {}
+    kind = datatype.get("kind")
+    if kind not in PAYABLE_KINDS:
+        return None
+    model = datatype_from_dict(str(kind), datatype)
+    if isinstance(model, Invoice):
+        return Bill(model.sum, model.due_date, model.creditor_account, model.kid)
+    assert isinstance(model, Inkasso)
+    return Bill(model.sum, model.due_date, model.account, model.kid)
+
+
+def payment_of(letter: Letter) -> ShipmentEvent | None:
+    """The recipient's own payment of this letter, if made."""
+    return next((e for e in letter.events if e.dedup_key == PAYMENT_KEY), None)
+
+
+def bank_today(now: datetime) -> date:
+    return now.astimezone(BANK_ZONE).date()
+
+
+def _amount(bill: Bill, order: PaymentOrder) -> Decimal:
+    if bill.amount is not None:
+        if order.amount is not None and order.amount != bill.amount:
+            raise ValidationFailed.of("amount", f"must be the amount the letter asks for, {bill.amount}")
+        return bill.amount
+    if order.amount is None:
+        raise ValidationFailed.of("amount", "is required: the letter does not say how much to pay")
+    return order.amount
+
+
+def _check(bill: Bill, order: PaymentOrder, today: date) -> tuple[Decimal, str]:
+    errors: list[FieldError] = []
+    try:
+        amount = _amount(bill, order)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+        amount = Decimal(0)
+    if not errors and not (0 < amount <= MAX_AMOUNT and amount == amount.quantize(Decimal("0.01"))):
+        errors.append(FieldError("amount", "must be a positive amount in kroner and øre"))
+    try:
+        account = norwegian_account(order.from_account)
+    except InvalidIdentifier as exc:
+        errors.append(FieldError("from_account", exc.rule))
+        account = ""
+    if order.pay_on < today:
+        errors.append(FieldError("pay_on", "must be today or later"))
+    elif order.pay_on > today + timedelta(days=LATEST_PAYMENT_DAYS):
+        errors.append(FieldError("pay_on", f"must be within {LATEST_PAYMENT_DAYS} days"))
+    if bill.account is None:
+        errors.append(FieldError("account", "the letter names no account to pay to"))
+    if errors:
+        raise ValidationFailed(errors)
+    return amount, account
+
+
+def _payment_data(
+    shipment: Shipment, bill: Bill, amount: Decimal, account: str, order: PaymentOrder, now: datetime
+) -> dict[str, Any]:
+    scheduled = order.pay_on > bank_today(now)
+    payment = InvoicePayment(
+        payment_id=str(uuid.uuid4()),
+        payment_status="PDNG" if scheduled else "ACSC",  # ISO 20022: pending / settlement completed
+        payment_time=now,
+        debtor_account=account,
+        payment_channel=PAYMENT_CHANNEL,
+        payment_bank=SANDBOX_BANK,
+    )
+    return {
+        "document_id": str(shipment.primary.id),
+        "position": 0,
+        "kind": InvoicePayment.kind,
+        "datatype": datatype_to_dict(payment),
+        "by": "recipient",
+        "amount": str(amount),
+        "currency": CURRENCY,
+        "payment_date": order.pay_on.isoformat(),
+        "due_date": bill.due.isoformat(),
+        "kid": bill.kid,
+        "creditor_account": bill.account,
+        "debtor_account": account,
+    }
+
+
+async def pay_invoice(
+    runtime: Runtime,
+    recipient_id: uuid.UUID,
+    shipment_id: uuid.UUID,
+    order: PaymentOrder,
+    level: AuthenticationLevel,
+) -> ShipmentEvent:
+    letter = await readable_letter(runtime, recipient_id, shipment_id, level)
+    bill = bill_of(letter.shipment)
+    if bill is None:
+        raise Conflict("letter", "this letter is not an invoice")
+    if payment_of(letter) is not None:
+        raise Conflict("payment", "this invoice has already been paid")
+    now = runtime.clock.now()
+    amount, account = _check(bill, order, bank_today(now))
+    async with runtime.unit_of_work() as uow:
+        shipment = await uow.shipments.get(shipment_id, for_update=True)
+        if shipment is None:
+            raise NotFound("letter", shipment_id)
+        data = _payment_data(shipment, bill, amount, account, order, now)
+        draft = EventDraft(EventType.PAYMENT_REGISTERED, data=data, dedup_key=PAYMENT_KEY)
+        recorded = await record_events(uow, shipment, [draft], now=now)
+    if not recorded:
+        raise Conflict("payment", "this invoice has already been paid")
+    return recorded[0]
