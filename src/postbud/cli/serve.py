@@ -1,8 +1,10 @@
-"""``postbud serve``: the whole post office in one process (API, dialects, workers)."""
+"""``postbud serve``: the whole post office (API, dialects, workers) in one or more processes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +26,14 @@ def serve(
     workers: Annotated[
         int | None, typer.Option("--workers", min=0, help="Job workers in this process.", show_default="2")
     ] = None,
+    http_workers: Annotated[
+        int,
+        typer.Option(
+            "--http-workers",
+            min=1,
+            help="HTTP server processes sharing the port (each with its own job workers).",
+        ),
+    ] = 1,
     public_url: Annotated[
         str | None, typer.Option("--public-url", help="The URL clients reach Postbud on.")
     ] = None,
@@ -36,6 +46,7 @@ def serve(
     import uvicorn
 
     from postbud.app import create_app
+    from postbud.cli.http_processes import serve_in_processes
 
     settings = make_settings(
         data_dir,
@@ -46,20 +57,43 @@ def serve(
         public_url=public_url,
         log_json=True if json_logs else None,
     )
-    app = create_app(settings, seed=not no_seed)
     if not settings.log_json:
         _banner(settings)
-    config = uvicorn.Config(
-        app,
+    options: dict[str, Any] = {
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "date_header": False,  # one Date only: see postbud.date_header
+        "timeout_graceful_shutdown": 10,
+    }
+    if http_workers == 1:
+        app = create_app(settings, seed=not no_seed)
+        config = uvicorn.Config(app, host=settings.host, port=settings.port, **options)
+        uvicorn.Server(config).run()
+        return
+    # Migrate and seed once, here, rather than racing in every process.
+    asyncio.run(_prepare(settings, seed=not no_seed))
+    code = serve_in_processes(
+        partial(create_app, settings),
         host=settings.host,
         port=settings.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        date_header=False,  # one Date only: see postbud.date_header
-        timeout_graceful_shutdown=10,
+        processes=http_workers,
+        options=options,
     )
-    uvicorn.Server(config).run()
+    raise typer.Exit(code)
+
+
+async def _prepare(settings: Settings, *, seed: bool) -> None:
+    from postbud.app import seed_if_empty
+    from postbud.bootstrap import build_runtime
+
+    settings.resolved_admin_token()  # created once, before the processes read it
+    runtime = await build_runtime(settings)
+    try:
+        if seed and settings.sandbox:
+            await seed_if_empty(runtime)
+    finally:
+        await runtime.close()
 
 
 def _banner(settings: Settings) -> None:

@@ -1,8 +1,9 @@
 """Use case: accept a letter, store it durably, route it, and start its delivery.
 
-The hot path of every dialect. Reads go to a read connection; the writes (shipment, documents,
-events, jobs, webhook deliveries) form one WriteSet that the group-commit writer commits
-together with other requests' WriteSets. Blobs are made durable before the rows that name them.
+The hot path of every dialect. A few indexed reads go to a quick read connection; the writes
+(document contents, shipment, documents, events, jobs, webhook deliveries) form one WriteSet that
+the group-commit writer makes durable together with other requests' WriteSets: the contents of a
+whole batch behind one blob barrier, then its rows in one transaction, before anyone is answered.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from postbud.domain.shipments import NotificationRequest, PrintInstructions, Shi
 from postbud.domain.status import derive_status
 from postbud.services.drafts import EventDraft, realise
 from postbud.services.runtime import Runtime
-from postbud.storage import job_kinds
+from postbud.storage import job_kinds, schema
+from postbud.storage.blobs import compute_refs
 from postbud.storage.repos.events import event_rows
 from postbud.storage.repos.jobs import enqueue_into, new_id
 from postbud.storage.repos.shipments import shipment_rows
@@ -122,6 +124,13 @@ def _print_needs_pdf(cmd: SendLetter) -> None:
         raise ValidationFailed(errors)
 
 
+def _conflict(exc: IntegrityError) -> Conflict:
+    # Both SQLite ("documents.sender_id, …") and PostgreSQL ("uq_documents_…") name the table.
+    if schema.documents.name in str(exc.orig):
+        return Conflict("documents.id", "a document id of this letter was already used")
+    return Conflict("external_id", "a letter with this id was already sent")
+
+
 async def _find_recipient(uow: SqlUnitOfWork, cmd: SendLetter) -> Recipient | None:
     if cmd.recipient is not None:
         return await uow.recipients.by_party_id(cmd.recipient)
@@ -133,14 +142,8 @@ async def _find_recipient(uow: SqlUnitOfWork, cmd: SendLetter) -> Recipient | No
 async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     now = runtime.clock.now()
     _validate(cmd, runtime, now)
-    async with runtime.reader() as uow:
-        if cmd.external_id and await uow.shipments.by_external_id(
-            cmd.sender_id, cmd.dialect, cmd.external_id
-        ):
-            raise Conflict("external_id", "a letter with this id was already sent")
-        ids = [d.external_id for d in cmd.documents if d.external_id]
-        if ids and (taken := await uow.shipments.document_ids_taken(cmd.sender_id, ids)):
-            raise Conflict("documents.id", f"document id {taken[0]} was already used")
+    # A reused letter or document id is caught by the unique constraints when the rows are written.
+    async with runtime.quick_reader() as uow:
         if cmd.batch_id is not None:
             batch = await uow.batches.get(cmd.batch_id)
             if batch is None or batch.sender_id != cmd.sender_id:
@@ -161,7 +164,8 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     if decision.channel is Channel.PRINT:
         _print_needs_pdf(cmd)
 
-    refs = await runtime.blobs.put_many([d.content for d in cmd.documents])
+    contents = [d.content for d in cmd.documents]
+    refs = await compute_refs(contents)  # the writer stores the contents with the rows
     documents = tuple(
         Document(
             id=new_id(),
@@ -218,7 +222,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     if adapter is not None and adapter.inline and not held:
         drafts.extend(await adapter.deliver(shipment, recipient))
 
-    ws = WriteSet()
+    ws = WriteSet(blobs=contents)
     shipment = replace(shipment, status=derive_status(d.type for d in drafts) or shipment.status)
     shipment_rows(shipment, ws)
     for draft in drafts:
@@ -250,6 +254,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     try:
         await runtime.writer.submit(ws)
     except IntegrityError as exc:
-        raise Conflict("external_id", "a letter or document with this id was already sent") from exc
-    runtime.jobs_available()
+        raise _conflict(exc) from exc
+    if ws.rows.get(schema.jobs.name):  # waking idle workers for nothing costs them a write lock
+        runtime.jobs_available()
     return Accepted(shipment, decision, held)

@@ -1,9 +1,13 @@
-"""Group commit: many concurrent requests share one transaction and one fsync.
+"""Group commit: many concurrent requests share one transaction and one durability barrier.
 
 Each request hands in a WriteSet and waits. A single writer task takes whatever has queued up
-(up to a batch size, or what arrives within a few milliseconds), inserts it all, commits once,
-then wakes every waiter. If the batch violates a constraint, the writer retries each WriteSet in
-its own savepoint so that only the offending request fails.
+(up to a batch size, or what arrives within a few milliseconds), stores the blobs of the whole
+batch with one ``put_many`` (one barrier), then inserts every row and commits once (one fsync),
+then wakes every waiter. Batches are pipelined: while one commits, the next one's blobs are
+stored; commits stay in order. On a SQLite file the transaction runs on a plain connection in a worker
+thread: one thread hop per batch instead of several per statement. If the batch violates a
+constraint, the writer retries each WriteSet in its own savepoint so that only the offending
+request fails; a blob that cannot be stored likewise fails only the requests that carry it.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import contextlib
 from dataclasses import dataclass
 
 import structlog
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from postbud.storage.blobs import BlobStore
 from postbud.storage.database import Database
-from postbud.storage.writeset import WriteSet, apply
+from postbud.storage.writeset import WriteSet, apply, apply_blocking
 
 log = structlog.get_logger(__name__)
 
@@ -28,8 +34,16 @@ class _Pending:
 
 
 class GroupCommitWriter:
-    def __init__(self, database: Database, *, max_batch: int = 128, max_wait_ms: float = 2.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        blobs: BlobStore | None = None,
+        max_batch: int = 128,
+        max_wait_ms: float = 2.0,
+    ) -> None:
         self._database = database
+        self._blobs = blobs
         self._max_batch = max_batch
         self._max_wait = max_wait_ms / 1000
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -49,7 +63,9 @@ class GroupCommitWriter:
             self._task = None
 
     async def submit(self, writeset: WriteSet) -> None:
-        """Return once ``writeset`` is committed (durably); raise if it could not be."""
+        """Return once ``writeset`` and its blobs are durable; raise if they could not be."""
+        if writeset.blobs and self._blobs is None:
+            raise RuntimeError("this writer has no blob store for the write set's blobs")
         if self._task is None:
             await self.start()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -75,36 +91,84 @@ class GroupCommitWriter:
         return batch
 
     async def _run(self) -> None:
-        while True:
-            batch = await self._next_batch()
+        # Two stages in a pipeline: the next batch's blobs are stored while this batch commits.
+        committing: asyncio.Task[None] | None = None
+        try:
+            while True:
+                batch = await self._next_batch()
+                try:
+                    batch = await self._store_blobs(batch)
+                except Exception as exc:
+                    _fail(batch, exc)
+                    continue
+                if committing is not None:
+                    await committing
+                if batch:
+                    committing = asyncio.create_task(self._commit(batch), name="group-commit")
+        finally:
+            if committing is not None:
+                committing.cancel()
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            await self._commit_together(batch)
+        except IntegrityError:
             try:
-                await self._commit_together(batch)
-            except IntegrityError:
                 await self._commit_one_by_one(batch)
-            except Exception as exc:  # the database is gone: fail every waiter, keep serving
-                log.exception("group commit failed")
-                for pending in batch:
-                    if not pending.done.done():
-                        pending.done.set_exception(exc)
+            except Exception as exc:
+                _fail(batch, exc)
+        except Exception as exc:  # the database is gone: fail every waiter, keep serving
+            _fail(batch, exc)
+
+    async def _store_blobs(self, batch: list[_Pending]) -> list[_Pending]:
+        """Make every blob of the batch durable at once; returns the requests that may go on."""
+        if self._blobs is None or not any(p.writeset.blobs for p in batch):
+            return batch
+        try:
+            await self._blobs.put_many([blob for p in batch for blob in p.writeset.blobs])
+            return batch
+        except Exception:
+            log.warning("storing a batch of blobs failed; storing them request by request", exc_info=True)
+        stored = []
+        for pending in batch:
+            try:
+                if pending.writeset.blobs:
+                    await self._blobs.put_many(pending.writeset.blobs)
+                stored.append(pending)
+            except Exception as exc:
+                pending.done.set_exception(exc)
+        return stored
 
     async def _commit_together(self, batch: list[_Pending]) -> None:
-        async with self._database.transaction() as conn:
-            await apply(conn, [p.writeset for p in batch])
+        writesets = [p.writeset for p in batch]
+        if self._database.has_blocking_writes:
+            await asyncio.to_thread(self._apply_in_thread, writesets)
+        else:
+            async with self._database.transaction() as conn:
+                await apply(conn, writesets)
         self.batches += 1
         self.committed += len(batch)
         for pending in batch:
             if not pending.done.done():
                 pending.done.set_result(None)
 
+    def _apply_in_thread(self, writesets: list[WriteSet]) -> None:
+        with self._database.blocking_transaction() as conn:
+            apply_blocking(conn, writesets)
+
     async def _commit_one_by_one(self, batch: list[_Pending]) -> None:
-        failures: dict[int, Exception] = {}
-        async with self._database.transaction() as conn:
-            for index, pending in enumerate(batch):
-                try:
-                    async with conn.begin_nested():
-                        await apply(conn, [pending.writeset])
-                except IntegrityError as exc:
-                    failures[index] = exc
+        writesets = [p.writeset for p in batch]
+        if self._database.has_blocking_writes:
+            failures = await asyncio.to_thread(self._apply_each_in_thread, writesets)
+        else:
+            failures = {}
+            async with self._database.transaction() as conn:
+                for index, writeset in enumerate(writesets):
+                    try:
+                        async with conn.begin_nested():
+                            await apply(conn, [writeset])
+                    except IntegrityError as exc:
+                        failures[index] = exc
         self.batches += 1
         self.committed += len(batch) - len(failures)
         for index, pending in enumerate(batch):
@@ -114,3 +178,28 @@ class GroupCommitWriter:
                 pending.done.set_exception(failures[index])
             else:
                 pending.done.set_result(None)
+
+    def _apply_each_in_thread(self, writesets: list[WriteSet]) -> dict[int, Exception]:
+        failures: dict[int, Exception] = {}
+        with self._database.blocking_transaction() as conn:
+            for index, writeset in enumerate(writesets):
+                failure = _apply_in_savepoint(conn, writeset)
+                if failure is not None:
+                    failures[index] = failure
+        return failures
+
+
+def _fail(batch: list[_Pending], exc: Exception) -> None:
+    log.error("group commit failed", error=f"{type(exc).__name__}: {exc}", requests=len(batch))
+    for pending in batch:
+        if not pending.done.done():
+            pending.done.set_exception(exc)
+
+
+def _apply_in_savepoint(conn: Connection, writeset: WriteSet) -> IntegrityError | None:
+    try:
+        with conn.begin_nested():
+            apply_blocking(conn, [writeset])
+    except IntegrityError as exc:
+        return exc
+    return None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,6 +21,8 @@ _TABLE_ORDER = [t.name for t in schema.metadata.sorted_tables]
 @dataclass(slots=True)
 class WriteSet:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    blobs: list[bytes] = field(default_factory=list)
+    """Contents the rows refer to by hash: the group-commit writer makes them durable first."""
 
     def add(self, table: Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
@@ -28,26 +30,38 @@ class WriteSet:
     def extend(self, other: WriteSet) -> None:
         for name, rows in other.rows.items():
             self.rows.setdefault(name, []).extend(rows)
+        self.blobs.extend(other.blobs)
 
     def __bool__(self) -> bool:
-        return any(self.rows.values())
+        return any(self.rows.values()) or bool(self.blobs)
 
 
-def _insert(conn: AsyncConnection, table: Table) -> Any:
+def _insert(dialect: str, table: Table) -> Any:
     if table.name not in _IGNORE_CONFLICTS:
         return table.insert()
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
 
 
-async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
-    """Insert every row of ``writesets`` with one executemany per table, parents first."""
+def _statements(dialect: str, writesets: Sequence[WriteSet]) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    """One executemany per table, parents first."""
     merged = WriteSet()
     for ws in writesets:
         merged.extend(ws)
     for name in _TABLE_ORDER:
         rows = merged.rows.get(name)
         if rows:
-            table = schema.metadata.tables[name]
-            await conn.execute(_insert(conn, table), rows)
+            yield _insert(dialect, schema.metadata.tables[name]), rows
+
+
+async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
+    """Insert every row of ``writesets``; their blobs must already be stored."""
+    for statement, rows in _statements(conn.dialect.name, writesets):
+        await conn.execute(statement, rows)
+
+
+def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
+    """`apply` on a plain connection, for the group-commit writer's thread."""
+    for statement, rows in _statements(conn.dialect.name, writesets):
+        conn.execute(statement, rows)

@@ -10,6 +10,7 @@ from postbud.storage.blobs.base import (
     BlobTooLarge,
     blob_key,
     compute_ref,
+    compute_refs,
 )
 from postbud.storage.blobs.factory import open_blob_store
 from postbud.storage.blobs.local import LocalBlobStore
@@ -25,5 +26,6 @@ __all__ = [
     "S3BlobStore",
     "blob_key",
     "compute_ref",
+    "compute_refs",
     "open_blob_store",
 ]
