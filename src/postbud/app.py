@@ -25,6 +25,8 @@ from postbud.jobs.worker import Worker
 from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
 from postbud.platform_api import PREFIX, platform_router
 from postbud.services.runtime import Runtime
+from postbud.shared_settings import SharedSettingsMiddleware
+from postbud.web.mount import mount_web
 
 log = structlog.get_logger(__name__)
 
@@ -114,9 +116,12 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
         redoc_url=None,
     )
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(ops_router)
-    app.include_router(platform_router())
+    # Mounted before the API routers: a send is routed at once, without matching every API route.
     digipost = create_digipost_app(lambda: app.state.runtime)
     app.mount("/digipost", digipost)
+    app.include_router(ops_router)
+    app.include_router(platform_router())
+    mount_web(app, settings, lambda: app.state.runtime)
+    app.add_middleware(SharedSettingsMiddleware, runtime_of=lambda: getattr(app.state, "runtime", None))
     app.add_middleware(DateHeaderMiddleware)
     return app

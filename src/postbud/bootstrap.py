@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from postbud.channels.base import ChannelAdapter
 from postbud.channels.einvoice import EInvoiceCapture
 from postbud.channels.email import EmailChannel, Mailer
@@ -12,7 +14,9 @@ from postbud.channels.sms import SmsChannel, SmsGateway
 from postbud.config import Settings
 from postbud.domain.channels import Channel
 from postbud.services.clock import Clock
+from postbud.services.faults_settings import stored_faults
 from postbud.services.runtime import Runtime
+from postbud.services.sandbox_clock import stored_clock_offset
 from postbud.storage.blobs import BlobStore, open_blob_store
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter
@@ -27,8 +31,8 @@ def default_channels(
     mailer = Mailer(blobs, clock, smtp_url=settings.smtp_url, sender=settings.smtp_from)
     sms = SmsGateway(blobs, clock, url=settings.sms_gateway_url)
     return {
-        Channel.DIGITAL_MAILBOX: InboxChannel(Channel.DIGITAL_MAILBOX),
-        Channel.BUSINESS_INBOX: InboxChannel(Channel.BUSINESS_INBOX),
+        Channel.DIGITAL_MAILBOX: InboxChannel(Channel.DIGITAL_MAILBOX, faults),
+        Channel.BUSINESS_INBOX: InboxChannel(Channel.BUSINESS_INBOX, faults),
         Channel.PRINT: SandboxPrintHouse(blobs, clock, faults),
         Channel.EMAIL: EmailChannel(mailer, faults),
         Channel.SMS: SmsChannel(sms, faults),
@@ -45,14 +49,21 @@ async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> R
         await migrate(database)
     blobs = open_blob_store(settings.resolved_blob_url, max_blob_bytes=settings.max_document_bytes)
     writer = GroupCommitWriter(
-        database, max_batch=settings.ingest_batch_size, max_wait_ms=settings.ingest_batch_wait_ms
+        database,
+        blobs=blobs,
+        max_batch=settings.ingest_batch_size,
+        max_wait_ms=settings.ingest_batch_wait_ms,
     )
-    clock = Clock()
-    return Runtime(
+    clock = Clock(source=partial(stored_clock_offset, database))
+    faults = FaultInjector(source=partial(stored_faults, database))
+    runtime = Runtime(
         settings=settings,
         database=database,
         blobs=blobs,
         writer=writer,
         clock=clock,
-        channels=default_channels(settings, blobs=blobs, clock=clock),
+        channels=default_channels(settings, blobs=blobs, clock=clock, faults=faults),
+        faults=faults,
     )
+    await runtime.refresh_shared_settings()  # start on the sandbox's time, not on real time
+    return runtime

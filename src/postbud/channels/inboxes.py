@@ -1,10 +1,12 @@
 """Postbud's own inboxes: the recipient's digital mailbox and an organisation's business inbox.
 
-Postbud is the mailbox here, so delivering means the letter becomes visible: an event.
+Postbud is the mailbox here, so delivering means the letter becomes visible: an event. In the
+sandbox, an injected fault makes the mailbox unavailable instead (DELIVERY_FAILED).
 """
 
 from __future__ import annotations
 
+from postbud.channels.faults import FaultInjector
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
@@ -15,10 +17,14 @@ from postbud.services.drafts import EventDraft
 class InboxChannel:
     inline = True
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, faults: FaultInjector | None = None) -> None:
         self.channel = channel
+        self.faults = faults if faults is not None else FaultInjector()
 
     async def deliver(self, shipment: Shipment, recipient: Recipient | None) -> list[EventDraft]:
+        if error := self.faults.should_fail(self.channel):
+            data = {"reason": error, "injected": True}
+            return [EventDraft(EventType.DELIVERY_FAILED, self.channel, data, "delivery_failed")]
         return [EventDraft(EventType.DELIVERED, self.channel, {"inbox": self.channel.value}, "delivered")]
 
 

@@ -51,6 +51,7 @@ class Worker:
 
     async def run_once(self) -> int:
         """Claim and run one batch; returns how many jobs were claimed."""
+        await self.runtime.refresh_shared_settings()  # the sandbox clock decides what is due
         jobs = await self.claim()
         for job in jobs:
             await self._run(job)
@@ -59,6 +60,7 @@ class Worker:
     async def _run(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)
         try:
+            await self.runtime.refresh_shared_settings()  # and which faults the sandbox injects
             if handler is None:
                 raise PermanentFailure(f"no handler for job kind {job.kind!r}")
             await handler.run(job, self.runtime)

@@ -1,4 +1,4 @@
-"""Postbud's own JSON API under ``/api/v1``: senders, recipients, shipments, jobs, webhooks."""
+"""Postbud's own JSON API under ``/api/v1``: senders, recipients, shipments, jobs, webhooks, sandbox."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ PREFIX = "/api/v1"
 
 
 def platform_router() -> APIRouter:
-    from postbud.platform_api import jobs, recipients, senders, shipments, webhooks
+    from postbud.platform_api import jobs, recipients, sandbox, senders, shipments, webhooks
 
     router = APIRouter()
-    for module in (senders, recipients, shipments, webhooks, jobs):
+    for module in (senders, recipients, shipments, webhooks, jobs, sandbox):
         router.include_router(module.router)
     return router

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from postbud.channels.base import ChannelAdapter
+from postbud.channels.faults import FaultInjector
 from postbud.config import Settings
 from postbud.domain.channels import Channel
 from postbud.services.clock import Clock
@@ -24,6 +25,8 @@ class Runtime:
     clock: Clock
     channels: dict[Channel, ChannelAdapter]
     job_signal: asyncio.Event = field(default_factory=asyncio.Event)
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    """The sandbox's injected faults, shared with the channels (and read by webhook delivery)."""
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
@@ -31,8 +34,17 @@ class Runtime:
     def reader(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database, read_only=True)
 
+    def quick_reader(self) -> SqlUnitOfWork:
+        """For a few indexed lookups on a request's hot path: on SQLite they run inline."""
+        return SqlUnitOfWork(self.database, read_only=True, inline=True)
+
     def channel(self, channel: Channel) -> ChannelAdapter:
         return self.channels[channel]
+
+    async def refresh_shared_settings(self) -> None:
+        """Adopt the sandbox clock and faults that any process stored (each read at most once a second)."""
+        await self.clock.refresh()
+        await self.faults.refresh()
 
     def jobs_available(self) -> None:
         """Wake in-process workers now instead of at their next poll."""

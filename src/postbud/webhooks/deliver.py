@@ -120,7 +120,10 @@ async def deliver(
 
     at = runtime.clock.now()
     started = time.perf_counter()
-    status_code, error = await _post(webhook, delivery_id, body, request_timeout)
+    if fault := runtime.faults.should_fail_webhook(webhook.url):
+        status_code, error = fault.outcome(request_timeout)  # a sandbox fault: the target seems down
+    else:
+        status_code, error = await _post(webhook, delivery_id, body, request_timeout)
     duration_ms = round((time.perf_counter() - started) * 1000)
 
     if error is None:

@@ -1,0 +1,48 @@
+"""The console's routes. Every page needs the admin; every POST is a ``form_route`` (CSRF-checked)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Route
+
+from postbud.web.console import auth, clock, dashboard, faults, feed, letters, printing, webhooks
+from postbud.web.console.guard import admin_action, admin_data, admin_page
+from postbud.web.console.state import ConsoleState
+from postbud.web.context import WebContext
+from postbud.web.forms import form_route
+from postbud.web.webapp import web_app
+
+_LETTER = "/letters/{shipment_id:uuid}"
+_PRINT = "/print/{shipment_id:uuid}"
+
+
+def console_routes() -> list[BaseRoute]:
+    return [
+        Route("/", admin_page(dashboard.dashboard), methods=["GET"]),
+        Route("/sign-in", auth.sign_in_page, methods=["GET"]),
+        form_route("/sign-in", auth.sign_in),
+        form_route("/sign-out", auth.sign_out),
+        Route("/feed/stream", admin_data(feed.feed_stream), methods=["GET"]),
+        Route("/activity", admin_data(dashboard.activity_fragment), methods=["GET"]),
+        Route("/letters", admin_page(letters.search), methods=["GET"]),
+        Route(_LETTER, admin_page(letters.letter_page), methods=["GET"]),
+        form_route(_LETTER + "/run-now", admin_action(letters.run_now)),
+        Route("/print", admin_page(printing.queue), methods=["GET"]),
+        Route(_PRINT, admin_page(printing.letter), methods=["GET"]),
+        Route(_PRINT + "/print.pdf", admin_data(printing.pdf), methods=["GET"]),
+        Route(_PRINT + "/pages/{page:int}.png", admin_data(printing.page_png), methods=["GET"]),
+        Route("/webhooks", admin_page(webhooks.log), methods=["GET"]),
+        form_route("/webhooks/deliveries/{delivery_id:uuid}/redeliver", admin_action(webhooks.redeliver)),
+        Route("/faults", admin_page(faults.faults_page), methods=["GET"]),
+        form_route("/faults/channel", admin_action(faults.set_channel)),
+        form_route("/faults/webhook", admin_action(faults.set_webhook)),
+        form_route("/faults/clear", admin_action(faults.clear)),
+        Route("/clock", admin_page(clock.clock_page), methods=["GET"]),
+        form_route("/clock/advance", admin_action(clock.advance)),
+    ]
+
+
+def create_console_app(context: WebContext) -> Starlette:
+    app = web_app(context, console_routes())
+    app.state.console = ConsoleState(admin_token=context.settings.resolved_admin_token())
+    return app

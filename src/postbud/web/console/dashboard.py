@@ -1,0 +1,49 @@
+"""The console's start page: the live feed, letters per channel per hour, the job backlog."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from postbud.services.activity_chart import activity
+from postbud.services.console_feed import newest_events, starting_cursor
+from postbud.services.sandbox_clock import clock_view
+from postbud.web.console.chart import letters_chart
+from postbud.web.console.render import page
+from postbud.web.context import web_context
+
+FEED_ROWS: Final = 50
+MAX_FEED_ROWS: Final = 200
+"""The page keeps this many rows as new ones stream in."""
+BACKLOG_STATUSES: Final = ("ready", "running", "dead", "done")
+
+
+async def _activity_context(request: Request) -> dict[str, object]:
+    runtime = web_context(request).runtime
+    current = await activity(runtime)
+    return {
+        "activity": current,
+        "chart": letters_chart(current),
+        "backlog_statuses": BACKLOG_STATUSES,
+    }
+
+
+async def dashboard(request: Request) -> Response:
+    runtime = web_context(request).runtime
+    rows = await newest_events(runtime, FEED_ROWS)
+    context = {
+        "section": "home",
+        "rows": rows,
+        "cursor": starting_cursor(runtime, rows).encode(),
+        "max_rows": MAX_FEED_ROWS,
+        "clock": await clock_view(runtime),
+        **await _activity_context(request),
+    }
+    return page(request, "console/dashboard.html", context)
+
+
+async def activity_fragment(request: Request) -> Response:
+    """The chart and backlog alone, which the start page reloads every few seconds."""
+    return page(request, "console/_activity.html", await _activity_context(request))

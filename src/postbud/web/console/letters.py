@@ -1,0 +1,110 @@
+"""Finding letters (by id, sender, recipient, status, channel) and a letter's whole timeline."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Final
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from postbud.domain.channels import Channel
+from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
+from postbud.domain.status import ShipmentStatus
+from postbud.services import print_queue
+from postbud.services.letter_timeline import letter_timeline
+from postbud.services.senders import list_senders
+from postbud.services.shipments_query import ShipmentFilter, list_shipments
+from postbud.web.console import paths
+from postbud.web.console.render import flash, page, see_other
+from postbud.web.context import web_context
+from postbud.web.forms import text_field
+
+PAGE_SIZE: Final = 30
+_FILTERS: Final = ("sender", "recipient", "status", "channel")
+
+
+def _uuid(text: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text) if text else None
+    except ValueError:
+        return None
+
+
+def shipment_id_of(request: Request) -> uuid.UUID:
+    value = request.path_params["shipment_id"]
+    assert isinstance(value, uuid.UUID)
+    return value
+
+
+async def search(request: Request) -> Response:
+    runtime = web_context(request).runtime
+    params = {name: (request.query_params.get(name) or "").strip()[:200] for name in ("id", *_FILTERS)}
+    if params["id"]:
+        letter_id = _uuid(params["id"])
+        if letter_id is not None:
+            async with runtime.reader() as uow:
+                found = await uow.shipments.get(letter_id)
+            if found is not None:
+                return see_other(paths.letter(letter_id))
+    query = ShipmentFilter(
+        sender_id=_uuid(params["sender"]),
+        recipient=params["recipient"] or None,
+        status=params["status"] or None,
+        channel=params["channel"] or None,
+        cursor=request.query_params.get("cursor") or None,
+        limit=PAGE_SIZE,
+    )
+    problems: list[str] = []
+    shipments, next_cursor = [], None
+    if params["id"]:
+        problems.append(web_context(request).pages.text(request, "console.letter_not_found", id=params["id"]))
+    else:
+        try:
+            found_page = await list_shipments(query, runtime)
+            shipments, next_cursor = found_page.shipments, found_page.next_cursor
+        except ValidationFailed as exc:
+            problems.extend(str(e) for e in exc.errors)
+    senders = await list_senders(runtime)
+    names = {s.id: s.name for s in senders}
+    more = (
+        paths.query(paths.LETTERS, **{k: params[k] for k in _FILTERS}, cursor=next_cursor)
+        if next_cursor
+        else None
+    )
+    context = {
+        "section": "letters",
+        "params": params,
+        "senders": senders,
+        "sender_names": names,
+        "statuses": [s.value for s in ShipmentStatus],
+        "channels": [c.value for c in Channel],
+        "shipments": shipments,
+        "problems": problems,
+        "older_url": more,
+    }
+    return page(request, "console/letters.html", context)
+
+
+async def letter_page(request: Request) -> Response:
+    timeline = await letter_timeline(web_context(request).runtime, shipment_id_of(request))
+    return page(request, "console/letter.html", {"section": "letters", "timeline": timeline})
+
+
+def _back(form: FormData, default: str) -> str:
+    return paths.safe_next(text_field(form, "back")) if text_field(form, "back") else default
+
+
+async def run_now(request: Request, form: FormData) -> Response:
+    """Sandbox: the letter's waiting work (delivery, print, publish, print-if-unread) runs now."""
+    shipment_id = shipment_id_of(request)
+    try:
+        started = await print_queue.run_now(web_context(request).runtime, shipment_id)
+    except NotPermitted:
+        flash(request, "console.sandbox_only", error=True)
+    except Conflict:
+        flash(request, "console.run_now_nothing", error=True)
+    else:
+        flash(request, "console.run_now_done", count=str(started))
+    return see_other(_back(form, paths.letter(shipment_id)))
