@@ -22,6 +22,8 @@ from tests.integration.test_webhooks import Receiver
 __all__ = ["receiver"]
 
 POSTBUD = Path(sys.executable).with_name("postbud")
+WORKER_WAIT = 60.0
+"""A fresh ``postbud worker`` process takes a few seconds to start, more on a busy machine."""
 
 
 def until_workers_adopt_the_faults() -> None:
@@ -68,7 +70,9 @@ def test_a_print_fault_set_in_the_console_fails_the_letter_in_a_worker_and_reach
     until_workers_adopt_the_faults()
 
     letter = console.send_to_print("Brev på papir")
-    received = wait_for(lambda: receiver.by_hook("sender"), what="PRINT_FAILED at the sender's webhook")
+    received = wait_for(
+        lambda: receiver.by_hook("sender"), timeout=WORKER_WAIT, what="PRINT_FAILED at the sender's webhook"
+    )
 
     body = received[0].json
     assert received[0].valid, "signed by Postbud"
@@ -95,6 +99,7 @@ def test_a_webhook_fault_set_through_the_api_makes_the_target_seem_down_until_re
     console.send("Vedtak", recipient=OLA)
     delivery = wait_for(
         lambda: [d for d in console.api("GET", "/webhooks/deliveries").json() if d["attempts"] >= 1],
+        timeout=WORKER_WAIT,
         what="the first attempt",
     )[0]
     assert delivery["status"] == "retrying"
@@ -107,7 +112,7 @@ def test_a_webhook_fault_set_through_the_api_makes_the_target_seem_down_until_re
     until_workers_adopt_the_faults()
     console.sign_in()
     console.post(f"/console/webhooks/deliveries/{delivery['id']}/redeliver")
-    wait_for(lambda: receiver.by_hook("flaky"), what="the redelivery")
+    wait_for(lambda: receiver.by_hook("flaky"), timeout=WORKER_WAIT, what="the redelivery")
     assert receiver.by_hook("flaky")[0].json["type"] == "shipment.delivered"
 
 
@@ -127,6 +132,7 @@ def test_advancing_the_clock_in_the_console_releases_a_held_letter_in_the_worker
     assert "Klokken i sandkassen er nå" in notice
     wait_for(
         lambda: console.shipment(letter["id"])["status"] == "delivered",
+        timeout=WORKER_WAIT,
         what="the held letter to be delivered",
     )
     delivered = next(e for e in console.shipment(letter["id"])["events"] if e["type"] == "delivered")
@@ -145,7 +151,9 @@ def test_the_clock_api_skips_to_the_next_waiting_job(
     assert datetime.fromisoformat(moved.json()["now"]) > publish_at
     assert moved.json()["offset_seconds"] > 9 * 86400
     wait_for(
-        lambda: console.shipment(letter["id"])["status"] == "delivered", what="the letter to be published"
+        lambda: console.shipment(letter["id"])["status"] == "delivered",
+        timeout=WORKER_WAIT,
+        what="the letter to be published",
     )
     nothing = console.api("POST", "/sandbox/clock/advance", json={"to_next_job": True})
     assert nothing.status_code == 409, "no job waits any more"
