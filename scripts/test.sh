@@ -103,6 +103,8 @@ ensure_debian_packages() {
     fi
     # The browser tests drive Debian's Chromium (Playwright's own download is not reachable).
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    # The print cover page uses DejaVu Sans for letters Helvetica lacks (č, đ, ŋ, ŧ).
+    [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
     if ((${#missing[@]})); then
         apt_install "${missing[@]}"
     fi
