@@ -6,6 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from postbud.domain.batches import Batch, BatchStatus
 from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.events import EventType
@@ -39,10 +41,18 @@ async def open_batch(
         name=name,
         data=data or {},
     )
-    async with runtime.unit_of_work() as uow:
-        if await uow.batches.by_external_id(sender_id, dialect, external_id):
-            raise Conflict("batch.id", f"batch {external_id} already exists")
-        await uow.batches.add(batch)
+    duplicate = Conflict("batch.id", f"batch {external_id} already exists")
+    try:
+        async with runtime.unit_of_work() as uow:
+            if await uow.batches.by_external_id(sender_id, dialect, external_id):
+                raise duplicate
+            await uow.batches.add(batch)
+    except IntegrityError:
+        # A concurrent create of the same id passed the check too; the unique key refused this one.
+        async with runtime.reader() as uow:
+            if await uow.batches.by_external_id(sender_id, dialect, external_id):
+                raise duplicate from None
+        raise
     return batch
 
 
