@@ -6,27 +6,34 @@ query matches when every word occurs in the name, the mailbox address, the posta
 At most 10 hits are returned, as Digipost does; mobile numbers are masked (``*****527``).
 
 The query arrives percent-encoded (``%20``) or, when a client follows our own self links, with
-``+`` for spaces; both read as spaces. The response is signed over the *decoded* path: that is
-the path the Java client verifies against (it takes the request URI's decoded path), while the
-request itself is accepted signed either way (see ``signing.check_request``).
+``+`` for spaces; both read as spaces. Every response on these paths, errors included, is signed
+over the *decoded* path: that is the path the Java client verifies against (it takes the request
+URI's decoded path), while the request itself is accepted signed either way (see
+``signing.check_request``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote, quote_plus, unquote
 
+import structlog
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.dialects.digipost.context import DigipostDialect
+from postbud.dialects.digipost.errors import DigipostError, from_domain
 from postbud.dialects.digipost.render import link
 from postbud.dialects.digipost.request_in import authenticated_sender
 from postbud.dialects.digipost.responses import MEDIA_TYPE, request_path, xml_bytes
 from postbud.dialects.digipost.schema import namespace
 from postbud.dialects.digipost.signing import sign_response_headers
+from postbud.domain.errors import DomainError
 from postbud.domain.parties import PartyKind, PostalAddress, Recipient
+
+log = structlog.get_logger(__name__)
 
 V8 = namespace(8)
 MAX_HITS = 10
@@ -115,15 +122,17 @@ def autocomplete_element(base: str, query: str, hits: list[Recipient]) -> etree.
     return root
 
 
-def _signed_over_decoded_path(dialect: DigipostDialect, request: Request, body: bytes) -> Response:
+def _signed_over_decoded_path(
+    dialect: DigipostDialect, request: Request, body: bytes, status: int
+) -> Response:
     headers = sign_response_headers(
-        status=200,
+        status=status,
         request_path=unquote(request_path(request)),
         body=body,
         private_key=dialect.server_key.private_key,
         now=dialect.runtime.clock.now(),
     )
-    return Response(body, status_code=200, media_type=MEDIA_TYPE[8], headers=headers)
+    return Response(body, status_code=status, media_type=MEDIA_TYPE[8], headers=headers)
 
 
 async def _hits(dialect: DigipostDialect, request: Request) -> tuple[str, list[Recipient]]:
@@ -135,13 +144,29 @@ async def _hits(dialect: DigipostDialect, request: Request) -> tuple[str, list[R
         return query, await uow.recipients.search_mailboxes(query.split(), limit=MAX_HITS)
 
 
+Render = Callable[[str, str, list[Recipient]], etree._Element]
+
+
+async def _answer(dialect: DigipostDialect, request: Request, render: Render) -> Response:
+    """The hits, or the error, signed over the decoded path (the dialect's guard would sign raw)."""
+    try:
+        query, hits = await _hits(dialect, request)
+        return _signed_over_decoded_path(
+            dialect, request, xml_bytes(render(dialect.base_url, query, hits)), 200
+        )
+    except DigipostError as exc:
+        error = exc
+    except DomainError as exc:
+        error = from_domain(exc)
+    except Exception:
+        log.exception("digipost search failed")
+        error = DigipostError("SERVER_ERROR", "an unexpected error occurred; see the server log", 500)
+    return _signed_over_decoded_path(dialect, request, error.to_xml(), error.status)
+
+
 async def search_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    query, hits = await _hits(dialect, request)
-    body = xml_bytes(recipients_element(dialect.base_url, query, hits))
-    return _signed_over_decoded_path(dialect, request, body)
+    return await _answer(dialect, request, recipients_element)
 
 
 async def suggest_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    query, hits = await _hits(dialect, request)
-    body = xml_bytes(autocomplete_element(dialect.base_url, query, hits))
-    return _signed_over_decoded_path(dialect, request, body)
+    return await _answer(dialect, request, autocomplete_element)
