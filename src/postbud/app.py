@@ -119,6 +119,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     # Mounted before the API routers: a send is routed at once, without matching every API route.
     digipost = create_digipost_app(lambda: app.state.runtime)
     app.mount("/digipost", digipost)
+    # The Java client resolves this path against the host root, whatever path its base URL has.
+    app.add_route("/documents/{sender_id}/{uuid}/status", digipost, methods=["GET"])
     app.include_router(ops_router)
     app.include_router(platform_router())
     mount_web(app, settings, lambda: app.state.runtime)
