@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 import structlog
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
+from starlette.routing import Route
 
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     digipost = create_digipost_app(lambda: app.state.runtime)
     app.mount("/digipost", digipost)
     # The Java client resolves this path against the host root, whatever path its base URL has.
-    app.add_route("/documents/{sender_id}/{uuid}/status", digipost, methods=["GET"])
+    app.router.routes.append(Route("/documents/{sender_id}/{uuid}/status", digipost, methods=["GET"]))
     app.include_router(ops_router)
     app.include_router(platform_router())
     mount_web(app, settings, lambda: app.state.runtime)
