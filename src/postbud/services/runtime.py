@@ -13,6 +13,7 @@ from postbud.services.clock import Clock
 from postbud.storage.blobs import BlobStore
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter
+from postbud.storage.hot_reads import HotReads
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
@@ -27,6 +28,11 @@ class Runtime:
     job_signal: asyncio.Event = field(default_factory=asyncio.Event)
     faults: FaultInjector = field(default_factory=FaultInjector)
     """The sandbox's injected faults, shared with the channels (and read by webhook delivery)."""
+    hot_reads: HotReads = field(init=False)
+    """The lookups every send makes, prepared once."""
+
+    def __post_init__(self) -> None:
+        self.hot_reads = HotReads(self.database)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)

@@ -20,18 +20,22 @@ from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
 from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import PartyId
-from postbud.domain.parties import Recipient
 from postbud.domain.routing import RouteDecision, RoutingRequest, decide_route
-from postbud.domain.shipments import NotificationRequest, PrintInstructions, Shipment
+from postbud.domain.shipments import (
+    NotificationRequest,
+    PrintInstructions,
+    RegistrationRequest,
+    Shipment,
+)
 from postbud.domain.status import derive_status
 from postbud.services.drafts import EventDraft, realise
+from postbud.services.registration import enqueue_registration_jobs, registration_errors
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds, schema
 from postbud.storage.blobs import compute_refs
 from postbud.storage.repos.events import event_rows
 from postbud.storage.repos.jobs import enqueue_into, new_id
 from postbud.storage.repos.shipments import shipment_rows
-from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
 
 # A publish time this close to now counts as now: clocks of client and server differ a little.
@@ -74,6 +78,7 @@ class SendLetter:
     ignore_reservation: bool = False
     reject_if_undeliverable: bool = False
     properties: dict[str, str] = field(default_factory=dict)
+    registration: RegistrationRequest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,7 @@ def _validate(cmd: SendLetter, runtime: Runtime, now: datetime) -> None:
             seen.add(doc.external_id)
     if cmd.publish_at is not None and cmd.publish_at < now - _PUBLISH_TOLERANCE:
         errors.append(FieldError("publish_at", "must not be in the past"))
+    errors.extend(registration_errors(cmd.registration, cmd.recipient, now))
     if errors:
         raise ValidationFailed(errors)
 
@@ -131,35 +137,29 @@ def _conflict(exc: IntegrityError) -> Conflict:
     return Conflict("external_id", "a letter with this id was already sent")
 
 
-async def _find_recipient(uow: SqlUnitOfWork, cmd: SendLetter) -> Recipient | None:
-    if cmd.recipient is not None:
-        return await uow.recipients.by_party_id(cmd.recipient)
-    if cmd.mailbox_address is not None:
-        return await uow.recipients.by_mailbox_address(cmd.mailbox_address)
-    return None
-
-
 async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     now = runtime.clock.now()
     _validate(cmd, runtime, now)
     # A reused letter or document id is caught by the unique constraints when the rows are written.
-    async with runtime.quick_reader() as uow:
-        if cmd.batch_id is not None:
+    if cmd.batch_id is not None:
+        async with runtime.quick_reader() as uow:
             batch = await uow.batches.get(cmd.batch_id)
-            if batch is None or batch.sender_id != cmd.sender_id:
-                raise NotFound("batch", cmd.batch_id)
-            batch.require_open()
-        recipient = await _find_recipient(uow, cmd)
-        subscriptions = await uow.events.subscriptions(cmd.sender_id)
+        if batch is None or batch.sender_id != cmd.sender_id:
+            raise NotFound("batch", cmd.batch_id)
+        batch.require_open()
+    recipient, subscriptions = await runtime.hot_reads.for_send(
+        cmd.sender_id, party_id=cmd.recipient, mailbox_address=cmd.mailbox_address
+    )
 
     routing = RoutingRequest(
         channels=cmd.channels,
         has_print_instructions=cmd.print_instructions is not None,
         email_address=cmd.email_address,
         ignore_reservation=cmd.ignore_reservation,
+        registration_requested=cmd.registration is not None,
     )
     decision = decide_route(routing, recipient)
-    if decision.channel is None and cmd.reject_if_undeliverable:
+    if decision.channel is None and not decision.pending and cmd.reject_if_undeliverable:
         raise Undeliverable(decision)
     if decision.channel is Channel.PRINT:
         _print_needs_pdf(cmd)
@@ -188,7 +188,9 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
         cmd.publish_at is not None and cmd.publish_at > now + _PUBLISH_TOLERANCE
     )
     drafts = [EventDraft(EventType.CREATED, data={"dialect": cmd.dialect}, dedup_key="created")]
-    if decision.channel is None:
+    if decision.pending:  # waiting for the recipient to register a mailbox
+        drafts.append(EventDraft(EventType.HELD, None, decision.as_data(), "held"))
+    elif decision.channel is None:
         drafts.append(EventDraft(EventType.NOT_DELIVERED, None, decision.as_data(), "not_delivered"))
     else:
         drafts.append(EventDraft(EventType.ROUTED, decision.channel, decision.as_data(), "routed"))
@@ -217,6 +219,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
         channel=decision.channel,
         ignore_reservation=cmd.ignore_reservation,
         properties=cmd.properties,
+        registration=cmd.registration,
     )
     adapter = runtime.channel(decision.channel) if decision.channel else None
     if adapter is not None and adapter.inline and not held:
@@ -228,6 +231,8 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     for draft in drafts:
         event_rows(realise(shipment, draft, now), subscriptions, ws)
     sid = {"shipment_id": str(shipment.id)}
+    if decision.pending:
+        enqueue_registration_jobs(ws, shipment, now=now)
     if decision.channel is not None:
         if held and cmd.batch_id is None:
             enqueue_into(

@@ -88,6 +88,22 @@ class Database:
     def has_blocking_writes(self) -> bool:
         return self._blocking_write_engine is not None
 
+    @property
+    def has_plain_reads(self) -> bool:
+        """Whether `plain_read_connection` is available (a SQLite file)."""
+        return self._inline_engine is not None
+
+    @contextmanager
+    def plain_read_connection(self) -> Iterator[Any]:
+        """A pooled DB-API connection in autocommit mode, for prepared reads run inline."""
+        if self._inline_engine is None:
+            raise RuntimeError("plain read connections are only available on a SQLite file")
+        connection = self._inline_engine.raw_connection()
+        try:
+            yield connection.driver_connection
+        finally:
+            connection.close()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         async with self.write_engine.begin() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -61,7 +61,7 @@ def _sender(row: RowMapping) -> Sender:
     )
 
 
-def _recipient(row: RowMapping) -> Recipient:
+def recipient_from_row(row: Mapping[Any, Any]) -> Recipient:
     return Recipient(
         id=row["id"],
         party_id=parse_party_id(row["party_id"], allow_synthetic=True),
@@ -199,19 +199,19 @@ class RecipientRepository:
     async def get(self, recipient_id: uuid.UUID) -> Recipient | None:
         query = select(schema.recipients).where(schema.recipients.c.id == recipient_id)
         row = (await self._conn.execute(query)).mappings().first()
-        return _recipient(row) if row else None
+        return recipient_from_row(row) if row else None
 
     async def by_party_id(self, party_id: PartyId) -> Recipient | None:
         query = select(schema.recipients).where(schema.recipients.c.party_id == str(party_id))
         row = (await self._conn.execute(query)).mappings().first()
-        return _recipient(row) if row else None
+        return recipient_from_row(row) if row else None
 
     async def by_mailbox_address(self, address: str) -> Recipient | None:
         query = select(schema.recipients).where(
             func.lower(schema.recipients.c.mailbox_address) == address.lower()
         )
         row = (await self._conn.execute(query)).mappings().first()
-        return _recipient(row) if row else None
+        return recipient_from_row(row) if row else None
 
     async def search(self, text: str, *, limit: int = 10) -> list[Recipient]:
         pattern = f"%{text.lower()}%"
@@ -222,7 +222,7 @@ class RecipientRepository:
             .order_by(r.name)
             .limit(limit)
         )
-        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+        return [recipient_from_row(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def by_name_and_postal_code(
         self, name: str, postal_code: str, *, limit: int = 10
@@ -239,7 +239,7 @@ class RecipientRepository:
             .order_by(r.name)
             .limit(limit)
         )
-        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+        return [recipient_from_row(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def search_mailboxes(self, terms: Sequence[str], *, limit: int = 10) -> list[Recipient]:
         """Recipients with a published mailbox (an address, not reserved) matching every term in
@@ -259,7 +259,7 @@ class RecipientRepository:
             .order_by(r.name, r.mailbox_address)
             .limit(limit)
         )
-        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+        return [recipient_from_row(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def key(self, recipient_id: uuid.UUID) -> RecipientKey | None:
         keys = schema.recipient_keys
@@ -292,7 +292,7 @@ class RecipientRepository:
 
     async def list(self, *, offset: int = 0, limit: int = 100) -> list[Recipient]:
         query = select(schema.recipients).order_by(schema.recipients.c.name).offset(offset).limit(limit)
-        return [_recipient(row) for row in (await self._conn.execute(query)).mappings()]
+        return [recipient_from_row(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def count(self) -> int:
         return int(
