@@ -168,7 +168,11 @@ def test_every_mapped_core_event_in_digipost_words(client: SignedClient) -> None
             EventDraft(EventType.DATA_ADDED, data={"kind": "pickup-notice-status"}),
             EventDraft(EventType.DOCUMENTS_SHARED, data={"document_ids": []}),
             EventDraft(EventType.SHARING_WITHDRAWN),
-            EventDraft(EventType.EXPIRED, data={"fallback_channel": "PRINT"}),
+            EventDraft(EventType.REGISTRATION_REQUESTED, Channel.SMS, {"address": "+4791234567"}),
+            EventDraft(EventType.REGISTRATION_FAILED, Channel.EMAIL, {"error": "bad address"}),
+            EventDraft(EventType.REGISTERED, Channel.DIGITAL_MAILBOX),
+            EventDraft(EventType.REGISTRATION_EXPIRED, data={"fallback_channel": "print"}),
+            EventDraft(EventType.EXPIRED),  # not a document event: only registration expiry is
         ],
     )
     seen = [(e.get("type"), _metadata(e)) for e in listed(client)]
@@ -182,6 +186,8 @@ def test_every_mapped_core_event_in_digipost_words(client: SignedClient) -> None
         ("PRINT_FAILED", ("failed-print-metadata", "no postal address")),
         ("SHARE_DOCUMENTS_REQUEST_DOCUMENTS_SHARED", None),
         ("SHARE_DOCUMENTS_REQUEST_SHARING_WITHDRAWN", None),
+        ("REQUEST_FOR_REGISTRATION_FAILED", None),
+        ("REQUEST_FOR_REGISTRATION_DELIVERED_DIGIPOST", None),
         ("REQUEST_FOR_REGISTRATION_EXPIRED", ("request-for-registration-expired-metadata", "PRINT")),
     ]
 

@@ -36,6 +36,14 @@ class EventType(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     REJECTED = "rejected"
+    REGISTRATION_REQUESTED = "registration_requested"
+    """A person without a digital mailbox was asked, by SMS or e-mail, to get one for this letter."""
+    REGISTRATION_FAILED = "registration_failed"
+    """The request to register could not be sent by that channel (or by any, without an address)."""
+    REGISTERED = "registered"
+    """The person got a digital mailbox before the deadline: the letter goes to it."""
+    REGISTRATION_EXPIRED = "registration_expired"
+    """The deadline passed without a mailbox: the letter falls back to print, or is not delivered."""
 
 
 @dataclass(frozen=True, slots=True)

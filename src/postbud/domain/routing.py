@@ -16,6 +16,8 @@ class RoutingRequest:
     email_address: str | None = None
     mobile: str | None = None
     ignore_reservation: bool = False
+    registration_requested: bool = False
+    """A person without a digital mailbox may be asked to get one; the letter then waits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,22 @@ class RouteDecision:
     channel: Channel | None
     reason: str
     considered: tuple[str, ...] = ()
+    pending: bool = False
+    """No channel yet: the letter waits for the recipient to register a digital mailbox."""
 
     @property
     def delivered(self) -> bool:
         return self.channel is not None
 
     def as_data(self) -> dict[str, object]:
-        return {"channel": self.channel, "reason": self.reason, "considered": list(self.considered)}
+        data: dict[str, object] = {
+            "channel": self.channel,
+            "reason": self.reason,
+            "considered": list(self.considered),
+        }
+        if self.pending:
+            data["pending"] = True
+        return data
 
 
 def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequest) -> str | None:
@@ -66,8 +77,20 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
     return "print is chosen only by print instructions"
 
 
+def _may_register(recipient: Recipient | None, request: RoutingRequest) -> bool:
+    """Whether the recipient could still get a digital mailbox (unknown people included)."""
+    if not request.registration_requested or Channel.DIGITAL_MAILBOX not in request.channels:
+        return False
+    if recipient is None:
+        return True
+    caps = recipient.capabilities
+    reserved = caps.reserved and not request.ignore_reservation
+    return recipient.kind is PartyKind.PERSON and not caps.digital_mailbox and not reserved
+
+
 def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteDecision:
-    """Take the first allowed channel the recipient can receive, then print, else not delivered."""
+    """Take the first allowed channel the recipient can receive, then wait for a requested
+    registration, then print, else not delivered."""
     considered: list[str] = []
     for channel in request.channels:
         if channel is Channel.PRINT:
@@ -76,6 +99,9 @@ def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteD
         if why_not is None:
             return RouteDecision(channel, f"{channel} is available", tuple(considered))
         considered.append(f"{channel}: {why_not}")
+    if _may_register(recipient, request):
+        reason = "waiting for the recipient to register a digital mailbox"
+        return RouteDecision(None, reason, tuple(considered), pending=True)
     if request.has_print_instructions:
         reason = "letter carries print instructions"
         if considered:

@@ -53,6 +53,21 @@ class NotificationRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationRequest:
+    """Ask a person without a digital mailbox to get one; the letter waits for them.
+
+    The person is asked by SMS and/or e-mail (these addresses, else the ones on record). Registered
+    by ``deadline``: the letter goes to the new mailbox. Otherwise it is printed by the shipment's
+    print instructions, or not delivered when it has none.
+    """
+
+    deadline: datetime
+    mobile: str | None = None
+    """E.164."""
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Shipment:
     id: uuid.UUID
     sender_id: uuid.UUID
@@ -76,6 +91,8 @@ class Shipment:
     status: ShipmentStatus = ShipmentStatus.ACCEPTED
     ignore_reservation: bool = False
     properties: dict[str, str] = field(default_factory=dict)
+    registration: RegistrationRequest | None = None
+    """Set when the letter may wait for the recipient to register a digital mailbox."""
 
     @property
     def primary(self) -> Document:

@@ -7,6 +7,8 @@ import uuid
 from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
 from postbud.services import deliver
+from postbud.services.registration_outcome import deliver_registered, registration_deadline
+from postbud.services.registration_request import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
 from postbud.webhooks import deliver as webhook_delivery
@@ -40,11 +42,30 @@ async def _notify_give_up(job: Job, runtime: Runtime, error: str) -> None:
     await notify.give_up_notifications(_shipment(job), runtime, error)
 
 
+async def _request_registration(job: Job, runtime: Runtime) -> None:
+    await request_registration(_shipment(job), runtime)
+
+
+async def _registration_request_give_up(job: Job, runtime: Runtime, error: str) -> None:
+    await give_up_registration_request(_shipment(job), runtime, error)
+
+
+async def _registered(job: Job, runtime: Runtime) -> None:
+    await deliver_registered(_shipment(job), runtime)
+
+
+async def _registration_deadline(job: Job, runtime: Runtime) -> None:
+    await registration_deadline(_shipment(job), runtime)
+
+
 def core_handlers() -> dict[str, JobHandler]:
     return {
         "shipment.deliver": JobHandler(_deliver, _give_up),
         "shipment.publish": JobHandler(_publish),
         "shipment.print_if_unread": JobHandler(_print_if_unread),
         "shipment.notify": JobHandler(_notify, _notify_give_up),
+        "shipment.registration_request": JobHandler(_request_registration, _registration_request_give_up),
+        "shipment.registered": JobHandler(_registered),
+        "shipment.registration_deadline": JobHandler(_registration_deadline),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }

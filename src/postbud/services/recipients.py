@@ -28,6 +28,7 @@ from postbud.domain.identifiers import (
     parse_party_id,
 )
 from postbud.domain.parties import PERSON_KINDS, Capabilities, PostalAddress, Recipient
+from postbud.services.registration_outcome import release_waiting_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -196,6 +197,8 @@ async def _store(uow: SqlUnitOfWork, data: RecipientInput, runtime: Runtime) -> 
         await uow.recipients.add(recipient, now=now)
     else:
         await uow.recipients.update(recipient, now=now)
+    if recipient.capabilities.digital_mailbox and not (existing and existing.capabilities.digital_mailbox):
+        await release_waiting_letters(uow, recipient, now=now)  # letters that asked them to register
     return Registered(recipient, existing is None)
 
 

@@ -2,8 +2,12 @@
 
 Which core event a Digipost client sees as which document event, with which metadata. Core events
 without a Digipost counterpart (created, held, routed, sent_to_print, printed, not_delivered,
-confirmed, notification_sent, payment_registered, data_added, sharing_stopped, cancelled, rejected,
-and delivered/delivery_failed by an inbox or SMS) are not document events.
+confirmed, notification_sent, payment_registered, data_added, sharing_stopped, cancelled, expired,
+rejected, registration_requested, and delivered/delivery_failed by an inbox or SMS) are not
+document events. A request for registration ends in REQUEST_FOR_REGISTRATION_DELIVERED_DIGIPOST
+(core: registered) or REQUEST_FOR_REGISTRATION_EXPIRED (registration_expired, with the fallback
+channel, none when the letter is not delivered); REQUEST_FOR_REGISTRATION_FAILED
+(registration_failed) says the request to register could not be sent by a channel.
 """
 
 from __future__ import annotations
@@ -100,6 +104,8 @@ def _postmarked(event: ShipmentEvent) -> Metadata:
 
 def _registration_expired(event: ShipmentEvent) -> Metadata:
     fallback = _text(event.data, "fallback_channel")
+    if fallback in {c.value for c in Channel}:  # the core's name; Digipost's own is kept
+        fallback = CHANNEL_NAME.get(Channel(fallback), fallback.upper())
     return Metadata(
         "request-for-registration-expired-metadata", {"fallback-channel": fallback} if fallback else {}
     )
@@ -142,8 +148,14 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(EventType.DOCUMENTS_SHARED, None, "SHARE_DOCUMENTS_REQUEST_DOCUMENTS_SHARED", since_version=8),
     _Rule(EventType.SHARING_WITHDRAWN, None, "SHARE_DOCUMENTS_REQUEST_SHARING_WITHDRAWN", since_version=8),
     _Rule(
-        EventType.EXPIRED, None, "REQUEST_FOR_REGISTRATION_EXPIRED", _registration_expired, since_version=8
+        EventType.REGISTRATION_EXPIRED,
+        None,
+        "REQUEST_FOR_REGISTRATION_EXPIRED",
+        _registration_expired,
+        since_version=8,
     ),
+    _Rule(EventType.REGISTERED, None, "REQUEST_FOR_REGISTRATION_DELIVERED_DIGIPOST", since_version=8),
+    _Rule(EventType.REGISTRATION_FAILED, None, "REQUEST_FOR_REGISTRATION_FAILED", since_version=8),
 )
 
 

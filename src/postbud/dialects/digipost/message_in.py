@@ -14,13 +14,24 @@ from lxml import etree
 
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.dialects.digipost.errors import DigipostError
-from postbud.dialects.digipost.invoice_v7 import with_v7_invoice
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import DataTypeInvalid, datatype_to_dict
 from postbud.domain.documents import AuthenticationLevel, Sensitivity
-from postbud.domain.identifiers import InvalidIdentifier, PartyId, PartyIdKind, e164_phone, parse_party_id
+from postbud.domain.identifiers import (
+    InvalidIdentifier,
+    PartyId,
+    PartyIdKind,
+    e164_phone,
+    email_address,
+    parse_party_id,
+)
 from postbud.domain.parties import PostalAddress
-from postbud.domain.shipments import NondeliverableHandling, NotificationRequest, PrintInstructions
+from postbud.domain.shipments import (
+    NondeliverableHandling,
+    NotificationRequest,
+    PrintInstructions,
+    RegistrationRequest,
+)
 from postbud.services.send_letter import DocumentInput
 
 AUTHENTICATION = {
@@ -67,6 +78,7 @@ class ParsedMessage:
     notifications: tuple[NotificationRequest, ...]
     batch_uuid: str | None
     direct_to_print: bool
+    registration: RegistrationRequest | None = None
 
 
 class _Reader:
@@ -155,7 +167,7 @@ def _notifications(r: _Reader, doc: etree._Element, path: str) -> list[Notificat
             except InvalidIdentifier as exc:
                 raise DigipostError("INVALID_PHONE_NUMBER", f"{path}/sms-notification: {exc.rule}") from exc
         at = tuple(t for a in r.children(sms, "at") if (t := _datetime(a.get("time"))))
-        after = tuple(int(a.get("hours", "0")) for a in r.children(sms, "after-hours"))
+        after = tuple(int(a.text) for a in r.children(sms, "after-hours") if a.text)  # xs:int element
         out.append(NotificationRequest(Channel.SMS, number, None, r.text(overrides, "text"), at, after))
     email = r.child(doc, "email-notification")
     if email is not None:
@@ -209,7 +221,48 @@ def _document(
         datatype=datatype,
         opening_receipt=r.child(el, "opening-receipt") is not None,
     )
-    return with_v7_invoice(document, el, path), _notifications(r, el, path)
+    return document, _notifications(r, el, path)
+
+
+def _registration_phone(raw: str) -> str:
+    """Digipost's rule: with +, 00 or 011 it is international; else exactly 8 characters, +47 added."""
+    path = "request-for-registration/phone-number"
+    number = raw.strip()
+    if not number.startswith(("+", "00", "011")):
+        if len(number) != 8:
+            raise DigipostError(
+                "INVALID_PHONE_NUMBER",
+                f"{path}: {raw!r} needs a country code (+, 00 or 011) unless it has exactly 8 characters",
+            )
+        number = "+47" + number
+    try:
+        return e164_phone(number)
+    except InvalidIdentifier as exc:
+        raise DigipostError("INVALID_PHONE_NUMBER", f"{path}: {raw!r} {exc.rule}") from exc
+
+
+def _registration(
+    r: _Reader, el: etree._Element | None, recipient: PartyId | None
+) -> RegistrationRequest | None:
+    if el is None:
+        return None
+    if recipient is None or recipient.kind is not PartyIdKind.NO_PERSON:
+        raise DigipostError(
+            "VALIDATION_FAILED",
+            "request-for-registration needs a recipient by personal-identification-number",
+        )
+    deadline = _datetime(r.text(el, "registration-deadline"))
+    assert deadline is not None  # the XSD requires it
+    phone = r.text(el, "phone-number")
+    email = r.text(el, "email-address")
+    if email:
+        try:
+            email = email_address(email)
+        except InvalidIdentifier as exc:
+            raise DigipostError(
+                "INVALID_EMAIL_ADDRESS", f"request-for-registration/email-address: {exc.rule}"
+            ) from exc
+    return RegistrationRequest(deadline, _registration_phone(phone) if phone else None, email or None)
 
 
 def _identifier(raw: str, field: str) -> PartyId:
@@ -281,6 +334,12 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         print_instructions = print_instructions or _print_details(
             r, r.child(print_if_unread, "print-details")
         )
+    registration_el = r.child(root, "request-for-registration")
+    registration = _registration(r, registration_el, recipient)
+    if registration_el is not None:  # printed by these details if the person does not register in time
+        print_instructions = print_instructions or _print_details(
+            r, r.child(registration_el, "print-details")
+        )
     batch = r.child(root, "batch")
     sender_org = r.child(root, "sender-organization")
     sender_id_text = r.text(root, "sender-id")
@@ -301,4 +360,5 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         notifications=tuple(notifications),
         batch_uuid=r.text(batch, "uuid") if batch is not None else None,
         direct_to_print=direct_to_print,
+        registration=registration,
     )

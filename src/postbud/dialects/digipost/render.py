@@ -6,6 +6,7 @@ import base64
 
 from lxml import etree
 
+from postbud.dialects.digipost.event_vocabulary import PENDING
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import COMPLEMENTED_BY
@@ -74,6 +75,10 @@ def delivery_status(shipment: Shipment) -> tuple[str, str]:
     if shipment.channel is Channel.EMAIL:
         return "EPOST", "DELIVERED"
     held = shipment.status is ShipmentStatus.SCHEDULED
+    if shipment.channel is None and held:
+        # Waiting for the recipient to register. COMPLETE: the content is all there (NOT_COMPLETE
+        # meant "upload the documents" in the old stepwise flow) and it is not delivered yet.
+        return PENDING, "COMPLETE"
     return "DIGIPOST", "COMPLETE" if held else "DELIVERED"
 
 
@@ -122,8 +127,9 @@ def message_delivery(
     _el(root, ns, "delivery-method", method)
     _el(root, ns, "sender-id", str(sender_id))
     _el(root, ns, "status", status)
-    delivered_at = shipment.publish_at or shipment.created_at
-    _el(root, ns, "delivery-time", delivered_at.isoformat(timespec="milliseconds"))
+    if method != PENDING:  # not delivered, and when it will be is not known yet
+        delivered_at = shipment.publish_at or shipment.created_at
+        _el(root, ns, "delivery-time", delivered_at.isoformat(timespec="milliseconds"))
     printed = shipment.channel is Channel.PRINT
     for doc in shipment.documents:
         tag = "primary-document" if doc.is_primary else "attachment"

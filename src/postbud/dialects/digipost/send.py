@@ -134,6 +134,7 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
         email_address=parsed.email_address,
         batch_id=batch_id,
         invoice_reference=parsed.invoice_reference,
+        registration=parsed.registration,
         reject_if_undeliverable=True,
     )
     try:

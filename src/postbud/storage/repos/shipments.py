@@ -22,6 +22,7 @@ from postbud.domain.shipments import (
 from postbud.domain.status import ShipmentStatus
 from postbud.storage import schema
 from postbud.storage.repos.parties import address_from_json, address_to_json
+from postbud.storage.repos.registrations import registration_from_json, registration_to_json
 from postbud.storage.writeset import WriteSet
 
 
@@ -113,6 +114,7 @@ def shipment_rows(shipment: Shipment, ws: WriteSet) -> None:
                 "invoice_reference": shipment.invoice_reference,
                 "ignore_reservation": shipment.ignore_reservation,
                 "properties": shipment.properties,
+                "registration": registration_to_json(shipment.registration),
             },
             "created_at": shipment.created_at,
             "updated_at": shipment.created_at,
@@ -183,6 +185,7 @@ def _shipment(row: RowMapping, docs: list[Document]) -> Shipment:
         status=ShipmentStatus(row["status"]),
         ignore_reservation=req.get("ignore_reservation", False),
         properties=req.get("properties", {}),
+        registration=registration_from_json(req.get("registration")),
     )
 
 

@@ -30,6 +30,10 @@ _EVENTS: Final[Messages] = {
     "console.event.cancelled": ("Kansellert", "Cancelled"),
     "console.event.expired": ("Utløpt", "Expired"),
     "console.event.rejected": ("Avvist", "Rejected"),
+    "console.event.registration_requested": ("Bedt om å registrere seg", "Asked to register"),
+    "console.event.registration_failed": ("Registreringsforespørsel feilet", "Registration request failed"),
+    "console.event.registered": ("Mottaker registrert", "Recipient registered"),
+    "console.event.registration_expired": ("Registreringsfrist utløpt", "Registration deadline passed"),
 }
 
 _STATUSES: Final[Messages] = {
