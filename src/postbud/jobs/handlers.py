@@ -6,7 +6,7 @@ import uuid
 
 from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
-from postbud.services import deliver
+from postbud.services import deliver, reminders, reprint
 from postbud.services.registration_outcome import deliver_registered, registration_deadline
 from postbud.services.registration_request import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -35,11 +35,30 @@ async def _print_if_unread(job: Job, runtime: Runtime) -> None:
 
 
 async def _notify(job: Job, runtime: Runtime) -> None:
+    # A letter delivered in its send request gets its reminders here: this job was written with it.
+    await reminders.schedule_after_delivery(_shipment(job), runtime)
     await notify.send_notifications(_shipment(job), runtime)
 
 
 async def _notify_give_up(job: Job, runtime: Runtime, error: str) -> None:
     await notify.give_up_notifications(_shipment(job), runtime, error)
+
+
+async def _remind(job: Job, runtime: Runtime) -> None:
+    await reminders.send_reminder(_shipment(job), job.payload["notice"], job.payload["reminder"], runtime)
+
+
+async def _remind_give_up(job: Job, runtime: Runtime, error: str) -> None:
+    notice, label = job.payload["notice"], job.payload["reminder"]
+    await reminders.give_up_reminder(_shipment(job), notice, label, runtime, error)
+
+
+async def _reprint(job: Job, runtime: Runtime) -> None:
+    await reprint.reprint(_shipment(job), job.payload["attempt"], runtime)
+
+
+async def _reprint_give_up(job: Job, runtime: Runtime, error: str) -> None:
+    await reprint.give_up_reprint(_shipment(job), job.payload["attempt"], runtime, error)
 
 
 async def _request_registration(job: Job, runtime: Runtime) -> None:
@@ -64,6 +83,8 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.publish": JobHandler(_publish),
         "shipment.print_if_unread": JobHandler(_print_if_unread),
         "shipment.notify": JobHandler(_notify, _notify_give_up),
+        "shipment.remind": JobHandler(_remind, _remind_give_up),
+        "shipment.reprint": JobHandler(_reprint, _reprint_give_up),
         "shipment.registration_request": JobHandler(_request_registration, _registration_request_give_up),
         "shipment.registered": JobHandler(_registered),
         "shipment.registration_deadline": JobHandler(_registration_deadline),

@@ -12,6 +12,7 @@ from postbud.domain.shipments import Shipment
 from postbud.domain.status import TERMINAL, ShipmentStatus
 from postbud.services.drafts import EventDraft
 from postbud.services.record_event import record_events
+from postbud.services.reminders import schedule_reminders
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.unit_of_work import SqlUnitOfWork
@@ -56,7 +57,10 @@ async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
         if adapter.inline:
             recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
             drafts = await adapter.deliver(shipment, recipient)
-            await record_events(uow, shipment, drafts, now=runtime.clock.now())
+            recorded = await record_events(uow, shipment, drafts, now=runtime.clock.now())
+            delivered = next((e for e in recorded if e.type is EventType.DELIVERED), None)
+            if delivered is not None:
+                await schedule_reminders(uow, shipment, delivered.at, now=delivered.at)
             if shipment.notifications:
                 await uow.jobs.enqueue(
                     job_kinds.NOTIFY,

@@ -1,5 +1,6 @@
 """Use case: one letter as an operator investigates it — every event, the channel decision and why,
-its queued work, and the webhook deliveries its events caused."""
+its queued work and reminders, the webhook deliveries its events caused, and whether it can be
+printed again."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from typing import Any
 
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
+from postbud.services.reminders import reminder_keys
+from postbud.services.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
 from postbud.services.shipments_query import get_shipment
+from postbud.storage import job_kinds
 from postbud.storage.repos.delivery_log import DeliveryFilter, DeliveryLogRepository, LoggedDelivery
+from postbud.storage.repos.jobs import READY, RUNNING
 from postbud.storage.repos.shipment_jobs import LetterJob, ShipmentJobRepository
 
 MAX_DELIVERIES = 200
@@ -33,7 +38,10 @@ class LetterTimeline:
     decisions: list[RouteDecision]
     """The first routing, then any later one (print-if-unread)."""
     jobs: list[LetterJob]
+    reminders: list[LetterJob]
+    """The notice sent again while the letter is unread (``services/reminders.py``)."""
     deliveries: list[LoggedDelivery]
+    can_print_again: bool
 
 
 def _decision(event: ShipmentEvent) -> RouteDecision:
@@ -48,20 +56,26 @@ def _decision(event: ShipmentEvent) -> RouteDecision:
 
 async def letter_timeline(runtime: Runtime, shipment_id: uuid.UUID) -> LetterTimeline:
     details = await get_shipment(shipment_id, runtime)
+    shipment, events = details.shipment, details.events
     async with runtime.reader() as uow:
-        sender = await uow.senders.get(details.shipment.sender_id)
-        jobs = (await ShipmentJobRepository(uow.conn).for_letters([shipment_id]))[shipment_id]
+        sender = await uow.senders.get(shipment.sender_id)
+        repo = ShipmentJobRepository(uow.conn)
+        jobs = (await repo.for_letters([shipment_id], reprint_keys(shipment_id, events)))[shipment_id]
+        reminders = list((await repo.by_keys(reminder_keys(shipment, events))).values())
         deliveries = await DeliveryLogRepository(uow.conn).deliveries(
             DeliveryFilter(shipment_id=shipment_id, limit=MAX_DELIVERIES)
         )
     decisions = [
         _decision(e) for e in details.events if e.type in (EventType.ROUTED, EventType.NOT_DELIVERED)
     ]
+    printing = any(j.kind == job_kinds.REPRINT and j.status in (READY, RUNNING) for j in jobs)
     return LetterTimeline(
-        shipment=details.shipment,
+        shipment=shipment,
         sender_name=sender.name if sender else None,
-        events=details.events,
+        events=events,
         decisions=decisions,
         jobs=jobs,
+        reminders=reminders,
         deliveries=deliveries,
+        can_print_again=print_failed(shipment, events) and not printing,
     )

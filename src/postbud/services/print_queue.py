@@ -2,7 +2,8 @@
 
 The print house stores the print-ready PDF (cover sheet with the address, then the documents) as
 a blob and names it in the SENT_TO_PRINT event; the queue shows it as page images. In the
-sandbox an operator can run a letter's waiting work now instead of at its time.
+sandbox an operator can run a letter's waiting work now instead of at its time; a letter whose
+print failed can be printed again (``services/reprint.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.page_images import DEFAULT_WIDTH, page_image
+from postbud.services.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox_mode import require_sandbox
 from postbud.services.shipments_query import ShipmentFilter, list_shipments
@@ -26,7 +28,8 @@ from postbud.storage.repos.jobs import DEAD, READY, RUNNING
 from postbud.storage.repos.shipment_jobs import LetterJob, ShipmentJobRepository
 
 PAGE_SIZE: Final = 25
-_PRINT_EVENTS: Final = (EventType.SENT_TO_PRINT, EventType.PRINT_FAILED, EventType.DELIVERY_FAILED)
+_OUTCOMES: Final = (EventType.SENT_TO_PRINT, EventType.PRINT_FAILED, EventType.DELIVERY_FAILED)
+_PRINT_EVENTS: Final = (*_OUTCOMES, EventType.ROUTED)  # routed: a request to print again
 _STATE_OF_STATUS: Final = {
     ShipmentStatus.SCHEDULED: "held",
     ShipmentStatus.IN_PRINT: "in_print",
@@ -54,6 +57,8 @@ class PrintLetter:
     jobs: list[LetterJob]
     print_file: PrintFile | None
     failure: str | None
+    """Why the last print attempt failed, if it did."""
+    can_print_again: bool = False
 
     @property
     def waiting_job(self) -> LetterJob | None:
@@ -79,14 +84,16 @@ def _print_file(events: list[ShipmentEvent]) -> PrintFile | None:
 
 
 def _failure(events: list[ShipmentEvent]) -> str | None:
-    failed = [e for e in events if e.type in (EventType.PRINT_FAILED, EventType.DELIVERY_FAILED)]
-    if not failed:
+    last = next((e for e in reversed(events) if e.type in _OUTCOMES), None)
+    if last is None or last.type is EventType.SENT_TO_PRINT:
         return None
-    return str(failed[-1].data.get("reason") or "") or None
+    return str(last.data.get("reason") or "") or None
 
 
 def _state(shipment: Shipment, jobs: list[LetterJob]) -> str:
-    if shipment.status in _STATE_OF_STATUS:
+    # A failed letter being printed again shows its new print's state.
+    again = shipment.status is ShipmentStatus.FAILED and any(j.status in (READY, RUNNING) for j in jobs)
+    if shipment.status in _STATE_OF_STATUS and not again:
         return _STATE_OF_STATUS[shipment.status]
     if any(j.status == RUNNING for j in jobs):
         return "printing"
@@ -104,7 +111,8 @@ async def _with_state(runtime: Runtime, shipments: list[Shipment]) -> list[Print
         activity = ActivityRepository(uow.conn)
         events = await activity.events_of(ids, _PRINT_EVENTS)
         names = await activity.sender_names([s.sender_id for s in shipments])
-        jobs = await ShipmentJobRepository(uow.conn).for_letters(ids)
+        again = {key: sid for sid in ids for key in reprint_keys(sid, events[sid])}
+        jobs = await ShipmentJobRepository(uow.conn).for_letters(ids, again)
     return [
         PrintLetter(
             shipment=s,
@@ -113,6 +121,7 @@ async def _with_state(runtime: Runtime, shipments: list[Shipment]) -> list[Print
             jobs=jobs[s.id],
             print_file=_print_file(events[s.id]),
             failure=_failure(events[s.id]),
+            can_print_again=print_failed(s, events[s.id]) and _state(s, jobs[s.id]) == "failed",
         )
         for s in shipments
     ]
@@ -175,8 +184,9 @@ async def run_now(runtime: Runtime, shipment_id: uuid.UUID) -> int:
     async with runtime.unit_of_work() as uow:
         if await uow.shipments.get(shipment_id) is None:
             raise NotFound("shipment", shipment_id)
+        again = reprint_keys(shipment_id, await uow.events.for_shipment(shipment_id))
         repo = ShipmentJobRepository(uow.conn)
-        for job in (await repo.for_letters([shipment_id]))[shipment_id]:
+        for job in (await repo.for_letters([shipment_id], again))[shipment_id]:
             if job.status == READY and await repo.make_due(job.id, now=now):
                 started += 1
             elif job.status == DEAD:

@@ -27,6 +27,7 @@ def console_routes() -> list[BaseRoute]:
         Route("/letters", admin_page(letters.search), methods=["GET"]),
         Route(_LETTER, admin_page(letters.letter_page), methods=["GET"]),
         form_route(_LETTER + "/run-now", admin_action(letters.run_now)),
+        form_route(_LETTER + "/print-again", admin_action(letters.print_again)),
         Route("/print", admin_page(printing.queue), methods=["GET"]),
         Route(_PRINT, admin_page(printing.letter), methods=["GET"]),
         Route(_PRINT + "/print.pdf", admin_data(printing.pdf), methods=["GET"]),

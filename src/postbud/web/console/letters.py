@@ -12,7 +12,7 @@ from starlette.responses import Response
 from postbud.domain.channels import Channel
 from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
 from postbud.domain.status import ShipmentStatus
-from postbud.services import print_queue
+from postbud.services import print_queue, reprint
 from postbud.services.letter_timeline import letter_timeline
 from postbud.services.senders import list_senders
 from postbud.services.shipments_query import ShipmentFilter, list_shipments
@@ -107,4 +107,16 @@ async def run_now(request: Request, form: FormData) -> Response:
         flash(request, "console.run_now_nothing", error=True)
     else:
         flash(request, "console.run_now_done", count=str(started))
+    return see_other(_back(form, paths.letter(shipment_id)))
+
+
+async def print_again(request: Request, form: FormData) -> Response:
+    """A letter whose print failed goes to print once more (sandbox or not: this is operations)."""
+    shipment_id = shipment_id_of(request)
+    try:
+        attempt = await reprint.print_again(web_context(request).runtime, shipment_id)
+    except Conflict:
+        flash(request, "console.print_again_refused", error=True)
+    else:
+        flash(request, "console.print_again_done", attempt=str(attempt))
     return see_other(_back(form, paths.letter(shipment_id)))

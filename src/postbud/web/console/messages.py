@@ -179,6 +179,25 @@ _PAGES: Final[Messages] = {
     "console.run_now": ("Kjør nå", "Run now"),
     "console.run_now_done": ("Satt i gang: {count} jobb(er) kjøres nå.", "Started: {count} job(s) run now."),
     "console.run_now_nothing": ("Ingenting venter for dette brevet.", "Nothing of this letter is waiting."),
+    "console.print_again": ("Print på nytt", "Print again"),
+    "console.print_failed_title": ("Printingen feilet", "The print failed"),
+    "console.print_again_intro": (
+        "Når årsaken er rettet, kan brevet sendes til print på nytt. Hvert nytt forsøk får sine egne hendelser.",
+        "Once the cause is dealt with, the letter can go to print again. Each new attempt gets events of its own.",
+    ),
+    "console.print_again_done": (
+        "Brevet er sendt til print på nytt (forsøk {attempt}).",
+        "The letter is queued to print again (attempt {attempt}).",
+    ),
+    "console.print_again_refused": (
+        "Bare et brev der printingen feilet, og som ikke alt er i kø, kan printes på nytt.",
+        "Only a letter whose print failed, and is not queued already, can be printed again.",
+    ),
+    "console.reminders": ("Påminnelser", "Reminders"),
+    "console.reminders_intro": (
+        "Varselet sendes på nytt til disse tidene hvis brevet fortsatt er ulest. SMS sendes bare mellom 09 og 20.",
+        "The notice is sent again at these times if the letter is still unread. SMS go out only between 09 and 20.",
+    ),
     "console.print_view": ("Se printfilen", "See the print file"),
     "console.print_title": ("Printkø", "Print queue"),
     "console.print_intro": (

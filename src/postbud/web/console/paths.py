@@ -40,6 +40,10 @@ def run_now(shipment_id: uuid.UUID) -> str:
     return f"{letter(shipment_id)}/run-now"
 
 
+def print_again(shipment_id: uuid.UUID) -> str:
+    return f"{letter(shipment_id)}/print-again"
+
+
 def print_letter(shipment_id: uuid.UUID) -> str:
     return f"{PRINT}/{shipment_id}"
 
