@@ -20,6 +20,7 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.date_header import DateHeaderMiddleware
 from postbud.dialects.digipost.app import create_digipost_app
+from postbud.direct_lane import PostbudApp
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
@@ -107,7 +108,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
             await runtime.close()
             log.info("postbud stopped")
 
-    app = FastAPI(
+    app = PostbudApp(
+        runtime_of=lambda: getattr(app.state, "runtime", None),
         title="Postbud",
         version=_version(),
         description="Postbud's platform API: senders, recipients, shipments and their events, jobs.",
@@ -120,6 +122,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     # Mounted before the API routers: a send is routed at once, without matching every API route.
     digipost = create_digipost_app(lambda: app.state.runtime)
     app.mount("/digipost", digipost)
+    for route in digipost.state.direct_routes:
+        app.add_direct_route("/digipost", route)
     # The Java client resolves this path against the host root, whatever path its base URL has.
     app.router.routes.append(Route("/documents/{sender_id}/{uuid}/status", digipost, methods=["GET"]))
     app.include_router(ops_router)

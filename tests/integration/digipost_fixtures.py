@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
+from postbud.app import create_app
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.dialects.digipost.app import create_digipost_app
@@ -85,6 +86,39 @@ def client(tmp_path: Path) -> Iterator[SignedClient]:
     )
     with TestClient(app) as http:
         signed = SignedClient(http, BROKER, load_private_key(key_pem), runtime_of=lambda: holder["runtime"])
+        signed.entrypoint()
+        yield signed
+
+
+@pytest.fixture
+def whole_app_client(tmp_path: Path) -> Iterator[SignedClient]:
+    """A signed client of the whole Postbud app (not the dialect alone)."""
+    key_pem, cert_pem = generate_test_key_and_certificate("Testkommune")
+    app = create_app(Settings(data_dir=tmp_path / "data", workers=0))
+    with TestClient(app) as http:
+
+        async def register() -> None:
+            runtime = app.state.runtime
+            now = runtime.clock.now()
+            broker = Sender(
+                uuid.uuid4(),
+                "Testkommune",
+                "974760673",
+                digipost_id=BROKER,
+                certificate_pem=cert_pem.decode(),
+            )
+            person = Recipient(
+                uuid.uuid4(),
+                parse_party_id(MAILBOX_PERSON),
+                "Ola Nordmann",
+                Capabilities(digital_mailbox=True),
+            )
+            async with runtime.unit_of_work() as uow:
+                await uow.senders.add(broker, now=now)
+                await uow.recipients.add(person, now=now)
+
+        signed = SignedClient(http, BROKER, load_private_key(key_pem), runtime_of=lambda: app.state.runtime)
+        signed.run(register)
         signed.entrypoint()
         yield signed
 

@@ -71,9 +71,10 @@ async def _not_implemented(dialect: DigipostDialect, request: Request) -> Respon
 
 def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     dialect = DigipostDialect(runtime_of)
+    send_route = Route("/messages", _guarded(dialect, send_message), methods=["POST"])
     routes = [
         Route("/", _guarded(dialect, _entrypoint), methods=["GET"]),
-        Route("/messages", _guarded(dialect, send_message), methods=["POST"]),
+        send_route,
         Route("/{sender_id:int}", _guarded(dialect, _sender_entrypoint), methods=["GET"]),
         Route("/identification", _guarded(dialect, identification.identify_recipient), methods=["POST"]),
         Route(
@@ -145,4 +146,6 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     ]
     app = Starlette(routes=routes)
     app.state.dialect = dialect
+    # Guarded (every failure answered as a signed error) and body-limited: fit for a direct lane.
+    app.state.direct_routes = [send_route]
     return app
