@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -67,5 +68,29 @@ async def test_hot_reads_return_what_the_repositories_return(tmp_path: Path, dat
             assert [s.event_types for s in subs] == [frozenset({"*"})]
 
             assert await hot.for_send(sender, party_id=None, mailbox_address=None) == (None, subscriptions)
+    finally:
+        await runtime.close()
+
+
+async def test_idle_workers_see_whether_a_job_may_be_due(tmp_path: Path, database_url: str) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    try:
+        reads = runtime.hot_reads
+        now = runtime.clock.now()
+        assert await reads.may_have_due_jobs(now) is not runtime.database.has_plain_reads
+        async with runtime.unit_of_work() as uow:
+            await uow.jobs.enqueue("deliver", {"n": 1}, now=now, run_at=now + timedelta(minutes=5))
+        # Only SQLite answers exactly; elsewhere the claim itself finds out.
+        exact = runtime.database.has_plain_reads
+        assert await reads.may_have_due_jobs(now) is not exact
+        assert await reads.may_have_due_jobs(now + timedelta(minutes=6)) is True
+        async with runtime.unit_of_work() as uow:
+            claimed = await uow.jobs.claim(
+                "w", now=now + timedelta(minutes=6), lease=timedelta(minutes=1), limit=5
+            )
+        assert len(claimed) == 1
+        # Running under a lease: not due until the lease runs out.
+        assert await reads.may_have_due_jobs(now + timedelta(minutes=6, seconds=30)) is not exact
+        assert await reads.may_have_due_jobs(now + timedelta(minutes=8)) is True
     finally:
         await runtime.close()

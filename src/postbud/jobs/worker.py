@@ -44,6 +44,8 @@ class Worker:
         self.processed = 0
 
     async def claim(self) -> list[Job]:
+        if not await self.runtime.hot_reads.may_have_due_jobs(self.runtime.clock.now()):
+            return []
         async with self.runtime.unit_of_work() as uow:
             return await uow.jobs.claim(
                 self.name, now=self.runtime.clock.now(), lease=self.lease, limit=self.batch

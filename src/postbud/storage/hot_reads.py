@@ -8,8 +8,9 @@ Both paths return the same domain objects.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from postbud.domain.identifiers import PartyId
 from postbud.domain.parties import Recipient
@@ -17,6 +18,7 @@ from postbud.storage import schema
 from postbud.storage.database import Database
 from postbud.storage.prepared_select import PreparedSelect
 from postbud.storage.repos.events import Subscription
+from postbud.storage.repos.jobs import READY, RUNNING
 from postbud.storage.repos.parties import recipient_from_row
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -25,6 +27,17 @@ _w = schema.webhooks.c
 _BY_PARTY_ID = select(schema.recipients).where(_r.party_id == bindparam("party_id"))
 _BY_MAILBOX_ADDRESS = select(schema.recipients).where(func.lower(_r.mailbox_address) == bindparam("address"))
 _SUBSCRIPTIONS = select(_w.id, _w.event_types).where(_w.sender_id == bindparam("sender_id"), _w.active)
+_j = schema.jobs.c
+_ANY_JOB_DUE = (
+    select(_j.id)
+    .where(
+        or_(
+            and_(_j.status == READY, _j.run_at <= bindparam("now", type_=_j.run_at.type)),
+            and_(_j.status == RUNNING, _j.locked_until < bindparam("now", type_=_j.run_at.type)),
+        )
+    )
+    .limit(1)
+)
 
 
 class HotReads:
@@ -37,6 +50,7 @@ class HotReads:
                 "party_id": PreparedSelect(_BY_PARTY_ID, dialect),
                 "address": PreparedSelect(_BY_MAILBOX_ADDRESS, dialect),
                 "subscriptions": PreparedSelect(_SUBSCRIPTIONS, dialect),
+                "job_due": PreparedSelect(_ANY_JOB_DUE, dialect),
             }
 
     async def for_send(
@@ -61,3 +75,11 @@ class HotReads:
             rows = self._prepared["subscriptions"].all(conn, sender_id=sender_id)
         subscriptions = [Subscription(r["id"], frozenset(r["event_types"])) for r in rows]
         return (recipient_from_row(row) if row is not None else None), subscriptions
+
+    async def may_have_due_jobs(self, now: datetime) -> bool:
+        """False only when certainly no job is due: an idle worker then skips taking the write lock
+        (on SQLite a claim is a write transaction that would queue behind the group-commit writer)."""
+        if self._prepared is None:
+            return True
+        with self._database.plain_read_connection() as conn:
+            return self._prepared["job_due"].first(conn, now=now) is not None

@@ -22,6 +22,8 @@ class PreparedSelect:
             raise ValueError(f"PreparedSelect runs qmark statements only, not {dialect.paramstyle}")
         self.sql = compiled.string
         self._param_names = list(compiled.positiontup or ())
+        self._literals = dict(compiled.params)  # values the statement binds itself (a LIMIT, a status)
+        self._required = {name for name in self._param_names if compiled.binds[name].required}
         self._bind: dict[str, Callable[[Any], Any] | None] = {
             name: compiled.binds[name].type._cached_bind_processor(dialect) for name in self._param_names
         }
@@ -34,7 +36,7 @@ class PreparedSelect:
     def _parameters(self, values: Mapping[str, Any]) -> list[Any]:
         out = []
         for name in self._param_names:
-            value = values[name]
+            value = values[name] if name in self._required else values.get(name, self._literals[name])
             processor = self._bind[name]
             out.append(processor(value) if processor is not None else value)
         return out
