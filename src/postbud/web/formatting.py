@@ -1,7 +1,9 @@
-"""Dates, times, money and sizes as a Norwegian or an English reader expects them.
+"""Dates, times, money and sizes as a Norwegian or an English reader expects them, by Babel (CLDR);
+and an amount as such a reader types it.
 
-Times are shown in Norway's time zone, where the letters' senders and readers are. Written out
-here rather than with Babel: two languages and a handful of patterns do not need the CLDR.
+Times are shown in Norway's time zone, where the letters' senders and readers are. Bokmål reads as
+``nb_NO``; English as ``en_150`` (English for Europe): day-month-year dates, 24-hour times and the
+currency after the amount (``1,234.50 NOK``), which suits a reader of Norwegian post.
 """
 
 from __future__ import annotations
@@ -9,26 +11,30 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from datetime import date as Date
 from datetime import datetime as DateTime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-LOCAL_ZONE: Final = ZoneInfo("Europe/Oslo")
-_NBSP: Final = "\u00a0"
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.numbers import NumberFormatError, format_currency, format_decimal, get_group_symbol, parse_decimal
+from babel.units import format_unit
 
-_MONTHS: Final = {
-    "nb": ("jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-_UNITS: Final = ("B", "kB", "MB", "GB")
-_DURATION_UNITS: Final = {
-    "nb": {"day": ("dag", "dager"), "hour": ("time", "timer"), "minute": ("minutt", "minutter")},
-    "en": {"day": ("day", "days"), "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
-}
+LOCAL_ZONE: Final = ZoneInfo("Europe/Oslo")
+LOCALES: Final = {"nb": Locale.parse("nb_NO"), "en": Locale.parse("en_150")}
+_NBSP: Final = "\u00a0"
+# CLDR's "atTime" date-time pattern, which Babel does not carry: "23. nov. 2026 kl. 14:05".
+_AT_TIME: Final = {"nb": "{1} kl.\u00a0{0}"}
+_SIZE_UNITS: Final = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+_DURATION_UNITS: Final = (("duration-day", 86400), ("duration-hour", 3600), ("duration-minute", 60))
 
 
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "nb"
+
+
+def _locale(lang: str) -> Locale:
+    return LOCALES[_lang(lang)]
 
 
 def local(moment: datetime) -> datetime:
@@ -36,74 +42,81 @@ def local(moment: datetime) -> datetime:
 
 
 def date_text(day: date | datetime, lang: str) -> str:
+    """``23. nov. 2026`` / ``23 Nov 2026``."""
     if isinstance(day, datetime):
         day = local(day).date()
-    month = _MONTHS[_lang(lang)][day.month - 1]
-    if _lang(lang) == "en":
-        return f"{day.day} {month} {day.year}"
-    return f"{day.day}. {month} {day.year}"
+    return format_date(day, "medium", locale=_locale(lang))
 
 
 def time_text(moment: datetime, lang: str) -> str:
-    return local(moment).strftime("%H:%M")
+    return format_time(local(moment), "short", locale=_locale(lang))
 
 
 def datetime_text(moment: datetime, lang: str) -> str:
-    if _lang(lang) == "en":
-        return f"{date_text(moment, lang)}, {time_text(moment, lang)}"
-    return f"{date_text(moment, lang)} kl.{_NBSP}{time_text(moment, lang)}"
+    """``23. nov. 2026 kl. 14:05`` / ``23 Nov 2026, 14:05``."""
+    pattern = _AT_TIME.get(_lang(lang)) or str(get_datetime_format("medium", locale=_locale(lang)))
+    return pattern.replace("{1}", date_text(moment, lang)).replace("{0}", time_text(moment, lang))
 
 
-def _grouped(whole: str, separator: str) -> str:
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return separator.join(groups)
+def _rounded(value: Decimal | int | float, decimals: int) -> Decimal:
+    # Half up, as prices are rounded (Babel's own quantizing rounds half to even).
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def number_text(value: Decimal | int | float, lang: str, decimals: int = 2) -> str:
-    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if exact < 0 else ""
-    whole, _, fraction = f"{abs(exact):f}".partition(".")
-    if _lang(lang) == "en":
-        text = _grouped(whole, ",") + (f".{fraction}" if fraction else "")
-    else:
-        text = _grouped(whole, _NBSP) + (f",{fraction}" if fraction else "")
-    return sign + text
+    return format_decimal(_rounded(value, decimals), format=_pattern(decimals), locale=_locale(lang))
 
 
 def money_text(amount: Decimal | int | float, lang: str, currency: str = "NOK") -> str:
-    number = number_text(amount, lang)
-    if _lang(lang) == "en":
-        return f"{currency}{_NBSP}{number}"
-    symbol = "kr" if currency == "NOK" else currency
-    return f"{number}{_NBSP}{symbol}"
+    """``1 234,50 kr`` / ``1,234.50 NOK``."""
+    return format_currency(_rounded(amount, 2), currency, locale=_locale(lang))
+
+
+def parse_amount(text: str, lang: str) -> Decimal:
+    """``1 249,50`` or ``1249.50`` (bokmål), ``1,249.50`` (English); raises ``InvalidOperation``.
+
+    Strict: a comma an English reader typed as a decimal mark is refused rather than taken as
+    a thousands separator (which would make 12,50 into 1250).
+    """
+    locale = _locale(lang)
+    group = get_group_symbol(locale=locale)
+    typed = text.strip().replace(" ", group) if group.isspace() else text.strip()
+    try:
+        return parse_decimal(typed, locale=locale, strict=True)
+    except NumberFormatError:
+        raise InvalidOperation(text) from None
+
+
+def _unit(
+    value: float, unit: str, lang: str, length: Literal["short", "long"], number: str | None = None
+) -> str:
+    text = format_unit(value, unit, length=length, format=number, locale=_locale(lang))
+    return text.replace(" ", _NBSP)  # a quantity and its unit stay on one line
 
 
 def size_text(size: int, lang: str) -> str:
+    """Decimal units, as files are sized for people: ``1,2 MB``."""
     value = float(size)
     unit = 0
-    while value >= 1000 and unit < len(_UNITS) - 1:
+    while value >= 1000 and unit < len(_SIZE_UNITS) - 1:
         value /= 1000
         unit += 1
     if unit == 0:
-        return f"{size}{_NBSP}B"
-    return f"{number_text(value, lang, decimals=1)}{_NBSP}{_UNITS[unit]}"
+        return _unit(size, _SIZE_UNITS[0], lang, "short")
+    return _unit(value, _SIZE_UNITS[unit], lang, "short", "#,##0.0")
 
 
 def duration_text(span: timedelta, lang: str) -> str:
-    """The largest whole unit: "14 days", "3 hours"."""
-    units = _DURATION_UNITS[_lang(lang)]
+    """The largest whole unit, never rounded up: ``14 døgn`` / ``14 days``, ``3 hours``."""
     seconds = int(span.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    for unit, size in _DURATION_UNITS:
         if seconds >= size:
-            count = seconds // size
-            one, many = units[unit]
-            return f"{count}{_NBSP}{one if count == 1 else many}"
-    one, many = units["minute"]
-    return f"0{_NBSP}{many}"
+            return _unit(seconds // size, unit, lang, "long")
+    return _unit(0, "duration-minute", lang, "long")
 
 
 def account_text(account: str) -> str:

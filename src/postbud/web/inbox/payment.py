@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Final
 
 from starlette.datastructures import FormData
@@ -14,12 +14,14 @@ from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.services.open_letter import OpeningReceiptPending, StepUpRequired
 from postbud.services.pay_invoice import PaymentOrder, bill_of, pay_invoice
 from postbud.web.context import web_context
+from postbud.web.formatting import parse_amount
 from postbud.web.forms import text_field
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems
 from postbud.web.inbox.letter import gate, letter_for_change, letter_id_of, render_letter
 from postbud.web.inbox.render import flash, see_other
 from postbud.web.signin import Identity
+from postbud.web.templating import request_language
 
 _FIELD_MESSAGES: Final = {
     "amount": "pay.error.amount",
@@ -40,7 +42,7 @@ class _Unreadable(ValueError):
         self.field = field
 
 
-def _order(form: FormData) -> PaymentOrder:
+def _order(form: FormData, lang: str) -> PaymentOrder:
     account = text_field(form, "from_account", max_length=20) or ""
     try:
         pay_on = date.fromisoformat(text_field(form, "pay_on", max_length=10) or "")
@@ -50,7 +52,7 @@ def _order(form: FormData) -> PaymentOrder:
     amount = None
     if raw_amount is not None:
         try:
-            amount = Decimal(raw_amount.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+            amount = parse_amount(raw_amount, lang)
         except InvalidOperation:
             raise _Unreadable("amount") from None
         if not amount.is_finite():
@@ -68,7 +70,8 @@ async def pay(request: Request, form: FormData, identity: Identity) -> Response:
     letter_id = letter_id_of(request)
     summary = web.pages.text(request, "pay.error.summary")
     try:
-        await pay_invoice(web.runtime, identity.recipient_id, letter_id, _order(form), identity.level)
+        order = _order(form, request_language(request))
+        await pay_invoice(web.runtime, identity.recipient_id, letter_id, order, identity.level)
     except (StepUpRequired, OpeningReceiptPending) as exc:
         return gate(request, exc, letter_id)
     except _Unreadable as exc:
