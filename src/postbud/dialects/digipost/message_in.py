@@ -14,6 +14,7 @@ from lxml import etree
 
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.invoice_v7 import with_v7_invoice
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import DataTypeInvalid, datatype_to_dict
 from postbud.domain.documents import AuthenticationLevel, Sensitivity
@@ -221,7 +222,7 @@ def _document(
         datatype=datatype,
         opening_receipt=r.child(el, "opening-receipt") is not None,
     )
-    return document, _notifications(r, el, path)
+    return with_v7_invoice(document, el, path), _notifications(r, el, path)
 
 
 def _registration_phone(raw: str) -> str:
