@@ -27,6 +27,7 @@ from postbud.services.runtime import Runtime
 from postbud.services.sandbox_clock import advance_clock
 from postbud.services.send_letter import Accepted, DocumentInput, send_letter
 from postbud.storage import job_kinds, schema
+from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.webhooks.manage import add_webhook, list_deliveries
 from tests.integration.core_helpers import (
     ADDRESS,
@@ -306,3 +307,17 @@ def test_the_deadline_is_kept_to_the_microsecond() -> None:
     request = RegistrationRequest(datetime(2030, 1, 15, 11, 0, 0, 123456, tzinfo=UTC), "+4791234567", None)
     assert registration_from_json(registration_to_json(request)) == request
     assert registration_to_json(None) is None
+
+
+async def test_the_waiting_jobs_are_listed_with_the_letter(world: Any) -> None:
+    runtime, sender = world
+    accepted = await _send(runtime, sender, UNKNOWN_PERSON)
+    assert accepted.shipment.registration is not None
+    async with runtime.reader() as uow:
+        jobs = (await ShipmentJobRepository(uow.conn).for_letters([accepted.shipment.id]))[
+            accepted.shipment.id
+        ]
+    assert [(j.kind, j.run_at) for j in jobs] == [
+        (job_kinds.REGISTRATION_REQUEST, accepted.shipment.created_at),
+        (job_kinds.REGISTRATION_DEADLINE, accepted.shipment.registration.deadline),
+    ]

@@ -17,7 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from postbud.storage import schema
 from postbud.storage.repos.jobs import READY
 
-_KEY_PREFIXES = ("deliver", "deliver-print", "publish", "print-if-unread")
+_KEY_PREFIXES = (
+    "deliver",
+    "deliver-print",
+    "publish",
+    "print-if-unread",
+    "registration-request",
+    "registered",
+    "registration-deadline",
+)
 
 
 @dataclass(frozen=True, slots=True)
