@@ -109,7 +109,6 @@ shipments = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("sender_id", "dialect", "external_id"),
-    Index("ix_shipments_recipient_created", "recipient_id", "created_at"),
     Index("ix_shipments_sender_created", "sender_id", "created_at"),
     Index("ix_shipments_status", "status"),
     Index("ix_shipments_batch", "batch_id"),
@@ -269,7 +268,7 @@ recipient_keys = Table(
 # --- The recipient inbox ------------------------------------------------------------------------
 
 # Keyset paging of one recipient's letters: the (created_at, id) cursor is a range on this index,
-# so page 5000 costs what page 1 costs. It makes ix_shipments_recipient_created redundant.
+# so page 5000 costs what page 1 costs. It also serves every lookup by recipient alone.
 Index("ix_shipments_recipient_created_id", shipments.c.recipient_id, shipments.c.created_at, shipments.c.id)
 
 archived_letters = Table(
@@ -320,6 +319,8 @@ sandbox_faults = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-# The operator console: a letter's webhook deliveries (by their events), and the newest deliveries.
+# The operator console: all letters newest first (the unfiltered letter list, keyset-paged like
+# the inbox), a letter's webhook deliveries (by their events), and the newest deliveries.
+Index("ix_shipments_created_id", shipments.c.created_at, shipments.c.id)
 Index("ix_webhook_deliveries_event", webhook_deliveries.c.event_id)
 Index("ix_webhook_deliveries_created_id", webhook_deliveries.c.created_at, webhook_deliveries.c.id)

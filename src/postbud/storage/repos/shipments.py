@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -259,8 +259,8 @@ class ShipmentRepository:
         if channel:
             query = query.where(s.channel == channel)
         if before:
-            at, last_id = before
-            query = query.where(or_(s.created_at < at, and_(s.created_at == at, s.id < last_id)))
+            # A row-value comparison, so the cursor is a range on the (…, created_at, id) indexes.
+            query = query.where(tuple_(s.created_at, s.id) < before)
         query = query.order_by(s.created_at.desc(), s.id.desc()).limit(limit)
         return await self._load(list((await self._conn.execute(query)).mappings()))
 
