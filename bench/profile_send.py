@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -100,6 +102,21 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, Requests]:
     return data_dir, [_asgi_request(signed_send(spec, key, n)) for n in range(total)]
 
 
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds so far of each of this process's threads, summed by name (digits dropped)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = names.get(int(task.name), "other").split(" (")[0].rstrip("0123456789_-")
+            fields = (task / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
 async def _main(args: argparse.Namespace, data_dir: Path, requests: Requests) -> None:
     from postbud.app import create_app
     from postbud.config import Settings
@@ -108,6 +125,7 @@ async def _main(args: argparse.Namespace, data_dir: Path, requests: Requests) ->
     async with app.router.lifespan_context(app):
         await _drive(app, requests[: args.warmup], args.concurrency)
         profiler = cProfile.Profile() if args.profile else None
+        threads_before = _thread_cpu()
         cpu, loop_cpu, wall = time.process_time(), time.thread_time(), time.perf_counter()
         if profiler:
             profiler.enable()
@@ -117,11 +135,17 @@ async def _main(args: argparse.Namespace, data_dir: Path, requests: Requests) ->
             profiler.dump_stats(args.profile)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         loop_cpu = time.thread_time() - loop_cpu
+        threads = {k: v - threads_before.get(k, 0.0) for k, v in _thread_cpu().items()}
     created = statuses.get(201, 0)
     print(
         f"statuses {statuses}  {created / wall:.0f} msg/s wall  "
         f"{cpu * 1000 / max(created, 1):.2f} CPU ms/msg (all threads), "
         f"{loop_cpu * 1000 / max(created, 1):.2f} on the event loop's thread"
+    )
+    per_thread = sorted(threads.items(), key=lambda item: -item[1])
+    print(
+        "  by thread (ms/msg): "
+        + ", ".join(f"{k} {v * 1000 / max(created, 1):.2f}" for k, v in per_thread if v)
     )
 
 

@@ -225,7 +225,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     if adapter is not None and adapter.inline and not held:
         drafts.extend(await adapter.deliver(shipment, recipient))
 
-    ws = WriteSet(blobs=contents)
+    ws = WriteSet(blobs=contents, blob_refs=refs)
     shipment = replace(shipment, status=derive_status(d.type for d in drafts) or shipment.status)
     shipment_rows(shipment, ws)
     for draft in drafts:

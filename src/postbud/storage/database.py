@@ -67,6 +67,8 @@ class Database:
         self._inline_engine: Engine | None = None
         self._blocking_write_engine: Engine | None = None
         self._writer_lock: _FileLock | None = None
+        self._plain_by_thread = threading.local()
+        self._plain_connections: list[Any] = []
         if self.is_sqlite:
             self.write_engine = create_async_engine(url, echo=echo, pool_size=3, max_overflow=5)
             _configure_sqlite(self.write_engine.sync_engine, immediate=True)
@@ -95,14 +97,18 @@ class Database:
 
     @contextmanager
     def plain_read_connection(self) -> Iterator[Any]:
-        """A pooled DB-API connection in autocommit mode, for prepared reads run inline."""
+        """This thread's own DB-API connection in autocommit mode, for prepared reads run inline.
+
+        Kept for the thread's life: a pool checkout per lookup cost as much as the lookup.
+        """
         if self._inline_engine is None:
             raise RuntimeError("plain read connections are only available on a SQLite file")
-        connection = self._inline_engine.raw_connection()
-        try:
-            yield connection.driver_connection
-        finally:
-            connection.close()
+        connection = getattr(self._plain_by_thread, "connection", None)
+        if connection is None:
+            connection = self._inline_engine.raw_connection()
+            self._plain_by_thread.connection = connection
+            self._plain_connections.append(connection)
+        yield connection.driver_connection
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -131,6 +137,10 @@ class Database:
             yield conn
 
     async def dispose(self) -> None:
+        for connection in self._plain_connections:
+            connection.close()
+        self._plain_connections.clear()
+        self._plain_by_thread = threading.local()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

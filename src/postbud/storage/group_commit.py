@@ -124,8 +124,11 @@ class GroupCommitWriter:
         """Make every blob of the batch durable at once; returns the requests that may go on."""
         if self._blobs is None or not any(p.writeset.blobs for p in batch):
             return batch
+        blobs = WriteSet()
+        for pending in batch:
+            blobs.extend(WriteSet(blobs=pending.writeset.blobs, blob_refs=pending.writeset.blob_refs))
         try:
-            await self._blobs.put_many([blob for p in batch for blob in p.writeset.blobs])
+            await self._blobs.put_many(blobs.blobs, refs=blobs.blob_refs)
             return batch
         except Exception:
             log.warning("storing a batch of blobs failed; storing them request by request", exc_info=True)
@@ -133,7 +136,7 @@ class GroupCommitWriter:
         for pending in batch:
             try:
                 if pending.writeset.blobs:
-                    await self._blobs.put_many(pending.writeset.blobs)
+                    await self._blobs.put_many(pending.writeset.blobs, refs=pending.writeset.blob_refs)
                 stored.append(pending)
             except Exception as exc:
                 pending.done.set_exception(exc)

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage import schema
+from postbud.storage.blobs import BlobRef
 
 # Rows in these tables may already exist (a retried job, a replayed event): skip, don't fail.
 _IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name})
@@ -23,6 +24,8 @@ class WriteSet:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     blobs: list[bytes] = field(default_factory=list)
     """Contents the rows refer to by hash: the group-commit writer makes them durable first."""
+    blob_refs: list[BlobRef] | None = None
+    """The hashes of ``blobs``, in order, when already computed (the writer then skips hashing)."""
 
     def add(self, table: Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
@@ -30,6 +33,11 @@ class WriteSet:
     def extend(self, other: WriteSet) -> None:
         for name, rows in other.rows.items():
             self.rows.setdefault(name, []).extend(rows)
+        if self.blobs or other.blobs:
+            refs = self.blob_refs if self.blobs else []
+            self.blob_refs = (
+                refs + other.blob_refs if refs is not None and other.blob_refs is not None else None
+            )
         self.blobs.extend(other.blobs)
 
     def __bool__(self) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import assert_never
 
 from postbud.domain.identifiers._digits import is_digits
@@ -66,6 +67,7 @@ _BY_DIGIT_COUNT = {
 }
 
 
+@lru_cache(maxsize=16384)  # the same people get letter after letter; a PartyId is immutable
 def parse_party_id(raw: str, *, allow_synthetic: bool = False) -> PartyId:
     """Recognise ``raw`` as one of the party identifier forms, validate it and normalise it.
 

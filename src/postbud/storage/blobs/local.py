@@ -73,12 +73,16 @@ class LocalBlobStore:
     async def put(self, data: bytes) -> BlobRef:
         return (await self.put_many([data]))[0]
 
-    async def put_many(self, items: Sequence[bytes]) -> list[BlobRef]:
+    async def put_many(
+        self, items: Sequence[bytes], *, refs: Sequence[BlobRef] | None = None
+    ) -> list[BlobRef]:
         """Group commit: every file is flushed before any is renamed, then each directory once."""
         check_sizes(items, self.max_blob_bytes)
         if not items:
             return []
-        return await asyncio.to_thread(self._put_many_sync, list(items))
+        return await asyncio.to_thread(
+            self._put_many_sync, list(items), list(refs) if refs is not None else None
+        )
 
     async def get(self, sha256: str) -> bytes:
         path = self.path_for(sha256)
@@ -108,8 +112,9 @@ class LocalBlobStore:
 
     # Blocking part, run in a worker thread.
 
-    def _put_many_sync(self, items: list[bytes]) -> list[BlobRef]:
-        refs = [compute_ref(data) for data in items]
+    def _put_many_sync(self, items: list[bytes], refs: list[BlobRef] | None) -> list[BlobRef]:
+        if refs is None:
+            refs = [compute_ref(data) for data in items]
         unique: dict[str, _Pending] = {}
         for ref, data in zip(refs, items, strict=True):
             if ref.sha256 not in unique:

@@ -56,9 +56,11 @@ class S3BlobStore:
         await self._put_one(ref, data)
         return ref
 
-    async def put_many(self, items: Sequence[bytes]) -> list[BlobRef]:
+    async def put_many(
+        self, items: Sequence[bytes], *, refs: Sequence[BlobRef] | None = None
+    ) -> list[BlobRef]:
         check_sizes(items, self.max_blob_bytes)
-        refs = await compute_refs(items)
+        refs = list(refs) if refs is not None else await compute_refs(items)
         unique = {ref.sha256: (ref, data) for ref, data in zip(refs, items, strict=True)}
         semaphore = asyncio.Semaphore(self.max_concurrency)
 
