@@ -13,7 +13,10 @@ The shared infrastructure, for every part (the recipient inbox in ``inbox/``, th
   (blocks ``title``, ``product``, ``header_nav``, ``main``, ``footer_note``; ``home_url`` is the part's
   start page, from the mount path).
 - ``i18n.py`` — bokmål and English: ``Catalogue(*parts)`` of ``key: (nb, en)`` messages, chosen by
-  ``?lang=``, the session, or Accept-Language. ``messages.py`` holds the shared messages.
+  ``?lang=``, the session, or Accept-Language. Each part writes its messages in sections and loads
+  them with ``messages(*sections)`` (checked: keys once, both languages, the same placeholders);
+  ``messages.py`` holds the shared messages.
+- ``formatting.py`` — ``fmt`` in templates: dates, times, amounts, sizes and durations by Babel.
 - ``sessions.py``, ``csrf.py``, ``security.py`` — the signed session cookie (key in the data
   folder), the session-bound CSRF token, and the response headers (CSP, no-store).
 - ``signin.py`` — the ``SignIn`` seam to an identity provider; ``sandbox_signin.py`` implements it

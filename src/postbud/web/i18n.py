@@ -1,13 +1,16 @@
 """Norwegian (bokmål) and English: which one a request gets, and the message catalogue.
 
 Each message is written in both languages side by side, ``key: (bokmål, English)``, so a message
-cannot exist in one language only. The language comes from ``?lang=`` (the switch in the page
-header, remembered in the session), else from the session, else from the browser's
-Accept-Language, else bokmål.
+cannot exist in one language only. Every part (shared, inbox, console) writes its messages in
+sections and loads them with ``messages(*sections)``, which refuses a key written twice, an empty
+text, and a placeholder one language has and the other lacks. The language comes from ``?lang=``
+(the switch in the page header, remembered in the session), else from the session, else from the
+browser's Accept-Language, else bokmål.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Final
 from urllib.parse import parse_qs
@@ -24,16 +27,31 @@ _ALIASES: Final = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 Messages = Mapping[str, tuple[str, str]]
 
 
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def messages(*sections: Messages) -> Messages:
+    """The messages of ``sections`` as one catalogue, checked as they load (``ValueError``)."""
+    loaded: dict[str, tuple[str, str]] = {}
+    for section in sections:
+        clash = loaded.keys() & section.keys()
+        if clash:
+            raise ValueError(f"message keys defined twice: {sorted(clash)}")
+        for key, (nb, en) in section.items():
+            if not nb or not en:
+                raise ValueError(f"message {key!r} is empty in a language")
+            if _placeholders(nb) != _placeholders(en):
+                raise ValueError(f"message {key!r} has other placeholders in bokmål than in English")
+        loaded.update(section)
+    return loaded
+
+
 class Catalogue:
     """Every message the web pages use, from the catalogues of each part (shared, inbox, console)."""
 
     def __init__(self, *parts: Messages) -> None:
-        self._texts: dict[str, tuple[str, str]] = {}
-        for part in parts:
-            clash = self._texts.keys() & part.keys()
-            if clash:
-                raise ValueError(f"message keys defined twice: {sorted(clash)}")
-            self._texts.update(part)
+        self._texts = messages(*parts)
 
     def text(self, lang: str, key: str, **params: object) -> str:
         nb, en = self._texts[key]

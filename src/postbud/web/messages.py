@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages
+from postbud.web.i18n import Messages, messages
 
-COMMON_MESSAGES: Final[Messages] = {
+_COMMON: Final[Messages] = {
     "common.skip_to_content": ("Hopp til innholdet", "Skip to content"),
     "common.site_nav": ("Hovedmeny", "Main menu"),
     "common.language": ("Språk", "Language"),
@@ -81,3 +81,5 @@ COMMON_MESSAGES: Final[Messages] = {
     "level.idporten_4": ("ID-porten nivå 4 (BankID)", "ID-porten level 4 (BankID)"),
     "stepup.level": ("Krevd nivå: {level}", "Required level: {level}"),
 }
+
+COMMON_MESSAGES: Final = messages(_COMMON)

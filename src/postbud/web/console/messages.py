@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages
+from postbud.web.i18n import Messages, messages
 
 _EVENTS: Final[Messages] = {
     "console.event.created": ("Mottatt", "Accepted"),
@@ -296,4 +296,4 @@ _PAGES: Final[Messages] = {
     ),
 }
 
-CONSOLE_MESSAGES: Final[Messages] = {**_EVENTS, **_STATUSES, **_PAGES}
+CONSOLE_MESSAGES: Final = messages(_EVENTS, _STATUSES, _PAGES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages
+from postbud.web.i18n import Messages, messages
 
 _KINDS: Final[Messages] = {
     "kind.appointment": ("Timeavtale", "Appointment"),
@@ -306,4 +306,4 @@ _SHARE: Final[Messages] = {
     "share.error.refused": ("Delingen ble avvist: {reason}", "The sharing was refused: {reason}"),
 }
 
-INBOX_MESSAGES: Final[Messages] = {**_KINDS, **_LIST, **_LETTER, **_CARDS, **_PAY, **_SHARE}
+INBOX_MESSAGES: Final = messages(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE)
