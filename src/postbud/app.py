@@ -14,12 +14,12 @@ from importlib.metadata import PackageNotFoundError, version
 import structlog
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
-from starlette.routing import Route
 
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.date_header import DateHeaderMiddleware
 from postbud.dialects.digipost.app import create_digipost_app
+from postbud.dialects.digipost.host_root import host_root_routes
 from postbud.direct_lane import PostbudApp
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
@@ -124,8 +124,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     app.mount("/digipost", digipost)
     for route in digipost.state.direct_routes:
         app.add_direct_route("/digipost", route)
-    # The Java client resolves this path against the host root, whatever path its base URL has.
-    app.router.routes.append(Route("/documents/{sender_id}/{uuid}/status", digipost, methods=["GET"]))
+    # Paths the Java and .NET clients resolve against the host root, whatever path their base URL has.
+    app.router.routes.extend(host_root_routes(digipost))
     app.include_router(ops_router)
     app.include_router(platform_router())
     mount_web(app, settings, lambda: app.state.runtime)
