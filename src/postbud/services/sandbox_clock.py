@@ -1,6 +1,6 @@
 """Use case: move the sandbox clock forward, so what waits for a time happens now.
 
-A letter's delivery time, print-if-unread, a retry's backoff are jobs due at a time; a share's
+A letter's delivery time, print-if-unread, its reminders, a retry's backoff are jobs due at a time; a share's
 expiry is compared with the clock when read. Moving the clock makes them due. The offset is
 stored (so workers in other processes move with it within a second) and only ever grows: events
 already recorded keep their order.

@@ -271,8 +271,8 @@ _PAGES: Final[Messages] = {
     ),
     "console.clock_next": ("Den neste: {at}.", "The next: {at}."),
     "console.clock_intro": (
-        "Still klokken fram for å få leveringstidspunkt, print hvis ulest, utløp av deling og nye forsøk til å skje nå.",
-        "Move the clock forward to make delivery times, print-if-unread, sharing expiry and retries happen now.",
+        "Still klokken fram for å få leveringstidspunkt, print hvis ulest, påminnelser, utløp av deling og nye forsøk til å skje nå.",
+        "Move the clock forward to make delivery times, print-if-unread, reminders, sharing expiry and retries happen now.",
     ),
     "console.clock_advance": ("Still klokken fram", "Move the clock forward"),
     "console.clock_plus_hours": ("+{count} t", "+{count} h"),
