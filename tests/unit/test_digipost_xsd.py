@@ -424,12 +424,12 @@ def test_v8_has_no_invoice_document_type() -> None:
     assert_invalid(v8, "invoice")
 
 
-def test_v7_print_details_require_post_type_and_v8_rejects_it() -> None:
+def test_v7_print_details_take_an_optional_post_type_and_v8_rejects_it() -> None:
     v7_details = PRINT_DETAILS_MINIMAL.replace(
         "</return-address>", "</return-address><post-type>B</post-type>"
     )
     assert_valid(message(v7_details, ns=V7), version=7)
-    assert_invalid(message(PRINT_DETAILS_MINIMAL, ns=V7), "post-type", version=7)
+    assert_valid(message(PRINT_DETAILS_MINIMAL, ns=V7), version=7)  # Digipost's last v7: default A
     assert_invalid(message(v7_details.replace(">B<", ">C<"), ns=V7), "post-type", version=7)
     assert_invalid(message(v7_details), "post-type")
 
@@ -447,8 +447,13 @@ def test_v7_has_no_batch_or_request_for_registration(v8_only: str) -> None:
     assert_invalid(message(tail=v8_only, ns=V7), "This element is not expected", version=7)
 
 
-def test_v7_documents_have_no_data_type() -> None:
-    assert_invalid(SEED_002_APPOINTMENT.replace(V8, V7), "data-type", version=7)
+def test_v7_documents_take_a_data_type_after_their_links() -> None:
+    assert_valid(SEED_002_APPOINTMENT.replace(V8, V7), version=7)
+    link = '<link rel="x" uri="https://example.org/x"/>'
+    after_link = document(body=f"{link}<data-type><receipt xmlns='{DATATYPES}'/></data-type>")
+    assert_valid(message(primary=after_link, ns=V7), version=7)
+    before_link = document(body=f"<data-type><receipt xmlns='{DATATYPES}'/></data-type>{link}")
+    assert_invalid(message(primary=before_link, ns=V7), "link", version=7)
 
 
 # --- negatives on the message --------------------------------------------------------------------

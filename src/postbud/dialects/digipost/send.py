@@ -99,7 +99,7 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
         raise DigipostError("MISSING_CONTENT", "the request has no body parts")
     root = _message_element(parts[0], version)
     contents = _contents(parts[1:])
-    parsed = read_message(root, root.nsmap.get(None) or namespace(8), contents)
+    parsed = read_message(root, etree.QName(root).namespace or namespace(8), contents)
     if len(contents) != len(parsed.documents):
         raise DigipostError(
             "DOCUMENTS_AND_FILES_MISMATCH",
