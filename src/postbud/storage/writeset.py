@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage import schema
 from postbud.storage.blobs import BlobRef
+from postbud.storage.prepared_insert import PreparedInsert
 
 # Rows in these tables may already exist (a retried job, a replayed event): skip, don't fail.
 _IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name})
@@ -71,5 +75,35 @@ async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
 
 def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
     """`apply` on a plain connection, for the group-commit writer's thread."""
-    for statement, rows in _statements(conn.dialect.name, writesets):
-        conn.execute(statement, rows)
+    if conn.dialect.name != "sqlite":
+        for statement, rows in _statements(conn.dialect.name, writesets):
+            conn.execute(statement, rows)
+        return
+    merged = WriteSet()
+    for ws in writesets:
+        merged.extend(ws)
+    dbapi_connection = conn.connection.driver_connection
+    for name in _TABLE_ORDER:
+        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in merged.rows.get(name, ()):
+            by_keys.setdefault(tuple(row), []).append(row)
+        for keys, rows in by_keys.items():
+            insert = _prepared_insert(name, keys, conn.dialect)
+            try:
+                insert.execute(dbapi_connection, rows)
+            except sqlite3.IntegrityError as exc:
+                raise IntegrityError(insert.sql, None, exc) from exc
+
+
+_PREPARED: dict[tuple[str, str, tuple[str, ...]], PreparedInsert] = {}
+
+
+def _prepared_insert(table: str, keys: tuple[str, ...], dialect: Dialect) -> PreparedInsert:
+    key = (f"{dialect.name}+{dialect.driver}", table, keys)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = PreparedInsert(
+            schema.metadata.tables[table], keys, dialect, ignore_conflicts=table in _IGNORE_CONFLICTS
+        )
+        _PREPARED[key] = prepared
+    return prepared
