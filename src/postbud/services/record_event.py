@@ -17,9 +17,12 @@ async def record_events(
     uow: SqlUnitOfWork, shipment: Shipment, drafts: list[EventDraft], *, now: datetime
 ) -> list[ShipmentEvent]:
     """Append ``drafts`` in ``uow``'s transaction, skipping any whose dedup key is already there."""
+    # Recorders of one letter take turns: the dedup check below and the status projection then see
+    # every event recorded before, even when the caller read ``shipment`` without a lock.
+    state = await uow.shipments.lock_state(shipment.id)
+    status, channel = state if state is not None else (shipment.status, shipment.channel)
     subscriptions = await uow.events.subscriptions(shipment.sender_id)
     recorded: list[ShipmentEvent] = []
-    status, channel = shipment.status, shipment.channel
     ws = WriteSet()
     for draft in drafts:
         if draft.dedup_key and await uow.events.exists(shipment.id, draft.dedup_key):

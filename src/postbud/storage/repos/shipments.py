@@ -264,6 +264,16 @@ class ShipmentRepository:
         query = query.order_by(s.created_at.desc(), s.id.desc()).limit(limit)
         return await self._load(list((await self._conn.execute(query)).mappings()))
 
+    async def lock_state(self, shipment_id: uuid.UUID) -> tuple[ShipmentStatus, Channel | None] | None:
+        """The letter's status and channel, its row locked for this transaction (PostgreSQL; a SQLite
+        write transaction holds the whole database already)."""
+        s = schema.shipments.c
+        query = select(s.status, s.channel).where(s.id == shipment_id).with_for_update()
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            return None
+        return ShipmentStatus(row[0]), Channel(row[1]) if row[1] else None
+
     async def set_state(
         self, shipment_id: uuid.UUID, *, status: ShipmentStatus, channel: Channel | None, now: datetime
     ) -> None:
