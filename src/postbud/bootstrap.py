@@ -47,7 +47,9 @@ async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> R
     database = Database(settings.resolved_database_url)
     if run_migrations:
         await migrate(database)
-    blobs = open_blob_store(settings.resolved_blob_url, max_blob_bytes=settings.max_document_bytes)
+    blobs = open_blob_store(
+        settings.resolved_blob_url, max_blob_bytes=settings.max_document_bytes, local_sync=settings.blob_sync
+    )
     writer = GroupCommitWriter(
         database,
         blobs=blobs,

@@ -7,6 +7,7 @@ document blobs, the platform's signing key and the admin token.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     """Defaults to SQLite in the data folder; ``postgresql+asyncpg://…`` for scale-out."""
     blob_url: str | None = None
     """Defaults to files under ``<data_dir>/blobs``; ``s3://bucket?endpoint=…`` for scale-out."""
+    blob_sync: Literal["auto", "syncfs", "fsync"] = "auto"
+    """How local blob files are made durable: one ``syncfs`` per batch (auto, on Linux 5.8+), or an
+    fsync per file and directory (for a data folder on a filesystem shared with heavy writers)."""
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str | None = None

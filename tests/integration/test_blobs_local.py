@@ -25,10 +25,27 @@ from postbud.storage.blobs import (
 from tests.integration.blob_servers import LIMIT, BlobStoreContract
 
 
+@pytest.fixture(params=["syncfs", "fsync"])
+async def local_store(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[LocalBlobStore]:
+    """A store of each durability mode; the root does not exist yet: the store must create it durably."""
+    store = open_blob_store(f"file://{tmp_path}/data/blobs", max_blob_bytes=LIMIT, local_sync=request.param)
+    assert isinstance(store, LocalBlobStore)
+    assert store.sync == request.param
+    yield store
+    await store.close()
+
+
 @pytest.fixture
-async def local_store(tmp_path: Path) -> AsyncIterator[LocalBlobStore]:
-    # The root does not exist yet: the store must create it durably.
-    store = open_blob_store(f"file://{tmp_path}/data/blobs", max_blob_bytes=LIMIT)
+async def fsync_store(tmp_path: Path) -> AsyncIterator[LocalBlobStore]:
+    store = open_blob_store(f"file://{tmp_path}/data/blobs", max_blob_bytes=LIMIT, local_sync="fsync")
+    assert isinstance(store, LocalBlobStore)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def syncfs_store(tmp_path: Path) -> AsyncIterator[LocalBlobStore]:
+    store = open_blob_store(f"file://{tmp_path}/data/blobs", max_blob_bytes=LIMIT, local_sync="syncfs")
     assert isinstance(store, LocalBlobStore)
     yield store
     await store.close()
@@ -86,7 +103,8 @@ async def test_layout_and_permissions(local_store: LocalBlobStore) -> None:
 
 
 @pytest.mark.anyio
-async def test_put_is_durable_before_it_returns(local_store: LocalBlobStore, io_events: list[Event]) -> None:
+async def test_put_is_durable_before_it_returns(fsync_store: LocalBlobStore, io_events: list[Event]) -> None:
+    local_store = fsync_store
     ref = await local_store.put(os.urandom(1_000))
     final = local_store.path_for(ref.sha256)
     root = local_store.root
@@ -113,8 +131,9 @@ async def test_put_is_durable_before_it_returns(local_store: LocalBlobStore, io_
 
 @pytest.mark.anyio
 async def test_put_many_has_one_durability_barrier(
-    local_store: LocalBlobStore, io_events: list[Event]
+    fsync_store: LocalBlobStore, io_events: list[Event]
 ) -> None:
+    local_store = fsync_store
     items = [os.urandom(2_000) for _ in range(12)]
     refs = await local_store.put_many([*items, items[0]])
     ops = [e.op for e in io_events]
@@ -131,7 +150,8 @@ async def test_put_many_has_one_durability_barrier(
 
 
 @pytest.mark.anyio
-async def test_existing_blob_is_not_rewritten(local_store: LocalBlobStore, io_events: list[Event]) -> None:
+async def test_existing_blob_is_not_rewritten(fsync_store: LocalBlobStore, io_events: list[Event]) -> None:
+    local_store = fsync_store
     data = os.urandom(3_000)
     ref = await local_store.put(data)
     before = local_store.path_for(ref.sha256).stat()
@@ -140,6 +160,66 @@ async def test_existing_blob_is_not_rewritten(local_store: LocalBlobStore, io_ev
     after = local_store.path_for(ref.sha256).stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert [e.op for e in io_events] == ["fsync-dir"], "only the directory entry is re-flushed"
+
+
+@pytest.mark.anyio
+async def test_syncfs_batch_has_one_barrier_after_every_rename(
+    syncfs_store: LocalBlobStore, io_events: list[Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_syncfs = syncfs_store._syncfs
+    assert real_syncfs is not None
+
+    def recording_syncfs(fd: int) -> None:
+        real_syncfs(fd)
+        io_events.append(Event("syncfs", Path(os.readlink(f"/proc/self/fd/{fd}"))))
+
+    monkeypatch.setattr(syncfs_store, "_syncfs", recording_syncfs)
+    items = [os.urandom(2_000) for _ in range(12)]
+    refs = await syncfs_store.put_many([*items, items[0]])
+    ops = [e.op for e in io_events]
+    assert ops.count("replace") == 12, "a duplicate is written once"
+    assert "fsync-file" not in ops
+    assert "fsync-dir" not in ops[ops.index("replace") :], "only creating the root flushes directories"
+    assert ops[-1] == "syncfs"
+    assert ops.count("syncfs") == 1, "one barrier for the whole batch, after every rename"
+    assert io_events[-1].path == syncfs_store.root
+    assert [await syncfs_store.get(r.sha256) for r in refs] == [*items, items[0]]
+    assert _files(syncfs_store.root) == sorted({syncfs_store.path_for(r.sha256) for r in refs})
+
+
+@pytest.mark.anyio
+async def test_syncfs_mode_does_not_trust_a_file_it_did_not_check(
+    syncfs_store: LocalBlobStore, tmp_path: Path
+) -> None:
+    # A crash before the barrier can leave a renamed file of the right size with the wrong bytes.
+    data = os.urandom(3_000)
+    ref = await syncfs_store.put(data)
+    path = syncfs_store.path_for(ref.sha256)
+    path.write_bytes(bytes(3_000))
+    restarted = open_blob_store(f"file://{tmp_path}/data/blobs", local_sync="syncfs")
+    assert await restarted.put(data) == ref
+    assert path.read_bytes() == data
+    # A good file another process wrote is hashed once and then kept, not rewritten.
+    before = path.stat()
+    other = open_blob_store(f"file://{tmp_path}/data/blobs", local_sync="syncfs")
+    assert await other.put(data) == ref
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    await restarted.close()
+    await other.close()
+
+
+@pytest.mark.anyio
+async def test_a_failed_barrier_fails_the_put_and_leaves_no_file(
+    syncfs_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_syncfs(fd: int) -> None:
+        raise OSError(5, "syncfs failed: Input/output error")
+
+    monkeypatch.setattr(syncfs_store, "_syncfs", failing_syncfs)
+    with pytest.raises(OSError, match="Input/output error"):
+        await syncfs_store.put_many([os.urandom(1_000) for _ in range(3)])
+    assert _files(syncfs_store.root) == []
 
 
 @pytest.mark.anyio

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from obstore.store import S3Store
 
 from postbud.storage.blobs.base import DEFAULT_MAX_BLOB_BYTES, BlobStore
-from postbud.storage.blobs.local import LocalBlobStore
+from postbud.storage.blobs.local import LocalBlobStore, LocalSync
 from postbud.storage.blobs.s3 import S3BlobStore
 
 if TYPE_CHECKING:
@@ -20,19 +20,21 @@ _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _S3_PARAMS = frozenset({"endpoint", "region", "access_key", "secret_key"})
 
 
-def open_blob_store(url: str, *, max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES) -> BlobStore:
-    """Open the store named by `url`.
+def open_blob_store(
+    url: str, *, max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES, local_sync: LocalSync = "auto"
+) -> BlobStore:
+    """Open the store named by `url`; ``local_sync`` is how a local store makes a batch durable.
 
     S3 credentials come from the ``access_key``/``secret_key`` query parameters, else from the
     usual ``AWS_*`` environment variables (obstore reads them). Plain-http endpoints are allowed.
     """
     if "://" not in url:
-        return LocalBlobStore(Path(url), max_blob_bytes=max_blob_bytes)
+        return LocalBlobStore(Path(url), max_blob_bytes=max_blob_bytes, sync=local_sync)
     parts = urlsplit(url)
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost") or parts.query:
             raise ValueError(f"expected file:///absolute/path, got {url!r}")
-        return LocalBlobStore(Path(unquote(parts.path)), max_blob_bytes=max_blob_bytes)
+        return LocalBlobStore(Path(unquote(parts.path)), max_blob_bytes=max_blob_bytes, sync=local_sync)
     if parts.scheme == "s3":
         return S3BlobStore(_s3_store(url), max_blob_bytes=max_blob_bytes)
     raise ValueError(f"unsupported blob store URL scheme {parts.scheme!r} in {_redact(url)!r}")

@@ -1,9 +1,18 @@
 """Content-addressed blobs in a local directory, on disk before `put` returns.
 
-Write protocol per blob: temp file in the target directory → write → fsync → `os.replace` to the
-final name → fsync the directory. Directories are fsynced once per batch, and a directory that this
-process has not yet seen flushed gets its parent fsynced too, so a new directory entry cannot be
-lost in a crash either.
+Each blob is written to a temp file in its target directory and renamed to its final name, so a
+reader never sees a partial file. Two ways to make a batch durable:
+
+* ``syncfs`` (the default on Linux ≥ 5.8): write and rename every file of the batch, then one
+  ``syncfs(2)`` of the store's filesystem — one barrier per batch instead of an fsync per file
+  and per directory, about a third of the CPU. A crash before the barrier can leave a renamed
+  file whose content never reached the disk; no row refers to it (rows are committed after the
+  barrier), and a later `put` of the same bytes does not trust such a file: an existing file is
+  skipped only after its content was hashed, or was written or checked by this process before.
+* ``fsync``: per blob, write → fsync → rename, then each directory fsynced once per batch (a
+  directory this process has not yet seen flushed gets its parent fsynced too). For a data
+  folder on a filesystem shared with heavy unrelated writers, whose dirty data ``syncfs`` would
+  wait for.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from postbud.storage.blobs.base import (
     DEFAULT_MAX_BLOB_BYTES,
@@ -29,12 +38,16 @@ from postbud.storage.blobs.base import (
     check_sizes,
     compute_ref,
 )
+from postbud.storage.blobs.syncfs import load_syncfs
 
 _FILE_MODE = 0o640
 _DIR_MODE = 0o750
 _READ_CHUNK = 1024 * 1024
+_KNOWN_GOOD_LIMIT = 100_000
 
 _T = TypeVar("_T")
+LocalSync = Literal["auto", "syncfs", "fsync"]
+"""``auto``: ``syncfs`` where the kernel offers it (Linux 5.8+), else ``fsync``."""
 
 
 @dataclass(slots=True)
@@ -53,8 +66,15 @@ class LocalBlobStore:
         *,
         max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES,
         io_threads: int = 32,  # a batch's files flush in parallel; ext4 merges their journal commits
+        sync: LocalSync = "auto",
     ) -> None:
         self.root = Path(root).absolute()
+        self._syncfs = load_syncfs() if sync != "fsync" else None
+        if sync == "syncfs" and self._syncfs is None:
+            raise ValueError("syncfs is not available here (Linux 5.8 or newer); use sync='fsync'")
+        # Blobs whose content this process wrote or hashed, so a duplicate put skips re-checking.
+        self._known_good: dict[str, None] = {}
+        self._made_dirs: set[Path] = set()
         self.max_blob_bytes = max_blob_bytes
         self._io_threads = io_threads
         self._pool: ThreadPoolExecutor | None = None
@@ -65,7 +85,11 @@ class LocalBlobStore:
         self._durable_dirs: set[str] = set()
 
     def __repr__(self) -> str:
-        return f"LocalBlobStore({str(self.root)!r})"
+        return f"LocalBlobStore({str(self.root)!r}, sync={self.sync!r})"
+
+    @property
+    def sync(self) -> str:
+        return "syncfs" if self._syncfs is not None else "fsync"
 
     def path_for(self, sha256: str) -> Path:
         return self.root / blob_key(sha256)
@@ -119,8 +143,63 @@ class LocalBlobStore:
         for ref, data in zip(refs, items, strict=True):
             if ref.sha256 not in unique:
                 unique[ref.sha256] = _Pending(ref, data, self.path_for(ref.sha256))
-        self._commit(list(unique.values()))
+        if self._syncfs is not None:
+            self._commit_syncfs(list(unique.values()), self._syncfs)
+        else:
+            self._commit(list(unique.values()))
         return refs
+
+    def _commit_syncfs(self, batch: list[_Pending], syncfs: Callable[[int], None]) -> None:
+        self._ensure_root()
+        written: list[str] = []
+        try:
+            for item in batch:
+                if item.final.parent not in self._made_dirs:
+                    os.makedirs(item.final.parent, _DIR_MODE, exist_ok=True)
+                    self._made_dirs.add(item.final.parent)  # bounded: 65,536 directories
+                if self._is_good(item):
+                    continue
+                item.tmp = _write_tmp(item, flush=False)
+                os.replace(item.tmp, item.final)
+                item.tmp = None
+                written.append(item.ref.sha256)
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                syncfs(fd)
+            except OSError:
+                # Their content may be in memory only: don't let a later put of the same bytes trust them.
+                for item in batch:
+                    if item.ref.sha256 in written:
+                        item.final.unlink(missing_ok=True)
+                raise
+            finally:
+                os.close(fd)
+        finally:
+            for item in batch:
+                if item.tmp is not None:
+                    item.tmp.unlink(missing_ok=True)
+        for sha256 in written:
+            self._remember(sha256)
+
+    def _is_good(self, item: _Pending) -> bool:
+        """Whether the final file already holds the blob (hashed unless this process knows it)."""
+        try:
+            if item.final.stat().st_size != item.ref.size:
+                return False
+        except FileNotFoundError:
+            return False
+        if item.ref.sha256 in self._known_good:
+            return True
+        if _hash_file(item.final, item.ref.sha256) != item.ref.sha256:
+            return False
+        self._remember(item.ref.sha256)
+        return True
+
+    def _remember(self, sha256: str) -> None:
+        with self._lock:
+            self._known_good[sha256] = None
+            if len(self._known_good) > _KNOWN_GOOD_LIMIT:
+                del self._known_good[next(iter(self._known_good))]
 
     def _commit(self, batch: list[_Pending]) -> None:
         self._ensure_root()
@@ -194,16 +273,24 @@ def _stage(item: _Pending) -> None:
             return
     except FileNotFoundError:
         pass
+    item.tmp = _write_tmp(item, flush=True)
+
+
+def _write_tmp(item: _Pending, *, flush: bool) -> Path:
     tmp = item.final.with_name(f".{item.ref.sha256}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
-    item.tmp = tmp
     try:
         view = memoryview(item.data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
+        if flush:
+            os.fsync(fd)
+    except BaseException:
         os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return tmp
 
 
 def _mkdir(path: Path) -> None:
