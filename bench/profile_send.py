@@ -17,8 +17,8 @@ import argparse
 import asyncio
 import cProfile
 import os
-import threading
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
