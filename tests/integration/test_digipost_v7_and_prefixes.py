@@ -101,8 +101,8 @@ def test_a_v7_datatype_is_validated_like_a_v8_one(client: SignedClient) -> None:
     response = client.send(_v7(document, document_extra=broken), {document: a_pdf()}, version=7)
     assert response.status_code == 400
     root = etree.fromstring(response.content)
-    assert root.findtext(f"{{{V8}}}error-code") == "VALIDATION_FAILED"
-    assert "data-type" in str(root.findtext(f"{{{V8}}}error-message"))
+    assert root.findtext(f"{{{V7}}}error-code") == "VALIDATION_FAILED"
+    assert "data-type" in str(root.findtext(f"{{{V7}}}error-message"))
 
 
 def test_a_v7_message_with_print_if_unread_is_delivered_digitally_with_the_deadline(

@@ -105,9 +105,9 @@ def test_a_v7_invoice_with_a_wrong_kid_is_refused_and_nothing_is_stored(world: W
     response = client.send(v7_invoice(document, kid=broken(KID, kid)), {document: a_pdf()}, version=7)
     assert response.status_code == 400
     error = etree.fromstring(response.content)
-    assert error.findtext(f"{{{V8}}}error-code") == "VALIDATION_FAILED"
-    assert error.findtext(f"{{{V8}}}error-type") == "CLIENT_DATA"
-    assert (error.findtext(f"{{{V8}}}error-message") or "").startswith("primary-document/kid: ")
+    assert error.findtext(f"{{{V7}}}error-code") == "VALIDATION_FAILED"
+    assert error.findtext(f"{{{V7}}}error-type") == "CLIENT_DATA"
+    assert (error.findtext(f"{{{V7}}}error-message") or "").startswith("primary-document/kid: ")
     assert shipment_of(world, document) is None
 
 
@@ -117,4 +117,4 @@ def test_a_v7_invoice_without_an_amount_fails_the_schema(world: World) -> None:
     xml = v7_invoice(document).replace("<amount>1005.50</amount>", "")
     response = client.send(xml, {document: a_pdf()}, version=7)
     assert response.status_code == 400
-    assert etree.fromstring(response.content).findtext(f"{{{V8}}}error-code") == "SCHEMA_VALIDATION_ERROR"
+    assert etree.fromstring(response.content).findtext(f"{{{V7}}}error-code") == "SCHEMA_VALIDATION_ERROR"

@@ -26,10 +26,9 @@ from starlette.responses import Response
 
 from postbud.dialects.digipost.auth import authenticate
 from postbud.dialects.digipost.context import DigipostDialect
-from postbud.dialects.digipost.document_status import negotiated_version
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.event_vocabulary import digipost_event, event_kinds, xml_time
-from postbud.dialects.digipost.responses import MEDIA_TYPE, signed, xml_bytes
+from postbud.dialects.digipost.responses import MEDIA_TYPE, negotiated_version, signed, xml_bytes
 from postbud.dialects.digipost.schema import SchemaVersion, namespace
 from postbud.domain.events import ShipmentEvent
 from postbud.domain.parties import Sender

@@ -31,7 +31,7 @@ from postbud.dialects.digipost.auth import authenticate
 from postbud.dialects.digipost.context import Broker, DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.event_vocabulary import CHANNEL_NAME, PENDING, xml_time
-from postbud.dialects.digipost.responses import MEDIA_TYPE, signed, xml_bytes
+from postbud.dialects.digipost.responses import MEDIA_TYPE, negotiated_version, signed, xml_bytes
 from postbud.dialects.digipost.schema import SchemaVersion, namespace
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
@@ -44,11 +44,6 @@ _HANDED_OVER = frozenset(
     {ShipmentStatus.IN_PRINT, ShipmentStatus.PRINTED, ShipmentStatus.POSTED, ShipmentStatus.OPENED}
 )
 _OUTSIDE_CHANNELS = frozenset({Channel.PRINT, Channel.EMAIL, Channel.EINVOICE, Channel.SMS})
-
-
-def negotiated_version(request: Request) -> SchemaVersion:
-    """v7 for a client that asks for v7, v8 otherwise."""
-    return 7 if "digipost-v7" in request.headers.get("accept", "").lower() else 8
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from postbud.dialects.digipost.schema import SchemaVersion, namespace
 from postbud.domain.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
-
-V8 = "http://api.digipost.no/schema/v8"
 
 SERVER = "SERVER"
 CLIENT_DATA = "CLIENT_DATA"
@@ -59,11 +58,12 @@ class DigipostError(Exception):
     def error_type(self) -> str:
         return error_type_of(self.code)
 
-    def to_xml(self) -> bytes:
-        root = etree.Element(f"{{{V8}}}error", nsmap={None: V8})
-        etree.SubElement(root, f"{{{V8}}}error-code").text = self.code
-        etree.SubElement(root, f"{{{V8}}}error-message").text = self.message
-        etree.SubElement(root, f"{{{V8}}}error-type").text = self.error_type
+    def to_xml(self, version: SchemaVersion = 8) -> bytes:
+        ns = namespace(version)
+        root = etree.Element(f"{{{ns}}}error", nsmap={None: ns})
+        etree.SubElement(root, f"{{{ns}}}error-code").text = self.code
+        etree.SubElement(root, f"{{{ns}}}error-message").text = self.message
+        etree.SubElement(root, f"{{{ns}}}error-type").text = self.error_type
         return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 

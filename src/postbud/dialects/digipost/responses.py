@@ -8,9 +8,18 @@ from starlette.responses import Response
 
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.schema import SchemaVersion
 from postbud.dialects.digipost.signing import sign_response_headers
 
 MEDIA_TYPE = {7: "application/vnd.digipost-v7+xml", 8: "application/vnd.digipost-v8+xml"}
+
+
+def negotiated_version(request: Request) -> SchemaVersion:
+    """v7 for a client that asks for v7 (or, saying nothing of what it accepts, sends v7), v8 otherwise."""
+    accept = request.headers.get("accept", "").lower()
+    if "digipost-v" not in accept:
+        accept = request.headers.get("content-type", "").lower()
+    return 7 if "digipost-v7" in accept else 8
 
 
 def request_path(request: Request) -> str:
@@ -45,4 +54,8 @@ def xml_bytes(root: etree._Element) -> bytes:
 
 
 def error_response(dialect: DigipostDialect, request: Request, error: DigipostError) -> Response:
-    return signed(dialect, request, error.to_xml(), status=error.status)
+    """The ``error`` element in the schema version the client speaks."""
+    version = negotiated_version(request)
+    return signed(
+        dialect, request, error.to_xml(version), status=error.status, media_type=MEDIA_TYPE[version]
+    )
