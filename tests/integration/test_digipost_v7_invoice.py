@@ -14,7 +14,7 @@ from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
 from postbud.services.pay_invoice import bank_today
 from postbud.web.inbox.cards import sandbox_account
-from tests.integration.digipost_client import V8, SignedClient
+from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import BROKER, a_pdf
 from tests.integration.test_inbox_web import OLA, World, world
 from tests.unit.test_digipost_invoice_v7 import broken

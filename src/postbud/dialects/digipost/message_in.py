@@ -15,6 +15,7 @@ from lxml import etree
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.invoice_v7 import with_v7_invoice
+from postbud.dialects.digipost.peppol import peppol_participant, require_xml
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import DataTypeInvalid, datatype_to_dict
 from postbud.domain.documents import AuthenticationLevel, Sensitivity
@@ -273,6 +274,13 @@ def _identifier(raw: str, field: str) -> PartyId:
         raise DigipostError("VALIDATION_FAILED", f"{field}: {exc.rule}") from exc
 
 
+def _peppol_address(r: _Reader, addresses: etree._Element, role: str) -> PartyId:
+    el = r.child(addresses, role)
+    return peppol_participant(
+        r.text(el, "schemeID"), r.text(el, "endpointID"), f"recipient/peppol-addresses/{role}"
+    )
+
+
 def read_message(root: etree._Element, namespace: str, contents: Mapping[str, bytes]) -> ParsedMessage:
     """Map ``root`` (a schema-valid ``message``) and its body parts (by filename) to core terms."""
     r = _Reader(namespace)
@@ -300,10 +308,17 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
     elif (name_and_address := r.child(recipient_el, "name-and-address")) is not None:
         recipient_name = r.text(name_and_address, "fullname")
         channels = ()
-    elif r.child(recipient_el, "peppol-addresses") is not None:
-        raise DigipostError(
-            "PEPPOL_ERROR", "PEPPOL delivery is not implemented by Postbud's Digipost dialect"
+    elif (peppol := r.child(recipient_el, "peppol-addresses")) is not None:
+        receiver, sender = r.child(peppol, "receiver"), r.child(peppol, "sender")
+        recipient = peppol_participant(
+            r.text(receiver, "schemeID"),
+            r.text(receiver, "endpointID"),
+            "recipient/peppol-addresses/receiver",
         )
+        peppol_participant(
+            r.text(sender, "schemeID"), r.text(sender, "endpointID"), "recipient/peppol-addresses/sender"
+        )
+        channels = (Channel.EINVOICE,)
     elif r.child(recipient_el, "bank-account-number") is not None:
         raise DigipostError(
             "NOT_APPROVED_FOR_REST_API_USAGE", "recipient by bank account number needs an agreement"
@@ -324,6 +339,8 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         document, notes = _document(r, el, path, contents)
         documents.append(document)
         notifications.extend(notes)
+    if channels == (Channel.EINVOICE,):
+        require_xml(documents, [path for path, _ in elements])
     ids = [d.external_id for d in documents]
     if len(set(ids)) != len(ids):
         raise DigipostError("DUPLICATE_DOCUMENT_ID", "two documents in the message share a uuid")

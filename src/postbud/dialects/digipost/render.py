@@ -74,6 +74,8 @@ def delivery_status(shipment: Shipment) -> tuple[str, str]:
         return "PRINT", "DELIVERED_TO_PRINT"
     if shipment.channel is Channel.EMAIL:
         return "EPOST", "DELIVERED"
+    if shipment.channel is Channel.EINVOICE:
+        return "PEPPOL", "DELIVERED"
     held = shipment.status is ShipmentStatus.SCHEDULED
     if shipment.channel is None and held:
         # Waiting for the recipient to register. COMPLETE: the content is all there (NOT_COMPLETE

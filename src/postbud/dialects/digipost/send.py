@@ -17,6 +17,7 @@ from postbud.dialects.digipost.pdf_check import check_printable
 from postbud.dialects.digipost.render import message_delivery
 from postbud.dialects.digipost.responses import signed, xml_bytes
 from postbud.dialects.digipost.schema import XmlRejected, namespace, parse_xml, validate
+from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
 from postbud.domain.parties import Sender
 from postbud.services.batches import find_batch
@@ -140,6 +141,10 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
     try:
         accepted = await send_letter(command, dialect.runtime)
     except Undeliverable as exc:
+        if parsed.channels == (Channel.EINVOICE,):
+            raise DigipostError(
+                "UNKNOWN_PEPPOL_RECIPIENT", f"no Peppol participant {parsed.recipient} takes e-invoices", 404
+            ) from exc
         raise DigipostError(
             "UNKNOWN_RECIPIENT", "The recipient does not have a Digipost account.", 404
         ) from exc
