@@ -95,6 +95,8 @@ from .recipients import (
     EmailRecipient,
     NameAndAddress,
     OrganisationNumber,
+    PeppolAddress,
+    PeppolAddresses,
     PersonalIdentificationNumber,
 )
 from .sender_information import SenderFeature, SenderInformation, SenderStatus
@@ -168,6 +170,8 @@ __all__ = [
     "OrganisationNumber",
     "OrganisationOrigin",
     "Payslip",
+    "PeppolAddress",
+    "PeppolAddresses",
     "PersonalIdentificationNumber",
     "PickupNotice",
     "PickupNoticeStatus",

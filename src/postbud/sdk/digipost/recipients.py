@@ -14,6 +14,8 @@ __all__ = [
     "IdentificationTarget",
     "NameAndAddress",
     "OrganisationNumber",
+    "PeppolAddress",
+    "PeppolAddresses",
     "PersonalIdentificationNumber",
     "RecipientIdentifier",
 ]
@@ -90,6 +92,35 @@ class EmailRecipient:
             raise ValueError("an e-mail recipient has between 1 and 50 addresses")
 
 
+@dataclass(frozen=True, slots=True)
+class PeppolAddress:
+    """A Peppol participant: ISO 6523 scheme (``0192`` for a Norwegian organisation) and endpoint."""
+
+    scheme_id: str
+    endpoint_id: str
+
+    @classmethod
+    def parse(cls, value: str) -> PeppolAddress:
+        """``"0192:123456789"``: the scheme is the first four characters, the endpoint follows the ``:``."""
+        scheme, separator, endpoint = value.partition(":")
+        if not separator:
+            raise ValueError(f"a Peppol address is 'scheme:endpoint', not {value!r}")
+        return cls(scheme, endpoint)
+
+    def __post_init__(self) -> None:
+        _require_digits(self.scheme_id, 4, "Peppol scheme id")
+        if not self.endpoint_id.strip():
+            raise ValueError("a Peppol endpoint id must not be blank")
+
+
+@dataclass(frozen=True, slots=True)
+class PeppolAddresses:
+    """Delivery through Peppol (``peppol-addresses``): the content must be XML, e.g. an EHF invoice."""
+
+    receiver: PeppolAddress
+    sender: PeppolAddress
+
+
 RecipientIdentifier: TypeAlias = (
     PersonalIdentificationNumber
     | OrganisationNumber
@@ -97,6 +128,7 @@ RecipientIdentifier: TypeAlias = (
     | NameAndAddress
     | BankAccountNumber
     | EmailRecipient
+    | PeppolAddresses
 )
 IdentificationTarget: TypeAlias = (
     PersonalIdentificationNumber | OrganisationNumber | DigipostAddress | NameAndAddress | BankAccountNumber

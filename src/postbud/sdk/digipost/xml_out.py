@@ -22,6 +22,7 @@ from .recipients import (
     IdentificationTarget,
     NameAndAddress,
     OrganisationNumber,
+    PeppolAddresses,
     PersonalIdentificationNumber,
     RecipientIdentifier,
 )
@@ -104,6 +105,12 @@ def _identifier(parent: etree._Element, recipient: RecipientIdentifier) -> None:
             details = _el(parent, "email-details")
             for address in addresses:
                 _el(details, "email-address", address)
+        case PeppolAddresses(receiver, sender):
+            peppol = _el(parent, "peppol-addresses")
+            for role, participant in (("receiver", receiver), ("sender", sender)):
+                el = _el(peppol, role)
+                _el(el, "schemeID", participant.scheme_id)
+                _el(el, "endpointID", participant.endpoint_id)
 
 
 def _print_recipient(parent: etree._Element, name: str, recipient: PrintRecipient) -> None:
