@@ -91,18 +91,19 @@ class _Reader:
         return f"{{{self.ns}}}{name}"
 
     def child(self, el: etree._Element, name: str) -> etree._Element | None:
-        return el.find(self.q(name))
+        # iterchildren filters in C; find() goes through lxml's Python path machinery.
+        return next(el.iterchildren(self.q(name)), None)
 
     def text(self, el: etree._Element | None, name: str) -> str | None:
         if el is None:
             return None
-        found = el.find(self.q(name))
+        found = self.child(el, name)
         if found is None or found.text is None:
             return None
         return found.text.strip()
 
     def children(self, el: etree._Element, name: str) -> list[etree._Element]:
-        return list(el.findall(self.q(name)))
+        return list(el.iterchildren(self.q(name)))
 
 
 def _datetime(value: str | None) -> datetime | None:
