@@ -1,4 +1,5 @@
-"""The lookups every send makes: its recipient and its sender's webhook subscriptions.
+"""The reads on the hottest paths: each send's recipient and its sender's webhook subscriptions,
+and the idle job worker's "is anything due?".
 
 On a SQLite file they run inline on the event loop as prepared statements on a plain connection
 (tens of microseconds each); elsewhere they go through the repositories like any other read.
