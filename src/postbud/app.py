@@ -108,8 +108,11 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
             await runtime.close()
             log.info("postbud stopped")
 
+    def runtime_of() -> Runtime | None:
+        return getattr(app.state, "runtime", None)  # None before the lifespan has started
+
     app = PostbudApp(
-        runtime_of=lambda: getattr(app.state, "runtime", None),
+        runtime_of=runtime_of,
         title="Postbud",
         version=_version(),
         description="Postbud's platform API: senders, recipients, shipments and their events, jobs.",
@@ -129,6 +132,6 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     app.include_router(ops_router)
     app.include_router(platform_router())
     mount_web(app, settings, lambda: app.state.runtime)
-    app.add_middleware(SharedSettingsMiddleware, runtime_of=lambda: getattr(app.state, "runtime", None))
+    app.add_middleware(SharedSettingsMiddleware, runtime_of=runtime_of)
     app.add_middleware(DateHeaderMiddleware)
     return app

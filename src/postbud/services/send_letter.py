@@ -54,8 +54,6 @@ class DocumentInput:
     datatype: dict[str, Any] | None = None
     opening_receipt: bool = False
     pages: int | None = None
-    sha256: str | None = None
-    """The hash when the dialect already computed it while streaming."""
 
 
 @dataclass(frozen=True, slots=True)

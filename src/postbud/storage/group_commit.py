@@ -124,11 +124,13 @@ class GroupCommitWriter:
         """Make every blob of the batch durable at once; returns the requests that may go on."""
         if self._blobs is None or not any(p.writeset.blobs for p in batch):
             return batch
-        blobs = WriteSet()
-        for pending in batch:
-            blobs.extend(WriteSet(blobs=pending.writeset.blobs, blob_refs=pending.writeset.blob_refs))
+        writesets = [p.writeset for p in batch]
+        blobs = [blob for ws in writesets for blob in ws.blobs]
+        # The hashes go along only if every request with blobs brought its own.
+        known = all(ws.blob_refs is not None for ws in writesets if ws.blobs)
+        refs = [ref for ws in writesets for ref in ws.blob_refs or ()] if known else None
         try:
-            await self._blobs.put_many(blobs.blobs, refs=blobs.blob_refs)
+            await self._blobs.put_many(blobs, refs=refs)
             return batch
         except Exception:
             log.warning("storing a batch of blobs failed; storing them request by request", exc_info=True)

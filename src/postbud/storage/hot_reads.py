@@ -11,34 +11,23 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, select
 
 from postbud.domain.identifiers import PartyId
 from postbud.domain.parties import Recipient
 from postbud.storage import schema
 from postbud.storage.database import Database
 from postbud.storage.prepared_select import PreparedSelect
-from postbud.storage.repos.events import Subscription
-from postbud.storage.repos.jobs import READY, RUNNING
-from postbud.storage.repos.parties import recipient_from_row
+from postbud.storage.repos.events import SUBSCRIPTIONS, Subscription, subscription_from_row
+from postbud.storage.repos.jobs import due
+from postbud.storage.repos.parties import (
+    RECIPIENT_BY_MAILBOX_ADDRESS,
+    RECIPIENT_BY_PARTY_ID,
+    recipient_from_row,
+)
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
-_r = schema.recipients.c
-_w = schema.webhooks.c
-_BY_PARTY_ID = select(schema.recipients).where(_r.party_id == bindparam("party_id"))
-_BY_MAILBOX_ADDRESS = select(schema.recipients).where(func.lower(_r.mailbox_address) == bindparam("address"))
-_SUBSCRIPTIONS = select(_w.id, _w.event_types).where(_w.sender_id == bindparam("sender_id"), _w.active)
-_j = schema.jobs.c
-_ANY_JOB_DUE = (
-    select(_j.id)
-    .where(
-        or_(
-            and_(_j.status == READY, _j.run_at <= bindparam("now", type_=_j.run_at.type)),
-            and_(_j.status == RUNNING, _j.locked_until < bindparam("now", type_=_j.run_at.type)),
-        )
-    )
-    .limit(1)
-)
+_ANY_JOB_DUE = select(schema.jobs.c.id).where(due(bindparam("now", type_=schema.jobs.c.run_at.type))).limit(1)
 
 
 class HotReads:
@@ -48,9 +37,9 @@ class HotReads:
         if database.has_plain_reads:
             dialect = database.write_engine.sync_engine.dialect
             self._prepared = {
-                "party_id": PreparedSelect(_BY_PARTY_ID, dialect),
-                "address": PreparedSelect(_BY_MAILBOX_ADDRESS, dialect),
-                "subscriptions": PreparedSelect(_SUBSCRIPTIONS, dialect),
+                "party_id": PreparedSelect(RECIPIENT_BY_PARTY_ID, dialect),
+                "address": PreparedSelect(RECIPIENT_BY_MAILBOX_ADDRESS, dialect),
+                "subscriptions": PreparedSelect(SUBSCRIPTIONS, dialect),
                 "job_due": PreparedSelect(_ANY_JOB_DUE, dialect),
             }
 
@@ -74,7 +63,7 @@ class HotReads:
             elif mailbox_address is not None:
                 row = self._prepared["address"].first(conn, address=mailbox_address.lower())
             rows = self._prepared["subscriptions"].all(conn, sender_id=sender_id)
-        subscriptions = [Subscription(r["id"], frozenset(r["event_types"])) for r in rows]
+        subscriptions = [subscription_from_row((r["id"], r["event_types"])) for r in rows]
         return (recipient_from_row(row) if row is not None else None), subscriptions
 
     async def may_have_due_jobs(self, now: datetime) -> bool:

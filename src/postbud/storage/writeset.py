@@ -34,16 +34,6 @@ class WriteSet:
     def add(self, table: Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
 
-    def extend(self, other: WriteSet) -> None:
-        for name, rows in other.rows.items():
-            self.rows.setdefault(name, []).extend(rows)
-        if self.blobs or other.blobs:
-            refs = self.blob_refs if self.blobs else []
-            self.blob_refs = (
-                refs + other.blob_refs if refs is not None and other.blob_refs is not None else None
-            )
-        self.blobs.extend(other.blobs)
-
     def __bool__(self) -> bool:
         return any(self.rows.values()) or bool(self.blobs)
 
@@ -56,13 +46,19 @@ def _insert(dialect: str, table: Table) -> Any:
     return sqlite.insert(table).on_conflict_do_nothing()
 
 
+def _merged_rows(writesets: Sequence[WriteSet]) -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for ws in writesets:
+        for name, rows in ws.rows.items():
+            merged.setdefault(name, []).extend(rows)
+    return merged
+
+
 def _statements(dialect: str, writesets: Sequence[WriteSet]) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
     """One executemany per table, parents first."""
-    merged = WriteSet()
-    for ws in writesets:
-        merged.extend(ws)
+    merged = _merged_rows(writesets)
     for name in _TABLE_ORDER:
-        rows = merged.rows.get(name)
+        rows = merged.get(name)
         if rows:
             yield _insert(dialect, schema.metadata.tables[name]), rows
 
@@ -74,18 +70,12 @@ async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
 
 
 def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
-    """`apply` on a plain connection, for the group-commit writer's thread."""
-    if conn.dialect.name != "sqlite":
-        for statement, rows in _statements(conn.dialect.name, writesets):
-            conn.execute(statement, rows)
-        return
-    merged = WriteSet()
-    for ws in writesets:
-        merged.extend(ws)
+    """`apply` for the group-commit writer's thread, which has one only on a SQLite file."""
+    merged = _merged_rows(writesets)
     dbapi_connection = conn.connection.driver_connection
     for name in _TABLE_ORDER:
         by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in merged.rows.get(name, ()):
+        for row in merged.get(name, ()):
             by_keys.setdefault(tuple(row), []).append(row)
         for keys, rows in by_keys.items():
             insert = _prepared_insert(name, keys, conn.dialect)

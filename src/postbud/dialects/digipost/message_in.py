@@ -310,15 +310,8 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         recipient_name = r.text(name_and_address, "fullname")
         channels = ()
     elif (peppol := r.child(recipient_el, "peppol-addresses")) is not None:
-        receiver, sender = r.child(peppol, "receiver"), r.child(peppol, "sender")
-        recipient = peppol_participant(
-            r.text(receiver, "schemeID"),
-            r.text(receiver, "endpointID"),
-            "recipient/peppol-addresses/receiver",
-        )
-        peppol_participant(
-            r.text(sender, "schemeID"), r.text(sender, "endpointID"), "recipient/peppol-addresses/sender"
-        )
+        recipient = _peppol_address(r, peppol, "receiver")
+        _peppol_address(r, peppol, "sender")  # validated; the sandbox sends nothing on its behalf
         channels = (Channel.EINVOICE,)
     elif r.child(recipient_el, "bank-account-number") is not None:
         raise DigipostError(

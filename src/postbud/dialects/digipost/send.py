@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
@@ -148,7 +146,7 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
         raise DigipostError(
             "UNKNOWN_RECIPIENT", "The recipient does not have a Digipost account.", 404
         ) from exc
-    shipment = replace(accepted.shipment)
+    shipment = accepted.shipment
     delivery = message_delivery(
         shipment, sender_id=sender.digipost_id or 0, version=version, base=dialect.base_url
     )

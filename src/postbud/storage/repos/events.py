@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -97,14 +97,22 @@ def _event(row: RowMapping) -> ShipmentEvent:
     )
 
 
+_w = schema.webhooks.c
+# Shared with storage/hot_reads.py, which runs it as a prepared statement on the send path.
+SUBSCRIPTIONS = select(_w.id, _w.event_types).where(_w.sender_id == bindparam("sender_id"), _w.active)
+
+
+def subscription_from_row(row: Sequence[Any]) -> Subscription:
+    return Subscription(row[0], frozenset(row[1]))
+
+
 class EventRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def subscriptions(self, sender_id: uuid.UUID) -> list[Subscription]:
-        w = schema.webhooks.c
-        rows = await self._conn.execute(select(w.id, w.event_types).where(w.sender_id == sender_id, w.active))
-        return [Subscription(r[0], frozenset(r[1])) for r in rows]
+        rows = await self._conn.execute(SUBSCRIPTIONS, {"sender_id": sender_id})
+        return [subscription_from_row(r) for r in rows]
 
     async def exists(self, shipment_id: uuid.UUID, dedup_key: str) -> bool:
         e = schema.events.c

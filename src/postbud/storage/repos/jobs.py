@@ -16,6 +16,7 @@ from typing import Any
 import uuid_utils
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from postbud.storage import schema
 from postbud.storage.types import UtcDateTime
@@ -69,6 +70,12 @@ def enqueue_into(ws: WriteSet, kind: str, payload: dict[str, Any], **options: An
     ws.add(schema.jobs, job_row(kind, payload, **options))
 
 
+def due(now: Any) -> ColumnElement[bool]:
+    """Jobs to run at ``now`` (a time, or a bind parameter): ready and due, or with a lapsed lease."""
+    j = schema.jobs.c
+    return or_(and_(j.status == READY, j.run_at <= now), and_(j.status == RUNNING, j.locked_until < now))
+
+
 def _job(row: Mapping[str, Any]) -> Job:
     return Job(
         id=row["id"],
@@ -91,11 +98,7 @@ class JobQueue:
 
     async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int) -> list[Job]:
         j = schema.jobs.c
-        due = or_(
-            and_(j.status == READY, j.run_at <= now),
-            and_(j.status == RUNNING, j.locked_until < now),
-        )
-        query = select(schema.jobs).where(due).order_by(j.run_at).limit(limit)
+        query = select(schema.jobs).where(due(now)).order_by(j.run_at).limit(limit)
         if self._conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = list((await self._conn.execute(query)).mappings())

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -59,6 +59,13 @@ def _sender(row: RowMapping) -> Sender:
         may_print=row["may_print"],
         may_direct_print=row["may_direct_print"],
     )
+
+
+# Shared with storage/hot_reads.py, which runs them as prepared statements on the send path.
+RECIPIENT_BY_PARTY_ID = select(schema.recipients).where(schema.recipients.c.party_id == bindparam("party_id"))
+RECIPIENT_BY_MAILBOX_ADDRESS = select(schema.recipients).where(
+    func.lower(schema.recipients.c.mailbox_address) == bindparam("address")  # the address lower-cased
+)
 
 
 def recipient_from_row(row: Mapping[Any, Any]) -> Recipient:
@@ -202,15 +209,14 @@ class RecipientRepository:
         return recipient_from_row(row) if row else None
 
     async def by_party_id(self, party_id: PartyId) -> Recipient | None:
-        query = select(schema.recipients).where(schema.recipients.c.party_id == str(party_id))
-        row = (await self._conn.execute(query)).mappings().first()
+        row = (
+            (await self._conn.execute(RECIPIENT_BY_PARTY_ID, {"party_id": str(party_id)})).mappings().first()
+        )
         return recipient_from_row(row) if row else None
 
     async def by_mailbox_address(self, address: str) -> Recipient | None:
-        query = select(schema.recipients).where(
-            func.lower(schema.recipients.c.mailbox_address) == address.lower()
-        )
-        row = (await self._conn.execute(query)).mappings().first()
+        query, params = RECIPIENT_BY_MAILBOX_ADDRESS, {"address": address.lower()}
+        row = (await self._conn.execute(query, params)).mappings().first()
         return recipient_from_row(row) if row else None
 
     async def search(self, text: str, *, limit: int = 10) -> list[Recipient]:
