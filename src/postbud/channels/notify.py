@@ -24,7 +24,7 @@ from postbud.domain.parties import Recipient
 from postbud.domain.shipments import NotificationRequest, Shipment
 from postbud.domain.status import TERMINAL
 from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.record_event import record_events_for
 from postbud.services.runtime import Runtime
 
 NOTIFY_JOB = "shipment.notify"
@@ -108,7 +108,7 @@ async def send_notifications(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             deferred.append(f"notification {index} by {request.channel}: {exc.reason}")
         else:
             drafts.append(EventDraft(EventType.NOTIFICATION_SENT, request.channel, data, notice_key(index)))
-    await record_notices(runtime, shipment_id, drafts)
+    await record_events_for(runtime, shipment_id, drafts)
     if deferred:
         raise DeliveryFailed("; ".join(deferred))
 
@@ -124,7 +124,7 @@ async def give_up_notifications(shipment_id: uuid.UUID, runtime: Runtime, error:
         _failed(i, request, notice_address(request, shipment, recipient), error)
         for i, request in enumerate(shipment.notifications)
     ]
-    await record_notices(runtime, shipment_id, drafts)
+    await record_events_for(runtime, shipment_id, drafts)
 
 
 async def send_notice(
@@ -156,12 +156,3 @@ def failed_notice(
 
 def _failed(index: int, request: NotificationRequest, address: str | None, reason: str) -> EventDraft:
     return failed_notice(request, address, reason, notice_key(index))
-
-
-async def record_notices(runtime: Runtime, shipment_id: uuid.UUID, drafts: list[EventDraft]) -> None:
-    if not drafts:
-        return
-    async with runtime.unit_of_work() as uow:
-        shipment = await uow.shipments.get(shipment_id, for_update=True)
-        if shipment is not None:
-            await record_events(uow, shipment, drafts, now=runtime.clock.now())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
@@ -11,6 +13,9 @@ from postbud.services.drafts import EventDraft, realise
 from postbud.storage.repos.events import event_rows
 from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
+
+if TYPE_CHECKING:
+    from postbud.services.runtime import Runtime
 
 
 async def record_events(
@@ -37,3 +42,13 @@ async def record_events(
         await uow.apply(ws)
         await uow.shipments.set_state(shipment.id, status=status, channel=channel, now=now)
     return recorded
+
+
+async def record_events_for(runtime: Runtime, shipment_id: uuid.UUID, drafts: list[EventDraft]) -> None:
+    """``record_events`` in a transaction of its own, on the letter with this id (gone: nothing)."""
+    if not drafts:
+        return
+    async with runtime.unit_of_work() as uow:
+        shipment = await uow.shipments.get(shipment_id, for_update=True)
+        if shipment is not None:
+            await record_events(uow, shipment, drafts, now=runtime.clock.now())

@@ -22,7 +22,7 @@ from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
 from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.record_event import record_events_for
 from postbud.services.registration import awaits_registration, recipient_of
 from postbud.services.runtime import Runtime
 
@@ -62,7 +62,7 @@ async def request_registration(shipment_id: uuid.UUID, runtime: Runtime) -> None
         done = {e.dedup_key for e in await uow.events.for_shipment(shipment_id)}
     targets = request_targets(shipment, recipient)
     if not targets:
-        await _record(runtime, shipment_id, [_failed(None, None, _NOWHERE)])
+        await record_events_for(runtime, shipment_id, [_failed(None, None, _NOWHERE)])
         return
     register_url = runtime.settings.resolved_public_url + "/inbox/"
     subject, text = request_text(shipment, sender.name if sender else "A sender", register_url)
@@ -80,7 +80,7 @@ async def request_registration(shipment_id: uuid.UUID, runtime: Runtime) -> None
             deferred.append(f"registration request by {channel}: {exc.reason}")
         else:
             drafts.append(EventDraft(EventType.REGISTRATION_REQUESTED, channel, data, outcome_key(channel)))
-    await _record(runtime, shipment_id, drafts)
+    await record_events_for(runtime, shipment_id, drafts)
     if deferred:
         raise DeliveryFailed("; ".join(deferred))
 
@@ -93,7 +93,9 @@ async def give_up_registration_request(shipment_id: uuid.UUID, runtime: Runtime,
             return
         recipient = await recipient_of(uow.recipients, shipment)
     targets = request_targets(shipment, recipient)
-    await _record(runtime, shipment_id, [_failed(channel, address, error) for channel, address in targets])
+    await record_events_for(
+        runtime, shipment_id, [_failed(channel, address, error) for channel, address in targets]
+    )
 
 
 async def _send(
@@ -108,12 +110,3 @@ async def _send(
 def _failed(channel: Channel | None, address: str | None, reason: str) -> EventDraft:
     data = {"channel": channel.value if channel else None, "address": address, "error": reason}
     return EventDraft(EventType.REGISTRATION_FAILED, channel, data, outcome_key(channel))
-
-
-async def _record(runtime: Runtime, shipment_id: uuid.UUID, drafts: list[EventDraft]) -> None:
-    if not drafts:
-        return
-    async with runtime.unit_of_work() as uow:
-        shipment = await uow.shipments.get(shipment_id, for_update=True)
-        if shipment is not None:
-            await record_events(uow, shipment, drafts, now=runtime.clock.now())

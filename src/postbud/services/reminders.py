@@ -27,7 +27,6 @@ from postbud.channels.notify import (
     notice_address,
     notice_key,
     notice_text,
-    record_notices,
     send_notice,
 )
 from postbud.domain.channels import Channel
@@ -35,6 +34,7 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.drafts import EventDraft
+from postbud.services.record_event import record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
@@ -188,7 +188,7 @@ async def send_reminder(shipment_id: uuid.UUID, index: int, label: str, runtime:
         draft = failed_notice(request, address, exc.reason, key, reminder=label)
     else:
         draft = EventDraft(EventType.NOTIFICATION_SENT, request.channel, {**data, "reminder": label}, key)
-    await record_notices(runtime, shipment_id, [draft])
+    await record_events_for(runtime, shipment_id, [draft])
 
 
 async def give_up_reminder(
@@ -203,7 +203,7 @@ async def give_up_reminder(
     request = shipment.notifications[index]
     address = notice_address(request, shipment, recipient)
     draft = failed_notice(request, address, error, reminder_event_key(index, label), reminder=label)
-    await record_notices(runtime, shipment_id, [draft])
+    await record_events_for(runtime, shipment_id, [draft])
 
 
 __all__ = [

@@ -21,7 +21,7 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.record_event import record_events, record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import READY, RUNNING
@@ -112,17 +112,9 @@ async def reprint(shipment_id: uuid.UUID, attempt: int, runtime: Runtime) -> Non
     if done or shipment.status is not ShipmentStatus.FAILED:  # a run before this one, or cancelled
         return
     drafts = await runtime.channel(Channel.PRINT).deliver(shipment, recipient)  # DeliveryFailed: retry
-    async with runtime.unit_of_work() as uow:
-        locked = await uow.shipments.get(shipment_id, for_update=True)
-        if locked is not None:
-            await record_events(
-                uow, locked, [_for_attempt(d, attempt) for d in drafts], now=runtime.clock.now()
-            )
+    await record_events_for(runtime, shipment_id, [_for_attempt(d, attempt) for d in drafts])
 
 
 async def give_up_reprint(shipment_id: uuid.UUID, attempt: int, runtime: Runtime, error: str) -> None:
     draft = EventDraft(EventType.DELIVERY_FAILED, Channel.PRINT, {"reason": error}, "delivery_failed")
-    async with runtime.unit_of_work() as uow:
-        shipment = await uow.shipments.get(shipment_id, for_update=True)
-        if shipment is not None:
-            await record_events(uow, shipment, [_for_attempt(draft, attempt)], now=runtime.clock.now())
+    await record_events_for(runtime, shipment_id, [_for_attempt(draft, attempt)])
