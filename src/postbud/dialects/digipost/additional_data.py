@@ -15,9 +15,10 @@ from postbud.dialects.digipost.auth import authenticate, read_body
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.dialects.digipost.document_status import OwnDocument, find_own_document
-from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
+from postbud.dialects.digipost.request_in import xml_element
 from postbud.dialects.digipost.responses import signed
-from postbud.dialects.digipost.schema import DEFAULT_MAX_BYTES, XmlRejected, namespace, parse_xml, validate
+from postbud.dialects.digipost.schema import DEFAULT_MAX_BYTES, namespace
 from postbud.domain.datatypes import DataType, DataTypeInvalid
 from postbud.domain.errors import Conflict, NotFound, ValidationFailed
 from postbud.services.add_data import AddData, add_data, reject_data
@@ -38,18 +39,7 @@ def _check_media_type(content_type: str) -> None:
 
 
 def _envelope(body: bytes) -> etree._Element:
-    try:
-        root = parse_xml(body)
-    except XmlRejected as exc:
-        raise DigipostError(
-            "SCHEMA_VALIDATION_ERROR", f"the body is not acceptable XML: {exc.reason}"
-        ) from exc
-    if root.tag != f"{{{_V8}}}additional-data":
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", f"the body must be a {{{_V8}}}additional-data element")
-    errors = validate(root, 8)
-    if errors:
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", "; ".join(errors[:5]))
-    return root
+    return xml_element(body, "additional-data")
 
 
 def _check_sender(root: etree._Element, found: OwnDocument) -> None:
@@ -69,8 +59,7 @@ def _datatype(root: etree._Element) -> DataType:
     try:
         return parse_datatype(holder[0])
     except DataTypeInvalid as exc:
-        rules = "; ".join(f"{path}: {rule}" for path, rule in exc.errors)
-        raise DigipostError("VALIDATION_FAILED", f"additional-data/data-type: {rules}") from exc
+        raise datatype_invalid("additional-data/data-type", exc) from exc
 
 
 def _read(request: Request, body: bytes, found: OwnDocument) -> DataType:

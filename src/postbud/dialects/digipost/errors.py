@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from postbud.dialects.digipost.schema import SchemaVersion, namespace
+from postbud.domain.datatypes import DataTypeInvalid
 from postbud.domain.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 
 SERVER = "SERVER"
@@ -65,6 +66,12 @@ class DigipostError(Exception):
         etree.SubElement(root, f"{{{ns}}}error-message").text = self.message
         etree.SubElement(root, f"{{{ns}}}error-type").text = self.error_type
         return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def datatype_invalid(where: str, exc: DataTypeInvalid) -> DigipostError:
+    """A datatype that breaks its rules, each rule named with the field it is about."""
+    rules = "; ".join(f"{path}: {rule}" for path, rule in exc.errors)
+    return DigipostError("VALIDATION_FAILED", f"{where}: {rules}")
 
 
 def not_implemented(what: str) -> DigipostError:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.datatypes import DataTypeInvalid, Inkasso, Invoice, datatype_from_dict, datatype_to_dict
 from postbud.domain.identifiers import InvalidIdentifier, kid, norwegian_account
@@ -67,8 +67,7 @@ def with_v7_invoice(document: DocumentInput, el: etree._Element, path: str) -> D
     try:
         datatype = datatype_to_dict(datatype_from_dict(kind, fields))
     except DataTypeInvalid as exc:
-        rules = "; ".join(f"{p}: {rule}" for p, rule in exc.errors)
-        raise DigipostError("VALIDATION_FAILED", f"{path}: {rules}") from exc
+        raise datatype_invalid(path, exc) from exc
     return replace(document, datatype=datatype)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from lxml import etree
 
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
-from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
 from postbud.dialects.digipost.invoice_v7 import with_v7_invoice
 from postbud.dialects.digipost.peppol import peppol_participant, require_xml
 from postbud.domain.channels import Channel
@@ -211,8 +211,7 @@ def _document(
         try:
             datatype = datatype_to_dict(parse_datatype(data_type[0]))
         except DataTypeInvalid as exc:
-            rules = "; ".join(f"{p}: {rule}" for p, rule in exc.errors)
-            raise DigipostError("VALIDATION_FAILED", f"{path}/data-type: {rules}") from exc
+            raise datatype_invalid(f"{path}/data-type", exc) from exc
     document = DocumentInput(
         content=contents[uuid],
         file_type=file_type,

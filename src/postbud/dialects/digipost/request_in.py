@@ -8,7 +8,7 @@ from starlette.requests import Request
 from postbud.dialects.digipost.auth import authenticate, read_body
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
-from postbud.dialects.digipost.schema import XmlRejected, namespace, parse_xml, validate
+from postbud.dialects.digipost.schema import SchemaVersion, XmlRejected, namespace, parse_xml, validate
 from postbud.domain.parties import Sender
 
 # Identification, batch and the like are a few hundred bytes; this leaves ample room.
@@ -30,16 +30,21 @@ async def authenticated_xml(
     body, body_sha256 = await read_body(request, MAX_XML_BYTES)
     broker = await authenticate(dialect, request, body_sha256)
     assert broker.sender is not None
+    return broker.sender, xml_element(body, element)
+
+
+def xml_element(
+    data: bytes, element: str, version: SchemaVersion = 8, *, what: str = "the body"
+) -> etree._Element:
+    """``data`` parsed (hardened) as the ``element`` of the given schema version, valid against its XSD."""
     try:
-        root = parse_xml(body)
+        root = parse_xml(data)
     except XmlRejected as exc:
-        raise DigipostError(
-            "SCHEMA_VALIDATION_ERROR", f"the body is not acceptable XML: {exc.reason}"
-        ) from exc
-    expected = f"{{{namespace(8)}}}{element}"
+        raise DigipostError("SCHEMA_VALIDATION_ERROR", f"{what} is not acceptable XML: {exc.reason}") from exc
+    expected = f"{{{namespace(version)}}}{element}"
     if root.tag != expected:
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", f"the body must be a {expected} element")
-    errors = validate(root, 8)
+        raise DigipostError("SCHEMA_VALIDATION_ERROR", f"{what} must be a {expected} element")
+    errors = validate(root, version)
     if errors:
         raise DigipostError("SCHEMA_VALIDATION_ERROR", "; ".join(errors[:5]))
-    return broker.sender, root
+    return root

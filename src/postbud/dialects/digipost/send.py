@@ -13,8 +13,9 @@ from postbud.dialects.digipost.message_in import ParsedMessage, read_message
 from postbud.dialects.digipost.multipart import MultipartReader, Part, boundary_of
 from postbud.dialects.digipost.pdf_check import check_printable
 from postbud.dialects.digipost.render import message_delivery
+from postbud.dialects.digipost.request_in import xml_element
 from postbud.dialects.digipost.responses import signed, xml_bytes
-from postbud.dialects.digipost.schema import XmlRejected, namespace, parse_xml, validate
+from postbud.dialects.digipost.schema import namespace
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
 from postbud.domain.parties import Sender
@@ -36,19 +37,7 @@ def _version(content_type: str) -> int:
 
 
 def _message_element(part: Part, version: int) -> etree._Element:
-    try:
-        root = parse_xml(bytes(part.body))
-    except XmlRejected as exc:
-        raise DigipostError(
-            "SCHEMA_VALIDATION_ERROR", f"the message part is not acceptable XML: {exc.reason}"
-        ) from exc
-    expected = f"{{{namespace(8 if version == 8 else 7)}}}message"
-    if root.tag != expected:
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", f"the first body part must be a {expected} element")
-    errors = validate(root, 8 if version == 8 else 7)
-    if errors:
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", "; ".join(errors[:5]))
-    return root
+    return xml_element(bytes(part.body), "message", 8 if version == 8 else 7, what="the message part")
 
 
 def _contents(parts: list[Part]) -> dict[str, bytes]:

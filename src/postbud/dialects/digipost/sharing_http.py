@@ -30,9 +30,10 @@ from starlette.responses import Response
 from postbud.dialects.digipost.auth import authenticate, read_body
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
-from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
+from postbud.dialects.digipost.request_in import xml_element
 from postbud.dialects.digipost.responses import signed, xml_bytes
-from postbud.dialects.digipost.schema import XmlRejected, namespace, parse_xml, validate
+from postbud.dialects.digipost.schema import namespace
 from postbud.dialects.digipost.sharing_render import share_documents_request_state, shared_document_content
 from postbud.domain.datatypes import DataTypeInvalid, ShareDocumentsRequestSharingStopped
 from postbud.domain.errors import Conflict, NotFound
@@ -184,27 +185,14 @@ def _serializer(dialect: DigipostDialect) -> URLSafeSerializer:
 
 
 def _check_stop_body(body: bytes, sender: Sender) -> None:
-    try:
-        root = parse_xml(body)
-    except XmlRejected as exc:
-        raise DigipostError(
-            "SCHEMA_VALIDATION_ERROR", f"the body is not acceptable XML: {exc.reason}"
-        ) from exc
-    if root.tag != f"{{{V8}}}additional-data":
-        raise DigipostError(
-            "SCHEMA_VALIDATION_ERROR", f"stop_sharing takes a {{{V8}}}additional-data element"
-        )
-    errors = validate(root, 8)
-    if errors:
-        raise DigipostError("SCHEMA_VALIDATION_ERROR", "; ".join(errors[:5]))
+    root = xml_element(body, "additional-data")
     data_type = root.find(f"{{{V8}}}data-type")
     if data_type is None or not len(data_type):
         raise DigipostError("SCHEMA_VALIDATION_ERROR", "additional-data/data-type must hold one datatype")
     try:
         datatype = parse_datatype(data_type[0])
     except DataTypeInvalid as exc:
-        rules = "; ".join(f"{path}: {rule}" for path, rule in exc.errors)
-        raise DigipostError("VALIDATION_FAILED", f"additional-data/data-type: {rules}") from exc
+        raise datatype_invalid("additional-data/data-type", exc) from exc
     if not isinstance(datatype, ShareDocumentsRequestSharingStopped):
         raise DigipostError(
             "VALIDATION_FAILED",
