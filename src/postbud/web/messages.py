@@ -18,7 +18,6 @@ _COMMON: Final[Messages] = {
         "Sandbox: every person, organisation and letter here is made up.",
     ),
     "common.footer": ("Postbud – selvdrevet digital post", "Postbud – self-hosted digital post"),
-    "common.back": ("Tilbake", "Back"),
     "error.bad_request": ("Forespørselen kunne ikke behandles", "The request could not be handled"),
     "error.forbidden": ("Ingen tilgang", "Not allowed"),
     "error.not_found": ("Fant ikke siden", "Page not found"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from starlette.requests import Request
@@ -9,7 +10,7 @@ from starlette.responses import Response
 
 from postbud.services.activity_chart import activity
 from postbud.services.console_feed import newest_events, starting_cursor
-from postbud.services.sandbox_clock import clock_view
+from postbud.services.runtime import Runtime
 from postbud.web.console.chart import letters_chart
 from postbud.web.console.render import page
 from postbud.web.context import web_context
@@ -38,10 +39,16 @@ async def dashboard(request: Request) -> Response:
         "rows": rows,
         "cursor": starting_cursor(runtime, rows).encode(),
         "max_rows": MAX_FEED_ROWS,
-        "clock": await clock_view(runtime),
+        "now": await _now(runtime),
         **await _activity_context(request),
     }
     return page(request, "console/dashboard.html", context)
+
+
+async def _now(runtime: Runtime) -> datetime:
+    """The (sandbox) time for the header line; the activity context reads the scheduled jobs."""
+    await runtime.clock.refresh()
+    return runtime.clock.now()
 
 
 async def activity_fragment(request: Request) -> Response:
