@@ -15,11 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.web.console import paths
-from postbud.web.console.render import page, see_other
+from postbud.web.console.render import page
 from postbud.web.console.state import SESSION_KEY, admin_signed_in, console_state, token_fingerprint
 from postbud.web.context import web_context
 from postbud.web.csrf import rotate_csrf_token
 from postbud.web.forms import text_field
+from postbud.web.navigation import see_other
 
 MAX_TOKEN_LENGTH: Final = 500
 

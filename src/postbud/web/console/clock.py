@@ -12,10 +12,11 @@ from starlette.responses import Response
 from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
 from postbud.services.sandbox_clock import MAX_STEP, advance_clock, advance_to_next_job, clock_view
 from postbud.web.console import paths
-from postbud.web.console.render import flash, page, see_other
+from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
 from postbud.web.formatting import Formatter
 from postbud.web.forms import text_field
+from postbud.web.navigation import see_other
 from postbud.web.templating import request_language
 
 NEXT_JOB: Final = "next_job"

@@ -24,9 +24,10 @@ from postbud.services.faults_settings import (
 )
 from postbud.services.webhook_log import webhook_targets
 from postbud.web.console import paths
-from postbud.web.console.render import flash, page, see_other
+from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
 from postbud.web.forms import text_field
+from postbud.web.navigation import see_other
 
 TIMEOUT: Final = "timeout"
 

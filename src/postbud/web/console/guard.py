@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.web.console import paths
-from postbud.web.console.render import see_other
 from postbud.web.console.state import admin_signed_in
 from postbud.web.forms import FormHandler
+from postbud.web.navigation import see_other
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -17,9 +17,10 @@ from postbud.services.letter_timeline import letter_timeline
 from postbud.services.senders import list_senders
 from postbud.services.shipments_query import ShipmentFilter, list_shipments
 from postbud.web.console import paths
-from postbud.web.console.render import flash, page, see_other
+from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
 from postbud.web.forms import text_field
+from postbud.web.navigation import see_other
 
 PAGE_SIZE: Final = 30
 _FILTERS: Final = ("sender", "recipient", "status", "channel")

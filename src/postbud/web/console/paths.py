@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 from typing import Final
-from urllib.parse import urlencode, urlsplit
+
+from postbud.web import navigation
+
+query = navigation.query
 
 ROOT: Final = "/console"
 HOME: Final = f"{ROOT}/"
@@ -21,11 +24,6 @@ WEBHOOK_FAULT: Final = f"{FAULTS}/webhook"
 CLEAR_FAULTS: Final = f"{FAULTS}/clear"
 CLOCK: Final = f"{ROOT}/clock"
 ADVANCE_CLOCK: Final = f"{CLOCK}/advance"
-
-
-def query(path: str, **params: str | None) -> str:
-    present = {k: v for k, v in params.items() if v}
-    return f"{path}?{urlencode(present)}" if present else path
 
 
 def sign_in(next_url: str | None = None) -> str:
@@ -66,9 +64,4 @@ def feed_stream(after: str) -> str:
 
 def safe_next(candidate: str | None) -> str:
     """Where to go after signing in: a path inside the console, never another site."""
-    if not candidate:
-        return HOME
-    parts = urlsplit(candidate)
-    if parts.scheme or parts.netloc or not candidate.startswith(f"{ROOT}/") or "\\" in candidate:
-        return HOME
-    return candidate
+    return navigation.safe_next(candidate, root=ROOT, home=HOME)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from postbud.web.console import paths
 from postbud.web.console.state import admin_signed_in
@@ -38,11 +38,6 @@ def page(
         **(context or {}),
     }
     return web.pages.render(request, template, values, status=status)
-
-
-def see_other(url: str) -> Response:
-    """After a form post: 303, so reloading the next page does not post again."""
-    return RedirectResponse(url, status_code=303)
 
 
 def fragment(request: Request, template: str, context: Mapping[str, Any] | None = None) -> str:

@@ -12,10 +12,11 @@ from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.services.senders import list_senders
 from postbud.services.webhook_log import STATUSES, delivery_log
 from postbud.web.console import paths
-from postbud.web.console.render import flash, page, see_other
+from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.forms import text_field
+from postbud.web.navigation import see_other
 from postbud.webhooks.manage import redeliver as redeliver_delivery
 
 

@@ -11,7 +11,7 @@ from postbud.web.context import web_context
 from postbud.web.csrf import rotate_csrf_token
 from postbud.web.i18n import SESSION_KEY as LANGUAGE_KEY
 from postbud.web.inbox import paths
-from postbud.web.inbox.render import see_other
+from postbud.web.navigation import see_other
 from postbud.web.sandbox_signin import STEP_UP_FIELD
 from postbud.web.signin import Identity, SignInFailed, remember, signed_in
 

@@ -22,7 +22,7 @@ from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths
 from postbud.web.inbox.letter import letter_id_of
-from postbud.web.inbox.render import see_other
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 
 PRIVATE_CACHE: Final = "private, max-age=3600"

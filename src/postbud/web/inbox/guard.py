@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from postbud.web.forms import FormHandler
 from postbud.web.inbox import paths
-from postbud.web.inbox.render import see_other
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity, signed_in
 
 PageHandler = Callable[[Request, Identity], Awaitable[Response]]

@@ -20,7 +20,8 @@ from postbud.storage.blobs import BlobNotFound
 from postbud.web.context import web_context
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems, letter_cards
-from postbud.web.inbox.render import flash, page, see_other
+from postbud.web.inbox.render import flash, page
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 
 MAX_INLINE_PAGES: Final = 30

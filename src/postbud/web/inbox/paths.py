@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Final
-from urllib.parse import urlencode, urlsplit
 
 from postbud.domain.documents import AuthenticationLevel
+from postbud.web import navigation
+
+query = navigation.query
 
 ROOT: Final = "/inbox"
 HOME: Final = f"{ROOT}/"
@@ -16,21 +18,16 @@ STEP_UP: Final = f"{ROOT}/step-up"
 SAMPLES: Final = f"{ROOT}/sandbox/sample-letters"
 
 
-def _query(path: str, **params: str | None) -> str:
-    present = {k: v for k, v in params.items() if v}
-    return f"{path}?{urlencode(present)}" if present else path
-
-
 def home(folder: str | None = None, q: str | None = None, cursor: str | None = None) -> str:
-    return _query(HOME, folder=None if folder == "inbox" else folder, q=q, cursor=cursor)
+    return query(HOME, folder=None if folder == "inbox" else folder, q=q, cursor=cursor)
 
 
 def sign_in(next_url: str | None = None) -> str:
-    return _query(SIGN_IN, next=next_url if next_url != HOME else None)
+    return query(SIGN_IN, next=next_url if next_url != HOME else None)
 
 
 def step_up(level: AuthenticationLevel, next_url: str) -> str:
-    return _query(STEP_UP, level=level.value, next=next_url)
+    return query(STEP_UP, level=level.value, next=next_url)
 
 
 def letter(letter_id: uuid.UUID) -> str:
@@ -56,9 +53,4 @@ def calendar(letter_id: uuid.UUID) -> str:
 
 def safe_next(candidate: str | None) -> str:
     """Where to go after signing in: a path inside the inbox, never another site."""
-    if not candidate:
-        return HOME
-    parts = urlsplit(candidate)
-    if parts.scheme or parts.netloc or not candidate.startswith(f"{ROOT}/") or "\\" in candidate:
-        return HOME
-    return candidate
+    return navigation.safe_next(candidate, root=ROOT, home=HOME)

@@ -19,7 +19,8 @@ from postbud.web.forms import text_field
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems
 from postbud.web.inbox.letter import gate, letter_for_change, letter_id_of, render_letter
-from postbud.web.inbox.render import flash, see_other
+from postbud.web.inbox.render import flash
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 from postbud.web.templating import request_language
 

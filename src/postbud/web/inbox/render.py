@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from postbud.web.context import web_context
 from postbud.web.inbox import paths
@@ -37,8 +37,3 @@ def page(
         **(context or {}),
     }
     return web.pages.render(request, template, values, status=status)
-
-
-def see_other(url: str) -> Response:
-    """After a form post: 303, so reloading the next page does not post again."""
-    return RedirectResponse(url, status_code=303)

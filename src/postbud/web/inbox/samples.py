@@ -10,7 +10,8 @@ from postbud.services.sample_letters import send_sample_letters
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths
-from postbud.web.inbox.render import flash, see_other
+from postbud.web.inbox.render import flash
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 
 

@@ -20,7 +20,8 @@ from postbud.web.context import web_context
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems
 from postbud.web.inbox.letter import letter_for_change, letter_id_of, render_letter
-from postbud.web.inbox.render import flash, see_other
+from postbud.web.inbox.render import flash
+from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 
 PDF_MIME: Final = "application/pdf"
