@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,6 +31,20 @@ def request_path(request: Request) -> str:
     return str(request.scope.get("root_path", "")) + str(request.scope["path"])
 
 
+_DECODED_PATH = "postbud.digipost.sign_decoded_path"
+
+
+def sign_over_decoded_path(request: Request) -> None:
+    """Have this request's response (answer or error) signed over the percent-decoded path, which is
+    what the Java client verifies for search and autocomplete."""
+    request.scope[_DECODED_PATH] = True
+
+
+def response_path(request: Request) -> str:
+    path = request_path(request)
+    return unquote(path) if request.scope.get(_DECODED_PATH) else path
+
+
 def signed(
     dialect: DigipostDialect,
     request: Request,
@@ -40,7 +56,7 @@ def signed(
 ) -> Response:
     headers = sign_response_headers(
         status=status,
-        request_path=request_path(request),
+        request_path=response_path(request),
         body=body,
         private_key=dialect.server_key.private_key,
         now=dialect.runtime.clock.now(),

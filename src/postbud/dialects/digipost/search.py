@@ -15,25 +15,18 @@ URI's decoded path), while the request itself is accepted signed either way (see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from urllib.parse import quote, quote_plus, unquote
+from urllib.parse import quote, quote_plus
 
-import structlog
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.dialects.digipost.context import DigipostDialect
-from postbud.dialects.digipost.errors import DigipostError, from_domain
 from postbud.dialects.digipost.render import link
 from postbud.dialects.digipost.request_in import authenticated_sender
-from postbud.dialects.digipost.responses import MEDIA_TYPE, request_path, xml_bytes
+from postbud.dialects.digipost.responses import sign_over_decoded_path, signed, xml_bytes
 from postbud.dialects.digipost.schema import namespace
-from postbud.dialects.digipost.signing import sign_response_headers
-from postbud.domain.errors import DomainError
 from postbud.domain.parties import PartyKind, PostalAddress, Recipient
-
-log = structlog.get_logger(__name__)
 
 V8 = namespace(8)
 MAX_HITS = 10
@@ -122,19 +115,6 @@ def autocomplete_element(base: str, query: str, hits: list[Recipient]) -> etree.
     return root
 
 
-def _signed_over_decoded_path(
-    dialect: DigipostDialect, request: Request, body: bytes, status: int
-) -> Response:
-    headers = sign_response_headers(
-        status=status,
-        request_path=unquote(request_path(request)),
-        body=body,
-        private_key=dialect.server_key.private_key,
-        now=dialect.runtime.clock.now(),
-    )
-    return Response(body, status_code=status, media_type=MEDIA_TYPE[8], headers=headers)
-
-
 async def _hits(dialect: DigipostDialect, request: Request) -> tuple[str, list[Recipient]]:
     await authenticated_sender(dialect, request)
     query = " ".join(query_words(request.path_params["query"]))
@@ -144,29 +124,13 @@ async def _hits(dialect: DigipostDialect, request: Request) -> tuple[str, list[R
         return query, await uow.recipients.search_mailboxes(query.split(), limit=MAX_HITS)
 
 
-Render = Callable[[str, str, list[Recipient]], etree._Element]
-
-
-async def _answer(dialect: DigipostDialect, request: Request, render: Render) -> Response:
-    """The hits, or the error, signed over the decoded path (the dialect's guard would sign raw)."""
-    try:
-        query, hits = await _hits(dialect, request)
-        return _signed_over_decoded_path(
-            dialect, request, xml_bytes(render(dialect.base_url, query, hits)), 200
-        )
-    except DigipostError as exc:
-        error = exc
-    except DomainError as exc:
-        error = from_domain(exc)
-    except Exception:
-        log.exception("digipost search failed")
-        error = DigipostError("SERVER_ERROR", "an unexpected error occurred; see the server log", 500)
-    return _signed_over_decoded_path(dialect, request, error.to_xml(), error.status)
-
-
 async def search_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    return await _answer(dialect, request, recipients_element)
+    sign_over_decoded_path(request)
+    query, hits = await _hits(dialect, request)
+    return signed(dialect, request, xml_bytes(recipients_element(dialect.base_url, query, hits)))
 
 
 async def suggest_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    return await _answer(dialect, request, autocomplete_element)
+    sign_over_decoded_path(request)
+    query, hits = await _hits(dialect, request)
+    return signed(dialect, request, xml_bytes(autocomplete_element(dialect.base_url, query, hits)))
