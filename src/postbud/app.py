@@ -51,7 +51,7 @@ async def is_empty(runtime: Runtime) -> bool:
 
 
 async def seed_if_empty(runtime: Runtime) -> None:
-    from postbud.services.seed import seed
+    from postbud.services.sandbox.seed import seed
 
     if not await is_empty(runtime):
         return

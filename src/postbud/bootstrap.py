@@ -13,10 +13,10 @@ from postbud.channels.print import SandboxPrintHouse
 from postbud.channels.sms import SmsChannel, SmsGateway
 from postbud.config import Settings
 from postbud.domain.channels import Channel
-from postbud.services.clock import Clock
-from postbud.services.faults_settings import stored_faults
+from postbud.domain.clock import Clock
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_clock import stored_clock_offset
+from postbud.services.sandbox.clock import stored_clock_offset
+from postbud.services.sandbox.faults import stored_faults
 from postbud.storage.blobs import BlobStore, open_blob_store
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter

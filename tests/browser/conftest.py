@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from postbud.services.seed import SeedOptions, seed
+from postbud.services.sandbox.seed import SeedOptions, seed
 from tests.browser.live_server import LiveServer
 
 CHROMIUM_ARGS = [

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from postbud.sdk.digipost import DataType, DigipostClient, DigipostConfig
 from postbud.sdk.digipost.message import Document, Message
 from postbud.sdk.digipost.recipients import PersonalIdentificationNumber
-from postbud.services.inbox_query import inbox_owners
-from postbud.services.sample_letters import letter_pdf
+from postbud.services.inbox.query import inbox_owners
+from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.storage.repos.inbox import InboxOwner
 from tests.browser.live_server import LiveServer
 

@@ -14,8 +14,8 @@ import httpx2
 import pytest
 from playwright.sync_api import Page, expect
 
-from postbud.services.sample_letters import letter_pdf
-from postbud.services.seed import SANDBOX_SENDER_NAME
+from postbud.services.sandbox.sample_letters import letter_pdf
+from postbud.services.sandbox.seed import SANDBOX_SENDER_NAME
 from tests.browser.helpers import person, sandbox_sender, send
 from tests.browser.live_server import LiveServer
 from tests.integration.test_webhooks import Receiver, receiver

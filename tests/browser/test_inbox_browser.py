@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from postbud.domain.events import EventType
 from postbud.sdk.digipost import Appointment, DocumentEventType, Invoice, ShareDocumentsRequest
 from postbud.sdk.digipost.datatypes import Address, Info
-from postbud.services.inbox_query import get_letter
+from postbud.services.inbox.query import get_letter
 from postbud.storage.repos.inbox import InboxOwner
 from tests.browser.helpers import a_pdf, event_window, person, sandbox_sender, send, sign_in, wait_for_images
 from tests.browser.live_server import LiveServer
@@ -31,7 +31,7 @@ def _letter_link(page: Page, subject: str) -> None:
 
 def _events(server: LiveServer, owner: InboxOwner, subject: str) -> list[EventType]:
     async def types() -> list[EventType]:
-        from postbud.services.inbox_query import list_letters
+        from postbud.services.inbox.query import list_letters
 
         page = await list_letters(server.runtime, owner.id, search=subject)
         letter = await get_letter(server.runtime, owner.id, page.letters[0].shipment_id)

@@ -9,8 +9,8 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient, Sender
+from postbud.services.letters.send_letter import DocumentInput, SendLetter
 from postbud.services.runtime import Runtime
-from postbud.services.send_letter import DocumentInput, SendLetter
 
 PERSON_WITH_MAILBOX = "15108695088"
 PERSON_WITHOUT_MAILBOX = "31129956715"

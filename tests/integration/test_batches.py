@@ -11,8 +11,8 @@ from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.batches import cancel_batch, complete_batch, open_batch
-from postbud.services.send_letter import send_letter
+from postbud.services.letters.batches import cancel_batch, complete_batch, open_batch
+from postbud.services.letters.send_letter import send_letter
 from tests.integration.core_helpers import add_recipients, add_sender, letter, runtime_for
 
 pytestmark = pytest.mark.anyio

@@ -17,7 +17,7 @@ from postbud.dialects.digipost.keys import generate_test_key_and_certificate, lo
 from postbud.domain.batches import Batch
 from postbud.domain.errors import Conflict
 from postbud.domain.parties import Sender
-from postbud.services.batches import open_batch
+from postbud.services.letters.batches import open_batch
 from tests.integration.core_helpers import add_sender, runtime_for
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import BROKER

@@ -33,6 +33,7 @@ from postbud.channels.print import NORWEGIAN_C5_WINDOW, Area, SandboxPrintHouse,
 from postbud.channels.sms import SmsChannel, SmsGateway
 from postbud.config import Settings
 from postbud.domain.channels import Channel
+from postbud.domain.clock import Clock
 from postbud.domain.documents import Document, Sensitivity
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
@@ -41,9 +42,8 @@ from postbud.domain.shipments import NotificationRequest, PrintInstructions, Shi
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.clock import Clock
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.storage.blobs import BlobStore, LocalBlobStore
 from tests.integration.core_helpers import (
     ADDRESS,

@@ -35,8 +35,8 @@ from postbud.domain.identifiers import (
     organisasjonsnummer,
     parse_party_id,
 )
-from postbud.services.seed import SANDBOX_DIGIPOST_ID, organisations, people
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.seed import SANDBOX_DIGIPOST_ID, organisations, people
 
 OLA = "15108695088"
 ORGNR = "974761076"

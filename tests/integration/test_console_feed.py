@@ -20,9 +20,9 @@ import pytest
 from starlette.routing import Mount
 
 from postbud.domain.events import EventType
-from postbud.services.console_feed import FeedTracker, newest_events, starting_cursor
+from postbud.services.console.feed import FeedTracker, newest_events, starting_cursor
 from postbud.services.runtime import Runtime
-from postbud.services.sample_letters import letter_pdf
+from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.storage import schema
 from postbud.web.console.state import MAX_FEEDS, ConsoleState
 from tests.browser.live_server import LiveServer

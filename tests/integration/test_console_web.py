@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from postbud.app import create_app
 from postbud.config import Settings
 from postbud.services.runtime import Runtime
-from postbud.services.sample_letters import letter_pdf
+from postbud.services.sandbox.sample_letters import letter_pdf
 from tests.integration.test_webhooks import Receiver, receiver
 
 __all__ = ["ADMIN", "Console", "console", "console_for", "receiver", "wait_for"]
@@ -457,8 +457,8 @@ def test_every_event_status_channel_and_state_has_a_name_in_both_languages() -> 
     from postbud.domain.channels import Channel
     from postbud.domain.events import EventType
     from postbud.domain.status import ShipmentStatus
-    from postbud.services.activity_chart import NOT_DELIVERED
-    from postbud.services.webhook_log import STATUSES
+    from postbud.services.console.activity_chart import NOT_DELIVERED
+    from postbud.services.console.webhook_log import STATUSES
     from postbud.storage.repos.jobs import DEAD, DONE, READY, RUNNING
     from postbud.web.console.messages import CONSOLE_MESSAGES
 

@@ -18,8 +18,8 @@ from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.domain.datatypes import datatype_to_dict
 from postbud.domain.errors import NotFound, ValidationFailed
 from postbud.domain.events import EventType, ShipmentEvent
-from postbud.services.add_data import AddData, add_data
-from postbud.services.send_letter import send_letter
+from postbud.services.letters.add_data import AddData, add_data
+from postbud.services.letters.send_letter import send_letter
 from tests.integration.core_helpers import add_recipients, add_sender, letter, pdf_document, runtime_for
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, a_pdf, client, error_code

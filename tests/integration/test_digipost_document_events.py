@@ -16,14 +16,14 @@ from postbud.dialects.digipost.document_events import parse_time
 from postbud.dialects.digipost.event_vocabulary import event_kinds
 from postbud.dialects.digipost.schema import validate
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Sender
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.letters.record_event import record_events
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from tests.integration.core_helpers import add_recipients, add_sender, letter, pdf_document, runtime_for
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import (

@@ -13,13 +13,13 @@ from postbud.dialects.digipost.document_status import delivery_of
 from postbud.dialects.digipost.schema import validate
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus, derive_status
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.letters.record_event import record_events
 from tests.integration.digipost_client import V8, SignedClient, sha256_b64
 from tests.integration.digipost_fixtures import (
     BROKER,

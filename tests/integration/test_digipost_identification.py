@@ -16,7 +16,7 @@ from lxml import etree
 from postbud.dialects.digipost.person_alias import person_alias
 from postbud.domain.identifiers import generate_fodselsnummer, generate_organisasjonsnummer, parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient
-from postbud.services.recipient_keys import encryption_key_for
+from postbud.services.inbox.recipient_keys import encryption_key_for
 from postbud.services.runtime import Runtime
 from tests.integration.core_helpers import runtime_for
 from tests.integration.digipost_client import V8, SignedClient

@@ -15,8 +15,8 @@ from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.recipients import RecipientInput, register_recipient
-from postbud.services.sandbox_clock import advance_clock
+from postbud.services.parties.recipients import RecipientInput, register_recipient
+from postbud.services.sandbox.clock import advance_clock
 from postbud.storage import schema
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import (

@@ -16,8 +16,14 @@ from lxml import etree
 
 from postbud.dialects.digipost.schema import validate
 from postbud.domain.identifiers import parse_party_id
+from postbud.services.inbox.sharing import (
+    InboxDocument,
+    Upload,
+    find_request,
+    share_documents,
+    withdraw_sharing,
+)
 from postbud.services.runtime import Runtime
-from postbud.services.sharing import InboxDocument, Upload, find_request, share_documents, withdraw_sharing
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, a_pdf, client, error_code, message
 

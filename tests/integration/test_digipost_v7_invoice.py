@@ -12,7 +12,7 @@ from postbud.domain.events import EventType
 from postbud.domain.identifiers import generate_kid, generate_norwegian_account, kid
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
-from postbud.services.pay_invoice import bank_today
+from postbud.services.inbox.pay_invoice import bank_today
 from postbud.web.inbox.cards import sandbox_account
 from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import BROKER, a_pdf

@@ -11,9 +11,9 @@ import pytest
 from icalendar import Calendar
 
 from postbud.domain.events import EventType
-from postbud.services.pay_invoice import bank_today
-from postbud.services.sample_letters import example_datatypes
-from postbud.services.sharing import sharing_state
+from postbud.services.inbox.pay_invoice import bank_today
+from postbud.services.inbox.sharing import sharing_state
+from postbud.services.sandbox.sample_letters import example_datatypes
 from postbud.web.inbox.cards import sandbox_account
 from tests.integration.test_inbox_web import World, world
 

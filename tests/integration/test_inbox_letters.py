@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from postbud.domain.datatypes import DATATYPE_KINDS
 from postbud.domain.documents import AuthenticationLevel, Sensitivity
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.services.drafts import EventDraft
-from postbud.services.inbox_query import PAGE_SIZE
-from postbud.services.record_event import record_events
-from postbud.services.sample_letters import example_datatypes
+from postbud.services.inbox.query import PAGE_SIZE
+from postbud.services.letters.record_event import record_events
+from postbud.services.sandbox.sample_letters import example_datatypes
 from postbud.storage import schema
 from postbud.webhooks.manage import add_webhook, list_deliveries
 from tests.integration.test_inbox_web import World, world

@@ -23,9 +23,9 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.domain.shipments import Shipment
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.sample_letters import letter_pdf
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.web.context import WebContext
 from postbud.web.inbox.app import inbox_routes
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.shipments import PrintInstructions
-from postbud.services.send_letter import send_letter
+from postbud.services.letters.send_letter import send_letter
 from postbud.storage import schema
 from postbud.storage.writeset import WriteSet, apply_blocking
 from tests.integration.core_helpers import (

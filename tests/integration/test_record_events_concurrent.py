@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.status import ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
-from postbud.services.send_letter import send_letter
+from postbud.services.letters.record_event import record_events
+from postbud.services.letters.send_letter import send_letter
 from postbud.storage import schema
 from postbud.webhooks.manage import add_webhook
 from tests.integration.core_helpers import add_recipients, add_sender, letter, runtime_for

@@ -20,12 +20,12 @@ from postbud.domain.shipments import PrintInstructions, RegistrationRequest, Shi
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.recipients import RecipientInput, register_recipient
-from postbud.services.registration_outcome import deliver_registered, registration_deadline
-from postbud.services.registration_request import give_up_registration_request, request_registration
+from postbud.services.letters.send_letter import Accepted, DocumentInput, send_letter
+from postbud.services.parties.recipients import RecipientInput, register_recipient
+from postbud.services.registration.outcome import deliver_registered, registration_deadline
+from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_clock import advance_clock
-from postbud.services.send_letter import Accepted, DocumentInput, send_letter
+from postbud.services.sandbox.clock import advance_clock
 from postbud.storage import job_kinds, schema
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.webhooks.manage import add_webhook, list_deliveries

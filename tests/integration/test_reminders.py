@@ -18,12 +18,12 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.shipments import NotificationRequest, Shipment
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services import deliver, reminders
-from postbud.services.open_letter import open_letter
-from postbud.services.reminders import LOCAL_ZONE, in_sms_hours, plan_reminders
+from postbud.services.inbox.open_letter import open_letter
+from postbud.services.letters import deliver, reminders
+from postbud.services.letters.reminders import LOCAL_ZONE, in_sms_hours, plan_reminders
+from postbud.services.letters.send_letter import SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_clock import advance_clock
-from postbud.services.send_letter import SendLetter, send_letter
+from postbud.services.sandbox.clock import advance_clock
 from postbud.storage import job_kinds, schema
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from tests.integration.core_helpers import PERSON_WITH_MAILBOX, add_recipients, add_sender, pdf_document

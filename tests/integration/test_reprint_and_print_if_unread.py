@@ -18,13 +18,14 @@ from postbud.domain.shipments import PrintInstructions
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services import print_queue, reprint
-from postbud.services.faults_settings import clear_faults, set_channel_fault
-from postbud.services.letter_timeline import letter_timeline
-from postbud.services.open_letter import open_letter
+from postbud.services.console import print_queue
+from postbud.services.console.letter_timeline import letter_timeline
+from postbud.services.inbox.open_letter import open_letter
+from postbud.services.letters import reprint
+from postbud.services.letters.send_letter import SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_clock import advance_clock, advance_to_next_job
-from postbud.services.send_letter import SendLetter, send_letter
+from postbud.services.sandbox.clock import advance_clock, advance_to_next_job
+from postbud.services.sandbox.faults import clear_faults, set_channel_fault
 from tests.integration.core_helpers import (
     ADDRESS,
     PERSON_WITH_MAILBOX,

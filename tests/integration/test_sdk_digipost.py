@@ -64,9 +64,9 @@ from postbud.sdk.digipost import (
     UnidentifiedReason,
     datatypes,
 )
-from postbud.services.open_letter import open_letter
+from postbud.services.inbox.open_letter import open_letter
+from postbud.services.inbox.sharing import InboxDocument, Upload, find_request, share_documents
 from postbud.services.runtime import Runtime
-from postbud.services.sharing import InboxDocument, Upload, find_request, share_documents
 from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, PAPER_PERSON, a_pdf
 from tests.integration.sdk_live_server import LiveDigipost, live_digipost
 from tests.unit.test_digipost_datatypes import VALID

@@ -20,7 +20,7 @@ from postbud.sdk.digipost import (
     PrintRecipient,
     RequestForRegistration,
 )
-from postbud.services.recipients import RecipientInput, register_recipient
+from postbud.services.parties.recipients import RecipientInput, register_recipient
 from postbud.services.runtime import Runtime
 from tests.integration.digipost_fixtures import a_pdf
 from tests.integration.sdk_live_server import LiveDigipost, live_digipost

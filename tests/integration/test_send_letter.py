@@ -17,7 +17,7 @@ from postbud.domain.shipments import PrintInstructions
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.send_letter import Undeliverable, send_letter
+from postbud.services.letters.send_letter import Undeliverable, send_letter
 from postbud.storage import schema
 from tests.integration.core_helpers import (
     ADDRESS,

@@ -14,9 +14,7 @@ from postbud.domain.errors import Conflict, NotFound, NotPermitted, ValidationFa
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
-from postbud.services.runtime import Runtime
-from postbud.services.send_letter import send_letter
-from postbud.services.sharing import (
+from postbud.services.inbox.sharing import (
     InboxDocument,
     SharingEnd,
     Upload,
@@ -27,6 +25,8 @@ from postbud.services.sharing import (
     stop_sharing,
     withdraw_sharing,
 )
+from postbud.services.letters.send_letter import send_letter
+from postbud.services.runtime import Runtime
 from postbud.storage.repos.sharing import OriginKind
 from tests.integration.core_helpers import (
     PERSON_WITH_MAILBOX,

@@ -35,8 +35,8 @@ from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.storage import schema
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.storage.repos.jobs import Job

@@ -10,9 +10,9 @@ from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.shipments import NotificationRequest, PrintInstructions
-from postbud.services.open_letter import open_letter
-from postbud.services.sample_letters import letter_pdf
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.inbox.open_letter import open_letter
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.sample_letters import letter_pdf
 from tests.integration.core_helpers import ADDRESS
 from tests.integration.test_console_web import OLA, Console, console, wait_for
 

@@ -11,8 +11,8 @@ from postbud.channels.notify import letter_link, send_notifications
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.shipments import NotificationRequest
-from postbud.services.sample_letters import letter_pdf
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.web.inbox import paths
 from tests.integration.test_inbox_web import World, world
 

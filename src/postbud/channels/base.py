@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
 
 
 @dataclass(frozen=True, slots=True)

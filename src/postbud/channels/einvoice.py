@@ -12,10 +12,10 @@ from typing import Any
 from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import FaultInjector
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
 
 CAPTURE_NOTE = "sandbox capture: no e-invoice access point is configured, so nothing was transmitted"
 

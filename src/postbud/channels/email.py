@@ -21,12 +21,12 @@ from email_validator import EmailNotValidError, validate_email
 from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import FaultInjector, Rejected
 from postbud.domain.channels import Channel
+from postbud.domain.clock import Clock
 from postbud.domain.documents import Document, Sensitivity
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.clock import Clock
-from postbud.services.drafts import EventDraft
 from postbud.storage.blobs import BlobStore, BlobTooLarge
 
 CAPTURE_NOTE = "sandbox capture: no SMTP server is configured, so the e-mail was stored, not sent"

@@ -5,7 +5,7 @@ for good (an unknown mailbox, an invalid number). ``FaultInjector`` makes channe
 like Mailpit's chaos triggers, so senders can test their error handling against the sandbox.
 It also makes webhook targets look down (an error status, or no answer in time).
 
-The operator's settings live in the database (``services/faults_settings.py``), so they reach
+The operator's settings live in the database (``services/sandbox/faults.py``), so they reach
 job workers in other processes: an injector with a ``source`` re-reads them at most once a
 second (``refresh``), and a newer revision replaces what it held. ``set`` and ``clear`` change
 this injector alone (as tests do), over the stored settings.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from postbud.channels.faults import FaultInjector
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
 
 
 class InboxChannel:

@@ -6,7 +6,7 @@ error leaves it open and the job retries; when the job gives up, the open ones a
 A notice for a SENSITIVE letter names neither the sender nor the subject. Every notice links to
 the letter in the recipient's web inbox (which asks them to sign in first).
 
-Later reminders of a still unread letter (``services/reminders.py``) reuse ``send_notice``.
+Later reminders of a still unread letter (``services/letters/reminders.py``) reuse ``send_notice``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from postbud.channels.faults import Rejected
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Sensitivity
 from postbud.domain.errors import NotFound
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import NotificationRequest, Shipment
 from postbud.domain.status import TERMINAL
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events_for
+from postbud.services.letters.record_event import record_events_for
 from postbud.services.runtime import Runtime
 
 NOTIFY_JOB = "shipment.notify"

@@ -18,11 +18,11 @@ import phonenumbers
 from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import FaultInjector, Rejected
 from postbud.domain.channels import Channel
+from postbud.domain.clock import Clock
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.clock import Clock
-from postbud.services.drafts import EventDraft
 from postbud.storage.blobs import BlobStore
 
 CAPTURE_NOTE = "sandbox capture: no SMS gateway is configured, so the SMS was stored, not sent"

@@ -21,7 +21,7 @@ from postbud.cli.options import (
 
 if TYPE_CHECKING:
     from postbud.domain.parties import Recipient
-    from postbud.services.recipients import ImportResult, Registered
+    from postbud.services.parties.recipients import ImportResult, Registered
     from postbud.services.runtime import Runtime
 
 app = typer.Typer(help="People and organisations that receive letters.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def add(
 ) -> None:
     """Register a recipient, or replace what is known about one with the same id."""
     from postbud.platform_api.models import RecipientOut
-    from postbud.services.recipients import RecipientInput, register_recipient
+    from postbud.services.parties.recipients import RecipientInput, register_recipient
 
     data = RecipientInput(
         id=identifier,
@@ -96,7 +96,7 @@ def list_(
 ) -> None:
     """List recipients by name."""
     from postbud.platform_api.models import RecipientOut
-    from postbud.services.recipients import list_recipients
+    from postbud.services.parties.recipients import list_recipients
 
     async def use(runtime: Runtime) -> tuple[list[Recipient], int]:
         return await list_recipients(runtime, search=search, offset=offset, limit=limit)
@@ -150,7 +150,7 @@ def import_(
     With an invalid row nothing is imported (exit code 1) unless --skip-invalid.
     """
     from postbud.platform_api.models import ImportOut
-    from postbud.services.recipients import import_rows, parse_csv
+    from postbud.services.parties.recipients import import_rows, parse_csv
 
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8-sig")
     with reported_errors(json_out):

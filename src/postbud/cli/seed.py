@@ -10,7 +10,7 @@ from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settin
 
 if TYPE_CHECKING:
     from postbud.services.runtime import Runtime
-    from postbud.services.seed import SeedResult
+    from postbud.services.sandbox.seed import SeedResult
 
 
 def seed(
@@ -24,8 +24,8 @@ def seed(
     json_out: Json = False,
 ) -> None:
     """Fill the sandbox with synthetic recipients and the sandbox sender (safe to repeat)."""
-    from postbud.services.seed import SeedOptions, total_rows
-    from postbud.services.seed import seed as run_seed
+    from postbud.services.sandbox.seed import SeedOptions, total_rows
+    from postbud.services.sandbox.seed import seed as run_seed
 
     options = SeedOptions(people=people, organisations=organisations, seed=seed_value)
 

@@ -19,8 +19,8 @@ from postbud.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from postbud.services.parties.senders import SenderCredentials
     from postbud.services.runtime import Runtime
-    from postbud.services.senders import SenderCredentials
 
 app = typer.Typer(help="Organisations that send letters, and their credentials.", no_args_is_help=True)
 
@@ -64,7 +64,7 @@ def add(
     """Register a sender and issue its API key (printed once)."""
     from postbud.domain.errors import FieldError, ValidationFailed
     from postbud.platform_api.models import SenderOut
-    from postbud.services.senders import RegisterSender, register_sender
+    from postbud.services.parties.senders import RegisterSender, register_sender
 
     if certificate is not None and generate_key is not None:
         fail(
@@ -116,7 +116,7 @@ def list_(data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: 
     from rich.table import Table
 
     from postbud.platform_api.models import SenderOut
-    from postbud.services.senders import list_senders
+    from postbud.services.parties.senders import list_senders
 
     senders = with_runtime(make_settings(data_dir, database_url), list_senders, json_mode=json_out)
     if json_out:

@@ -10,8 +10,8 @@ import typer
 from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
 
 if TYPE_CHECKING:
+    from postbud.services.letters.query import ShipmentDetails, ShipmentPage
     from postbud.services.runtime import Runtime
-    from postbud.services.shipments_query import ShipmentDetails, ShipmentPage
 
 app = typer.Typer(help="Letters and their events.", no_args_is_help=True)
 
@@ -32,8 +32,8 @@ def list_(
 ) -> None:
     """List shipments, newest first."""
     from postbud.platform_api.models import ShipmentOut
-    from postbud.services.senders import find_sender
-    from postbud.services.shipments_query import ShipmentFilter, list_shipments
+    from postbud.services.letters.query import ShipmentFilter, list_shipments
+    from postbud.services.parties.senders import find_sender
 
     async def use(runtime: Runtime) -> ShipmentPage:
         sender_id = (await find_sender(sender, runtime)).id if sender else None
@@ -74,7 +74,7 @@ def show(
 ) -> None:
     """Show a shipment with its documents and events."""
     from postbud.platform_api.models import ShipmentDetail
-    from postbud.services.shipments_query import get_shipment
+    from postbud.services.letters.query import get_shipment
 
     async def use(runtime: Runtime) -> ShipmentDetails:
         return await get_shipment(shipment_id, runtime)

@@ -31,7 +31,7 @@ def add(
 ) -> None:
     """Subscribe a URL to a sender's events; prints the signing secret once."""
     from postbud.platform_api.models import WebhookOut
-    from postbud.services.senders import find_sender
+    from postbud.services.parties.senders import find_sender
     from postbud.webhooks.manage import ALL_EVENTS, add_webhook
 
     async def use(runtime: Runtime) -> tuple[Webhook, str]:
@@ -57,7 +57,7 @@ def list_(
 ) -> None:
     """List webhooks."""
     from postbud.platform_api.models import WebhookOut
-    from postbud.services.senders import find_sender
+    from postbud.services.parties.senders import find_sender
     from postbud.webhooks.manage import list_webhooks
 
     async def use(runtime: Runtime) -> list[Webhook]:
@@ -121,7 +121,7 @@ def deliveries(
 ) -> None:
     """List deliveries, newest first."""
     from postbud.platform_api.models import DeliveryOut
-    from postbud.services.senders import find_sender
+    from postbud.services.parties.senders import find_sender
     from postbud.webhooks.manage import list_deliveries
 
     async def use(runtime: Runtime) -> list[Delivery]:

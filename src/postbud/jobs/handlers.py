@@ -6,9 +6,9 @@ import uuid
 
 from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
-from postbud.services import deliver, reminders, reprint
-from postbud.services.registration_outcome import deliver_registered, registration_deadline
-from postbud.services.registration_request import give_up_registration_request, request_registration
+from postbud.services.letters import deliver, reminders, reprint
+from postbud.services.registration.outcome import deliver_registered, registration_deadline
+from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
 from postbud.webhooks import deliver as webhook_delivery

@@ -12,8 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from postbud.domain.errors import NotPermitted
 from postbud.domain.parties import Sender
 from postbud.platform_api.errors import Unauthenticated
+from postbud.services.parties.senders import API_KEY_PREFIX, sender_by_api_key
 from postbud.services.runtime import Runtime
-from postbud.services.senders import API_KEY_PREFIX, sender_by_api_key
 
 _bearer = HTTPBearer(
     auto_error=False,

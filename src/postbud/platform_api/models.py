@@ -14,8 +14,8 @@ from postbud.domain.events import ShipmentEvent
 from postbud.domain.parties import PostalAddress, Recipient, Sender
 from postbud.domain.routing import RouteDecision
 from postbud.domain.shipments import Shipment
-from postbud.services.recipients import ImportResult
-from postbud.services.senders import SenderCredentials
+from postbud.services.parties.recipients import ImportResult
+from postbud.services.parties.senders import SenderCredentials
 from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
 
 # --- Senders ------------------------------------------------------------------------------------

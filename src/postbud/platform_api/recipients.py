@@ -17,8 +17,8 @@ from postbud.platform_api.models import (
     RecipientPage,
     RecipientRegistered,
 )
-from postbud.services import recipients
-from postbud.services.recipients import CSV_COLUMNS, RecipientInput
+from postbud.services.parties import recipients
+from postbud.services.parties.recipients import CSV_COLUMNS, RecipientInput
 
 router = APIRouter(
     prefix=f"{PREFIX}/recipients", tags=["recipients"], route_class=ProblemRoute, responses=PROBLEM_RESPONSES

@@ -17,8 +17,9 @@ from postbud.domain.errors import ValidationFailed
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
-from postbud.services import faults_settings, sandbox_clock
-from postbud.services.sandbox_clock import MAX_STEP, ClockView
+from postbud.services.sandbox import clock as sandbox_clock
+from postbud.services.sandbox import faults as faults_settings
+from postbud.services.sandbox.clock import MAX_STEP, ClockView
 
 router = APIRouter(
     prefix=f"{PREFIX}/sandbox", tags=["sandbox"], route_class=ProblemRoute, responses=PROBLEM_RESPONSES

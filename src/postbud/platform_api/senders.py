@@ -10,7 +10,7 @@ from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
 from postbud.platform_api.models import ApiKeyOut, SenderCreated, SenderIn, SenderOut
-from postbud.services import senders
+from postbud.services.parties import senders
 
 router = APIRouter(
     prefix=f"{PREFIX}/senders", tags=["senders"], route_class=ProblemRoute, responses=PROBLEM_RESPONSES

@@ -27,10 +27,10 @@ from postbud.platform_api.models import (
     ShipmentOut,
     ShipmentPageOut,
 )
+from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.parties.senders import get_sender
 from postbud.services.runtime import Runtime
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
-from postbud.services.senders import get_sender
-from postbud.services.shipments_query import ShipmentFilter, get_shipment, list_shipments
 
 DIALECT = "platform"
 router = APIRouter(

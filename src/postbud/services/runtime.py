@@ -9,7 +9,7 @@ from postbud.channels.base import ChannelAdapter
 from postbud.channels.faults import FaultInjector
 from postbud.config import Settings
 from postbud.domain.channels import Channel
-from postbud.services.clock import Clock
+from postbud.domain.clock import Clock
 from postbud.storage.blobs import BlobStore
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.documents import AuthenticationLevel
-from postbud.services.inbox_query import inbox_owner, inbox_owners
+from postbud.services.inbox.query import inbox_owner, inbox_owners
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.signin import Identity, SignInFailed, signed_in

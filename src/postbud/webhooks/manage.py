@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from postbud.domain.events import EventType
+from postbud.domain.ids import new_id
 from postbud.services.runtime import Runtime
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
-from postbud.storage.repos.jobs import new_id
 from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
 from postbud.webhooks.deliver import MAX_ATTEMPTS, PENDING
 from postbud.webhooks.payload import TYPE_PREFIX

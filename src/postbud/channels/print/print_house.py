@@ -16,11 +16,11 @@ from postbud.channels.faults import FaultInjector
 from postbud.channels.print.assemble import PrintFile, PrintOrder, Refused, assemble
 from postbud.channels.print.geometry import NORWEGIAN_C5_WINDOW, Area
 from postbud.domain.channels import Channel
+from postbud.domain.clock import Clock
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import PrintInstructions, Shipment
-from postbud.services.clock import Clock
-from postbud.services.drafts import EventDraft
 from postbud.storage.blobs import BlobNotFound, BlobStore, BlobTooLarge
 
 

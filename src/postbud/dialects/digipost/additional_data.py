@@ -21,7 +21,7 @@ from postbud.dialects.digipost.responses import signed
 from postbud.dialects.digipost.schema import DEFAULT_MAX_BYTES, namespace
 from postbud.domain.datatypes import DataType, DataTypeInvalid
 from postbud.domain.errors import Conflict, NotFound, ValidationFailed
-from postbud.services.add_data import AddData, add_data, reject_data
+from postbud.services.letters.add_data import AddData, add_data, reject_data
 
 _V8 = namespace(8)
 # .NET sends "application/vnd.digipost-v8+xml; boundary=…"; only the media type itself counts.

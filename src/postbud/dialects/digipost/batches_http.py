@@ -29,7 +29,7 @@ from postbud.domain.channels import Channel
 from postbud.domain.errors import Conflict
 from postbud.domain.parties import Sender
 from postbud.domain.status import ShipmentStatus
-from postbud.services.batches import cancel_batch, complete_batch, find_batch, open_batch
+from postbud.services.letters.batches import cancel_batch, complete_batch, find_batch, open_batch
 
 V8 = namespace(8)
 DIALECT = "digipost"

@@ -50,7 +50,7 @@ from postbud.domain.identifiers import (
 from postbud.domain.parties import PartyKind, Recipient
 from postbud.domain.recipient_keys import RecipientKey
 from postbud.domain.routing import RoutingRequest, decide_route
-from postbud.services.recipient_keys import encryption_key_for
+from postbud.services.inbox.recipient_keys import encryption_key_for
 from postbud.services.runtime import Runtime
 
 V8 = namespace(8)

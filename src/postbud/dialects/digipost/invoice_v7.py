@@ -25,7 +25,7 @@ from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.datatypes import DataTypeInvalid, Inkasso, Invoice, datatype_from_dict, datatype_to_dict
 from postbud.domain.identifiers import InvalidIdentifier, kid, norwegian_account
-from postbud.services.send_letter import DocumentInput
+from postbud.services.letters.send_letter import DocumentInput
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 INKASSO_MARK = "[INKASSO] "

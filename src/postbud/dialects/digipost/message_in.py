@@ -34,7 +34,7 @@ from postbud.domain.shipments import (
     PrintInstructions,
     RegistrationRequest,
 )
-from postbud.services.send_letter import DocumentInput
+from postbud.services.letters.send_letter import DocumentInput
 
 AUTHENTICATION = {
     "PASSWORD": AuthenticationLevel.PASSWORD,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pikepdf
 
 from postbud.dialects.digipost.errors import DigipostError
-from postbud.services.send_letter import DocumentInput
+from postbud.services.letters.send_letter import DocumentInput
 
 
 def _problem(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.schema import XmlRejected, parse_xml
 from postbud.domain.identifiers import InvalidIdentifier, PartyId, parse_party_id
-from postbud.services.send_letter import DocumentInput
+from postbud.services.letters.send_letter import DocumentInput
 
 
 def peppol_participant(scheme: str | None, endpoint: str | None, field: str) -> PartyId:

@@ -19,8 +19,8 @@ from postbud.dialects.digipost.schema import namespace
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
 from postbud.domain.parties import Sender
-from postbud.services.batches import find_batch
-from postbud.services.send_letter import SendLetter, Undeliverable, send_letter
+from postbud.services.letters.batches import find_batch
+from postbud.services.letters.send_letter import SendLetter, Undeliverable, send_letter
 
 
 def _version(content_type: str) -> int:

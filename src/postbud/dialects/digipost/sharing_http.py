@@ -38,8 +38,8 @@ from postbud.dialects.digipost.sharing_render import share_documents_request_sta
 from postbud.domain.datatypes import DataTypeInvalid, ShareDocumentsRequestSharingStopped
 from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.parties import Sender
-from postbud.services import sharing
-from postbud.services.sharing import SharedContent
+from postbud.services.inbox import sharing
+from postbud.services.inbox.sharing import SharedContent
 
 _STOP_BODY_LIMIT = 64 * 1024
 _TOKEN_SALT = "postbud.digipost.shared-document"

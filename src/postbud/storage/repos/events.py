@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.ids import new_id
 from postbud.storage import schema
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
-from postbud.storage.repos.jobs import job_row, new_id
+from postbud.storage.repos.jobs import job_row
 from postbud.storage.writeset import WriteSet
 
 

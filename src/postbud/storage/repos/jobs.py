@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import uuid_utils
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
+from postbud.domain.ids import new_id
 from postbud.storage import schema
 from postbud.storage.types import UtcDateTime
 from postbud.storage.writeset import WriteSet
@@ -34,10 +34,6 @@ class Job:
     attempts: int
     max_attempts: int
     run_at: datetime
-
-
-def new_id() -> uuid.UUID:
-    return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
 
 
 def job_row(

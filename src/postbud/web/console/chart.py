@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from postbud.services.activity_chart import Activity
+from postbud.services.console.activity_chart import Activity
 from postbud.web.formatting import local
 
 WIDTH: Final = 480

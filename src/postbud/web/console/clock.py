@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
-from postbud.services.sandbox_clock import MAX_STEP, advance_clock, advance_to_next_job, clock_view
+from postbud.services.sandbox.clock import MAX_STEP, advance_clock, advance_to_next_job, clock_view
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context

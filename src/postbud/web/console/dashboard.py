@@ -8,8 +8,8 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from postbud.services.activity_chart import activity
-from postbud.services.console_feed import newest_events, starting_cursor
+from postbud.services.console.activity_chart import activity
+from postbud.services.console.feed import newest_events, starting_cursor
 from postbud.services.runtime import Runtime
 from postbud.web.console.chart import letters_chart
 from postbud.web.console.render import page

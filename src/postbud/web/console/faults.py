@@ -12,7 +12,8 @@ from starlette.responses import Response
 from postbud.channels.faults import DEFAULT_ERRORS
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotPermitted, ValidationFailed
-from postbud.services.faults_settings import (
+from postbud.services.console.webhook_log import webhook_targets
+from postbud.services.sandbox.faults import (
     DEFAULT_WEBHOOK_ERROR,
     DEFAULT_WEBHOOK_STATUS,
     FAULT_CHANNELS,
@@ -22,7 +23,6 @@ from postbud.services.faults_settings import (
     set_channel_fault,
     set_webhook_fault,
 )
-from postbud.services.webhook_log import webhook_targets
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context

@@ -12,10 +12,11 @@ from starlette.responses import Response
 from postbud.domain.channels import Channel
 from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
 from postbud.domain.status import ShipmentStatus
-from postbud.services import print_queue, reprint
-from postbud.services.letter_timeline import letter_timeline
-from postbud.services.senders import list_senders
-from postbud.services.shipments_query import ShipmentFilter, list_shipments
+from postbud.services.console import print_queue
+from postbud.services.console.letter_timeline import letter_timeline
+from postbud.services.letters import reprint
+from postbud.services.letters.query import ShipmentFilter, list_shipments
+from postbud.services.parties.senders import list_senders
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context

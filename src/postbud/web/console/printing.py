@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import ValidationFailed
-from postbud.services import print_queue
-from postbud.services.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable
+from postbud.services.console import print_queue
+from postbud.services.inbox.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable
 from postbud.web.console import paths
 from postbud.web.console.letters import shipment_id_of
 from postbud.web.console.render import page

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import Conflict, ValidationFailed
-from postbud.services.senders import list_senders
-from postbud.services.webhook_log import STATUSES, delivery_log
+from postbud.services.console.webhook_log import STATUSES, delivery_log
+from postbud.services.parties.senders import list_senders
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context

@@ -27,11 +27,11 @@ from postbud.domain.datatypes import (
 )
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import generate_norwegian_account
-from postbud.services.calendar import address_text
-from postbud.services.inbox_query import Letter, shareable_letters
-from postbud.services.pay_invoice import PAYABLE_KINDS, bank_today, bill_of, payment_of
+from postbud.services.inbox.calendar import address_text
+from postbud.services.inbox.pay_invoice import PAYABLE_KINDS, bank_today, bill_of, payment_of
+from postbud.services.inbox.query import Letter, shareable_letters
+from postbud.services.inbox.sharing import sharing_state
 from postbud.services.runtime import Runtime
-from postbud.services.sharing import sharing_state
 from postbud.web.inbox import paths
 
 MAP_SEARCH: Final = "https://www.openstreetmap.org/search?query="

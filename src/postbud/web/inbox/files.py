@@ -15,9 +15,9 @@ from starlette.responses import Response
 
 from postbud.domain.documents import Document
 from postbud.domain.errors import Conflict, NotFound, ValidationFailed
-from postbud.services.calendar import calendar_file
-from postbud.services.open_letter import OpeningReceiptPending, StepUpRequired, readable_letter
-from postbud.services.page_images import DEFAULT_WIDTH, PageNotRenderable, page_image
+from postbud.services.inbox.calendar import calendar_file
+from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired, readable_letter
+from postbud.services.inbox.page_images import DEFAULT_WIDTH, PageNotRenderable, page_image
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths

@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from postbud.domain.documents import Document
 from postbud.domain.events import EventType
-from postbud.services.archive_letter import set_archived
-from postbud.services.inbox_query import Letter, get_letter
-from postbud.services.open_letter import OpeningReceiptPending, StepUpRequired, open_letter
-from postbud.services.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable, page_count
+from postbud.services.inbox.archive_letter import set_archived
+from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired, open_letter
+from postbud.services.inbox.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable, page_count
+from postbud.services.inbox.query import Letter, get_letter
 from postbud.storage.blobs import BlobNotFound
 from postbud.web.context import web_context
 from postbud.web.inbox import paths

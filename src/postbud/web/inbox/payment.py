@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import Conflict, ValidationFailed
-from postbud.services.open_letter import OpeningReceiptPending, StepUpRequired
-from postbud.services.pay_invoice import PaymentOrder, bill_of, pay_invoice
+from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired
+from postbud.services.inbox.pay_invoice import PaymentOrder, bill_of, pay_invoice
 from postbud.web.context import web_context
 from postbud.web.formatting import parse_amount
 from postbud.web.forms import text_field

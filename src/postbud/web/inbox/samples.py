@@ -6,7 +6,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from postbud.services.sample_letters import send_sample_letters
+from postbud.services.sandbox.sample_letters import send_sample_letters
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths

@@ -15,7 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
-from postbud.services.sharing import InboxDocument, SharedItem, Upload, share_documents, withdraw_sharing
+from postbud.services.inbox.sharing import (
+    InboxDocument,
+    SharedItem,
+    Upload,
+    share_documents,
+    withdraw_sharing,
+)
 from postbud.web.context import web_context
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems

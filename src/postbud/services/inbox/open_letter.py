@@ -14,10 +14,10 @@ import uuid
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import DomainError, NotFound
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.services.drafts import EventDraft
-from postbud.services.inbox_query import Letter, get_letter
-from postbud.services.record_event import record_events
+from postbud.services.inbox.query import Letter, get_letter
+from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 
 OPENED_KEY = "opened"

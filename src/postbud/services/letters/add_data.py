@@ -25,11 +25,11 @@ from postbud.domain.datatypes import (
 )
 from postbud.domain.documents import Document
 from postbud.domain.errors import DomainError, NotFound, ValidationFailed
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.shipments import Shipment
-from postbud.services import sharing
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.inbox import sharing
+from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 

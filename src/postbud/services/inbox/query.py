@@ -17,8 +17,8 @@ from postbud.domain.errors import NotFound
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
+from postbud.services.letters.query import decode_cursor
 from postbud.services.runtime import Runtime
-from postbud.services.shipments_query import decode_cursor
 from postbud.storage.repos.inbox import DocumentSummary, InboxOwner, InboxRepository, LetterSummary
 
 PAGE_SIZE = 20

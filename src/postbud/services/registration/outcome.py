@@ -18,13 +18,13 @@ from datetime import datetime
 
 from postbud.domain.batches import BatchStatus
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.routing import RoutingRequest, decide_route
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
-from postbud.services.registration import awaits_registration, recipient_of
+from postbud.services.letters.record_event import record_events
+from postbud.services.registration.at_send import awaits_registration, recipient_of
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.registrations import RegistrationRepository

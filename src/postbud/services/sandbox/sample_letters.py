@@ -24,9 +24,9 @@ from postbud.domain.datatypes import datatype_from_dict, datatype_to_dict
 from postbud.domain.documents import AuthenticationLevel, Sensitivity
 from postbud.domain.errors import NotFound
 from postbud.domain.identifiers import generate_kid, generate_norwegian_account
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
-from postbud.services.seed import sandbox_sender
-from postbud.services.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.seed import sandbox_sender
 
 LOCAL_ZONE = ZoneInfo("Europe/Oslo")
 DIALECT = "sandbox"

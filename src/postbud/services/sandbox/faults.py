@@ -16,7 +16,7 @@ from postbud.channels.faults import DEFAULT_ERRORS, Fault, FaultSnapshot, Webhoo
 from postbud.domain.channels import Channel
 from postbud.domain.errors import FieldError, ValidationFailed
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_mode import require_sandbox
+from postbud.services.sandbox.mode import require_sandbox
 from postbud.storage.database import Database
 from postbud.storage.repos.sandbox_settings import CHANNEL, WEBHOOK, SandboxSettingsRepository, StoredFaults
 

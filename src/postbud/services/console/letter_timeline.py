@@ -10,10 +10,10 @@ from typing import Any
 
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
-from postbud.services.reminders import reminder_keys
-from postbud.services.reprint import print_failed, reprint_keys
+from postbud.services.letters.query import get_shipment
+from postbud.services.letters.reminders import reminder_keys
+from postbud.services.letters.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
-from postbud.services.shipments_query import get_shipment
 from postbud.storage import job_kinds
 from postbud.storage.repos.delivery_log import DeliveryFilter, DeliveryLogRepository, LoggedDelivery
 from postbud.storage.repos.jobs import READY, RUNNING
@@ -39,7 +39,7 @@ class LetterTimeline:
     """The first routing, then any later one (print-if-unread)."""
     jobs: list[LetterJob]
     reminders: list[LetterJob]
-    """The notice sent again while the letter is unread (``services/reminders.py``)."""
+    """The notice sent again while the letter is unread (``services/letters/reminders.py``)."""
     deliveries: list[LoggedDelivery]
     can_print_again: bool
 

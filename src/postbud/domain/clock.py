@@ -1,6 +1,6 @@
 """Time, with a sandbox clock operators can move forward to make scheduled things happen now.
 
-The offset an operator sets is kept in the database (``services/sandbox_clock.py``), so the
+The offset an operator sets is kept in the database (``services/sandbox/clock.py``), so the
 server and every ``postbud worker`` agree on the time: each process ``refresh``-es its clock
 from there at most once a second. A change is adopted as a step (the difference to the last
 reading), so an offset added in this process alone (``advance``, as tests do) stays.

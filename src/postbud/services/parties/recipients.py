@@ -28,7 +28,7 @@ from postbud.domain.identifiers import (
     parse_party_id,
 )
 from postbud.domain.parties import PERSON_KINDS, Capabilities, PostalAddress, Recipient
-from postbud.services.registration_outcome import release_waiting_letters
+from postbud.services.registration.outcome import release_waiting_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 

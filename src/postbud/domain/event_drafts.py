@@ -8,8 +8,8 @@ from typing import Any
 
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.ids import new_id
 from postbud.domain.shipments import Shipment
-from postbud.storage.repos.jobs import new_id
 
 
 @dataclass(frozen=True, slots=True)

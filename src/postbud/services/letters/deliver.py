@@ -7,12 +7,12 @@ import uuid
 from postbud.channels.base import DeliveryFailed
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import TERMINAL, ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
-from postbud.services.reminders import schedule_reminders
+from postbud.services.letters.record_event import record_events
+from postbud.services.letters.reminders import schedule_reminders
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.unit_of_work import SqlUnitOfWork

@@ -26,13 +26,13 @@ from postbud.domain.datatypes import (
 )
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import InvalidIdentifier, norwegian_account
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
-from postbud.services.inbox_query import Letter
-from postbud.services.open_letter import readable_letter
-from postbud.services.record_event import record_events
+from postbud.services.inbox.open_letter import readable_letter
+from postbud.services.inbox.query import Letter
+from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 
 PAYMENT_KEY = "payment"

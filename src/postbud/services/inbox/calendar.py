@@ -18,8 +18,8 @@ from icalendar import Event as CalendarEvent
 from postbud.domain.datatypes import Address, Appointment, Event, Info, datatype_from_dict
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import Conflict
-from postbud.services.inbox_query import Letter
-from postbud.services.open_letter import readable_letter
+from postbud.services.inbox.open_letter import readable_letter
+from postbud.services.inbox.query import Letter
 from postbud.services.runtime import Runtime
 
 LOCAL_ZONE = ZoneInfo("Europe/Oslo")

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import next_status
-from postbud.services.drafts import EventDraft, realise
 from postbud.storage.repos.events import event_rows
 from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet

@@ -18,12 +18,12 @@ from postbud.channels.faults import Rejected
 from postbud.channels.notify import Notifier
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Sensitivity
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events_for
-from postbud.services.registration import awaits_registration, recipient_of
+from postbud.services.letters.record_event import record_events_for
+from postbud.services.registration.at_send import awaits_registration, recipient_of
 from postbud.services.runtime import Runtime
 
 _LOCAL_ZONE = ZoneInfo("Europe/Oslo")

@@ -20,11 +20,11 @@ from postbud.domain.identifiers import (
     generate_fodselsnummer,
     generate_organisasjonsnummer,
 )
+from postbud.domain.ids import new_id
 from postbud.domain.parties import Sender
-from postbud.services.recipients import RecipientInput, build_recipient, with_free_mailbox_address
+from postbud.services.parties.recipients import RecipientInput, build_recipient, with_free_mailbox_address
+from postbud.services.parties.senders import new_api_key
 from postbud.services.runtime import Runtime
-from postbud.services.senders import new_api_key
-from postbud.storage.repos.jobs import new_id
 
 SANDBOX_SENDER_NAME = "Postbud Sandbox Sender"
 SANDBOX_DIGIPOST_ID = 100000

@@ -24,14 +24,14 @@ from pathlib import PurePath
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import ShareDocumentsRequest, datatype_from_dict
 from postbud.domain.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
+from postbud.domain.ids import new_id
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobRef
-from postbud.storage.repos.jobs import new_id
 from postbud.storage.repos.sharing import OriginKind, Share, SharedDocument
 from postbud.storage.unit_of_work import SqlUnitOfWork
 

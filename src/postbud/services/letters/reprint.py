@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.channels import Channel
 from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events, record_events_for
+from postbud.services.letters.record_event import record_events, record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import READY, RUNNING

@@ -30,11 +30,11 @@ from postbud.channels.notify import (
     send_notice,
 )
 from postbud.domain.channels import Channel
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events_for
+from postbud.services.letters.record_event import record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository

@@ -3,7 +3,7 @@
 The print house stores the print-ready PDF (cover sheet with the address, then the documents) as
 a blob and names it in the SENT_TO_PRINT event; the queue shows it as page images. In the
 sandbox an operator can run a letter's waiting work now instead of at its time; a letter whose
-print failed can be printed again (``services/reprint.py``).
+print failed can be printed again (``services/letters/reprint.py``).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.page_images import DEFAULT_WIDTH, page_image
-from postbud.services.reprint import print_failed, reprint_keys
+from postbud.services.inbox.page_images import DEFAULT_WIDTH, page_image
+from postbud.services.letters.query import ShipmentFilter, list_shipments
+from postbud.services.letters.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_mode import require_sandbox
-from postbud.services.shipments_query import ShipmentFilter, list_shipments
+from postbud.services.sandbox.mode import require_sandbox
 from postbud.storage.repos.activity import ActivityRepository
 from postbud.storage.repos.jobs import DEAD, READY, RUNNING
 from postbud.storage.repos.shipment_jobs import LetterJob, ShipmentJobRepository

@@ -14,7 +14,7 @@ from typing import Final
 
 from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.services.runtime import Runtime
-from postbud.services.sandbox_mode import require_sandbox
+from postbud.services.sandbox.mode import require_sandbox
 from postbud.storage.database import Database
 from postbud.storage.repos.activity import ActivityRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository

@@ -18,8 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
 from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import PartyId
+from postbud.domain.ids import new_id
 from postbud.domain.routing import RouteDecision, RoutingRequest, decide_route
 from postbud.domain.shipments import (
     NotificationRequest,
@@ -28,13 +30,12 @@ from postbud.domain.shipments import (
     Shipment,
 )
 from postbud.domain.status import derive_status
-from postbud.services.drafts import EventDraft, realise
-from postbud.services.registration import enqueue_registration_jobs, registration_errors
+from postbud.services.registration.at_send import enqueue_registration_jobs, registration_errors
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds, schema
 from postbud.storage.blobs import compute_refs
 from postbud.storage.repos.events import event_rows
-from postbud.storage.repos.jobs import enqueue_into, new_id
+from postbud.storage.repos.jobs import enqueue_into
 from postbud.storage.repos.shipments import shipment_rows
 from postbud.storage.writeset import WriteSet
 

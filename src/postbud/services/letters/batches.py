@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.batches import Batch, BatchStatus
 from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
+from postbud.domain.ids import new_id
 from postbud.domain.status import ShipmentStatus
-from postbud.services.drafts import EventDraft
-from postbud.services.record_event import record_events
+from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
-from postbud.storage.repos.jobs import new_id
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
