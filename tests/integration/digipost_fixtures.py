@@ -23,8 +23,8 @@ from starlette.testclient import TestClient
 from postbud.app import create_app
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
+from postbud.crypto.keys import generate_test_key_and_certificate, load_private_key
 from postbud.dialects.digipost.app import create_digipost_app
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate, load_private_key
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.services.runtime import Runtime

@@ -22,8 +22,8 @@ from starlette.routing import Mount
 
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
+from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.dialects.digipost.app import create_digipost_app
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate
 from postbud.sdk.digipost import DigipostConfig
 from postbud.services.runtime import Runtime
 from tests.integration.digipost_fixtures import BROKER, _prepare

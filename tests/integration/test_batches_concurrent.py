@@ -12,8 +12,8 @@ from lxml import etree
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from postbud.crypto.keys import generate_test_key_and_certificate, load_private_key
 from postbud.dialects.digipost.app import create_digipost_app
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate, load_private_key
 from postbud.domain.batches import Batch
 from postbud.domain.errors import Conflict
 from postbud.domain.parties import Sender

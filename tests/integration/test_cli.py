@@ -26,7 +26,7 @@ from typer.testing import CliRunner, Result
 from postbud.bootstrap import build_runtime
 from postbud.cli import app
 from postbud.config import Settings
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.channels import Channel
 from postbud.domain.identifiers import (
     e164_phone,

@@ -7,7 +7,7 @@ import uuid
 
 from lxml import etree
 
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate, load_private_key
+from postbud.crypto.keys import generate_test_key_and_certificate, load_private_key
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import generate_kid, generate_norwegian_account, kid
 from postbud.domain.parties import Sender

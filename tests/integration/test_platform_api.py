@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from postbud.app import create_app
 from postbud.config import Settings
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.crypto.keys import generate_test_key_and_certificate
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 OLA = "15108695088"

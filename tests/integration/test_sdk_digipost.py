@@ -21,13 +21,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from postbud.dialects.digipost.datatypes_xml import parse_datatype_xml
-from postbud.dialects.digipost.keys import (
+from postbud.crypto.keys import (
     KeyLoadError,
     generate_test_key_and_certificate,
     load_certificate,
     load_private_key,
 )
+from postbud.dialects.digipost.datatypes_xml import parse_datatype_xml
 from postbud.dialects.digipost.signing import content_sha256
 from postbud.domain.documents import AuthenticationLevel as CoreAuthenticationLevel
 from postbud.domain.identifiers import parse_party_id

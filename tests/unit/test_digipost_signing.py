@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from postbud.dialects.digipost.keys import (
+from postbud.crypto.keys import (
     KeyLoadError,
     certificate_pem,
     generate_test_key_and_certificate,

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from sqlalchemy.exc import IntegrityError
 
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer
 from postbud.domain.parties import Sender
