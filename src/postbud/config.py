@@ -6,12 +6,14 @@ document blobs, the platform's signing key and the admin token.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from postbud.domain.regional import Regional
 from postbud.secret_files import secret_token
 
 
@@ -45,6 +47,25 @@ class Settings(BaseSettings):
     smtp_from: str = "postbud@localhost"
     sms_gateway_url: str | None = None
     """An HTTP endpoint taking ``{"to", "from", "text"}`` as JSON; unset: SMS is captured."""
+    time_zone: str = "Europe/Oslo"
+    """The deployment's zone: SMS hours, postmarks, local times without an offset. A sender may differ."""
+    country: str = "NO"
+    """ISO 3166-1 alpha-2: addresses without a country, national phone numbers, the print house's home."""
+    sms_from: time = time(9)
+    sms_until: time = time(20)
+    """SMS notices and reminders go out only from ``sms_from`` until ``sms_until``, local time."""
+    working_days: frozenset[int] = frozenset(range(5))
+    """Weekdays counted as working days, Monday = 0."""
+
+    def regional(self) -> Regional:
+        """The deployment's region; ``Sender.regional`` puts a sender's own zone and country over it."""
+        return Regional(
+            time_zone=self.time_zone,
+            country=self.country.upper(),
+            sms_from=self.sms_from,
+            sms_until=self.sms_until,
+            working_days=self.working_days,
+        )
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from postbud.domain.identifiers import PartyId, PartyIdKind
+from postbud.domain.mailboxes import MailboxProvider
+from postbud.domain.regional import Regional
 
 
 class PartyKind(StrEnum):
@@ -25,7 +27,8 @@ class PostalAddress:
     lines: tuple[str, ...]
     postal_code: str
     city: str
-    country: str = "NO"
+    country: str = ""
+    """ISO 3166-1 alpha-2; empty: the deployment's country (``Regional.country``)."""
 
     def as_text(self) -> str:
         return "\n".join([self.name, *self.lines, f"{self.postal_code} {self.city}", self.country])
@@ -45,6 +48,15 @@ class Capabilities:
     einvoice: bool = False
     ebank: bool = False
     kivra: bool = False
+    """A Kivra-style mailbox (a mailbox, not e-invoice)."""
+
+    @property
+    def mailbox_providers(self) -> frozenset[MailboxProvider]:
+        """The providers the recipient holds a digital mailbox with."""
+        held = {MailboxProvider.POSTBUD} if self.digital_mailbox else set()
+        if self.kivra:
+            held.add(MailboxProvider.KIVRA)
+        return frozenset(held)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +83,11 @@ class Sender:
     altinn_scopes: tuple[str, ...] = ()
     may_print: bool = True
     may_direct_print: bool = True
+    time_zone: str | None = None
+    """None: the deployment's zone (``Settings.time_zone``)."""
+    country: str | None = None
+    """None: the deployment's country."""
+
+    def regional(self, deployment: Regional) -> Regional:
+        """The deployment's region with this sender's own zone and country where it has them."""
+        return deployment.overridden(time_zone=self.time_zone, country=self.country)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postbud.domain.channels import Channel
+from postbud.domain.mailboxes import DEFAULT_PROVIDERS, MailboxProvider, choose_mailbox
 from postbud.domain.parties import PartyKind, Recipient
 
 
@@ -18,6 +19,10 @@ class RoutingRequest:
     ignore_reservation: bool = False
     registration_requested: bool = False
     """A person without a digital mailbox may be asked to get one; the letter then waits."""
+    mailbox_providers: tuple[MailboxProvider, ...] = DEFAULT_PROVIDERS
+    """The digital mailboxes the sender will deliver to, most preferred first."""
+    business_inbox_for_persons: bool = False
+    """Persons may receive in the business inbox too (Altinn), not only organisations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,8 @@ class RouteDecision:
     considered: tuple[str, ...] = ()
     pending: bool = False
     """No channel yet: the letter waits for the recipient to register a digital mailbox."""
+    provider: MailboxProvider | None = None
+    """Whose mailbox a DIGITAL_MAILBOX letter goes to."""
 
     @property
     def delivered(self) -> bool:
@@ -40,6 +47,8 @@ class RouteDecision:
         }
         if self.pending:
             data["pending"] = True
+        if self.provider is not None:
+            data["provider"] = self.provider.value
         return data
 
 
@@ -53,16 +62,21 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
         return "recipient is not registered"
     caps = recipient.capabilities
     if channel is Channel.DIGITAL_MAILBOX:
-        if not caps.digital_mailbox:
+        if not caps.mailbox_providers:
             return "recipient has no digital mailbox"
+        if choose_mailbox(request.mailbox_providers, caps.mailbox_providers) is None:
+            held = ", ".join(sorted(caps.mailbox_providers))
+            wanted = ", ".join(request.mailbox_providers) or "none"
+            return f"recipient's digital mailbox is with {held}, the sender delivers to {wanted}"
         if caps.reserved and not request.ignore_reservation:
             return "recipient has reserved against digital post in the contact register"
         return None
     if channel is Channel.BUSINESS_INBOX:
-        if recipient.kind is not PartyKind.ORGANISATION:
+        person = recipient.kind is not PartyKind.ORGANISATION
+        if person and not request.business_inbox_for_persons:
             return "the business inbox is for organisations"
         if not caps.business_inbox:
-            return "organisation has no business inbox"
+            return f"{'person' if person else 'organisation'} has no business inbox"
         return None
     if channel is Channel.EMAIL:
         if caps.reserved and not request.ignore_reservation:
@@ -75,6 +89,25 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
     if channel is Channel.EINVOICE:
         return None if (caps.einvoice or caps.ebank or caps.kivra) else "recipient takes no e-invoice"
     return "print is chosen only by print instructions"
+
+
+def _provider(
+    channel: Channel, recipient: Recipient | None, request: RoutingRequest
+) -> MailboxProvider | None:
+    if channel is not Channel.DIGITAL_MAILBOX or recipient is None:
+        return None
+    return choose_mailbox(request.mailbox_providers, recipient.capabilities.mailbox_providers)
+
+
+def _providers_passed_over(
+    chosen: MailboxProvider, recipient: Recipient | None, request: RoutingRequest
+) -> list[str]:
+    """The sender's more preferred providers the recipient has no mailbox with, as reasons."""
+    held = recipient.capabilities.mailbox_providers if recipient else frozenset()
+    passed = request.mailbox_providers[: request.mailbox_providers.index(chosen)]
+    return [
+        f"{Channel.DIGITAL_MAILBOX} via {p}: recipient has no {p} mailbox" for p in passed if p not in held
+    ]
 
 
 def _may_register(recipient: Recipient | None, request: RoutingRequest) -> bool:
@@ -97,7 +130,10 @@ def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteD
             continue
         why_not = _why_not(channel, recipient, request)
         if why_not is None:
-            return RouteDecision(channel, f"{channel} is available", tuple(considered))
+            provider = _provider(channel, recipient, request)
+            if provider is not None:
+                considered.extend(_providers_passed_over(provider, recipient, request))
+            return RouteDecision(channel, f"{channel} is available", tuple(considered), provider=provider)
         considered.append(f"{channel}: {why_not}")
     if _may_register(recipient, request):
         reason = "waiting for the recipient to register a digital mailbox"

@@ -2,7 +2,8 @@
 
 Registering is an upsert keyed on the party identifier: adding someone again replaces what is
 known about them, so scripts can re-run safely. A person's ``mailbox`` is a digital mailbox; an
-organisation's is its business inbox.
+organisation's is its business inbox. A person may also have a business inbox (Altinn delivers to
+persons there) and a Kivra-style mailbox. Addresses without a country are in the deployment's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError
 
-from postbud.domain.errors import FieldError, NotFound, ValidationFailed
+from postbud.domain.errors import FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.identifiers import (
     InvalidIdentifier,
     PartyId,
@@ -28,6 +29,7 @@ from postbud.domain.identifiers import (
     parse_party_id,
 )
 from postbud.domain.parties import PERSON_KINDS, Capabilities, PostalAddress, Recipient
+from postbud.domain.regional import NORWAY
 from postbud.services.registration.outcome import release_waiting_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
@@ -38,7 +40,9 @@ CSV_COLUMNS = ("id", "name", "mailbox", "reserved", "email", "mobile", "address_
 _REQUIRED_COLUMNS = frozenset({"id", "name"})
 _TRUE = frozenset({"1", "true", "yes", "y", "ja", "j", "x"})
 _FALSE = frozenset({"", "0", "false", "no", "n", "nei"})
-_POSTAL_CODE = re.compile(r"[0-9]{4}")
+_POSTAL_CODES = {"NO": (re.compile(r"[0-9]{4}"), "a Norwegian postal code has 4 digits"),
+                 "SE": (re.compile(r"[0-9]{3} ?[0-9]{2}"), "a Swedish postal code has 5 digits")}  # fmt: skip
+_MAX_POSTAL_CODE = 12
 _MAX_NAME = 200
 _IMPORT_CHUNK = 500
 
@@ -58,6 +62,12 @@ class RecipientInput:
     """``line|zip|city`` or ``line1|line2|zip|city``."""
     mailbox_address: str | None = None
     """Kept, or generated from the name when ``mailbox`` is set and none is given."""
+    business_inbox: bool = False
+    """A business inbox for a person too (an organisation's ``mailbox`` is one already)."""
+    kivra: bool = False
+    """A person's Kivra-style mailbox."""
+    country: str | None = None
+    """The address's country (ISO 3166-1 alpha-2); None: the deployment's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +105,18 @@ def mailbox_address_for(name: str, party_id: PartyId, *, length: int = 4) -> str
     return f"{_slug(name)}#{code}"
 
 
-def parse_address(text: str, name: str) -> PostalAddress:
+def parse_address(text: str, name: str, country: str = NORWAY.country) -> PostalAddress:
     parts = [p.strip() for p in text.split("|")]
     if len(parts) < 3 or not all(parts):
         raise ValidationFailed.of(
             "address", "write 'line|postal code|city' or 'line1|line2|postal code|city'"
         )
     *lines, postal_code, city = parts
-    if not _POSTAL_CODE.fullmatch(postal_code):
-        raise ValidationFailed.of("address.postal_code", "a Norwegian postal code has 4 digits")
-    return PostalAddress(name=name, lines=tuple(lines), postal_code=postal_code, city=city)
+    pattern, rule = _POSTAL_CODES.get(country, (None, f"at most {_MAX_POSTAL_CODE} characters"))
+    fits = pattern.fullmatch(postal_code) if pattern else len(postal_code) <= _MAX_POSTAL_CODE
+    if not fits:
+        raise ValidationFailed.of("address.postal_code", rule, RuleCode.WRONG_FORMAT)
+    return PostalAddress(name=name, lines=tuple(lines), postal_code=postal_code, city=city, country=country)
 
 
 def _party(raw: str, errors: list[FieldError]) -> PartyId | None:
@@ -131,9 +143,19 @@ def _contact(
         return None
 
 
-def build_recipient(data: RecipientInput, *, recipient_id: uuid.UUID | None = None) -> Recipient:
-    """Validate every field at once; ValidationFailed lists each field and the rule it broke."""
+def build_recipient(
+    data: RecipientInput, *, recipient_id: uuid.UUID | None = None, home_country: str = NORWAY.country
+) -> Recipient:
+    """Validate every field at once; ValidationFailed lists each field and the rule it broke.
+
+    ``home_country`` is the deployment's (``Settings.country``): an address without one is there.
+    """
     errors: list[FieldError] = []
+    country = (data.country or home_country).strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        errors.append(
+            FieldError("country", "an ISO 3166-1 alpha-2 code such as NO or SE", RuleCode.WRONG_FORMAT)
+        )
     name = data.name.strip()
     if not name:
         errors.append(FieldError("name", "must not be empty"))
@@ -145,7 +167,7 @@ def build_recipient(data: RecipientInput, *, recipient_id: uuid.UUID | None = No
     address: PostalAddress | None = None
     if data.address and data.address.strip():
         try:
-            address = parse_address(data.address, name)
+            address = parse_address(data.address, name, country)
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     if errors or party is None:
@@ -153,6 +175,8 @@ def build_recipient(data: RecipientInput, *, recipient_id: uuid.UUID | None = No
     person = party.kind in PERSON_KINDS
     if data.reserved and not person:
         raise ValidationFailed.of("reserved", "only people can reserve against digital post")
+    if data.kivra and not person:
+        raise ValidationFailed.of("kivra", "only people have a Kivra-style mailbox")
     mailbox_address = None
     if data.mailbox and person:
         mailbox_address = data.mailbox_address or mailbox_address_for(name, party)
@@ -160,10 +184,11 @@ def build_recipient(data: RecipientInput, *, recipient_id: uuid.UUID | None = No
         digital_mailbox=data.mailbox and person,
         mailbox_address=mailbox_address,
         reserved=data.reserved,
-        business_inbox=data.mailbox and not person,
+        business_inbox=(data.mailbox and not person) or data.business_inbox,
         email=email,
         mobile=mobile,
         postal_address=address,
+        kivra=data.kivra,
     )
     return Recipient(recipient_id or uuid.uuid4(), party, name, capabilities)
 
@@ -185,12 +210,15 @@ async def with_free_mailbox_address(uow: SqlUnitOfWork, recipient: Recipient) ->
 
 
 async def _store(uow: SqlUnitOfWork, data: RecipientInput, runtime: Runtime) -> Registered:
-    candidate = build_recipient(data)
+    home = runtime.settings.country
+    candidate = build_recipient(data, home_country=home)
     existing = await uow.recipients.by_party_id(candidate.party_id)
     if existing is not None:
         old_address = existing.capabilities.mailbox_address
         keep = data.mailbox_address or (old_address if data.mailbox else None)
-        candidate = build_recipient(replace(data, mailbox_address=keep), recipient_id=existing.id)
+        candidate = build_recipient(
+            replace(data, mailbox_address=keep), recipient_id=existing.id, home_country=home
+        )
     recipient = await with_free_mailbox_address(uow, candidate)
     now = runtime.clock.now()
     if existing is None:
@@ -203,7 +231,7 @@ async def _store(uow: SqlUnitOfWork, data: RecipientInput, runtime: Runtime) -> 
 
 
 async def register_recipient(data: RecipientInput, runtime: Runtime) -> Registered:
-    build_recipient(data)  # fail on bad input before taking the write lock
+    build_recipient(data, home_country=runtime.settings.country)  # fail before taking the write lock
     try:
         async with runtime.unit_of_work() as uow:
             return await _store(uow, data, runtime)

@@ -40,7 +40,7 @@ def address_from_json(data: dict[str, Any] | None) -> PostalAddress | None:
         lines=tuple(data.get("lines", ())),
         postal_code=data["postal_code"],
         city=data["city"],
-        country=data.get("country", "NO"),
+        country=data.get("country", ""),
     )
 
 
@@ -58,6 +58,8 @@ def _sender(row: RowMapping) -> Sender:
         altinn_scopes=tuple(row["altinn_scopes"] or ()),
         may_print=row["may_print"],
         may_direct_print=row["may_direct_print"],
+        time_zone=row["time_zone"],
+        country=row["country"],
     )
 
 
@@ -103,6 +105,8 @@ class SenderRepository:
                 altinn_scopes=list(sender.altinn_scopes),
                 may_print=sender.may_print,
                 may_direct_print=sender.may_direct_print,
+                time_zone=sender.time_zone,
+                country=sender.country,
                 created_at=now,
             )
         )
@@ -118,6 +122,8 @@ class SenderRepository:
                 altinn_scopes=list(sender.altinn_scopes),
                 may_print=sender.may_print,
                 may_direct_print=sender.may_direct_print,
+                time_zone=sender.time_zone,
+                country=sender.country,
             )
         )
 

@@ -1,11 +1,18 @@
-"""channels that fit all three APIs
+"""channels that fit all three APIs: a sender's own time zone and country (NULL: the deployment's)
 
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 22:15:00
+
+Mailbox providers, a business inbox for persons, print layouts, e-invoice formats, invoice details
+and notice plans need no columns of their own: a recipient's providers come from its existing
+``digital_mailbox``/``kivra`` flags, and a letter's channel options travel in ``shipments.request``.
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"
@@ -14,8 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("senders") as batch:
+        batch.add_column(sa.Column("time_zone", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("country", sa.String(2), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("senders") as batch:
+        batch.drop_column("country")
+        batch.drop_column("time_zone")
