@@ -41,6 +41,9 @@ senders = Table(
     Column("may_print", Boolean, nullable=False, default=True),
     Column("may_direct_print", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Channels (migration 0009): a sender's own region where it differs from the deployment's.
+    Column("time_zone", String(64)),
+    Column("country", String(2)),
 )
 
 api_keys = Table(
