@@ -12,6 +12,8 @@ from postbud.domain.channels import Channel
 
 
 class EventType(StrEnum):
+    DRAFTED = "drafted"
+    """A letter built in steps was begun; it stays invisible to channels until closed (then CREATED)."""
     CREATED = "created"
     HELD = "held"
     """Accepted but waiting: for its publish time, for its batch to complete, or for registration."""
@@ -44,6 +46,18 @@ class EventType(StrEnum):
     """The person got a digital mailbox before the deadline: the letter goes to it."""
     REGISTRATION_EXPIRED = "registration_expired"
     """The deadline passed without a mailbox: the letter falls back to print, or is not delivered."""
+    FETCHED = "fetched"
+    """The recipient looked the letter up (its overview or details). Leaves the status as it is."""
+    PURGED = "purged"
+    """Deleted: by its sender before it was published, or by its recipient after; ``data["by"]`` says."""
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded"
+    """The recipient downloaded one of the letter's documents (``data["document_id"]``); once each."""
+    ATTACHMENT_EXPIRED = "attachment_expired"
+    """One document of the letter may no longer be downloaded; the letter itself stays as it is."""
+    NEVER_READ = "never_read"
+    """The letter's due date passed and its recipient had not read it."""
+    NEVER_CONFIRMED = "never_confirmed"
+    """The letter's due date passed and its recipient had not confirmed it, as the sender asked."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from postbud.domain.events import EventType, ShipmentEvent
 
 
 class ShipmentStatus(StrEnum):
+    DRAFT = "draft"
+    """Being built in steps (an open Ekopost envelope): no channel, job, inbox or webhook sees it."""
     ACCEPTED = "accepted"
     SCHEDULED = "scheduled"
     ROUTED = "routed"
@@ -21,13 +23,22 @@ class ShipmentStatus(StrEnum):
     NOT_DELIVERED = "not_delivered"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    PURGED = "purged"
+    """Deleted by its sender or recipient: nothing moves it any more."""
 
 
 TERMINAL = frozenset(
-    {ShipmentStatus.FAILED, ShipmentStatus.NOT_DELIVERED, ShipmentStatus.CANCELLED, ShipmentStatus.EXPIRED}
+    {
+        ShipmentStatus.FAILED,
+        ShipmentStatus.NOT_DELIVERED,
+        ShipmentStatus.CANCELLED,
+        ShipmentStatus.EXPIRED,
+        ShipmentStatus.PURGED,
+    }
 )
 
 _STATUS_OF: dict[EventType, ShipmentStatus] = {
+    EventType.DRAFTED: ShipmentStatus.DRAFT,
     EventType.CREATED: ShipmentStatus.ACCEPTED,
     EventType.HELD: ShipmentStatus.SCHEDULED,
     EventType.ROUTED: ShipmentStatus.ROUTED,
@@ -41,6 +52,7 @@ _STATUS_OF: dict[EventType, ShipmentStatus] = {
     EventType.NOT_DELIVERED: ShipmentStatus.NOT_DELIVERED,
     EventType.CANCELLED: ShipmentStatus.CANCELLED,
     EventType.EXPIRED: ShipmentStatus.EXPIRED,
+    EventType.PURGED: ShipmentStatus.PURGED,
 }
 
 
@@ -48,10 +60,11 @@ def next_status(current: ShipmentStatus | None, event: EventType) -> ShipmentSta
     """The status after ``event``; events that say nothing about progress keep the current one.
 
     A terminal status stays, except that a failed print can still be retried into print, and an
-    opened letter is never "un-opened" by a late delivery or print receipt.
+    opened letter is never "un-opened" by a late delivery or print receipt. A purged letter stays
+    purged whatever comes after.
     """
     new = _STATUS_OF.get(event)
-    if new is None:
+    if new is None or current is ShipmentStatus.PURGED:
         return current
     if current in TERMINAL and new is not ShipmentStatus.IN_PRINT:
         return current
