@@ -1,0 +1,154 @@
+"""A letter's ``ChannelOptions`` as JSON inside ``shipments.request`` (key ``channel_options``).
+
+The default options are stored as nothing at all, so a Digipost letter's row is as it always was.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from postbud.domain.channel_options import ChannelOptions
+from postbud.domain.einvoice import EInvoiceFormat
+from postbud.domain.invoices import (
+    AccountKind,
+    InvoiceDetails,
+    PaymentAccount,
+    PaymentReference,
+    PaymentType,
+    ReferenceKind,
+)
+from postbud.domain.mailboxes import MailboxProvider
+from postbud.domain.notice_channels import NoticeChannelChoice
+from postbud.domain.notice_plan import NoticePlan, ReminderPlan
+from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, NoticeTexts
+from postbud.domain.print_layout import AddressPlacement, EnvelopeWindow, PrintLayout
+
+
+def channel_options_to_json(options: ChannelOptions) -> dict[str, Any] | None:
+    if options.is_default:
+        return None
+    return {
+        "mailbox_providers": [p.value for p in options.mailbox_providers],
+        "business_inbox_for_persons": options.business_inbox_for_persons,
+        "print_layout": _layout_to_json(options.print_layout),
+        "einvoice_format": options.einvoice_format.value if options.einvoice_format else None,
+        "invoice": invoice_to_json(options.invoice),
+        "notice": _notice_to_json(options.notice),
+    }
+
+
+def channel_options_from_json(data: dict[str, Any] | None) -> ChannelOptions:
+    if not data:
+        return ChannelOptions()
+    fmt = data.get("einvoice_format")
+    return ChannelOptions(
+        mailbox_providers=tuple(MailboxProvider(p) for p in data["mailbox_providers"]),
+        business_inbox_for_persons=data.get("business_inbox_for_persons", False),
+        print_layout=_layout_from_json(data.get("print_layout")),
+        einvoice_format=EInvoiceFormat(fmt) if fmt else None,
+        invoice=invoice_from_json(data.get("invoice")),
+        notice=_notice_from_json(data.get("notice")),
+    )
+
+
+def _layout_to_json(layout: PrintLayout | None) -> dict[str, Any] | None:
+    if layout is None:
+        return None
+    window = layout.window
+    return {
+        "window": [window.left, window.top, window.width, window.height] if window else None,
+        "address_placement": layout.address_placement.value if layout.address_placement else None,
+        "protected_identity": layout.protected_identity,
+        "protected_identifier": layout.protected_identifier,
+    }
+
+
+def _layout_from_json(data: dict[str, Any] | None) -> PrintLayout | None:
+    if data is None:
+        return None
+    window, placement = data.get("window"), data.get("address_placement")
+    return PrintLayout(
+        window=EnvelopeWindow(*window) if window else None,
+        address_placement=AddressPlacement(placement) if placement else None,
+        protected_identity=data.get("protected_identity", False),
+        protected_identifier=data.get("protected_identifier"),
+    )
+
+
+def invoice_to_json(invoice: InvoiceDetails | None) -> dict[str, Any] | None:
+    if invoice is None:
+        return None
+    return {
+        "due_date": invoice.due_date.isoformat(),
+        "amount": str(invoice.amount) if invoice.amount is not None else None,
+        "currency": invoice.currency,
+        "reference": [invoice.reference.kind.value, invoice.reference.value] if invoice.reference else None,
+        "account": [invoice.account.kind.value, invoice.account.number] if invoice.account else None,
+        "payment_type": invoice.payment_type.value,
+        "invoice_number": invoice.invoice_number,
+    }
+
+
+def invoice_from_json(data: dict[str, Any] | None) -> InvoiceDetails | None:
+    if data is None:
+        return None
+    reference, account, amount = data.get("reference"), data.get("account"), data.get("amount")
+    return InvoiceDetails(
+        due_date=date.fromisoformat(data["due_date"]),
+        amount=Decimal(amount) if amount is not None else None,
+        currency=data.get("currency", "NOK"),
+        # Stored values were checked when the letter came in: rebuilt as they are, not re-validated.
+        reference=PaymentReference(ReferenceKind(reference[0]), reference[1]) if reference else None,
+        account=PaymentAccount(AccountKind(account[0]), account[1]) if account else None,
+        payment_type=PaymentType(data.get("payment_type", "invoice")),
+        invoice_number=data.get("invoice_number"),
+    )
+
+
+def _texts_to_json(texts: NoticeTexts) -> dict[str, str | None]:
+    return {"email_subject": texts.email_subject, "email_body": texts.email_body, "sms_body": texts.sms_body}
+
+
+def _texts_from_json(data: dict[str, Any] | None) -> NoticeTexts:
+    data = data or {}
+    return NoticeTexts(data.get("email_subject"), data.get("email_body"), data.get("sms_body"))
+
+
+def _notice_to_json(plan: NoticePlan | None) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    reminder = plan.reminder
+    return {
+        "choice": plan.choice.value,
+        "template": plan.template.value,
+        "language": plan.language.value,
+        "texts": _texts_to_json(plan.texts),
+        "reminder": {
+            "after_seconds": reminder.after.total_seconds(),
+            "choice": reminder.choice.value if reminder.choice else None,
+            "texts": _texts_to_json(reminder.texts),
+        }
+        if reminder
+        else None,
+    }
+
+
+def _notice_from_json(data: dict[str, Any] | None) -> NoticePlan | None:
+    if data is None:
+        return None
+    reminder = data.get("reminder")
+    return NoticePlan(
+        choice=NoticeChannelChoice(data["choice"]),
+        template=NoticeTemplate(data["template"]),
+        language=NoticeLanguage(data["language"]),
+        texts=_texts_from_json(data.get("texts")),
+        reminder=ReminderPlan(
+            after=timedelta(seconds=reminder["after_seconds"]),
+            choice=NoticeChannelChoice(reminder["choice"]) if reminder.get("choice") else None,
+            texts=_texts_from_json(reminder.get("texts")),
+        )
+        if reminder
+        else None,
+    )
