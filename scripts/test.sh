@@ -7,7 +7,8 @@
 #   2. installs the Debian packages the suite needs (PostgreSQL server, Chromium);
 #   3. starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless POSTBUD_TEST_PG_URL
 #      is already set) and exports POSTBUD_TEST_PG_URL for the tests;
-#   4. runs ruff check, ruff format --check, mypy, then pytest -n 2 "$@".
+#   4. runs ruff check, ruff format --check, mypy, lint-imports (the import rules of
+#      docs/architecture.md, contracts in pyproject.toml), then pytest -n 2 "$@".
 # Every step runs even if an earlier one failed, so one run shows every problem; the
 # script exits non-zero if any step failed. The cluster is stopped on exit.
 set -euo pipefail
@@ -223,6 +224,7 @@ main() {
     run_check "ruff check" ruff check
     run_check "ruff format --check" ruff format --check
     run_check "mypy" mypy
+    run_check "lint-imports" lint-imports --no-cache
     run_pytest "$@"
 
     if ((${#FAILED_STEPS[@]})); then

@@ -18,27 +18,16 @@ from postbud.cli.options import (
 def migrate(data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: Json = False) -> None:
     """Create the data folder if needed and migrate its database; safe while Postbud runs."""
     import asyncio
+    from dataclasses import asdict
 
-    from sqlalchemy.engine import make_url
-
-    from postbud.storage.database import Database
-    from postbud.storage.migrate import current_revision
-    from postbud.storage.migrate import migrate as upgrade
+    from postbud.services.console.schema_migration import migrate_database
 
     settings = make_settings(data_dir, database_url)
     if not settings.database_url:
         settings.ensure_data_dir()
 
     async def run() -> dict[str, Any]:
-        database = Database(settings.resolved_database_url)
-        try:
-            before = await current_revision(database)
-            await upgrade(database)
-            after = await current_revision(database)
-        finally:
-            await database.dispose()
-        url = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
-        return {"database": url, "from_revision": before, "to_revision": after}
+        return asdict(await migrate_database(settings.resolved_database_url))
 
     with reported_errors(json_out):
         result = asyncio.run(run())

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from postbud.domain.errors import NotPermitted
+from postbud.domain.errors import NotPermitted, PermissionCode
 from postbud.domain.parties import Sender
 from postbud.platform_api.errors import Unauthenticated
 from postbud.services.parties.senders import API_KEY_PREFIX, sender_by_api_key
@@ -54,7 +54,7 @@ async def principal(
 
 async def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
     if not who.is_admin:
-        raise NotPermitted("only the admin token may do this")
+        raise NotPermitted("only the admin token may do this", PermissionCode.NOT_APPROVED)
     return who
 
 

@@ -1,24 +1,25 @@
 """Problem details (RFC 9457) for the platform API: every error names the field and the rule.
 
 Scoped to the platform API's routes by ``ProblemRoute``, so the dialects mounted on the same app
-keep their own error formats.
+keep their own error formats. The rendering itself is shared with the JSON dialects
+(``postbud.http.problem_details``); what is the platform API's own is its ``urn:postbud:problem:``
+types and its list of ``{field, rule}`` errors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from postbud.domain.errors import Conflict, DomainError, FieldError, NotFound, NotPermitted, ValidationFailed
+from postbud.http.problem_details import PROBLEM_JSON, ProblemDetails, errors_as_list
+from postbud.http.problem_route import problem_route
 
-PROBLEM_JSON = "application/problem+json"
 _TYPE = "urn:postbud:problem:"
 
 
@@ -42,12 +43,8 @@ class Problem(BaseModel):
 def problem(
     status: int, kind: str, title: str, detail: str | None, errors: list[FieldError] | None = None
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": _TYPE + kind, "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = [{"field": e.field, "rule": e.rule} for e in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    extensions = {"errors": errors_as_list(errors)} if errors else {}
+    return ProblemDetails(status, title, _TYPE + kind, detail or None, extensions=extensions).response()
 
 
 def domain_problem(exc: DomainError) -> JSONResponse:
@@ -84,25 +81,21 @@ def unauthenticated(exc: Unauthenticated) -> JSONResponse:
     return response
 
 
-class ProblemRoute(APIRoute):
-    """Turns the core's errors into problem details for the routes of one router."""
+def answer(exc: Exception) -> Response | None:
+    """The platform API's answer to an error raised in one of its routes."""
+    if isinstance(exc, DomainError):
+        return domain_problem(exc)
+    if isinstance(exc, RequestValidationError):
+        return validation_problem(exc)
+    if isinstance(exc, Unauthenticated):
+        return unauthenticated(exc)
+    if isinstance(exc, HTTPException):
+        return problem(exc.status_code, "http", str(exc.detail), None)
+    return None
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
 
-        async def handler(request: Request) -> Response:
-            try:
-                return await handle(request)
-            except DomainError as exc:
-                return domain_problem(exc)
-            except RequestValidationError as exc:
-                return validation_problem(exc)
-            except Unauthenticated as exc:
-                return unauthenticated(exc)
-            except HTTPException as exc:
-                return problem(exc.status_code, "http", str(exc.detail), None)
-
-        return handler
+ProblemRoute = problem_route(answer)
+"""Turns the core's errors into problem details for the routes of one router."""
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

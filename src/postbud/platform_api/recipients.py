@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from postbud.domain.errors import ValidationFailed
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
@@ -66,7 +66,7 @@ async def import_recipients(
     try:
         text = (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
-        raise ValidationFailed.of("body", "CSV must be UTF-8") from None
+        raise ValidationFailed.of("body", "CSV must be UTF-8", RuleCode.WRONG_FORMAT) from None
     return ImportOut.of(await recipients.import_csv(text, runtime, skip_invalid=skip_invalid))
 
 

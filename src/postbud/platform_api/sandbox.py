@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from postbud.channels.faults import Fault, WebhookFault
 from postbud.domain.channels import Channel
-from postbud.domain.errors import ValidationFailed
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
@@ -134,7 +134,7 @@ async def delete_channel_fault(channel: Channel, runtime: RuntimeDep, _: AdminDe
 @router.put("/faults/webhooks", summary="Make a webhook target answer 4xx/5xx, or time out")
 async def put_webhook_fault(body: WebhookFaultIn, runtime: RuntimeDep, _: AdminDep) -> WebhookFaultOut:
     if body.timeout and "status_code" in body.model_fields_set and body.status_code is not None:
-        raise ValidationFailed.of("status_code", "leave it out when the target times out")
+        raise ValidationFailed.of("status_code", "leave it out when the target times out", RuleCode.INVALID)
     fault = await faults_settings.set_webhook_fault(
         runtime,
         body.url,

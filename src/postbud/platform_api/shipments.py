@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from postbud.domain.errors import FieldError, NotPermitted, ValidationFailed
+from postbud.domain.errors import FieldError, NotPermitted, PermissionCode, RuleCode, ValidationFailed
 from postbud.domain.identifiers import InvalidIdentifier, PartyIdKind, parse_party_id
 from postbud.domain.parties import PostalAddress
 from postbud.domain.shipments import PrintInstructions
@@ -41,10 +41,12 @@ router = APIRouter(
 async def _sender_of(who: Principal, requested: uuid.UUID | None, runtime: Runtime) -> uuid.UUID:
     if who.sender is not None:
         if requested is not None and requested != who.sender.id:
-            raise NotPermitted("an API key sends only as its own sender")
+            raise NotPermitted("an API key sends only as its own sender", PermissionCode.NOT_OWNER)
         return who.sender.id
     if requested is None:
-        raise ValidationFailed.of("sender_id", "required when sending with the admin token")
+        raise ValidationFailed.of(
+            "sender_id", "required when sending with the admin token", RuleCode.REQUIRED
+        )
     return (await get_sender(requested, runtime)).id
 
 
@@ -52,7 +54,9 @@ def _document(i: int, doc: DocumentIn, errors: list[FieldError]) -> DocumentInpu
     try:
         content = base64.b64decode(doc.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        errors.append(FieldError(f"documents[{i}].content_base64", "is not valid base64"))
+        errors.append(
+            FieldError(f"documents[{i}].content_base64", "is not valid base64", RuleCode.WRONG_FORMAT)
+        )
         return None
     file_type = doc.file_type.lower().lstrip(".")
     mime = doc.mime or mimetypes.guess_type(f"x.{file_type}")[0] or "application/octet-stream"
@@ -76,14 +80,18 @@ def _command(body: LetterIn, sender_id: uuid.UUID) -> SendLetter:
         try:
             party = parse_party_id(body.recipient, allow_synthetic=True)
         except InvalidIdentifier as exc:
-            errors.append(FieldError("recipient", exc.rule))
+            errors.append(FieldError("recipient", exc.rule, RuleCode.WRONG_FORMAT))
         else:
             if party.kind is PartyIdKind.DIGIPOST_ADDRESS:
                 mailbox_address = party.value
             else:
                 recipient = party
     elif body.print_address is None and body.email_address is None:
-        errors.append(FieldError("recipient", "give a recipient, an email_address or a print_address"))
+        errors.append(
+            FieldError(
+                "recipient", "give a recipient, an email_address or a print_address", RuleCode.REQUIRED
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     print_instructions = None
@@ -91,7 +99,7 @@ def _command(body: LetterIn, sender_id: uuid.UUID) -> SendLetter:
         a = body.print_address
         name = body.recipient_name or ""
         if not name:
-            raise ValidationFailed.of("recipient_name", "required with print_address")
+            raise ValidationFailed.of("recipient_name", "required with print_address", RuleCode.REQUIRED)
         address = PostalAddress(name, tuple(a.lines), a.postal_code, a.city, a.country)
         print_instructions = PrintInstructions(recipient=address)
     return SendLetter(

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage.database import Database
+from postbud.storage.repos.activity import ActivityRepository
 from postbud.storage.repos.batches import BatchRepository
+from postbud.storage.repos.dead_jobs import DeadJobRepository
+from postbud.storage.repos.delivery_log import DeliveryLogRepository
 from postbud.storage.repos.events import EventRepository
+from postbud.storage.repos.inbox import InboxRepository
 from postbud.storage.repos.jobs import JobQueue
+from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
+from postbud.storage.repos.registrations import RegistrationRepository
+from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
 from postbud.storage.repos.sharing import ShareRepository
+from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
 from postbud.storage.repos.webhooks import WebhookRepository
 from postbud.storage.writeset import WriteSet, apply
 
 
 class SqlUnitOfWork:
-    """``async with SqlUnitOfWork(db) as uow:`` commits on a clean exit and rolls back on error."""
+    """``async with SqlUnitOfWork(db) as uow:`` commits on a clean exit and rolls back on error.
+
+    Every repository is built here, on this transaction's connection, and nowhere else: a use case
+    cannot end up with a repository that writes outside the transaction it commits. The ones the
+    send path needs are built on entry; the others when first used, so the hot path pays nothing
+    for them.
+    """
 
     conn: AsyncConnection
     senders: SenderRepository
@@ -52,6 +67,38 @@ class SqlUnitOfWork:
         self.batches = BatchRepository(self.conn)
         self.sharing = ShareRepository(self.conn)
         return self
+
+    @cached_property
+    def activity(self) -> ActivityRepository:
+        return ActivityRepository(self.conn)
+
+    @cached_property
+    def dead_jobs(self) -> DeadJobRepository:
+        return DeadJobRepository(self.conn)
+
+    @cached_property
+    def delivery_log(self) -> DeliveryLogRepository:
+        return DeliveryLogRepository(self.conn)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self.conn)
+
+    @cached_property
+    def page_images(self) -> PageImageRepository:
+        return PageImageRepository(self.conn)
+
+    @cached_property
+    def registrations(self) -> RegistrationRepository:
+        return RegistrationRepository(self.conn)
+
+    @cached_property
+    def sandbox_settings(self) -> SandboxSettingsRepository:
+        return SandboxSettingsRepository(self.conn)
+
+    @cached_property
+    def shipment_jobs(self) -> ShipmentJobRepository:
+        return ShipmentJobRepository(self.conn)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

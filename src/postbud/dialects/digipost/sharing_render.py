@@ -15,8 +15,7 @@ from lxml import etree
 
 from postbud.dialects.digipost.render import link
 from postbud.dialects.digipost.schema import namespace
-from postbud.services.inbox.sharing import SharingState
-from postbud.storage.repos.sharing import OriginKind, SharedDocument
+from postbud.services.inbox.sharing import OriginKind, SharedDocument, SharingState
 
 NS = namespace(8)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.activity import ActivityRepository, Scheduled
+from postbud.storage.repos.activity import Scheduled
 
 HOURS: Final = 24
 NOT_DELIVERED: Final = "not_delivered"
@@ -35,7 +35,7 @@ async def activity(runtime: Runtime, hours: int = HOURS) -> Activity:
     current = now.replace(minute=0, second=0, microsecond=0)
     starts = [current - timedelta(hours=h) for h in range(hours - 1, -1, -1)]
     async with runtime.reader() as uow:
-        repo = ActivityRepository(uow.conn)
+        repo = uow.activity
         counts = await repo.letters_routed_per_hour(starts[0])
         scheduled = await repo.scheduled_jobs(now)
         backlog = await uow.jobs.counts()

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from postbud.domain.errors import ValidationFailed
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.activity import ActivityRepository, FeedRow
+
+# The feed rows are part of this use case's interface: outer layers import them from here.
+from postbud.storage.repos.activity import FeedRow as FeedRow
 
 LOOKBACK: Final = timedelta(seconds=3)
 BATCH: Final = 100
@@ -44,7 +46,9 @@ class FeedCursor:
                 raise ValueError("a cursor's time has a zone")
             return cls(moment, uuid.UUID(event_id))
         except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ValidationFailed.of("cursor", "is not a feed position this server handed out") from None
+            raise ValidationFailed.of(
+                "cursor", "is not a feed position this server handed out", RuleCode.WRONG_FORMAT
+            ) from None
 
     @classmethod
     def of(cls, row: FeedRow) -> FeedCursor:
@@ -59,7 +63,7 @@ class FeedCursor:
 async def newest_events(runtime: Runtime, limit: int = NEWEST) -> list[FeedRow]:
     """The newest events, newest first."""
     async with runtime.reader() as uow:
-        return await ActivityRepository(uow.conn).newest_events(limit)
+        return await uow.activity.newest_events(limit)
 
 
 def starting_cursor(runtime: Runtime, newest: list[FeedRow]) -> FeedCursor:
@@ -80,9 +84,7 @@ class FeedTracker:
     async def poll(self, runtime: Runtime) -> list[FeedRow]:
         """Events the client has not had yet, oldest first (at most ``BATCH`` more than remembered)."""
         async with runtime.reader() as uow:
-            rows = await ActivityRepository(uow.conn).events_since(
-                self.cursor.at - LOOKBACK, BATCH + len(self._sent)
-            )
+            rows = await uow.activity.events_since(self.cursor.at - LOOKBACK, BATCH + len(self._sent))
         if not self._primed:  # the client has everything up to its cursor
             self._primed = True
             for row in rows:

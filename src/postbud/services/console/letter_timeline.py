@@ -15,9 +15,9 @@ from postbud.services.letters.reminders import reminder_keys
 from postbud.services.letters.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
-from postbud.storage.repos.delivery_log import DeliveryFilter, DeliveryLogRepository, LoggedDelivery
+from postbud.storage.repos.delivery_log import DeliveryFilter, LoggedDelivery
 from postbud.storage.repos.jobs import READY, RUNNING
-from postbud.storage.repos.shipment_jobs import LetterJob, ShipmentJobRepository
+from postbud.storage.repos.shipment_jobs import LetterJob
 
 MAX_DELIVERIES = 200
 
@@ -59,10 +59,10 @@ async def letter_timeline(runtime: Runtime, shipment_id: uuid.UUID) -> LetterTim
     shipment, events = details.shipment, details.events
     async with runtime.reader() as uow:
         sender = await uow.senders.get(shipment.sender_id)
-        repo = ShipmentJobRepository(uow.conn)
+        repo = uow.shipment_jobs
         jobs = (await repo.for_letters([shipment_id], reprint_keys(shipment_id, events)))[shipment_id]
         reminders = list((await repo.by_keys(reminder_keys(shipment, events))).values())
-        deliveries = await DeliveryLogRepository(uow.conn).deliveries(
+        deliveries = await uow.delivery_log.deliveries(
             DeliveryFilter(shipment_id=shipment_id, limit=MAX_DELIVERIES)
         )
     decisions = [

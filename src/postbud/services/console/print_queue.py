@@ -14,7 +14,7 @@ from typing import Final
 
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
-from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
@@ -23,9 +23,8 @@ from postbud.services.letters.query import ShipmentFilter, list_shipments
 from postbud.services.letters.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.mode import require_sandbox
-from postbud.storage.repos.activity import ActivityRepository
 from postbud.storage.repos.jobs import DEAD, READY, RUNNING
-from postbud.storage.repos.shipment_jobs import LetterJob, ShipmentJobRepository
+from postbud.storage.repos.shipment_jobs import LetterJob
 
 PAGE_SIZE: Final = 25
 _OUTCOMES: Final = (EventType.SENT_TO_PRINT, EventType.PRINT_FAILED, EventType.DELIVERY_FAILED)
@@ -108,11 +107,11 @@ def _state(shipment: Shipment, jobs: list[LetterJob]) -> str:
 async def _with_state(runtime: Runtime, shipments: list[Shipment]) -> list[PrintLetter]:
     ids = [s.id for s in shipments]
     async with runtime.reader() as uow:
-        activity = ActivityRepository(uow.conn)
+        activity = uow.activity
         events = await activity.events_of(ids, _PRINT_EVENTS)
         names = await activity.sender_names([s.sender_id for s in shipments])
         again = {key: sid for sid in ids for key in reprint_keys(sid, events[sid])}
-        jobs = await ShipmentJobRepository(uow.conn).for_letters(ids, again)
+        jobs = await uow.shipment_jobs.for_letters(ids, again)
     return [
         PrintLetter(
             shipment=s,
@@ -185,7 +184,7 @@ async def run_now(runtime: Runtime, shipment_id: uuid.UUID) -> int:
         if await uow.shipments.get(shipment_id) is None:
             raise NotFound("shipment", shipment_id)
         again = reprint_keys(shipment_id, await uow.events.for_shipment(shipment_id))
-        repo = ShipmentJobRepository(uow.conn)
+        repo = uow.shipment_jobs
         for job in (await repo.for_letters([shipment_id], again))[shipment_id]:
             if job.status == READY and await repo.make_due(job.id, now=now):
                 started += 1
@@ -193,6 +192,6 @@ async def run_now(runtime: Runtime, shipment_id: uuid.UUID) -> int:
                 await uow.jobs.requeue(job.id, now=now)
                 started += 1
     if not started:
-        raise Conflict("letter", "no work of this letter is waiting")
+        raise Conflict("letter", "no work of this letter is waiting", ConflictCode.WRONG_STATE)
     runtime.jobs_available()
     return started

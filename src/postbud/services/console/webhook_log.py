@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from postbud.domain.errors import FieldError, ValidationFailed
+from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.delivery_log import DeliveryFilter, DeliveryLogRepository, LoggedDelivery
+from postbud.storage.repos.delivery_log import DeliveryFilter, LoggedDelivery
 from postbud.webhooks.deliver import CANCELLED, DELIVERED, FAILED, PENDING, RETRYING
 
 STATUSES: Final = (PENDING, RETRYING, DELIVERED, FAILED, CANCELLED)
@@ -35,7 +35,9 @@ def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
         at, _, delivery_id = raw.partition("|")
         return datetime.fromisoformat(at), uuid.UUID(delivery_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.of("cursor", "is not a cursor this server handed out") from None
+        raise ValidationFailed.of(
+            "cursor", "is not a cursor this server handed out", RuleCode.WRONG_FORMAT
+        ) from None
 
 
 async def delivery_log(
@@ -48,7 +50,7 @@ async def delivery_log(
 ) -> DeliveryPage:
     """Newest first; pass ``next_cursor`` back for older deliveries."""
     if status is not None and status not in STATUSES:
-        raise ValidationFailed(FieldError("status", f"one of {', '.join(STATUSES)}"))
+        raise ValidationFailed(FieldError("status", f"one of {', '.join(STATUSES)}", RuleCode.INVALID))
     query = DeliveryFilter(
         status=status,
         sender_id=sender_id,
@@ -56,7 +58,7 @@ async def delivery_log(
         limit=limit + 1,
     )
     async with runtime.reader() as uow:
-        found = await DeliveryLogRepository(uow.conn).deliveries(query)
+        found = await uow.delivery_log.deliveries(query)
     more = len(found) > limit
     found = found[:limit]
     return DeliveryPage(found, _cursor(found[-1]) if more else None)
@@ -65,4 +67,4 @@ async def delivery_log(
 async def webhook_targets(runtime: Runtime) -> list[str]:
     """Every URL a webhook posts to, for choosing a target to inject faults on."""
     async with runtime.reader() as uow:
-        return await DeliveryLogRepository(uow.conn).target_urls()
+        return await uow.delivery_log.target_urls()

@@ -6,7 +6,6 @@ import uuid
 
 from postbud.domain.errors import NotFound
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.inbox import InboxRepository
 
 
 async def set_archived(
@@ -14,7 +13,7 @@ async def set_archived(
 ) -> None:
     """Idempotent either way; NotFound unless the letter is in this recipient's inbox."""
     async with runtime.unit_of_work() as uow:
-        inbox = InboxRepository(uow.conn)
+        inbox = uow.inbox
         shipment = (
             await uow.shipments.get(shipment_id) if await inbox.holds(recipient_id, shipment_id) else None
         )

@@ -17,7 +17,7 @@ from icalendar import Event as CalendarEvent
 
 from postbud.domain.datatypes import Address, Appointment, Event, Info, datatype_from_dict
 from postbud.domain.documents import AuthenticationLevel
-from postbud.domain.errors import Conflict
+from postbud.domain.errors import Conflict, ConflictCode
 from postbud.services.inbox.open_letter import readable_letter
 from postbud.services.inbox.query import Letter
 from postbud.services.runtime import Runtime
@@ -127,7 +127,9 @@ def letter_calendar(letter: Letter) -> CalendarFile:
     datatype = shipment.primary.datatype or {}
     kind = str(datatype.get("kind"))
     if kind not in CALENDAR_KINDS:
-        raise Conflict("letter", "this letter has no appointment or event to add to a calendar")
+        raise Conflict(
+            "letter", "this letter has no appointment or event to add to a calendar", ConflictCode.WRONG_STATE
+        )
     model = datatype_from_dict(kind, datatype)
     uid = f"{shipment.id}.{shipment.primary.id}@postbud"
     summary = shipment.subject or letter.sender_name or "Postbud"

@@ -15,9 +15,10 @@ import io
 import pypdfium2 as pdfium
 
 from postbud.domain.documents import Document
-from postbud.domain.errors import DomainError, NotFound, ValidationFailed
+from postbud.domain.errors import DomainError, NotFound, RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.page_images import PageImage, PageImageRepository
+from postbud.storage.blobs import BlobNotFound
+from postbud.storage.repos.page_images import PageImage
 
 WIDTHS = (480, 960, 1440)
 """The widths a page can be drawn at (CSS pixels × density), so the cache stays small."""
@@ -70,7 +71,7 @@ def _check(document: Document, width: int) -> None:
     if not document.is_pdf:
         raise PageNotRenderable("only PDF documents have page images")
     if width not in WIDTHS:
-        raise ValidationFailed.of("width", f"one of {', '.join(map(str, WIDTHS))}")
+        raise ValidationFailed.of("width", f"one of {', '.join(map(str, WIDTHS))}", RuleCode.INVALID)
 
 
 async def page_count(runtime: Runtime, document: Document) -> int:
@@ -80,24 +81,28 @@ async def page_count(runtime: Runtime, document: Document) -> int:
     if document.pages:
         return document.pages
     async with runtime.reader() as uow:
-        known = await PageImageRepository(uow.conn).any_page_count(document.sha256)
+        known = await uow.page_images.any_page_count(document.sha256)
     if known is not None:
         return known
-    return await asyncio.to_thread(_count, await runtime.blobs.get(document.sha256))
+    try:
+        pdf = await runtime.blobs.get(document.sha256)
+    except BlobNotFound:
+        raise PageNotRenderable("the document's content is no longer stored") from None
+    return await asyncio.to_thread(_count, pdf)
 
 
 async def page_image(runtime: Runtime, document: Document, page: int, width: int = DEFAULT_WIDTH) -> bytes:
     """A PNG of page ``page`` (from 1) at ``width`` pixels; the caller has checked who may see it."""
     _check(document, width)
     async with runtime.reader() as uow:
-        cached = await PageImageRepository(uow.conn).get(document.sha256, page, width)
+        cached = await uow.page_images.get(document.sha256, page, width)
     if cached is not None:
         return await runtime.blobs.get(cached.image_sha256)
     pdf = await runtime.blobs.get(document.sha256)
     png, count = await asyncio.to_thread(_render, pdf, page, width)
     ref = await runtime.blobs.put(png)
     async with runtime.unit_of_work() as uow:
-        await PageImageRepository(uow.conn).add(
+        await uow.page_images.add(
             document.sha256, page, width, PageImage(ref.sha256, count), now=runtime.clock.now()
         )
     return png

@@ -25,7 +25,7 @@ from postbud.domain.datatypes import (
     datatype_to_dict,
 )
 from postbud.domain.documents import AuthenticationLevel
-from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import InvalidIdentifier, norwegian_account
@@ -87,10 +87,14 @@ def bank_today(now: datetime) -> date:
 def _amount(bill: Bill, order: PaymentOrder) -> Decimal:
     if bill.amount is not None:
         if order.amount is not None and order.amount != bill.amount:
-            raise ValidationFailed.of("amount", f"must be the amount the letter asks for, {bill.amount}")
+            raise ValidationFailed.of(
+                "amount", f"must be the amount the letter asks for, {bill.amount}", RuleCode.INVALID
+            )
         return bill.amount
     if order.amount is None:
-        raise ValidationFailed.of("amount", "is required: the letter does not say how much to pay")
+        raise ValidationFailed.of(
+            "amount", "is required: the letter does not say how much to pay", RuleCode.REQUIRED
+        )
     return order.amount
 
 
@@ -102,18 +106,18 @@ def _check(bill: Bill, order: PaymentOrder, today: date) -> tuple[Decimal, str]:
         errors.extend(exc.errors)
         amount = Decimal(0)
     if not errors and not (0 < amount <= MAX_AMOUNT and amount == amount.quantize(Decimal("0.01"))):
-        errors.append(FieldError("amount", "must be a positive amount in kroner and øre"))
+        errors.append(FieldError("amount", "must be a positive amount in kroner and øre", RuleCode.INVALID))
     try:
         account = norwegian_account(order.from_account)
     except InvalidIdentifier as exc:
-        errors.append(FieldError("from_account", exc.rule))
+        errors.append(FieldError("from_account", exc.rule, RuleCode.WRONG_FORMAT))
         account = ""
     if order.pay_on < today:
-        errors.append(FieldError("pay_on", "must be today or later"))
+        errors.append(FieldError("pay_on", "must be today or later", RuleCode.IN_PAST))
     elif order.pay_on > today + timedelta(days=LATEST_PAYMENT_DAYS):
-        errors.append(FieldError("pay_on", f"must be within {LATEST_PAYMENT_DAYS} days"))
+        errors.append(FieldError("pay_on", f"must be within {LATEST_PAYMENT_DAYS} days", RuleCode.INVALID))
     if bill.account is None:
-        errors.append(FieldError("account", "the letter names no account to pay to"))
+        errors.append(FieldError("account", "the letter names no account to pay to", RuleCode.REQUIRED))
     if errors:
         raise ValidationFailed(errors)
     return amount, account
@@ -157,9 +161,9 @@ async def pay_invoice(
     letter = await readable_letter(runtime, recipient_id, shipment_id, level)
     bill = bill_of(letter.shipment)
     if bill is None:
-        raise Conflict("letter", "this letter is not an invoice")
+        raise Conflict("letter", "this letter is not an invoice", ConflictCode.WRONG_STATE)
     if payment_of(letter) is not None:
-        raise Conflict("payment", "this invoice has already been paid")
+        raise Conflict("payment", "this invoice has already been paid", ConflictCode.ALREADY_DONE)
     now = runtime.clock.now()
     amount, account = _check(bill, order, bank_today(now))
     async with runtime.unit_of_work() as uow:
@@ -170,5 +174,5 @@ async def pay_invoice(
         draft = EventDraft(EventType.PAYMENT_REGISTERED, data=data, dedup_key=PAYMENT_KEY)
         recorded = await record_events(uow, shipment, [draft], now=now)
     if not recorded:
-        raise Conflict("payment", "this invoice has already been paid")
+        raise Conflict("payment", "this invoice has already been paid", ConflictCode.ALREADY_DONE)
     return recorded[0]

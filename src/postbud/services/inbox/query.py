@@ -19,7 +19,11 @@ from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
 from postbud.services.letters.query import decode_cursor
 from postbud.services.runtime import Runtime
-from postbud.storage.repos.inbox import DocumentSummary, InboxOwner, InboxRepository, LetterSummary
+
+# The read models this use case returns are part of its interface: outer layers import them from here.
+from postbud.storage.repos.inbox import DocumentSummary as DocumentSummary
+from postbud.storage.repos.inbox import InboxOwner as InboxOwner
+from postbud.storage.repos.inbox import LetterSummary as LetterSummary
 
 PAGE_SIZE = 20
 SHAREABLE_LETTERS = 30
@@ -82,7 +86,7 @@ async def list_letters(
     before = decode_cursor(cursor) if cursor else None
     text = (search or "").strip()[:MAX_SEARCH_LENGTH] or None
     async with runtime.reader() as uow:
-        letters = await InboxRepository(uow.conn).page(
+        letters = await uow.inbox.page(
             recipient_id, archived=folder is Folder.ARCHIVE, search=text, before=before, limit=limit + 1
         )
     more = len(letters) > limit
@@ -93,7 +97,7 @@ async def list_letters(
 async def get_letter(runtime: Runtime, recipient_id: uuid.UUID, shipment_id: uuid.UUID) -> Letter:
     """The letter with its sender and events; NotFound unless it is in this recipient's inbox."""
     async with runtime.reader() as uow:
-        inbox = InboxRepository(uow.conn)
+        inbox = uow.inbox
         shipment = (
             await uow.shipments.get(shipment_id) if await inbox.holds(recipient_id, shipment_id) else None
         )
@@ -107,12 +111,12 @@ async def get_letter(runtime: Runtime, recipient_id: uuid.UUID, shipment_id: uui
 
 async def inbox_owners(runtime: Runtime, text: str | None = None, *, limit: int = 20) -> list[InboxOwner]:
     async with runtime.reader() as uow:
-        return await InboxRepository(uow.conn).owners(text, limit=limit)
+        return await uow.inbox.owners(text, limit=limit)
 
 
 async def inbox_owner(runtime: Runtime, recipient_id: uuid.UUID) -> InboxOwner | None:
     async with runtime.reader() as uow:
-        return await InboxRepository(uow.conn).owner(recipient_id)
+        return await uow.inbox.owner(recipient_id)
 
 
 async def shareable_letters(
@@ -128,7 +132,7 @@ async def shareable_letters(
     ``origins`` (organisation numbers), when given, keeps only letters from those senders.
     """
     async with runtime.reader() as uow:
-        inbox = InboxRepository(uow.conn)
+        inbox = uow.inbox
         letters = [
             letter
             for letter in await inbox.page(recipient_id, archived=False, limit=limit + 1)

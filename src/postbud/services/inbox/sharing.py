@@ -23,7 +23,15 @@ from pathlib import PurePath
 
 from postbud.domain.channels import Channel
 from postbud.domain.datatypes import ShareDocumentsRequest, datatype_from_dict
-from postbud.domain.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from postbud.domain.errors import (
+    Conflict,
+    ConflictCode,
+    NotFound,
+    NotPermitted,
+    PermissionCode,
+    RuleCode,
+    ValidationFailed,
+)
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
@@ -32,7 +40,11 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobRef
-from postbud.storage.repos.sharing import OriginKind, Share, SharedDocument
+
+# The shared documents this use case returns are part of its interface: outer layers import them from here.
+from postbud.storage.repos.sharing import OriginKind as OriginKind
+from postbud.storage.repos.sharing import Share
+from postbud.storage.repos.sharing import SharedDocument as SharedDocument
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 REQUEST_KIND = ShareDocumentsRequest.kind
@@ -148,7 +160,7 @@ async def share_documents(
 ) -> SharingState:
     """Share inbox documents and uploads; the first share starts the countdown."""
     if not documents:
-        raise ValidationFailed.of("documents", "share at least one document")
+        raise ValidationFailed.of("documents", "share at least one document", RuleCode.TOO_FEW)
     uploads = [(i, item) for i, item in enumerate(documents) if isinstance(item, Upload)]
     for index, upload in uploads:
         _check_upload(index, upload, runtime.settings.max_document_bytes)
@@ -174,7 +186,11 @@ async def share_documents(
         for index, item in enumerate(documents):
             if isinstance(item, InboxDocument):
                 if item.document_id in already:
-                    raise Conflict(f"documents[{index}]", f"document {item.document_id} is already shared")
+                    raise Conflict(
+                        f"documents[{index}]",
+                        f"document {item.document_id} is already shared",
+                        ConflictCode.ALREADY_DONE,
+                    )
                 already.add(item.document_id)
                 snapshot = await _inbox_snapshot(uow, index, item, recipient_id, request, position, now)
             else:
@@ -208,11 +224,17 @@ async def withdraw_sharing(
         now = runtime.clock.now()
         shipment, request = await _load_request(uow, request_shipment_id, for_update=True)
         if shipment.recipient_id != recipient_id:
-            raise NotPermitted("only the recipient of a sharing request may withdraw the sharing")
+            raise NotPermitted(
+                "only the recipient of a sharing request may withdraw the sharing", PermissionCode.NOT_OWNER
+            )
         share = await uow.sharing.get(request_shipment_id)
         state = _state(shipment, request, share, now)
         if share is None or state.shared_at is None:
-            raise Conflict("sharing", "nothing has been shared yet, so there is nothing to withdraw")
+            raise Conflict(
+                "sharing",
+                "nothing has been shared yet, so there is nothing to withdraw",
+                ConflictCode.NOT_YET,
+            )
         _check_not_ended(state)
         await uow.sharing.withdraw(request_shipment_id, at=now)
         draft = EventDraft(EventType.SHARING_WITHDRAWN, dedup_key="sharing_withdrawn")
@@ -229,12 +251,14 @@ async def stop_sharing(
         now = runtime.clock.now()
         shipment, request = await _load_request(uow, request_shipment_id, for_update=True)
         if shipment.sender_id != sender_id:
-            raise NotPermitted("only the sender of a sharing request may stop the sharing")
+            raise NotPermitted(
+                "only the sender of a sharing request may stop the sharing", PermissionCode.NOT_OWNER
+            )
         share = await uow.sharing.get(request_shipment_id)
         _check_not_ended(_state(shipment, request, share, now))
         if share is None:
             if shipment.recipient_id is None:
-                raise Conflict("request", "the request never reached a recipient")
+                raise Conflict("request", "the request never reached a recipient", ConflictCode.WRONG_STATE)
             await uow.sharing.add(_new_share(shipment, shipment.recipient_id, request), now=now)
         await uow.sharing.stop(request_shipment_id, at=now)
         draft = EventDraft(EventType.SHARING_STOPPED, dedup_key="sharing_stopped")
@@ -275,32 +299,46 @@ def _check_can_share(
     uploads: Sequence[tuple[int, Upload]],
 ) -> None:
     if shipment.recipient_id != recipient_id:
-        raise NotPermitted("only the recipient of a sharing request may share documents in it")
+        raise NotPermitted(
+            "only the recipient of a sharing request may share documents in it", PermissionCode.NOT_OWNER
+        )
     if not _in_inbox(shipment):
-        raise Conflict("request", "the sharing request has not been delivered to the recipient's inbox")
+        raise Conflict(
+            "request",
+            "the sharing request has not been delivered to the recipient's inbox",
+            ConflictCode.NOT_YET,
+        )
     if request.max_share_duration_seconds <= 0:
-        raise Conflict("max_share_duration_seconds", "is not positive, so nothing can be shared")
+        raise Conflict(
+            "max_share_duration_seconds",
+            "is not positive, so nothing can be shared",
+            ConflictCode.WRONG_STATE,
+        )
     if uploads and request.allowed_origin_organisation_numbers:
         index = uploads[0][0]
         allowed = ", ".join(request.allowed_origin_organisation_numbers)
         raise ValidationFailed.of(
-            f"documents[{index}]", f"uploads are not accepted: only documents from organisations {allowed}"
+            f"documents[{index}]",
+            f"uploads are not accepted: only documents from organisations {allowed}",
+            RuleCode.INVALID,
         )
 
 
 def _check_upload(index: int, upload: Upload, max_bytes: int) -> None:
     field = f"documents[{index}]"
     if not upload.filename.strip():
-        raise ValidationFailed.of(f"{field}.filename", "must not be blank")
+        raise ValidationFailed.of(f"{field}.filename", "must not be blank", RuleCode.EMPTY)
     known = UPLOAD_TYPES.get(upload.mime.lower())
     if known is None:
-        raise ValidationFailed.of(f"{field}.mime", f"must be one of {', '.join(UPLOAD_TYPES)}")
+        raise ValidationFailed.of(
+            f"{field}.mime", f"must be one of {', '.join(UPLOAD_TYPES)}", RuleCode.FILE_TYPE
+        )
     if not upload.content:
-        raise ValidationFailed.of(f"{field}.content", "must not be empty")
+        raise ValidationFailed.of(f"{field}.content", "must not be empty", RuleCode.EMPTY)
     if len(upload.content) > max_bytes:
-        raise ValidationFailed.of(f"{field}.content", f"larger than {max_bytes} bytes")
+        raise ValidationFailed.of(f"{field}.content", f"larger than {max_bytes} bytes", RuleCode.TOO_LARGE)
     if not upload.content.startswith(known[1]):
-        raise ValidationFailed.of(f"{field}.content", f"is not a {known[0].upper()} file")
+        raise ValidationFailed.of(f"{field}.content", f"is not a {known[0].upper()} file", RuleCode.FILE_TYPE)
 
 
 def _ending(share: Share | None, now: datetime) -> tuple[SharingEnd, datetime] | None:
@@ -324,13 +362,17 @@ _ENDED_RULE = {
 
 def _check_not_ended(state: SharingState) -> None:
     if state.ended is not None and state.ended_at is not None:
-        raise Conflict("sharing", _ENDED_RULE[state.ended].format(at=state.ended_at.isoformat()))
+        raise Conflict(
+            "sharing",
+            _ENDED_RULE[state.ended].format(at=state.ended_at.isoformat()),
+            ConflictCode.WRONG_STATE,
+        )
 
 
 def _require_active(state: SharingState) -> None:
     _check_not_ended(state)
     if not state.active:
-        raise Conflict("sharing", "nothing has been shared yet")
+        raise Conflict("sharing", "nothing has been shared yet", ConflictCode.NOT_YET)
 
 
 def _expiry(shared_at: datetime, seconds: int) -> datetime:
@@ -415,6 +457,7 @@ async def _inbox_snapshot(
         raise ValidationFailed.of(
             f"documents[{index}]",
             f"comes from organisation {orgnr}, not one of the allowed origins {', '.join(allowed)}",
+            RuleCode.INVALID,
         )
     return SharedDocument(
         id=new_id(),

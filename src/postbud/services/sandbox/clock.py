@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from postbud.domain.errors import Conflict, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.mode import require_sandbox
 from postbud.storage.database import Database
-from postbud.storage.repos.activity import ActivityRepository
-from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
+from postbud.storage.unit_of_work import SqlUnitOfWork
 
 MAX_STEP: Final = timedelta(days=3660)
 """Ten years: far enough for any expiry, near enough that dates stay printable."""
@@ -35,8 +34,8 @@ class ClockView:
 
 async def stored_clock_offset(database: Database) -> tuple[timedelta, int]:
     """The ``Clock`` source: one row, read inline on SQLite."""
-    async with database.reading(inline=True) as conn:
-        stored = await SandboxSettingsRepository(conn).clock()
+    async with SqlUnitOfWork(database, read_only=True, inline=True) as uow:
+        stored = await uow.sandbox_settings.clock()
     return stored.offset, stored.revision
 
 
@@ -44,7 +43,7 @@ async def clock_view(runtime: Runtime) -> ClockView:
     await runtime.clock.refresh()
     now = runtime.clock.now()
     async with runtime.reader() as uow:
-        scheduled = await ActivityRepository(uow.conn).scheduled_jobs(now)
+        scheduled = await uow.activity.scheduled_jobs(now)
     return ClockView(now, runtime.clock.offset, scheduled.jobs, scheduled.next_run_at)
 
 
@@ -52,9 +51,11 @@ async def advance_clock(runtime: Runtime, by: timedelta) -> ClockView:
     """Move the clock ``by`` forward for every process, and wake the workers."""
     require_sandbox(runtime)
     if not timedelta() < by <= MAX_STEP:
-        raise ValidationFailed.of("by", f"more than 0 seconds and at most {MAX_STEP.days} days")
+        raise ValidationFailed.of(
+            "by", f"more than 0 seconds and at most {MAX_STEP.days} days", RuleCode.INVALID
+        )
     async with runtime.unit_of_work() as uow:
-        stored = await SandboxSettingsRepository(uow.conn).advance_clock(by, now=runtime.clock.now())
+        stored = await uow.sandbox_settings.advance_clock(by, now=runtime.clock.now())
     runtime.clock.adopt(stored.offset, stored.revision)
     runtime.jobs_available()
     return await clock_view(runtime)
@@ -64,5 +65,5 @@ async def advance_to_next_job(runtime: Runtime) -> ClockView:
     """Move the clock just past the time of the next waiting job, so it runs now."""
     view = await clock_view(runtime)
     if view.next_job_at is None:
-        raise Conflict("clock", "no job is waiting for a later time")
+        raise Conflict("clock", "no job is waiting for a later time", ConflictCode.WRONG_STATE)
     return await advance_clock(runtime, view.next_job_at - view.now + _PAST_DUE)

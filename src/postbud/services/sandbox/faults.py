@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 from postbud.channels.faults import DEFAULT_ERRORS, Fault, FaultSnapshot, WebhookFault
 from postbud.domain.channels import Channel
-from postbud.domain.errors import FieldError, ValidationFailed
+from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.mode import require_sandbox
 from postbud.storage.database import Database
-from postbud.storage.repos.sandbox_settings import CHANNEL, WEBHOOK, SandboxSettingsRepository, StoredFaults
+from postbud.storage.repos.sandbox_settings import CHANNEL, WEBHOOK, StoredFaults
+from postbud.storage.unit_of_work import SqlUnitOfWork
 
 FAULT_CHANNELS: Final = (
     Channel.DIGITAL_MAILBOX,
@@ -54,13 +55,13 @@ def _snapshot(stored: StoredFaults) -> FaultSnapshot:
 
 async def stored_faults(database: Database) -> FaultSnapshot:
     """The ``FaultInjector`` source: a few rows, read inline on SQLite."""
-    async with database.reading(inline=True) as conn:
-        return _snapshot(await SandboxSettingsRepository(conn).faults())
+    async with SqlUnitOfWork(database, read_only=True, inline=True) as uow:
+        return _snapshot(await uow.sandbox_settings.faults())
 
 
 async def fault_settings(runtime: Runtime) -> FaultSettings:
     async with runtime.reader() as uow:
-        snapshot = _snapshot(await SandboxSettingsRepository(uow.conn).faults())
+        snapshot = _snapshot(await uow.sandbox_settings.faults())
     return FaultSettings(snapshot.channels, snapshot.webhooks)
 
 
@@ -76,20 +77,26 @@ def _target_url(url: str) -> list[FieldError]:
         or parts.scheme not in ("http", "https")
         or not parts.netloc
     ):
-        return [FieldError("url", f"an absolute http or https URL of at most {MAX_URL_LENGTH} characters")]
+        return [
+            FieldError(
+                "url",
+                f"an absolute http or https URL of at most {MAX_URL_LENGTH} characters",
+                RuleCode.WRONG_FORMAT,
+            )
+        ]
     return []
 
 
 def _probability(probability: float) -> list[FieldError]:
     if not 0.0 <= probability <= 1.0:
-        return [FieldError("probability", "between 0 and 1")]
+        return [FieldError("probability", "between 0 and 1", RuleCode.INVALID)]
     return []
 
 
 def _error_text(error: str | None, default: str) -> tuple[str, list[FieldError]]:
     text = (error or "").strip() or default
     if len(text) > MAX_ERROR_LENGTH:
-        return text, [FieldError("error", f"at most {MAX_ERROR_LENGTH} characters")]
+        return text, [FieldError("error", f"at most {MAX_ERROR_LENGTH} characters", RuleCode.TOO_LONG)]
     return text, []
 
 
@@ -105,11 +112,13 @@ async def set_channel_fault(
     text, errors = _error_text(error, DEFAULT_ERRORS.get(channel, f"sandbox fault on {channel}"))
     errors = _probability(probability) + errors
     if channel not in FAULT_CHANNELS:
-        errors.append(FieldError("channel", f"one of {', '.join(c.value for c in FAULT_CHANNELS)}"))
+        errors.append(
+            FieldError("channel", f"one of {', '.join(c.value for c in FAULT_CHANNELS)}", RuleCode.INVALID)
+        )
     if errors:
         raise ValidationFailed(errors)
     async with runtime.unit_of_work() as uow:
-        repo = SandboxSettingsRepository(uow.conn)
+        repo = uow.sandbox_settings
         if probability == 0.0:
             await repo.delete_faults(now=runtime.clock.now(), kind=CHANNEL, target=channel.value)
         else:
@@ -131,11 +140,15 @@ async def set_webhook_fault(
     text, errors = _error_text(error, DEFAULT_WEBHOOK_ERROR)
     errors = _target_url(url) + _probability(probability) + errors
     if status_code is not None and status_code not in WEBHOOK_STATUS_RANGE:
-        errors.append(FieldError("status_code", "an error status from 400 to 599, or none for a timeout"))
+        errors.append(
+            FieldError(
+                "status_code", "an error status from 400 to 599, or none for a timeout", RuleCode.INVALID
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     async with runtime.unit_of_work() as uow:
-        repo = SandboxSettingsRepository(uow.conn)
+        repo = uow.sandbox_settings
         if probability == 0.0:
             await repo.delete_faults(now=runtime.clock.now(), kind=WEBHOOK, target=url)
         else:
@@ -148,6 +161,6 @@ async def clear_faults(runtime: Runtime) -> int:
     """Remove every injected fault; returns how many there were."""
     require_sandbox(runtime)
     async with runtime.unit_of_work() as uow:
-        removed = await SandboxSettingsRepository(uow.conn).delete_faults(now=runtime.clock.now())
+        removed = await uow.sandbox_settings.delete_faults(now=runtime.clock.now())
     await _adopt_now(runtime)
     return removed

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from postbud.domain.errors import NotPermitted
+from postbud.domain.errors import NotPermitted, PermissionCode
 from postbud.services.runtime import Runtime
 
 
 def require_sandbox(runtime: Runtime) -> None:
     if not runtime.settings.sandbox:
         raise NotPermitted(
-            "only a sandbox (POSTBUD_SANDBOX=true) lets operators change time or inject faults"
+            "only a sandbox (POSTBUD_SANDBOX=true) lets operators change time or inject faults",
+            PermissionCode.NOT_APPROVED,
         )

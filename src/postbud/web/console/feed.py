@@ -18,8 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from postbud.domain.errors import ValidationFailed
-from postbud.services.console.feed import FeedCursor, FeedTracker
-from postbud.storage.repos.activity import FeedRow
+from postbud.services.console.feed import FeedCursor, FeedRow, FeedTracker
 from postbud.web.console.render import fragment
 from postbud.web.console.state import MAX_FEEDS, ConsoleState, console_state
 from postbud.web.context import web_context

@@ -16,7 +16,6 @@ from postbud.services.inbox.archive_letter import set_archived
 from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired, open_letter
 from postbud.services.inbox.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable, page_count
 from postbud.services.inbox.query import Letter, get_letter
-from postbud.storage.blobs import BlobNotFound
 from postbud.web.context import web_context
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems, letter_cards
@@ -57,7 +56,7 @@ async def _document_view(request: Request, letter: Letter, document: Document) -
     letter_id = letter.shipment.id
     try:
         count = await page_count(web_context(request).runtime, document)
-    except (PageNotRenderable, BlobNotFound):
+    except PageNotRenderable:
         count = 0
     pages = [
         PageView(

@@ -9,8 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import ValidationFailed
-from postbud.services.inbox.query import MAX_SEARCH_LENGTH, Folder, list_letters
-from postbud.storage.repos.inbox import LetterSummary
+from postbud.services.inbox.query import MAX_SEARCH_LENGTH, Folder, LetterSummary, list_letters
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths
