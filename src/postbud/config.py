@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     """SMS notices and reminders go out only from ``sms_from`` until ``sms_until``, local time."""
     working_days: frozenset[int] = frozenset(range(5))
     """Weekdays counted as working days, Monday = 0."""
+    print_window: Literal["left", "right"] = "left"
+    """The print house's envelope: a left window (Norwegian C5) or a right one (Swedish print houses).
+    A letter may name its own window."""
 
     def regional(self) -> Regional:
         """The deployment's region; ``Sender.regional`` puts a sender's own zone and country over it."""

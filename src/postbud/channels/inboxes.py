@@ -1,15 +1,21 @@
-"""Postbud's own inboxes: the recipient's digital mailbox and an organisation's business inbox.
+"""Postbud's own inboxes: the recipient's digital mailbox and the business inbox.
 
-Postbud is the mailbox here, so delivering means the letter becomes visible: an event. In the
-sandbox, an injected fault makes the mailbox unavailable instead (DELIVERY_FAILED).
+Postbud is the mailbox here, so delivering means the letter becomes visible: an event. A digital
+mailbox letter goes to the provider the sender prefers among those the recipient has (Postbud's own
+inbox, or a Kivra-style one, which the sandbox holds too); the event names it. In the sandbox, an
+injected fault makes the mailbox unavailable instead (DELIVERY_FAILED).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from postbud.channels.faults import FaultInjector
+from postbud.channels.letter_options import options_of
 from postbud.domain.channels import Channel
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
+from postbud.domain.mailboxes import choose_mailbox
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
 
@@ -25,7 +31,14 @@ class InboxChannel:
         if error := self.faults.should_fail(self.channel):
             data = {"reason": error, "injected": True}
             return [EventDraft(EventType.DELIVERY_FAILED, self.channel, data, "delivery_failed")]
-        return [EventDraft(EventType.DELIVERED, self.channel, {"inbox": self.channel.value}, "delivered")]
+        delivered: dict[str, Any] = {"inbox": self.channel.value}
+        if self.channel is Channel.DIGITAL_MAILBOX and recipient is not None:
+            preferred = options_of(shipment).mailbox_providers
+            provider = choose_mailbox(preferred, recipient.capabilities.mailbox_providers)
+            # Routing chose the provider; a mailbox closed since then still gets the letter, as before.
+            if provider is not None:
+                delivered["provider"] = provider.value
+        return [EventDraft(EventType.DELIVERED, self.channel, delivered, "delivered")]
 
 
 class UnavailableChannel:

@@ -7,6 +7,11 @@ A notice for a SENSITIVE letter names neither the sender nor the subject. Every 
 the letter in the recipient's web inbox (which asks them to sign in first).
 
 Later reminders of a still unread letter (``services/letters/reminders.py``) reuse ``send_notice``.
+
+A letter may instead carry a notice plan (``ChannelOptions.notice``, what Altinn asks for): the channels
+come from the sender's choice and the recipient's contact details (``choose_notice_targets``), the words
+from a template (``render_notice``). No address for the choice: one NOTIFICATION_FAILED event whose data
+says ``outcome: missing_contact`` and ``code: no_contact``, for the dialect to show.
 """
 
 from __future__ import annotations
@@ -16,11 +21,20 @@ from typing import Any, Protocol, runtime_checkable
 
 from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import Rejected
+from postbud.channels.letter_options import options_of
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Sensitivity
-from postbud.domain.errors import NotFound
+from postbud.domain.errors import NotFound, RuleCode
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
+from postbud.domain.notice_channels import (
+    ContactDetails,
+    NoticeChannelChoice,
+    NoticeOutcome,
+    choose_notice_targets,
+)
+from postbud.domain.notice_plan import NoticePlan
+from postbud.domain.notice_templates import NoticeFacts, NoticeTexts, render_notice
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import NotificationRequest, Shipment
 from postbud.domain.status import TERMINAL
@@ -41,6 +55,15 @@ class Notifier(Protocol):
 
 def notice_key(index: int) -> str:
     return f"notification:{index}"
+
+
+PLAN_KEY = "notice-plan"
+"""Event keys of a notice plan's notices start with this (``notice-plan:email``, ``notice-plan:sms``)."""
+
+
+def wants_notice(shipment: Shipment) -> bool:
+    """Whether delivering the letter to an inbox should queue the ``shipment.notify`` job."""
+    return bool(shipment.notifications) or options_of(shipment).notice is not None
 
 
 def letter_link(public_url: str, shipment_id: uuid.UUID) -> str:
@@ -108,9 +131,90 @@ async def send_notifications(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             deferred.append(f"notification {index} by {request.channel}: {exc.reason}")
         else:
             drafts.append(EventDraft(EventType.NOTIFICATION_SENT, request.channel, data, notice_key(index)))
+    plan = options_of(shipment).notice
+    if plan is not None:
+        facts = notice_facts(shipment, sender.name if sender else "a sender", recipient, link)
+        plan_drafts, plan_deferred = await send_planned_notice(
+            runtime, shipment, recipient, plan.choice, plan, plan.texts, facts, done, label=None
+        )
+        drafts += plan_drafts
+        deferred += plan_deferred
     await record_events_for(runtime, shipment_id, drafts)
     if deferred:
         raise DeliveryFailed("; ".join(deferred))
+
+
+def notice_facts(shipment: Shipment, sender_name: str, recipient: Recipient | None, link: str) -> NoticeFacts:
+    """What a template may name; a sensitive letter's title is left out."""
+    sensitive = shipment.primary.sensitivity is Sensitivity.SENSITIVE
+    return NoticeFacts(
+        sender_name=sender_name,
+        recipient_name=recipient.name if recipient else shipment.recipient_name,
+        title=None if sensitive else shipment.subject,
+        link=link,
+    )
+
+
+def contact_details(shipment: Shipment, recipient: Recipient | None) -> ContactDetails:
+    caps = recipient.capabilities if recipient else None
+    return ContactDetails(
+        email=(caps.email if caps else None) or shipment.email_address, mobile=caps.mobile if caps else None
+    )
+
+
+async def send_planned_notice(
+    runtime: Runtime,
+    shipment: Shipment,
+    recipient: Recipient | None,
+    choice: NoticeChannelChoice,
+    plan: NoticePlan,
+    texts: NoticeTexts,
+    facts: NoticeFacts,
+    done: set[str | None],
+    *,
+    label: str | None,
+) -> tuple[list[EventDraft], list[str]]:
+    """Send a plan's notice (or its reminder, with ``label``) by the channels ``choice`` finds.
+
+    Returns the outcome events and the transient failures (left open for the job to retry).
+    """
+    base = PLAN_KEY if label is None else f"{PLAN_KEY}:reminder:{label}"
+    extra: dict[str, Any] = {} if label is None else {"reminder": label}
+    routing = choose_notice_targets(choice, contact_details(shipment, recipient))
+    if routing.missing_contact:
+        if f"{base}:missing" in done:
+            return [], []
+        data = {
+            "choice": choice.value,
+            "outcome": NoticeOutcome.MISSING_CONTACT.value,
+            "code": RuleCode.NO_CONTACT.value,
+            "error": routing.reason,
+            **extra,
+        }
+        return [EventDraft(EventType.NOTIFICATION_FAILED, None, data, f"{base}:missing")], []
+    rendered = render_notice(plan.template, plan.language, texts, facts, reminder=label is not None)
+    drafts: list[EventDraft] = []
+    deferred: list[str] = []
+    for target in routing.targets:
+        key = f"{base}:{target.channel.value}"
+        if key in done:
+            continue
+        subject, text = rendered.for_channel(target.channel)
+        outcome = {"choice": choice.value, "reason": routing.reason, **extra}
+        try:
+            data = await send_by(
+                runtime, target.channel, target.address, subject, text, key=f"{key}.{shipment.id}"
+            )
+        except Rejected as exc:
+            failed = {"channel": target.channel.value, "address": target.address, "error": exc.reason}
+            failed |= {"outcome": NoticeOutcome.FAILED.value, **outcome}
+            drafts.append(EventDraft(EventType.NOTIFICATION_FAILED, target.channel, failed, key))
+        except DeliveryFailed as exc:
+            deferred.append(f"notice by {target.channel}: {exc.reason}")
+        else:
+            sent = {**data, "outcome": NoticeOutcome.SENT.value, **outcome}
+            drafts.append(EventDraft(EventType.NOTIFICATION_SENT, target.channel, sent, key))
+    return drafts, deferred
 
 
 async def give_up_notifications(shipment_id: uuid.UUID, runtime: Runtime, error: str) -> None:
@@ -124,6 +228,19 @@ async def give_up_notifications(shipment_id: uuid.UUID, runtime: Runtime, error:
         _failed(i, request, notice_address(request, shipment, recipient), error)
         for i, request in enumerate(shipment.notifications)
     ]
+    plan = options_of(shipment).notice
+    if plan is not None:
+        routing = choose_notice_targets(plan.choice, contact_details(shipment, recipient))
+        data = {"outcome": NoticeOutcome.FAILED.value, "error": error}
+        drafts += [
+            EventDraft(
+                EventType.NOTIFICATION_FAILED,
+                t.channel,
+                {"channel": t.channel.value, "address": t.address, **data},
+                f"{PLAN_KEY}:{t.channel.value}",
+            )
+            for t in routing.targets
+        ]
     await record_events_for(runtime, shipment_id, drafts)
 
 
@@ -137,13 +254,20 @@ async def send_notice(
     key: str,
 ) -> dict[str, Any]:
     """Send one notice by the request's channel; ``key`` makes a resend of the same notice a no-op."""
-    if request.channel not in (Channel.EMAIL, Channel.SMS):
-        raise Rejected(f"notices go by e-mail or SMS, not {request.channel}")
+    return await send_by(runtime, request.channel, address, subject, text, key=key)
+
+
+async def send_by(
+    runtime: Runtime, channel: Channel, address: str | None, subject: str, text: str, *, key: str
+) -> dict[str, Any]:
+    """Send one notice by ``channel``; ``key`` makes a resend of the same notice a no-op."""
+    if channel not in (Channel.EMAIL, Channel.SMS):
+        raise Rejected(f"notices go by e-mail or SMS, not {channel}")
     if not address:
-        raise Rejected(f"no {request.channel} address for the recipient")
-    notifier = runtime.channels.get(request.channel)
+        raise Rejected(f"no {channel} address for the recipient")
+    notifier = runtime.channels.get(channel)
     if not isinstance(notifier, Notifier):
-        raise Rejected(f"the {request.channel} channel cannot send notices in this deployment")
+        raise Rejected(f"the {channel} channel cannot send notices in this deployment")
     return await notifier.send_notice(address, subject, text, key)
 
 

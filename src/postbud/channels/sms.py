@@ -22,6 +22,7 @@ from postbud.domain.clock import Clock
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
+from postbud.domain.regional import NORWAY
 from postbud.domain.shipments import Shipment
 from postbud.storage.blobs import BlobStore
 
@@ -32,7 +33,7 @@ MAX_LETTER_CHARS = 1600
 _RETRY_STATUSES = frozenset({408, 425, 429})
 
 
-def to_e164(number: str, region: str = "NO") -> str:
+def to_e164(number: str, region: str = NORWAY.country) -> str:
     """Normalise a mobile number; national numbers are read as ``region``'s (8 digits: +47)."""
     try:
         parsed = phonenumbers.parse(number, region)
@@ -107,9 +108,13 @@ class SmsChannel:
     channel = Channel.SMS
     inline = False
 
-    def __init__(self, gateway: SmsGateway, faults: FaultInjector | None = None) -> None:
+    def __init__(
+        self, gateway: SmsGateway, faults: FaultInjector | None = None, *, region: str = NORWAY.country
+    ) -> None:
         self.gateway = gateway
         self.faults = faults if faults is not None else FaultInjector()
+        self.region = region
+        """National numbers (without a country code) are read as this country's."""
 
     async def deliver(self, shipment: Shipment, recipient: Recipient | None) -> list[EventDraft]:
         mobile = recipient.capabilities.mobile if recipient else None
@@ -125,13 +130,13 @@ class SmsChannel:
         if not text or len(text) > MAX_LETTER_CHARS:
             return [_failed(f"an SMS letter has 1 to {MAX_LETTER_CHARS} characters, not {len(text)}")]
         try:
-            data = await self._send(to_e164(mobile), text, f"letter.{shipment.id}")
+            data = await self._send(to_e164(mobile, self.region), text, f"letter.{shipment.id}")
         except Rejected as exc:
             return [_failed(exc.reason)]
         return [EventDraft(EventType.DELIVERED, Channel.SMS, data, "delivered")]
 
     async def send_notice(self, address: str, subject: str, text: str, key: str) -> dict[str, Any]:
-        data = await self._send(to_e164(address), text, key)
+        data = await self._send(to_e164(address, self.region), text, key)
         return {"channel": Channel.SMS.value, "address": address, **data}
 
     async def _send(self, to: str, text: str, key: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
 from postbud.domain.identifiers import (
@@ -134,4 +135,30 @@ class InvoiceDetails:
             self.payment_type in (PaymentType.INVOICE, PaymentType.DEBT_COLLECTION)
             and self.amount is not None
             and self.account is not None
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """JSON-safe, for event data and storage (amounts as strings, dates in ISO form)."""
+        return {
+            "due_date": self.due_date.isoformat(),
+            "amount": str(self.amount) if self.amount is not None else None,
+            "currency": self.currency,
+            "reference": [self.reference.kind.value, self.reference.value] if self.reference else None,
+            "account": [self.account.kind.value, self.account.number] if self.account else None,
+            "payment_type": self.payment_type.value,
+            "invoice_number": self.invoice_number,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> InvoiceDetails:
+        """Inverse of ``as_data``; account and reference were checked when they came in."""
+        reference, account, amount = data.get("reference"), data.get("account"), data.get("amount")
+        return cls(
+            due_date=date.fromisoformat(data["due_date"]),
+            amount=Decimal(amount) if amount is not None else None,
+            currency=data.get("currency", "NOK"),
+            reference=PaymentReference(ReferenceKind(reference[0]), reference[1]) if reference else None,
+            account=PaymentAccount(AccountKind(account[0]), account[1]) if account else None,
+            payment_type=PaymentType(data.get("payment_type", PaymentType.INVOICE.value)),
+            invoice_number=data.get("invoice_number"),
         )

@@ -13,6 +13,14 @@ from enum import StrEnum
 from postbud.domain.channels import Channel
 
 
+class NoticeOutcome(StrEnum):
+    """How a notice ended, in the words every dialect can map (Altinn: Success, MissingContact, Failure)."""
+
+    SENT = "sent"
+    MISSING_CONTACT = "missing_contact"
+    FAILED = "failed"
+
+
 class NoticeChannelChoice(StrEnum):
     EMAIL = "email"
     SMS = "sms"

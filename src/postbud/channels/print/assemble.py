@@ -22,7 +22,8 @@ from postbud.domain.parties import PostalAddress
 @dataclass(frozen=True, slots=True)
 class PrintOrder:
     letter_id: str
-    recipient: PostalAddress
+    recipient: PostalAddress | None
+    """None only for a protected identity, whose address only the print house holds."""
     documents: tuple[bytes, ...]
     return_address: PostalAddress | None = None
     duplex: bool = True
@@ -30,6 +31,8 @@ class PrintOrder:
     postage: str = "economy"
     window: Area = NORWEGIAN_C5_WINDOW
     home_country: str = "NO"
+    protected_identifier: str | None = None
+    """The recipient's identity is protected: the window shows this identifier and no address."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ def assemble(order: PrintOrder) -> PrintFile | Refused:
                 postage=order.postage,
                 home_country=order.home_country,
                 window=order.window,
+                protected_identifier=order.protected_identifier,
             )
             _append(out, stack.enter_context(pikepdf.open(io.BytesIO(render_cover(cover)))), order.duplex)
         for content in order.documents:
@@ -94,9 +98,26 @@ def _problems(order: PrintOrder, checks: list[PreflightResult]) -> tuple[str, ..
         return ("the letter has no documents",)
     many = len(checks) > 1
     problems = [f"document {i}: {p}" if many else p for i, c in enumerate(checks, 1) for p in c.problems]
-    if not problems and not order.cover_page and not texts_in(order.documents[0], order.window, pages=1)[0]:
-        problems.append("no cover page was asked for, but page 1 has no address in the envelope window")
+    if not problems and not order.cover_page:
+        problems.extend(_window_problems(order))
     return tuple(problems)
+
+
+def _window_problems(order: PrintOrder) -> list[str]:
+    """Without a cover page, page 1 must show the address (or only the protected identifier)."""
+    shown = texts_in(order.documents[0], order.window, pages=1)[0]
+    if not shown:
+        return ["no cover page was asked for, but page 1 has no address in the envelope window"]
+    if order.protected_identifier is not None and _compact(shown) != _compact(order.protected_identifier):
+        return [
+            "the recipient's identity is protected: the envelope window on page 1 must show only "
+            "the recipient's identifier, nothing else"
+        ]
+    return []
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
 def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, duplex: bool) -> None:

@@ -4,6 +4,9 @@ The address sits in the envelope window (the Norwegian C5 left window by default
 ``geometry``): a small return-address line at the top of the window, then the recipient. Below
 the window: the letter id and what the envelope holds. Output is byte-for-byte deterministic, so
 a retried print job stores the same print PDF.
+
+For a recipient with a protected identity the window shows their identifier and nothing else: no
+name, no address (the print house that holds the address puts it on the outer envelope).
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ PADDING_MM = 3.0
 
 @dataclass(frozen=True, slots=True)
 class CoverPage:
-    recipient: PostalAddress
+    recipient: PostalAddress | None
+    """None only with a ``protected_identifier``."""
     letter_id: str
     document_pages: int
     sheets: int
@@ -48,6 +52,15 @@ class CoverPage:
     postage: str = "economy"
     home_country: str = "NO"
     window: Area = NORWEGIAN_C5_WINDOW
+    protected_identifier: str | None = None
+    """Shown in the window instead of any address."""
+
+    def window_lines(self) -> list[str]:
+        if self.protected_identifier is not None:
+            return [self.protected_identifier]
+        if self.recipient is None:
+            raise ValueError("a cover page needs an address or a protected identifier")
+        return address_lines(self.recipient, self.home_country)
 
 
 def font_name() -> str:
@@ -104,7 +117,7 @@ def render_cover(cover: CoverPage) -> bytes:
         pdf.line(x, y, x + inner_width, y)
         y -= size * 0.8
 
-    lines = address_lines(cover.recipient, cover.home_country)
+    lines = cover.window_lines()
     size = min(_fit(line, font, ADDRESS_SIZE, inner_width) for line in lines)
     pdf.setFont(font, size)
     for line in lines:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from postbud.domain.print_layout import LEFT_WINDOW, RIGHT_WINDOW, EnvelopeWindow
+
 MM = 72 / 25.4
 A4_WIDTH_MM = 210.0
 A4_HEIGHT_MM = 297.0
@@ -41,9 +43,13 @@ class Area:
         )
 
 
-NORWEGIAN_C5_WINDOW = Area(left=20.0, top=40.0, width=85.0, height=40.0)
+def area_of(window: EnvelopeWindow) -> Area:
+    return Area(left=window.left, top=window.top, width=window.width, height=window.height)
+
+
+NORWEGIAN_C5_WINDOW = area_of(LEFT_WINDOW)
 """The left window of a Norwegian C5/E65 envelope: x 20–105 mm, y 40–80 mm. The default."""
-EKOPOST_WINDOW = Area(left=112.0, top=35.0, width=95.0, height=36.0)
+EKOPOST_WINDOW = area_of(RIGHT_WINDOW)
 """Ekopost's (Swedish, right-hand) window: x 112–207 mm, y 35–71 mm (third-party figure)."""
 BARCODE_AREA = Area(left=0.0, top=95.0, width=15.0, height=80.0)
 """Left margin where the print line prints its sorting barcode (Digipost: x 0–15, y 95–175 mm)."""

@@ -4,6 +4,12 @@ It preflights the documents, makes one print-ready PDF (cover sheet + documents)
 in the blob store, then "prints and posts" at once: SENT_TO_PRINT, PRINTED and POSTED. A letter
 that cannot be printed gets PRINT_FAILED with the reason; it is not retried, since the same PDF
 would fail again. Storage errors propagate, so the delivery job retries.
+
+Per letter (``ChannelOptions.print_layout``): the envelope window, the address on a cover page or in
+the letter's own window, and a protected identity (the window shows only the recipient's identifier;
+no postal address is needed, the print house holds it). Registered and protected post get a UPU S10
+tracking number, derived from the letter's id so a retry gives the same one, in state "registered".
+The home country and the postmark's time zone are the deployment's (``Settings.regional``).
 """
 
 from __future__ import annotations
@@ -13,14 +19,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from postbud.channels.faults import FaultInjector
+from postbud.channels.letter_options import options_of
 from postbud.channels.print.assemble import PrintFile, PrintOrder, Refused, assemble
-from postbud.channels.print.geometry import NORWEGIAN_C5_WINDOW, Area
+from postbud.channels.print.geometry import NORWEGIAN_C5_WINDOW, Area, area_of
 from postbud.domain.channels import Channel
 from postbud.domain.clock import Clock
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.domain.parties import Recipient
-from postbud.domain.shipments import PrintInstructions, Shipment
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.identifiers.errors import InvalidIdentifier
+from postbud.domain.identifiers.tracking import s10_tracking_number
+from postbud.domain.parties import PERSON_KINDS, PostalAddress, Recipient
+from postbud.domain.print_layout import AddressPlacement, PrintLayout, TrackingState
+from postbud.domain.regional import NORWAY
+from postbud.domain.shipments import Postage, PrintInstructions, Shipment
 from postbud.storage.blobs import BlobNotFound, BlobStore, BlobTooLarge
 
 
@@ -39,8 +51,8 @@ class SandboxPrintHouse:
         faults: FaultInjector | None = None,
         *,
         window: Area = NORWEGIAN_C5_WINDOW,
-        home_country: str = "NO",
-        timezone: str = "Europe/Oslo",
+        home_country: str = NORWAY.country,
+        timezone: str = NORWAY.time_zone,
     ) -> None:
         self.blobs = blobs
         self.clock = clock
@@ -51,14 +63,26 @@ class SandboxPrintHouse:
 
     async def deliver(self, shipment: Shipment, recipient: Recipient | None) -> list[EventDraft]:
         instructions = shipment.print_instructions
+        layout = options_of(shipment).print_layout or PrintLayout()
+        protected = layout.protected_identity or (
+            instructions is not None and instructions.postage is Postage.PROTECTED
+        )
+        identifier = _protected_identifier(shipment, layout) if protected else None
+        if protected and identifier is None:
+            return [print_failed("a protected identity needs the recipient's identifier for the envelope")]
         address = instructions.recipient if instructions else None
         if address is None and recipient is not None:
             address = recipient.capabilities.postal_address
-        if address is None:
+        if address is None and not protected:
             return [print_failed("no postal address to print on the envelope")]
         if error := self.faults.should_fail(Channel.PRINT):
             return [print_failed(error, injected=True)]
-        instructions = instructions or PrintInstructions(recipient=address)
+        instructions = instructions or PrintInstructions(recipient=address or _NO_ADDRESS)
+        cover_page = (
+            instructions.cover_page
+            if layout.address_placement is None
+            else layout.address_placement is AddressPlacement.COVER_PAGE
+        )
         documents = sorted(shipment.documents, key=lambda d: d.position)
         try:
             contents = tuple([await self.blobs.get(d.sha256) for d in documents])
@@ -66,14 +90,15 @@ class SandboxPrintHouse:
             return [print_failed(f"a document is missing from storage ({exc.sha256})")]
         order = PrintOrder(
             letter_id=str(shipment.id),
-            recipient=address,
+            recipient=None if protected else address,
             documents=contents,
             return_address=instructions.return_address,
             duplex=instructions.duplex,
-            cover_page=instructions.cover_page,
+            cover_page=cover_page,
             postage=instructions.postage.value,
-            window=self.window,
+            window=area_of(layout.window) if layout.window else self.window,
             home_country=self.home_country,
+            protected_identifier=identifier,
         )
         result = await asyncio.to_thread(assemble, order)
         if isinstance(result, Refused):
@@ -82,12 +107,24 @@ class SandboxPrintHouse:
             ref = await self.blobs.put(result.pdf)
         except BlobTooLarge as exc:
             return [print_failed(f"the print file is too large to store ({exc})")]
-        return self._printed_and_posted(instructions, result, ref.sha256)
+        placement = AddressPlacement.COVER_PAGE if cover_page else AddressPlacement.DOCUMENT
+        return self._printed_and_posted(
+            shipment, instructions, result, ref.sha256, placement, order, protected
+        )
 
-    def _printed_and_posted(self, how: PrintInstructions, result: PrintFile, sha256: str) -> list[EventDraft]:
+    def _printed_and_posted(
+        self,
+        shipment: Shipment,
+        how: PrintInstructions,
+        result: PrintFile,
+        sha256: str,
+        placement: AddressPlacement,
+        order: PrintOrder,
+        protected: bool,
+    ) -> list[EventDraft]:
         postmarked = self.clock.now().astimezone(self.timezone).date().isoformat()
         postage = how.postage.value
-        sent = {
+        sent: dict[str, Any] = {
             "print_pdf": sha256,
             "pages": result.pages,
             "document_pages": result.document_pages,
@@ -99,11 +136,36 @@ class SandboxPrintHouse:
             "nondeliverable": how.nondeliverable.value,
             "print_house": "sandbox",
         }
+        if order.window != self.window:
+            sent["window_mm"] = [order.window.left, order.window.top, order.window.width, order.window.height]
+        if placement is AddressPlacement.DOCUMENT:
+            sent["address_placement"] = placement.value
+        if protected:
+            sent["protected_identity"] = True
         printed = {"print_pdf": sha256, "sheets": result.sheets}
+        posted: dict[str, Any] = {"postmarked": postmarked, "postage": postage}
+        if how.postage in (Postage.REGISTERED, Postage.PROTECTED):
+            number = s10_tracking_number(shipment.id.int % 10**8, self.home_country)
+            posted["tracking"] = {"number": number, "state": TrackingState.REGISTERED.value}
         return [
             EventDraft(EventType.SENT_TO_PRINT, Channel.PRINT, sent, "sent_to_print"),
             EventDraft(EventType.PRINTED, Channel.PRINT, printed, "printed"),
-            EventDraft(
-                EventType.POSTED, Channel.PRINT, {"postmarked": postmarked, "postage": postage}, "posted"
-            ),
+            EventDraft(EventType.POSTED, Channel.PRINT, posted, "posted"),
         ]
+
+
+_NO_ADDRESS = PostalAddress(name="", lines=(), postal_code="", city="")
+"""Stands in for the address of a protected identity, which the letter never carries."""
+
+
+def _protected_identifier(shipment: Shipment, layout: PrintLayout) -> str | None:
+    """What the window shows for a protected identity: the one given, else the recipient's number."""
+    if layout.protected_identifier is not None:
+        return layout.protected_identifier.strip()
+    if not shipment.recipient_party:
+        return None
+    try:
+        party = parse_party_id(shipment.recipient_party, allow_synthetic=True)
+    except InvalidIdentifier:
+        return None
+    return party.value if party.kind in PERSON_KINDS else None

@@ -4,8 +4,11 @@ A sender asks for them per notice, as Digipost's ``sms-notification`` (``at`` ti
 ``after-hours``) and ``email-notification`` (``at`` times) do. The first notice goes when the letter
 reaches the mailbox (``channels/notify.py``); each listed time becomes a reminder job, due that many
 hours after the delivery or at that time. When it runs, a letter the recipient has opened gets no
-reminder. SMS reminders keep Digipost's hours: sent only 09–20 in Norway, and one due outside them
-at 09 the next morning. Two reminders of one notice due at the same moment send one message.
+reminder. SMS reminders keep to the SMS hours of the sender's region (``Regional``: the deployment's,
+09–20 Europe/Oslo by default, or the sender's own zone), and one due outside them goes at the next start.
+Listed times without an offset are wall-clock times there. Two reminders of one notice due at the
+same moment send one message. A letter's notice plan (``ChannelOptions.notice``) may ask for one
+reminder after a delay, with its own texts and channel choice: it is planned as notice ``PLAN_NOTICE``.
 
 They are scheduled in the transaction that records the delivery (``deliver.publish``). A letter
 delivered in the send request itself gets them from its notify job, which that request wrote together
@@ -16,22 +19,29 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
+from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import Rejected
+from postbud.channels.letter_options import options_of
 from postbud.channels.notify import (
+    PLAN_KEY,
     failed_notice,
     letter_link,
     notice_address,
+    notice_facts,
     notice_key,
     notice_text,
     send_notice,
+    send_planned_notice,
 )
 from postbud.domain.channels import Channel
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.notice_channels import channels_of
+from postbud.domain.parties import Recipient
+from postbud.domain.regional import NORWAY, Regional
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.record_event import record_events_for
@@ -40,9 +50,12 @@ from postbud.storage import job_kinds
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
-LOCAL_ZONE: Final = ZoneInfo("Europe/Oslo")
-SMS_HOURS: Final = (time(9), time(20))
-"""Digipost sends SMS notices only from 09 until 20, Norwegian time."""
+LOCAL_ZONE: Final = NORWAY.zone
+"""The default deployment's zone (a deployment sets its own: ``Settings.time_zone``)."""
+SMS_HOURS: Final = (NORWAY.sms_from, NORWAY.sms_until)
+"""The default SMS hours, Digipost's: 09 until 20."""
+PLAN_NOTICE: Final = -1
+"""The ``notice`` index of a notice plan's reminder (``Shipment.notifications`` indices are ≥ 0)."""
 HORIZON: Final = timedelta(days=3660)
 """Reminders further off than this are not kept (and would overflow a date)."""
 # A letter in these states has left the inbox: nothing to remind of.
@@ -69,49 +82,65 @@ def reminder_event_key(index: int, label: str) -> str:
     return f"{notice_key(index)}:reminder:{label}"
 
 
-def in_sms_hours(moment: datetime) -> datetime:
-    """``moment`` if it falls from 09 until 20 in Norway, else the next 09 there."""
-    local = moment.astimezone(LOCAL_ZONE)
-    starts, ends = SMS_HOURS
-    if starts <= local.time() < ends:
-        return moment
-    day = local.date() if local.time() < starts else local.date() + timedelta(days=1)
-    return datetime.combine(day, starts, LOCAL_ZONE).astimezone(UTC)
+def in_sms_hours(moment: datetime, region: Regional = NORWAY) -> datetime:
+    """``moment`` if it falls inside the region's SMS hours, else their next start."""
+    return region.in_sms_hours(moment)
 
 
-def _aware(moment: datetime) -> datetime:
-    # A listed time without an offset is a Norwegian wall-clock time.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_ZONE)
-
-
-def plan_reminders(shipment: Shipment, delivered_at: datetime) -> list[Reminder]:
+def plan_reminders(shipment: Shipment, delivered_at: datetime, region: Regional = NORWAY) -> list[Reminder]:
     """The reminders of a letter delivered at ``delivered_at``, each notice's in time order.
 
     ``after-hours`` 0 and times not after the delivery are left out: the first notice covers them.
+    ``region`` is the sender's (``Sender.regional``): its SMS hours, and the zone of times without offset.
     """
     planned: list[Reminder] = []
+    plan = options_of(shipment).notice
+    if plan is not None and plan.reminder is not None:
+        plan_due = delivered_at + plan.reminder.after
+        may_sms = Channel.SMS in channels_of(plan.reminder_choice)
+        label = f"after-{int(plan.reminder.after.total_seconds())}s"
+        planned.append(Reminder(PLAN_NOTICE, label, region.in_sms_hours(plan_due) if may_sms else plan_due))
     for index, request in enumerate(shipment.notifications):
         due: dict[str, datetime] = {}
         for hours in sorted(set(request.after_hours)):
             if 0 < hours <= HORIZON.total_seconds() // 3600:
                 due[f"after-{hours}h"] = delivered_at + timedelta(hours=hours)
-        for at in sorted({_aware(t) for t in request.at}):
+        for at in sorted({region.aware(t) for t in request.at}):
             if delivered_at < at <= delivered_at + HORIZON:
                 due[f"at-{at.astimezone(UTC):%Y%m%dT%H%M%SZ}"] = at
         taken: set[datetime] = set()
         for label, moment in sorted(due.items(), key=lambda item: item[1]):
-            run_at = in_sms_hours(moment) if request.channel is Channel.SMS else moment
+            run_at = region.in_sms_hours(moment) if request.channel is Channel.SMS else moment
             if run_at not in taken:
                 taken.add(run_at)
                 planned.append(Reminder(index, label, run_at))
     return planned
 
 
+def asks_for_reminders(shipment: Shipment) -> bool:
+    plan = options_of(shipment).notice
+    return any(n.at or n.after_hours for n in shipment.notifications) or (
+        plan is not None and plan.reminder is not None
+    )
+
+
 async def schedule_reminders(
-    uow: SqlUnitOfWork, shipment: Shipment, delivered_at: datetime, *, now: datetime
+    uow: SqlUnitOfWork,
+    shipment: Shipment,
+    delivered_at: datetime,
+    *,
+    now: datetime,
+    deployment: Regional = NORWAY,
 ) -> int:
-    """Queue the letter's reminder jobs in ``uow``'s transaction; those already queued stay as they are."""
-    planned = {r.job_key(shipment.id): r for r in plan_reminders(shipment, delivered_at)}
+    """Queue the letter's reminder jobs in ``uow``'s transaction; those already queued stay as they are.
+
+    ``deployment`` is the deployment's region (``Settings.regional()``); the sender's own zone wins.
+    """
+    if not asks_for_reminders(shipment):
+        return 0
+    sender = await uow.senders.get(shipment.sender_id)
+    region = sender.regional(deployment) if sender else deployment
+    planned = {r.job_key(shipment.id): r for r in plan_reminders(shipment, delivered_at, region)}
     if not planned:
         return 0
     queued = await ShipmentJobRepository(uow.conn).by_keys(planned)
@@ -134,7 +163,7 @@ async def schedule_after_delivery(shipment_id: uuid.UUID, runtime: Runtime) -> i
     """For a letter delivered in its send request: queue its reminders, if it asked for any."""
     async with runtime.reader() as uow:
         shipment = await uow.shipments.get(shipment_id)
-        if shipment is None or not any(n.at or n.after_hours for n in shipment.notifications):
+        if shipment is None or not asks_for_reminders(shipment):
             return 0
         events = await uow.events.for_shipment(shipment_id)
         keys = reminder_keys(shipment, events)
@@ -142,7 +171,9 @@ async def schedule_after_delivery(shipment_id: uuid.UUID, runtime: Runtime) -> i
             return 0  # none asked for, or all queued already (by ``deliver.publish``, or a run before)
     delivered = next(e.at for e in events if e.type is EventType.DELIVERED)
     async with runtime.unit_of_work() as uow:
-        added = await schedule_reminders(uow, shipment, delivered, now=runtime.clock.now())
+        added = await schedule_reminders(
+            uow, shipment, delivered, now=runtime.clock.now(), deployment=runtime.settings.regional()
+        )
     if added:
         runtime.jobs_available()
     return added
@@ -165,6 +196,11 @@ async def send_reminder(shipment_id: uuid.UUID, index: int, label: str, runtime:
         events = await uow.events.for_shipment(shipment_id)
         recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
         sender = await uow.senders.get(shipment.sender_id)
+    if index == PLAN_NOTICE:
+        await _send_plan_reminder(
+            runtime, shipment, events, recipient, sender.name if sender else None, label
+        )
+        return
     key = reminder_event_key(index, label)
     opened = any(e.type is EventType.OPENED for e in events)
     if opened or shipment.status in _GONE or any(e.dedup_key == key for e in events):
@@ -191,6 +227,38 @@ async def send_reminder(shipment_id: uuid.UUID, index: int, label: str, runtime:
     await record_events_for(runtime, shipment_id, [draft])
 
 
+async def _send_plan_reminder(
+    runtime: Runtime,
+    shipment: Shipment,
+    events: list[ShipmentEvent],
+    recipient: Recipient | None,
+    sender_name: str | None,
+    label: str,
+) -> None:
+    plan = options_of(shipment).notice
+    if plan is None or plan.reminder is None:
+        return
+    if any(e.type is EventType.OPENED for e in events) or shipment.status in _GONE:
+        return
+    done = {e.dedup_key for e in events}
+    link = letter_link(runtime.settings.resolved_public_url, shipment.id)
+    facts = notice_facts(shipment, sender_name or "a sender", recipient, link)
+    drafts, deferred = await send_planned_notice(
+        runtime,
+        shipment,
+        recipient,
+        plan.reminder_choice,
+        plan,
+        plan.reminder.texts,
+        facts,
+        done,
+        label=label,
+    )
+    await record_events_for(runtime, shipment.id, drafts)
+    if deferred:
+        raise DeliveryFailed("; ".join(deferred))
+
+
 async def give_up_reminder(
     shipment_id: uuid.UUID, index: int, label: str, runtime: Runtime, error: str
 ) -> None:
@@ -200,6 +268,13 @@ async def give_up_reminder(
         if shipment is None or index >= len(shipment.notifications):
             return
         recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
+    if index == PLAN_NOTICE:
+        data = {"outcome": "failed", "error": error, "reminder": label}
+        key = f"{PLAN_KEY}:reminder:{label}:failed"
+        await record_events_for(
+            runtime, shipment_id, [EventDraft(EventType.NOTIFICATION_FAILED, None, data, key)]
+        )
+        return
     request = shipment.notifications[index]
     address = notice_address(request, shipment, recipient)
     draft = failed_notice(request, address, error, reminder_event_key(index, label), reminder=label)
@@ -207,7 +282,9 @@ async def give_up_reminder(
 
 
 __all__ = [
+    "PLAN_NOTICE",
     "Reminder",
+    "asks_for_reminders",
     "give_up_reminder",
     "in_sms_hours",
     "plan_reminders",

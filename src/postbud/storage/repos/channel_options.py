@@ -5,20 +5,12 @@ The default options are stored as nothing at all, so a Digipost letter's row is 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.einvoice import EInvoiceFormat
-from postbud.domain.invoices import (
-    AccountKind,
-    InvoiceDetails,
-    PaymentAccount,
-    PaymentReference,
-    PaymentType,
-    ReferenceKind,
-)
+from postbud.domain.invoices import InvoiceDetails
 from postbud.domain.mailboxes import MailboxProvider
 from postbud.domain.notice_channels import NoticeChannelChoice
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan
@@ -78,33 +70,11 @@ def _layout_from_json(data: dict[str, Any] | None) -> PrintLayout | None:
 
 
 def invoice_to_json(invoice: InvoiceDetails | None) -> dict[str, Any] | None:
-    if invoice is None:
-        return None
-    return {
-        "due_date": invoice.due_date.isoformat(),
-        "amount": str(invoice.amount) if invoice.amount is not None else None,
-        "currency": invoice.currency,
-        "reference": [invoice.reference.kind.value, invoice.reference.value] if invoice.reference else None,
-        "account": [invoice.account.kind.value, invoice.account.number] if invoice.account else None,
-        "payment_type": invoice.payment_type.value,
-        "invoice_number": invoice.invoice_number,
-    }
+    return invoice.as_data() if invoice is not None else None
 
 
 def invoice_from_json(data: dict[str, Any] | None) -> InvoiceDetails | None:
-    if data is None:
-        return None
-    reference, account, amount = data.get("reference"), data.get("account"), data.get("amount")
-    return InvoiceDetails(
-        due_date=date.fromisoformat(data["due_date"]),
-        amount=Decimal(amount) if amount is not None else None,
-        currency=data.get("currency", "NOK"),
-        # Stored values were checked when the letter came in: rebuilt as they are, not re-validated.
-        reference=PaymentReference(ReferenceKind(reference[0]), reference[1]) if reference else None,
-        account=PaymentAccount(AccountKind(account[0]), account[1]) if account else None,
-        payment_type=PaymentType(data.get("payment_type", "invoice")),
-        invoice_number=data.get("invoice_number"),
-    )
+    return InvoiceDetails.from_data(data) if data is not None else None
 
 
 def _texts_to_json(texts: NoticeTexts) -> dict[str, str | None]:
