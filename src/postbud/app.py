@@ -1,6 +1,6 @@
 """The ASGI application: platform API, probes and metrics, with job workers in the same process.
 
-Other entry points (the Digipost dialect, the inbox UI) mount their routers on the app this
+The dialects (``postbud.plugins.registry``) and the web UIs mount their routes on the app this
 factory returns; they reach storage and channels through ``app.state.runtime``.
 """
 
@@ -18,14 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.date_header import DateHeaderMiddleware
-from postbud.dialects.digipost.app import create_digipost_app
-from postbud.dialects.digipost.host_root import host_root_routes
 from postbud.direct_lane import PostbudApp
-from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
 from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
 from postbud.platform_api import PREFIX, platform_router
+from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
 from postbud.web.mount import mount_web
@@ -40,9 +38,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-def job_handlers() -> dict[str, JobHandler]:
-    """Every job kind this deployment runs: the one list ``serve`` and ``worker`` share."""
-    return core_handlers()
+def job_handlers(dialects: DialectRegistry | None = None) -> dict[str, JobHandler]:
+    """Every job kind this deployment runs, the core's and the dialects': the one list ``serve`` and
+    ``worker`` share."""
+    return (dialects or default_dialects()).job_handlers()
 
 
 async def is_empty(runtime: Runtime) -> bool:
@@ -69,10 +68,13 @@ async def seed_if_empty(runtime: Runtime) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_workers(runtime: Runtime, count: int) -> AsyncIterator[list[Worker]]:
+async def running_workers(
+    runtime: Runtime, count: int, dialects: DialectRegistry | None = None
+) -> AsyncIterator[list[Worker]]:
     """Run ``count`` workers until the block ends, then let each finish its current job."""
     stop = asyncio.Event()
-    workers = [Worker(runtime, job_handlers()) for _ in range(count)]
+    handlers = job_handlers(dialects)
+    workers = [Worker(runtime, handlers) for _ in range(count)]
     tasks = [asyncio.create_task(w.run(stop), name=f"worker-{i}") for i, w in enumerate(workers)]
     try:
         yield workers
@@ -85,23 +87,27 @@ async def running_workers(runtime: Runtime, count: int) -> AsyncIterator[list[Wo
         await asyncio.gather(*pending, return_exceptions=True)
 
 
-def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastAPI:
-    """The app; ``seed`` fills an empty sandbox with synthetic data at startup."""
+def create_app(
+    settings: Settings | None = None, *, seed: bool = False, dialects: DialectRegistry | None = None
+) -> FastAPI:
+    """The app; ``seed`` fills an empty sandbox with synthetic data at startup. ``dialects``: the
+    dialects to serve (default: every registered one)."""
     settings = settings or Settings()
+    dialects = dialects or default_dialects()
     configure_logging(json_logs=settings.log_json)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await build_runtime(settings)
         app.state.runtime = runtime
-        # The Digipost dialect's signing key is made on first use; not during someone's request.
-        await asyncio.to_thread(lambda: digipost.state.dialect.server_key)
+        for startup in installed.startups:
+            await startup()
         app.state.admin_token = settings.resolved_admin_token()
         try:
             await runtime.writer.start()
             if seed and settings.sandbox:
                 await seed_if_empty(runtime)
-            async with running_workers(runtime, settings.workers):
+            async with running_workers(runtime, settings.workers, dialects):
                 log.info("postbud started", url=settings.resolved_public_url, workers=settings.workers)
                 yield
         finally:
@@ -123,12 +129,8 @@ def create_app(settings: Settings | None = None, *, seed: bool = False) -> FastA
     )
     app.add_middleware(RequestContextMiddleware)
     # Mounted before the API routers: a send is routed at once, without matching every API route.
-    digipost = create_digipost_app(lambda: app.state.runtime)
-    app.mount("/digipost", digipost)
-    for route in digipost.state.direct_routes:
-        app.add_direct_route("/digipost", route)
-    # Paths the Java and .NET clients resolve against the host root, whatever path their base URL has.
-    app.router.routes.extend(host_root_routes(digipost))
+    installed = dialects.install(app, lambda: app.state.runtime)
+    app.state.dialect_port_apps = installed.own_port_apps
     app.include_router(ops_router)
     app.include_router(platform_router())
     mount_web(app, settings, lambda: app.state.runtime)

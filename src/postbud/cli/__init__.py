@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from postbud.cli import db, recipients, seed, senders, serve, shipments, webhooks, worker
+from postbud.cli import db, recipients, resources, seed, senders, serve, shipments, webhooks, worker
 
 app = typer.Typer(
     name="postbud",
@@ -25,6 +25,7 @@ app.add_typer(senders.app, name="senders")
 app.add_typer(recipients.app, name="recipients")
 app.add_typer(shipments.app, name="shipments")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(resources.app, name="resources")
 
 
 def main() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +20,7 @@ from postbud.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from postbud.domain.sender_credentials import SenderCredential
     from postbud.services.parties.senders import SenderCredentials
     from postbud.services.runtime import Runtime
 
@@ -40,7 +42,14 @@ def _write_key_files(credentials: SenderCredentials, key_file: Path) -> Path:
 @app.command("add")
 def add(
     name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
-    orgnr: Annotated[str, typer.Option("--orgnr", help="Organisasjonsnummer (9 digits, MOD11).")],
+    orgnr: Annotated[
+        str,
+        typer.Option(
+            "--orgnr",
+            help="Norwegian organisasjonsnummer (9 digits, MOD11) or Swedish organisationsnummer "
+            "(10 digits, Luhn).",
+        ),
+    ],
     digipost_id: Annotated[
         int | None,
         typer.Option("--digipost-id", help="Broker id for the Digipost API; next free one if left out."),
@@ -132,3 +141,115 @@ def list_(data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: 
             str(s.id),
         )
     console().print(table)
+
+
+SenderRef = Annotated[str, typer.Option("--sender", help="Sender id, orgnr or digipost id.")]
+
+
+def credential_json(credential: SenderCredential) -> dict[str, Any]:
+    """A credential without its secret (only its hash is stored anyway)."""
+    return {
+        "id": str(credential.id),
+        "sender_id": str(credential.sender_id),
+        "dialect": credential.dialect,
+        "kind": credential.kind.value,
+        "identifier": credential.identifier,
+        "scopes": list(credential.scopes),
+        "has_certificate": credential.certificate_pem is not None,
+        "created_at": credential.created_at.isoformat(),
+        "revoked_at": credential.revoked_at.isoformat() if credential.revoked_at else None,
+    }
+
+
+@app.command("credentials")
+def credentials(
+    sender: SenderRef,
+    include_revoked: Annotated[bool, typer.Option("--all", help="Revoked ones too.")] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """A sender's credentials in each dialect (never the secrets)."""
+    from postbud.services.parties.credentials import list_credentials
+    from postbud.services.parties.senders import find_sender
+
+    async def use(runtime: Runtime) -> list[SenderCredential]:
+        found = await find_sender(sender, runtime)
+        return await list_credentials(runtime, found.id, include_revoked=include_revoked)
+
+    found = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json([credential_json(c) for c in found])
+        return
+    from rich.table import Table
+
+    table = Table(
+        "Dialect", "Kind", "Identifier", "Created", "Revoked", "Id", title=f"{len(found)} credentials"
+    )
+    for c in found:
+        revoked = c.revoked_at.strftime("%Y-%m-%d %H:%M") if c.revoked_at else ""
+        identifier = c.identifier if c.kind.value != "api_key" else c.identifier[:12] + "…"
+        table.add_row(
+            c.dialect, c.kind.value, identifier, c.created_at.strftime("%Y-%m-%d %H:%M"), revoked, str(c.id)
+        )
+    console().print(table)
+
+
+@app.command("basic-login")
+def basic_login(
+    sender: SenderRef,
+    dialect: Annotated[str, typer.Option("--dialect", help="The dialect it is for.")] = "ekopost",
+    user: Annotated[
+        str | None, typer.Option("--user", help="User name; the sender's organisation number if left out.")
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input; else one is made."),
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Set a sender's HTTP Basic login for a dialect (replacing the one with that user name)."""
+    import sys
+
+    from postbud.services.parties.credentials import set_basic_login
+    from postbud.services.parties.senders import find_sender
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+
+    async def use(runtime: Runtime) -> tuple[SenderCredential, str]:
+        found = await find_sender(sender, runtime)
+        return await set_basic_login(runtime, found.id, dialect, password=password, user=user)
+
+    credential, secret = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(
+            {"credential": credential_json(credential), "user": credential.identifier, "password": secret}
+        )
+        return
+    out = console()
+    out.print(f"[bold green]Basic login[/] for {credential.dialect}")
+    out.print(f"  user      {credential.identifier}")
+    if not password_stdin:
+        out.print(f"  password  [bold]{secret}[/]  (shown once; keep it safe)")
+
+
+@app.command("revoke-credential")
+def revoke_credential(
+    credential_id: uuid.UUID,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Revoke one credential; its dialect no longer accepts it."""
+    from postbud.services.parties.credentials import revoke_credential as run_revoke
+
+    async def use(runtime: Runtime) -> SenderCredential:
+        return await run_revoke(runtime, credential_id)
+
+    credential = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(credential_json(credential))
+    else:
+        console().print(f"Revoked {credential.dialect} {credential.kind.value} {credential.identifier}")

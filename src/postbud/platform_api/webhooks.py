@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
 
-from postbud.domain.errors import NotPermitted, ValidationFailed
+from postbud.domain.errors import NotPermitted, PermissionCode, RuleCode, ValidationFailed
+from postbud.domain.webhook_formats import WebhookFormat
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import Principal, PrincipalDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
 from postbud.platform_api.models import (
     AttemptOut,
     DeliveryOut,
-    WebhookCreated,
     WebhookIn,
     WebhookOut,
     WebhookPatch,
@@ -25,37 +26,60 @@ router = APIRouter(
 )
 
 
+class FormattedWebhookIn(WebhookIn):
+    format: WebhookFormat = Field(
+        WebhookFormat.STANDARD,
+        description="standard (Standard Webhooks), ekopost (X-Ekopost-Signature: hex HMAC-SHA1 of the "
+        "body) or cloudevents (CloudEvents 1.0 JSON, signed as Standard Webhooks)",
+    )
+
+
+class FormattedWebhookOut(WebhookOut):
+    format: WebhookFormat
+
+    @classmethod
+    def of(cls, webhook: manage.Webhook) -> FormattedWebhookOut:
+        return cls(**WebhookOut.of(webhook).model_dump(), format=webhook.format)
+
+
+class FormattedWebhookCreated(BaseModel):
+    webhook: FormattedWebhookOut
+    secret: str = Field(description="Signs every delivery; shown once")
+
+
 def _scope(who: Principal, requested: uuid.UUID | None) -> uuid.UUID | None:
     """The sender a call is limited to: an API key's own; the admin's choice (None for all)."""
     if who.sender is None:
         return requested
     if requested is not None and requested != who.sender.id:
-        raise NotPermitted("an API key sees only its own sender's webhooks")
+        raise NotPermitted("an API key sees only its own sender's webhooks", PermissionCode.NOT_OWNER)
     return who.sender.id
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Subscribe a URL to a sender's events")
-async def add(body: WebhookIn, runtime: RuntimeDep, who: PrincipalDep) -> WebhookCreated:
+async def add(body: FormattedWebhookIn, runtime: RuntimeDep, who: PrincipalDep) -> FormattedWebhookCreated:
     sender_id = _scope(who, body.sender_id)
     if sender_id is None:
-        raise ValidationFailed.of("sender_id", "required when using the admin token")
-    webhook, secret = await manage.add_webhook(runtime, sender_id, body.url, body.event_types)
-    return WebhookCreated(webhook=WebhookOut.of(webhook), secret=secret)
+        raise ValidationFailed.of("sender_id", "required when using the admin token", RuleCode.REQUIRED)
+    webhook, secret = await manage.add_webhook(
+        runtime, sender_id, body.url, body.event_types, format=body.format
+    )
+    return FormattedWebhookCreated(webhook=FormattedWebhookOut.of(webhook), secret=secret)
 
 
 @router.get("", summary="List webhooks")
 async def list_(
     runtime: RuntimeDep, who: PrincipalDep, sender_id: uuid.UUID | None = None
-) -> list[WebhookOut]:
-    return [WebhookOut.of(w) for w in await manage.list_webhooks(runtime, _scope(who, sender_id))]
+) -> list[FormattedWebhookOut]:
+    return [FormattedWebhookOut.of(w) for w in await manage.list_webhooks(runtime, _scope(who, sender_id))]
 
 
 @router.patch("/{webhook_id}", summary="Pause or resume a webhook")
 async def patch(
     webhook_id: uuid.UUID, body: WebhookPatch, runtime: RuntimeDep, who: PrincipalDep
-) -> WebhookOut:
+) -> FormattedWebhookOut:
     webhook = await manage.set_active(runtime, webhook_id, body.active, sender_id=_scope(who, None))
-    return WebhookOut.of(webhook)
+    return FormattedWebhookOut.of(webhook)
 
 
 @router.get("/deliveries", summary="Deliveries, newest first")

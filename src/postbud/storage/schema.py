@@ -185,6 +185,8 @@ webhooks = Table(
     Column("event_types", JsonDocument, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Dialect plug-ins: the payload format and signature (standard, ekopost, cloudevents).
+    Column("format", String(20), nullable=False, server_default="standard"),
 )
 
 webhook_deliveries = Table(
@@ -327,3 +329,43 @@ sandbox_faults = Table(
 Index("ix_shipments_created_id", shipments.c.created_at, shipments.c.id)
 Index("ix_webhook_deliveries_event", webhook_deliveries.c.event_id)
 Index("ix_webhook_deliveries_created_id", webhook_deliveries.c.created_at, webhook_deliveries.c.id)
+
+# --- Dialect plug-ins: per-dialect credentials of senders, and the resource registry (Altinn) ----
+
+# One row per credential a sender has in one dialect (a Digipost certificate and id, an Ekopost API
+# key or Basic login, an Altinn organisation). ``identifier`` is what the dialect finds it by;
+# secrets are stored hashed. A revoked credential stays for the record and frees its identifier.
+sender_credentials = Table(
+    "sender_credentials",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dialect", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("identifier", String(200), nullable=False),
+    Column("secret_hash", String(200)),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+Index(
+    "ix_sender_credentials_live",
+    sender_credentials.c.dialect,
+    sender_credentials.c.kind,
+    sender_credentials.c.identifier,
+    unique=True,
+    sqlite_where=sender_credentials.c.revoked_at.is_(None),
+    postgresql_where=sender_credentials.c.revoked_at.is_(None),
+)
+
+resources = Table(
+    "resources",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("owner_sender_id", Uuid, ForeignKey("senders.id"), nullable=False, index=True),
+    Column("titles", JsonDocument, nullable=False, default=dict),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("min_auth_level", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

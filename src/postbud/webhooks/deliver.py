@@ -18,12 +18,13 @@ from sqlalchemy import update
 
 from postbud.domain.errors import NotFound
 from postbud.jobs.backoff import minimum_total
+from postbud.jobs.registry import JobHandler
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.repos.jobs import Job
 from postbud.storage.repos.webhooks import Webhook
-from postbud.webhooks.payload import event_body
-from postbud.webhooks.signing import signed_headers
+from postbud.webhooks.formats import CORE_FORMATS, Delivery, SignedBody, WebhookFormats
+from postbud.webhooks.notices import load_notice
 
 MAX_ATTEMPTS = 30
 TIMEOUT = 10.0
@@ -75,12 +76,23 @@ def delivery_id_of(job: Job) -> uuid.UUID:
     return uuid.UUID(job.payload["delivery_id"])
 
 
-async def run(job: Job, runtime: Runtime) -> None:
-    await deliver(delivery_id_of(job), runtime, attempt=job.attempts, max_attempts=job.max_attempts)
+async def run(job: Job, runtime: Runtime, formats: WebhookFormats = CORE_FORMATS) -> None:
+    await deliver(
+        delivery_id_of(job), runtime, attempt=job.attempts, max_attempts=job.max_attempts, formats=formats
+    )
 
 
 async def give_up(job: Job, runtime: Runtime, error: str) -> None:
     await settle(runtime, delivery_id_of(job), FAILED, error)
+
+
+def job_handler(formats: WebhookFormats) -> JobHandler:
+    """The ``webhook.deliver`` job, rendering with ``formats`` (the core's and the dialects' renderers)."""
+
+    async def run_with_formats(job: Job, runtime: Runtime) -> None:
+        await run(job, runtime, formats)
+
+    return JobHandler(run_with_formats, give_up)
 
 
 async def settle(runtime: Runtime, delivery_id: uuid.UUID, status: str, error: str) -> None:
@@ -101,6 +113,7 @@ async def deliver(
     attempt: int = 1,
     max_attempts: int = MAX_ATTEMPTS,
     request_timeout: float = TIMEOUT,
+    formats: WebhookFormats = CORE_FORMATS,
 ) -> None:
     async with runtime.reader() as uow:
         delivery = await uow.webhooks.delivery(delivery_id)
@@ -111,7 +124,7 @@ async def deliver(
         await settle(runtime, delivery_id, CANCELLED, "the webhook is inactive")
         return
     try:
-        body = await event_body(runtime, delivery.event_id)
+        notice = await load_notice(runtime, delivery.event_id)
     except NotFound as exc:
         # Nothing to send: the shipment was deleted, or a concurrent writer won the event's
         # dedup key and this delivery's event row was never inserted.
@@ -123,7 +136,10 @@ async def deliver(
     if fault := runtime.faults.should_fail_webhook(webhook.url):
         status_code, error = fault.outcome(request_timeout)  # a sandbox fault: the target seems down
     else:
-        status_code, error = await _post(webhook, delivery_id, body, request_timeout)
+        # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
+        about = Delivery(delivery_id, runtime.settings.resolved_public_url)
+        signed = formats.signed(webhook.format, webhook.secret, notice, about, int(time.time()))
+        status_code, error = await _post(webhook, signed, request_timeout)
     duration_ms = round((time.perf_counter() - started) * 1000)
 
     if error is None:
@@ -152,19 +168,16 @@ def _earliest_retry(attempt: int) -> timedelta:
 
 
 async def _post(
-    webhook: Webhook, delivery_id: uuid.UUID, body: bytes, request_timeout: float
+    webhook: Webhook, signed: SignedBody, request_timeout: float
 ) -> tuple[int | None, str | None]:
-    """POST ``body``; returns the status code (None without a response) and an error, if any."""
-    # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
-    headers = signed_headers(webhook.secret, str(delivery_id), int(time.time()), body)
-    headers["content-type"] = "application/json"
+    """POST the signed body; returns the status code (None without a response) and an error, if any."""
     try:
         # httpx's timeout bounds each read; this bounds the whole exchange, so a receiver
         # trickling bytes cannot hold a worker.
         async with (
             asyncio.timeout(request_timeout),
             http_client().stream(
-                "POST", webhook.url, content=body, headers=headers, timeout=request_timeout
+                "POST", webhook.url, content=signed.body, headers=signed.headers, timeout=request_timeout
             ) as response,
         ):
             if response.is_success:

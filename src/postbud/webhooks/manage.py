@@ -11,36 +11,54 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from postbud.domain.batches import BATCH_EVENT_NAMES
+from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
+from postbud.domain.webhook_formats import WebhookFormat
 from postbud.services.runtime import Runtime
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
 from postbud.webhooks.deliver import MAX_ATTEMPTS, PENDING
+from postbud.webhooks.formats import new_secret
 from postbud.webhooks.payload import TYPE_PREFIX
-from postbud.webhooks.signing import new_secret
+
+__all__ = [
+    "ALL_EVENTS",
+    "Attempt",
+    "Delivery",
+    "Webhook",
+    "add_webhook",
+    "delivery_attempts",
+    "list_deliveries",
+    "list_webhooks",
+    "redeliver",
+    "set_active",
+]
 
 ALL_EVENTS = "*"
 MAX_URL_LENGTH = 2000
-_EVENT_TYPES = frozenset(t.value for t in EventType)
+_EVENT_TYPES = frozenset(t.value for t in EventType) | BATCH_EVENT_NAMES
+"""A letter's event types (``delivered``), and a batch's (``batch.completed``, ``batch.*``)."""
 
 
 def _validate_url(url: str) -> list[FieldError]:
     if len(url) > MAX_URL_LENGTH:
-        return [FieldError("url", f"at most {MAX_URL_LENGTH} characters")]
+        return [FieldError("url", f"at most {MAX_URL_LENGTH} characters", RuleCode.TOO_LONG)]
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
-        return [FieldError("url", "not a valid URL")]
+        return [FieldError("url", "not a valid URL", RuleCode.WRONG_FORMAT)]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [FieldError("url", "must be an absolute http or https URL")]
+        return [FieldError("url", "must be an absolute http or https URL", RuleCode.WRONG_FORMAT)]
     return []
 
 
 def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
-    """Normalised types (``shipment.delivered`` is accepted as ``delivered``) and any errors."""
+    """Normalised types (``shipment.delivered`` is accepted as ``delivered``) and any errors.
+
+    ``*`` is every event of a letter; a batch's events are named (``batch.*`` for all of them)."""
     types: list[str] = []
     errors: list[FieldError] = []
     for raw in event_types:
@@ -50,21 +68,31 @@ def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[Fiel
         elif value not in types:
             types.append(value)
     if not types and not errors:
-        errors.append(FieldError("event_types", "name at least one event type, or '*'"))
+        errors.append(FieldError("event_types", "name at least one event type, or '*'", RuleCode.REQUIRED))
     if ALL_EVENTS in types:
-        types = [ALL_EVENTS]
+        types = [ALL_EVENTS, *(t for t in types if t in BATCH_EVENT_NAMES)]
     return tuple(types), errors
 
 
 async def add_webhook(
-    runtime: Runtime, sender_id: uuid.UUID, url: str, event_types: Iterable[str] = (ALL_EVENTS,)
+    runtime: Runtime,
+    sender_id: uuid.UUID,
+    url: str,
+    event_types: Iterable[str] = (ALL_EVENTS,),
+    *,
+    format: WebhookFormat | str = WebhookFormat.STANDARD,
 ) -> tuple[Webhook, str]:
-    """Subscribe ``url`` to the sender's events; returns the webhook and its signing secret."""
+    """Subscribe ``url`` to the sender's events in ``format``; returns the webhook and its signing secret."""
     types, errors = _event_types(event_types)
     errors = _validate_url(url) + errors
+    try:
+        chosen = WebhookFormat(format)
+    except ValueError:
+        names = ", ".join(f.value for f in WebhookFormat)
+        errors.append(FieldError("format", f"one of {names}", RuleCode.INVALID))
     if errors:
         raise ValidationFailed(errors)
-    secret = new_secret()
+    secret = new_secret(chosen)
     async with runtime.unit_of_work() as uow:
         if await uow.senders.get(sender_id) is None:
             raise NotFound("sender", sender_id)
@@ -76,6 +104,7 @@ async def add_webhook(
             event_types=types,
             active=True,
             created_at=runtime.clock.now(),
+            format=chosen,
         )
         await uow.webhooks.add(webhook)
     return webhook, secret
@@ -135,7 +164,11 @@ async def redeliver(
         if webhook is None:
             raise NotFound("delivery", delivery_id)
         if not webhook.active:
-            raise Conflict("webhook", "the webhook is inactive; activate it before redelivering")
+            raise Conflict(
+                "webhook",
+                "the webhook is inactive; activate it before redelivering",
+                ConflictCode.WRONG_STATE,
+            )
         await uow.webhooks.reset_for_redelivery(delivery_id, now=now)
         await uow.jobs.enqueue(
             WEBHOOK_DELIVER,

@@ -1,4 +1,4 @@
-"""The JSON body a webhook receives for one event on a shipment."""
+"""Postbud's own JSON body for one event: of a letter (``shipment.<type>``) or a batch (``batch.<state>``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import json
 import uuid
 from typing import Any
 
-from postbud.domain.errors import NotFound
+from postbud.domain.batches import batch_event_name
 from postbud.domain.events import ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.services.runtime import Runtime
+from postbud.webhooks.notices import BatchNotice, LetterNotice, Notice, load_notice
 
 TYPE_PREFIX = "shipment."
 
@@ -32,17 +33,45 @@ def payload(event: ShipmentEvent, shipment: Shipment) -> dict[str, Any]:
     }
 
 
+def batch_payload(notice: BatchNotice) -> dict[str, Any]:
+    batch, event = notice.batch, notice.event
+    return {
+        "id": str(event.id),
+        "type": batch_event_name(event.type),
+        "created_at": event.at.isoformat(),
+        "data": {
+            "batch_id": str(batch.id),
+            "sender_id": str(batch.sender_id),
+            "external_id": batch.external_id,
+            "dialect": batch.dialect,
+            "name": batch.name,
+            "status": batch.status.value,
+            "state": batch.state.value,
+            "output_at": batch.output_at.isoformat() if batch.output_at else None,
+            "letters": [
+                {
+                    "shipment_id": str(letter.id),
+                    "external_id": letter.external_id,
+                    "status": letter.status.value,
+                    "channel": letter.channel.value if letter.channel else None,
+                }
+                for letter in notice.letters
+            ],
+            "event": event.data,
+        },
+    }
+
+
+def notice_payload(notice: Notice) -> dict[str, Any]:
+    if isinstance(notice, LetterNotice):
+        return payload(notice.event, notice.shipment)
+    return batch_payload(notice)
+
+
 def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 async def event_body(runtime: Runtime, event_id: uuid.UUID) -> bytes:
-    """The body for ``event_id``, with the shipment's status as it is now."""
-    async with runtime.reader() as uow:
-        event = await uow.events.get(event_id)
-        if event is None:
-            raise NotFound("event", event_id)
-        shipment = await uow.shipments.get(event.shipment_id)
-        if shipment is None:
-            raise NotFound("shipment", event.shipment_id)
-    return encode(payload(event, shipment))
+    """The standard body for ``event_id``, with the letter's or batch's status as it is now."""
+    return encode(notice_payload(await load_notice(runtime, event_id)))

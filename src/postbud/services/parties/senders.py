@@ -9,14 +9,13 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from sqlalchemy.exc import IntegrityError
 
 from postbud.crypto.keys import generate_test_key_and_certificate
-from postbud.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
-from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer
+from postbud.domain.errors import Conflict, FieldError, NotFound, RuleCode, ValidationFailed
+from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer, swedish_orgnr
 from postbud.domain.parties import Sender
+from postbud.services.parties.credentials import add_credential, digipost_certificate, validate_certificate
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -49,15 +48,11 @@ def new_api_key() -> str:
     return API_KEY_PREFIX + secrets.token_urlsafe(24)  # 24 bytes: 32 URL-safe characters
 
 
-def validate_certificate(pem: str) -> str:
-    """The certificate as tidy PEM, or ValidationFailed naming ``certificate``."""
-    try:
-        certificate = x509.load_pem_x509_certificate(pem.strip().encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        raise ValidationFailed.of("certificate", "must be one X.509 certificate in PEM form") from None
-    if not isinstance(certificate.public_key(), RSAPublicKey):
-        raise ValidationFailed.of("certificate", "must carry an RSA public key (Digipost signs with RSA)")
-    return pem.strip() + "\n"
+def organisation_number(value: str) -> str:
+    """A Norwegian organisasjonsnummer (9 digits, MOD11) or a Swedish organisationsnummer (10 digits,
+    Luhn, with or without its hyphen), as its digits."""
+    digits = sum(c.isdigit() for c in value)
+    return swedish_orgnr(value) if digits == 10 else organisasjonsnummer(value)
 
 
 def _validate(cmd: RegisterSender) -> tuple[str, str, str | None]:
@@ -69,9 +64,9 @@ def _validate(cmd: RegisterSender) -> tuple[str, str, str | None]:
         errors.append(FieldError("name", f"at most {_MAX_NAME} characters"))
     orgnr = ""
     try:
-        orgnr = organisasjonsnummer(cmd.organisation_number)
+        orgnr = organisation_number(cmd.organisation_number)
     except InvalidIdentifier as exc:
-        errors.append(FieldError("organisation_number", exc.rule))
+        errors.append(FieldError("organisation_number", exc.rule, RuleCode.WRONG_FORMAT))
     if cmd.digipost_id is not None and cmd.digipost_id <= 0:
         errors.append(FieldError("digipost_id", "must be a positive number"))
     if cmd.certificate_pem is not None and cmd.generate_key:
@@ -103,6 +98,9 @@ async def _insert(cmd: RegisterSender, sender: Sender, api_key: str, runtime: Ru
             raise Conflict("digipost_id", "a sender with this digipost id exists")
         await uow.senders.add(sender, now=now)
         await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
+        certificate = digipost_certificate(sender, runtime)
+        if certificate is not None:
+            await add_credential(uow, certificate)
     return sender
 
 

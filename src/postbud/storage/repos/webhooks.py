@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postbud.domain.webhook_formats import WebhookFormat
 from postbud.storage import schema
 
 
@@ -24,6 +25,7 @@ class Webhook:
     event_types: tuple[str, ...]
     active: bool
     created_at: datetime
+    format: WebhookFormat = WebhookFormat.STANDARD
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ def _webhook(row: RowMapping) -> Webhook:
         event_types=tuple(row["event_types"]),
         active=row["active"],
         created_at=row["created_at"],
+        format=WebhookFormat(row["format"]),
     )
 
 
@@ -79,6 +82,7 @@ class WebhookRepository:
                 event_types=list(webhook.event_types),
                 active=webhook.active,
                 created_at=webhook.created_at,
+                format=webhook.format.value,
             )
         )
 

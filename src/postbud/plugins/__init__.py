@@ -1,0 +1,1 @@
+"""Dialects as plug-ins: the protocol a dialect implements, and the one registry that wires them."""

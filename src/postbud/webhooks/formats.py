@@ -1,0 +1,128 @@
+"""Each webhook format: how an event becomes a body (rendered) and how the body is signed.
+
+The signing of each format is the core's and fixed. The rendering can come from a dialect: the
+Ekopost dialect renders a batch event as its "campaign completed", the Altinn dialect a letter's
+event as its own CloudEvent. Where no dialect renders a notice (or its renderer declines one by
+returning None), the core's neutral rendering is used, so every subscription gets every event it
+asked for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from postbud.domain.webhook_formats import WebhookFormat
+from postbud.webhooks import cloudevents, hmac_sha1, signing
+from postbud.webhooks.notices import LetterNotice, Notice
+from postbud.webhooks.payload import encode, notice_payload
+
+__all__ = [
+    "Delivery",
+    "Renderer",
+    "SignedBody",
+    "WebhookFormat",
+    "WebhookFormats",
+    "neutral_cloud_event",
+    "new_secret",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a renderer may need besides the notice."""
+
+    id: uuid.UUID
+    public_url: str
+    """Postbud's own base URL (CloudEvents ``source``)."""
+
+
+Renderer = Callable[[Notice, Delivery], Mapping[str, Any] | None]
+"""A notice as a JSON document of one format; None: not this renderer's (the core's is used)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedBody:
+    body: bytes
+    headers: dict[str, str]
+
+
+def new_secret(format: WebhookFormat) -> str:
+    """A signing secret in the form the format's receivers expect."""
+    return hmac_sha1.new_secret() if format is WebhookFormat.EKOPOST else signing.new_secret()
+
+
+def neutral_cloud_event(notice: Notice, delivery: Delivery) -> dict[str, Any]:
+    """A Postbud event as a CloudEvent: type ``no.postbud.<shipment|batch>.<type>``, data the
+    standard payload's data."""
+    standard = notice_payload(notice)
+    if isinstance(notice, LetterNotice):
+        source = f"{delivery.public_url}/api/v1/shipments/{notice.shipment.id}"
+        subject = notice.shipment.recipient_party
+    else:
+        source = f"{delivery.public_url}/api/v1/batches/{notice.batch.id}"
+        subject = None
+    return cloudevents.cloud_event(
+        id=standard["id"],
+        source=source,
+        type="no.postbud." + standard["type"],
+        time=notice.event.at,
+        subject=subject,
+        data=standard["data"],
+    )
+
+
+def _neutral(format: WebhookFormat, notice: Notice, delivery: Delivery) -> Mapping[str, Any]:
+    if format is WebhookFormat.CLOUDEVENTS:
+        return neutral_cloud_event(notice, delivery)
+    return notice_payload(notice)
+
+
+def _sign(
+    format: WebhookFormat, secret: str, document: Mapping[str, Any], msg_id: str, timestamp: int
+) -> SignedBody:
+    if format is WebhookFormat.CLOUDEVENTS:
+        body = encode(cloudevents.checked(document))
+        headers = signing.signed_headers(secret, msg_id, timestamp, body)
+        headers["content-type"] = cloudevents.MEDIA_TYPE
+    elif format is WebhookFormat.EKOPOST:
+        body = encode(dict(document))
+        headers = {
+            hmac_sha1.SIGNATURE_HEADER: hmac_sha1.sign(secret, body),
+            "content-type": "application/json",
+        }
+    else:
+        body = encode(dict(document))
+        headers = signing.signed_headers(secret, msg_id, timestamp, body)
+        headers["content-type"] = "application/json"
+    return SignedBody(body, headers)
+
+
+class WebhookFormats:
+    """The renderers of each format: the dialects' where they gave one, the core's otherwise."""
+
+    def __init__(self, renderers: Mapping[WebhookFormat, Renderer] | None = None) -> None:
+        self._renderers = dict(renderers or {})
+
+    def with_renderer(self, format: WebhookFormat, renderer: Renderer) -> WebhookFormats:
+        if format in self._renderers:
+            raise ValueError(f"two renderers for the {format} webhook format")
+        return WebhookFormats({**self._renderers, format: renderer})
+
+    def render(self, format: WebhookFormat, notice: Notice, delivery: Delivery) -> Mapping[str, Any]:
+        renderer = self._renderers.get(format)
+        document = renderer(notice, delivery) if renderer is not None else None
+        return document if document is not None else _neutral(format, notice, delivery)
+
+    def signed(
+        self, format: WebhookFormat, secret: str, notice: Notice, delivery: Delivery, timestamp: int
+    ) -> SignedBody:
+        """The body and headers of one attempt (``timestamp``: seconds since the epoch, now)."""
+        document = self.render(format, notice, delivery)
+        return _sign(format, secret, document, str(delivery.id), timestamp)
+
+
+CORE_FORMATS = WebhookFormats()
+"""Every format with the core's neutral rendering (no dialect's)."""

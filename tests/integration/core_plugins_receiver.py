@@ -1,0 +1,68 @@
+"""A real HTTP receiver for webhook tests that checks nothing itself: it records each request as it
+came, so a test verifies the signature independently of Postbud's own signing code."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class RecordingReceiver:
+    base_url: str = ""
+    received: list[ReceivedRequest] = field(default_factory=list)
+
+    def url(self, hook: str) -> str:
+        return f"{self.base_url}/hooks/{hook}"
+
+    def at(self, hook: str) -> list[ReceivedRequest]:
+        return [r for r in self.received if r.path == f"/hooks/{hook}"]
+
+    async def endpoint(self, request: Request) -> Response:
+        body = await request.body()
+        self.received.append(
+            ReceivedRequest(request.url.path, {k.lower(): v for k, v in request.headers.items()}, body)
+        )
+        return Response(status_code=204)
+
+
+@contextmanager
+def recording_receiver() -> Iterator[RecordingReceiver]:
+    receiver = RecordingReceiver()
+    app = Starlette(routes=[Route("/hooks/{hook}", receiver.endpoint, methods=["POST"])])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive(), "receiver stopped"
+        assert time.monotonic() < deadline, "receiver did not start"
+        time.sleep(0.01)
+    receiver.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        yield receiver
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
