@@ -119,12 +119,6 @@ class InvoiceDetails:
             errors.append(
                 FieldError("currency", "an ISO 4217 code such as NOK or SEK", RuleCode.WRONG_FORMAT)
             )
-        if (
-            self.payment_type is not PaymentType.DIRECT_DEBIT
-            and self.amount is not None
-            and self.account is None
-        ):
-            errors.append(FieldError("account", "an invoice to be paid names the account", RuleCode.REQUIRED))
         if errors:
             raise ValidationFailed(errors)
 

@@ -87,7 +87,8 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
             return "recipient has reserved against digital post in the contact register"
         return None if caps.mobile else "recipient has no mobile number"
     if channel is Channel.EINVOICE:
-        return None if (caps.einvoice or caps.ebank or caps.kivra) else "recipient takes no e-invoice"
+        # A Kivra-style box is a mailbox (DIGITAL_MAILBOX with that provider), not e-invoice.
+        return None if (caps.einvoice or caps.ebank) else "recipient takes no e-invoice"
     return "print is chosen only by print instructions"
 
 
