@@ -460,7 +460,7 @@ def test_every_event_status_channel_and_state_has_a_name_in_both_languages() -> 
     from postbud.services.console.activity_chart import NOT_DELIVERED
     from postbud.services.console.webhook_log import STATUSES
     from postbud.storage.repos.jobs import DEAD, DONE, READY, RUNNING
-    from postbud.web.console.messages import CONSOLE_MESSAGES
+    from postbud.web.console.texts import CONSOLE_TEXTS
 
     named = (
         [f"console.event.{t.value}" for t in EventType]
@@ -483,6 +483,6 @@ def test_every_event_status_channel_and_state_has_a_name_in_both_languages() -> 
             )
         ]
     )
-    missing = [key for key in named if key not in CONSOLE_MESSAGES]
+    missing = [key for key in named if key not in CONSOLE_TEXTS]
     assert missing == []
-    assert all(nb and en for nb, en in CONSOLE_MESSAGES.values())
+    assert all(nb and en for nb, en in CONSOLE_TEXTS.values())

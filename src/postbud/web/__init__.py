@@ -8,14 +8,14 @@ The shared infrastructure, for every part (the recipient inbox in ``inbox/``, th
   middleware (security headers, signed session, language) and error pages.
 - ``forms.py`` — ``form_route(path, handler)``: every POST; checks the CSRF token before the handler
   runs and bounds the body (``max_bytes``); ``text_field`` reads a field.
-- ``templating.py`` — ``Pages.render(request, template, context)`` with ``t`` (messages), ``fmt``
+- ``templating.py`` — ``Pages.render(request, template, context)`` with ``t`` (page texts), ``fmt``
   (dates, money), ``csrf_token``, ``static_url``; templates in ``templates/`` extend ``base.html``
   (blocks ``title``, ``product``, ``header_nav``, ``main``, ``footer_note``; ``home_url`` is the part's
   start page, from the mount path).
-- ``i18n.py`` — bokmål and English: ``Catalogue(*parts)`` of ``key: (nb, en)`` messages, chosen by
-  ``?lang=``, the session, or Accept-Language. Each part writes its messages in sections and loads
-  them with ``messages(*sections)`` (checked: keys once, both languages, the same placeholders);
-  ``messages.py`` holds the shared messages.
+- ``i18n.py`` — bokmål and English: ``Catalogue(*parts)`` of ``key: (nb, en)`` texts, chosen by
+  ``?lang=``, the session, or Accept-Language. Each part writes its texts in sections and loads
+  them with ``texts(*sections)`` (checked: keys once, both languages, the same placeholders);
+  ``texts.py`` holds the shared texts (each part has its own ``texts.py``; "message" means a letter).
 - ``formatting.py`` — ``fmt`` in templates: dates, times, amounts, sizes and durations by Babel.
 - ``sessions.py``, ``csrf.py``, ``security.py`` — the signed session cookie (key in the data
   folder), the session-bound CSRF token, and the response headers (CSP, no-store).

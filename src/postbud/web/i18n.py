@@ -1,8 +1,8 @@
-"""Norwegian (bokmål) and English: which one a request gets, and the message catalogue.
+"""Norwegian (bokmål) and English: which one a request gets, and the catalogue of page texts.
 
-Each message is written in both languages side by side, ``key: (bokmål, English)``, so a message
-cannot exist in one language only. Every part (shared, inbox, console) writes its messages in
-sections and loads them with ``messages(*sections)``, which refuses a key written twice, an empty
+Each text is written in both languages side by side, ``key: (bokmål, English)``, so a text
+cannot exist in one language only. Every part (shared, inbox, console) writes its texts in
+sections and loads them with ``texts(*sections)``, which refuses a key written twice, an empty
 text, and a placeholder one language has and the other lacks. The language comes from ``?lang=``
 (the switch in the page header, remembered in the session), else from the session, else from the
 browser's Accept-Language, else bokmål.
@@ -24,34 +24,35 @@ SESSION_KEY: Final = "lang"
 # Browsers say "no" or "nn" for Norwegian readers who would rather read bokmål than English.
 _ALIASES: Final = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 
-Messages = Mapping[str, tuple[str, str]]
+Texts = Mapping[str, tuple[str, str]]
+"""Page texts by key, in bokmål and English. ("Message" means a letter in Postbud, not a UI text.)"""
 
 
 def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def messages(*sections: Messages) -> Messages:
-    """The messages of ``sections`` as one catalogue, checked as they load (``ValueError``)."""
+def texts(*sections: Texts) -> Texts:
+    """The texts of ``sections`` as one catalogue, checked as they load (``ValueError``)."""
     loaded: dict[str, tuple[str, str]] = {}
     for section in sections:
         clash = loaded.keys() & section.keys()
         if clash:
-            raise ValueError(f"message keys defined twice: {sorted(clash)}")
+            raise ValueError(f"text keys defined twice: {sorted(clash)}")
         for key, (nb, en) in section.items():
             if not nb or not en:
-                raise ValueError(f"message {key!r} is empty in a language")
+                raise ValueError(f"text {key!r} is empty in a language")
             if _placeholders(nb) != _placeholders(en):
-                raise ValueError(f"message {key!r} has other placeholders in bokmål than in English")
+                raise ValueError(f"text {key!r} has other placeholders in bokmål than in English")
         loaded.update(section)
     return loaded
 
 
 class Catalogue:
-    """Every message the web pages use, from the catalogues of each part (shared, inbox, console)."""
+    """Every text the web pages use, from the catalogues of each part (shared, inbox, console)."""
 
-    def __init__(self, *parts: Messages) -> None:
-        self._texts = messages(*parts)
+    def __init__(self, *parts: Texts) -> None:
+        self._texts = texts(*parts)
 
     def text(self, lang: str, key: str, **params: object) -> str:
         nb, en = self._texts[key]

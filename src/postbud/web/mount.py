@@ -10,21 +10,21 @@ from starlette.applications import Starlette
 from postbud.config import Settings
 from postbud.services.runtime import Runtime
 from postbud.web.console.app import create_console_app
-from postbud.web.console.messages import CONSOLE_MESSAGES
+from postbud.web.console.texts import CONSOLE_TEXTS
 from postbud.web.context import WebContext
 from postbud.web.i18n import Catalogue
 from postbud.web.inbox.app import create_inbox_app
-from postbud.web.inbox.messages import INBOX_MESSAGES
-from postbud.web.messages import COMMON_MESSAGES
+from postbud.web.inbox.texts import INBOX_TEXTS
 from postbud.web.sandbox_signin import SandboxSignIn, UnavailableSignIn
 from postbud.web.signin import SignIn
 from postbud.web.templating import Pages
+from postbud.web.texts import COMMON_TEXTS
 from postbud.web.webapp import static_app
 
 
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
-    pages = Pages(Catalogue(COMMON_MESSAGES, INBOX_MESSAGES, CONSOLE_MESSAGES))
+    pages = Pages(Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS))
     return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)
 
 

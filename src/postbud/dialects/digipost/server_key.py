@@ -12,7 +12,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from postbud.dialects.digipost.keys import (
+from postbud.crypto.keys import (
     certificate_pem,
     generate_test_key_and_certificate,
     load_private_key,

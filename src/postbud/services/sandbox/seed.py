@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from postbud.dialects.digipost.keys import generate_test_key_and_certificate
+from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.identifiers import (
     InvalidIdentifier,
     e164_phone,

@@ -1,13 +1,13 @@
-"""Messages of the recipient inbox: ``key: (bokmål, English)``."""
-# ruff: noqa: E501 — a message reads best on one line, whatever its length.
+"""Texts of the recipient inbox's pages: ``key: (bokmål, English)``."""
+# ruff: noqa: E501 — a text reads best on one line, whatever its length.
 
 from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages, messages
+from postbud.web.i18n import Texts, texts
 
-_KINDS: Final[Messages] = {
+_KINDS: Final[Texts] = {
     "kind.appointment": ("Timeavtale", "Appointment"),
     "kind.boligdetaljer": ("Boligdetaljer", "Residence details"),
     "kind.event": ("Arrangement", "Event"),
@@ -31,7 +31,7 @@ _KINDS: Final[Messages] = {
     "kind.verifiable-presentation-notice": ("Forespørsel om bevis", "Credential request"),
 }
 
-_LIST: Final[Messages] = {
+_LIST: Final[Texts] = {
     "inbox.product": ("Innboks", "Inbox"),
     "inbox.folders": ("Mapper", "Folders"),
     "inbox.folder_inbox": ("Innboks", "Inbox"),
@@ -63,7 +63,7 @@ _LIST: Final[Messages] = {
     "samples.sent": ("Eksempelbrevene er levert i innboksen din.", "The sample letters are in your inbox."),
 }
 
-_LETTER: Final[Messages] = {
+_LETTER: Final[Texts] = {
     "letter.back_inbox": ("← Til innboksen", "← Back to the inbox"),
     "letter.back_archive": ("← Til arkivet", "← Back to the archive"),
     "letter.from": ("Fra {sender}", "From {sender}"),
@@ -103,7 +103,7 @@ _LETTER: Final[Messages] = {
     "receipt.not_now": ("Ikke nå", "Not now"),
 }
 
-_CARDS: Final[Messages] = {
+_CARDS: Final[Texts] = {
     "card.added_by_sender": ("Oppdatert av avsenderen {date}", "Updated by the sender {date}"),
     "card.open_link": ("Åpne", "Open"),
     "card.opens_new_window": ("åpnes i nytt vindu", "opens in a new window"),
@@ -215,7 +215,7 @@ _CARDS: Final[Messages] = {
     ),
 }
 
-_PAY: Final[Messages] = {
+_PAY: Final[Texts] = {
     "pay.title": ("Betal", "Pay"),
     "pay.amount": ("Beløp (kr)", "Amount (NOK)"),
     "pay.from_account": ("Fra konto", "From account"),
@@ -254,7 +254,7 @@ _PAY: Final[Messages] = {
     "pay.error.not_payable": ("Dette brevet kan ikke betales her.", "This letter cannot be paid here."),
 }
 
-_SHARE: Final[Messages] = {
+_SHARE: Final[Texts] = {
     "share.duration": ("Delingen varer", "Sharing lasts"),
     "share.allowed_origins": ("Bare dokumenter fra", "Only documents from"),
     "share.active": (
@@ -306,4 +306,4 @@ _SHARE: Final[Messages] = {
     "share.error.refused": ("Delingen ble avvist: {reason}", "The sharing was refused: {reason}"),
 }
 
-INBOX_MESSAGES: Final = messages(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE)
+INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE)

@@ -1,13 +1,13 @@
-"""Messages shared by every web page (layout, errors, sign-in): ``key: (bokmål, English)``."""
-# ruff: noqa: E501 — a message reads best on one line, whatever its length.
+"""Texts shared by every web page (layout, errors, sign-in): ``key: (bokmål, English)``."""
+# ruff: noqa: E501 — a text reads best on one line, whatever its length.
 
 from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages, messages
+from postbud.web.i18n import Texts, texts
 
-_COMMON: Final[Messages] = {
+_COMMON: Final[Texts] = {
     "common.skip_to_content": ("Hopp til innholdet", "Skip to content"),
     "common.site_nav": ("Hovedmeny", "Main menu"),
     "common.language": ("Språk", "Language"),
@@ -81,4 +81,4 @@ _COMMON: Final[Messages] = {
     "stepup.level": ("Krevd nivå: {level}", "Required level: {level}"),
 }
 
-COMMON_MESSAGES: Final = messages(_COMMON)
+COMMON_TEXTS: Final = texts(_COMMON)

@@ -1,18 +1,18 @@
-"""One loader for the message catalogues of every web part: each key once, in both languages, with
-the same placeholders, so a page cannot show a missing or half-translated message."""
+"""One loader for the text catalogues of every web part: each key once, in both languages, with
+the same placeholders, so a page cannot show a missing or half-translated text."""
 
 from __future__ import annotations
 
 import pytest
 
-from postbud.web.console.messages import CONSOLE_MESSAGES
-from postbud.web.i18n import Catalogue, messages
-from postbud.web.inbox.messages import INBOX_MESSAGES
-from postbud.web.messages import COMMON_MESSAGES
+from postbud.web.console.texts import CONSOLE_TEXTS
+from postbud.web.i18n import Catalogue, texts
+from postbud.web.inbox.texts import INBOX_TEXTS
+from postbud.web.texts import COMMON_TEXTS
 
 
 def test_sections_load_into_one_catalogue() -> None:
-    loaded = messages({"a.one": ("Én", "One")}, {"a.two": ("{n} to", "{n} two")})
+    loaded = texts({"a.one": ("Én", "One")}, {"a.two": ("{n} to", "{n} two")})
     assert loaded == {"a.one": ("Én", "One"), "a.two": ("{n} to", "{n} two")}
     catalogue = Catalogue(loaded)
     assert catalogue.text("nb", "a.two", n=2) == "2 to"
@@ -29,18 +29,18 @@ def test_sections_load_into_one_catalogue() -> None:
         (({"a.count": ("{count} brev", "letters")},), "placeholders"),
     ],
 )
-def test_a_catalogue_that_would_show_a_broken_message_does_not_load(
+def test_a_catalogue_that_would_show_a_broken_text_does_not_load(
     sections: tuple[dict[str, tuple[str, str]], ...], problem: str
 ) -> None:
     with pytest.raises(ValueError, match=problem):
-        messages(*sections)
+        texts(*sections)
 
 
 def test_the_parts_catalogues_load_together() -> None:
-    catalogue = Catalogue(COMMON_MESSAGES, INBOX_MESSAGES, CONSOLE_MESSAGES)
-    assert catalogue.keys() == COMMON_MESSAGES.keys() | INBOX_MESSAGES.keys() | CONSOLE_MESSAGES.keys()
+    catalogue = Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS)
+    assert catalogue.keys() == COMMON_TEXTS.keys() | INBOX_TEXTS.keys() | CONSOLE_TEXTS.keys()
     assert catalogue.text("en", "console.print_again_done", attempt=2) == (
         "The letter is queued to print again (attempt 2)."
     )
     with pytest.raises(ValueError, match="defined twice"):
-        Catalogue(INBOX_MESSAGES, INBOX_MESSAGES)
+        Catalogue(INBOX_TEXTS, INBOX_TEXTS)

@@ -1,13 +1,14 @@
-"""Messages of the operator console: ``key: (bokmål, English)``."""
-# ruff: noqa: E501 — a message reads best on one line, whatever its length.
+"""Texts of the operator console's pages: ``key: (bokmål, English)``."""
+# ruff: noqa: E501 — a text reads best on one line, whatever its length.
 
 from __future__ import annotations
 
 from typing import Final
 
-from postbud.web.i18n import Messages, messages
+from postbud.web.i18n import Texts, texts
 
-_EVENTS: Final[Messages] = {
+_EVENTS: Final[Texts] = {
+    "console.event.drafted": ("Påbegynt", "Drafted"),
     "console.event.created": ("Mottatt", "Accepted"),
     "console.event.held": ("Holdt tilbake", "Held"),
     "console.event.routed": ("Rutet", "Routed"),
@@ -34,9 +35,16 @@ _EVENTS: Final[Messages] = {
     "console.event.registration_failed": ("Registreringsforespørsel feilet", "Registration request failed"),
     "console.event.registered": ("Mottaker registrert", "Recipient registered"),
     "console.event.registration_expired": ("Registreringsfrist utløpt", "Registration deadline passed"),
+    "console.event.fetched": ("Hentet av mottaker", "Fetched by the recipient"),
+    "console.event.purged": ("Slettet", "Purged"),
+    "console.event.attachment_downloaded": ("Vedlegg lastet ned", "Attachment downloaded"),
+    "console.event.attachment_expired": ("Vedlegg utløpt", "Attachment expired"),
+    "console.event.never_read": ("Ikke lest innen fristen", "Not read by the due date"),
+    "console.event.never_confirmed": ("Ikke bekreftet innen fristen", "Not confirmed by the due date"),
 }
 
-_STATUSES: Final[Messages] = {
+_STATUSES: Final[Texts] = {
+    "console.status.draft": ("Under arbeid", "Draft"),
     "console.status.accepted": ("Mottatt", "Accepted"),
     "console.status.scheduled": ("Planlagt", "Scheduled"),
     "console.status.routed": ("Rutet", "Routed"),
@@ -49,6 +57,7 @@ _STATUSES: Final[Messages] = {
     "console.status.not_delivered": ("Ikke levert", "Not delivered"),
     "console.status.cancelled": ("Kansellert", "Cancelled"),
     "console.status.expired": ("Utløpt", "Expired"),
+    "console.status.purged": ("Slettet", "Purged"),
     "console.channel.digital_mailbox": ("Digital postkasse", "Digital mailbox"),
     "console.channel.business_inbox": ("Virksomhetsinnboks", "Business inbox"),
     "console.channel.email": ("E-post", "E-mail"),
@@ -78,7 +87,7 @@ _STATUSES: Final[Messages] = {
     "console.print_state.cancelled": ("Kansellert", "Cancelled"),
 }
 
-_PAGES: Final[Messages] = {
+_PAGES: Final[Texts] = {
     "console.product": ("Driftskonsoll", "Operator console"),
     "console.sandbox_note": (
         "Sandkasse: tid og feil kan styres herfra, og alt er oppdiktet.",
@@ -296,4 +305,4 @@ _PAGES: Final[Messages] = {
     ),
 }
 
-CONSOLE_MESSAGES: Final = messages(_EVENTS, _STATUSES, _PAGES)
+CONSOLE_TEXTS: Final = texts(_EVENTS, _STATUSES, _PAGES)
