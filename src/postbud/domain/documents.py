@@ -21,6 +21,15 @@ class AuthenticationLevel(StrEnum):
         return list(AuthenticationLevel).index(self)
 
 
+class DocumentIdScope(StrEnum):
+    """Where a document's ``external_id`` must be unique."""
+
+    SENDER = "sender"
+    """Across every letter of the sender (Digipost's document ids)."""
+    LETTER = "letter"
+    """Only within its letter, so that one attachment can be in many letters under one id."""
+
+
 class Sensitivity(StrEnum):
     NORMAL = "normal"
     SENSITIVE = "sensitive"
@@ -43,6 +52,9 @@ class Document:
     datatype: dict[str, Any] | None = None
     """A structured payload (invoice, appointment, …) in its JSON form: ``{"kind": ..., ...}``."""
     opening_receipt: bool = False
+    id_scope: DocumentIdScope = DocumentIdScope.SENDER
+    attachment_id: uuid.UUID | None = None
+    """The stand-alone attachment this document is (its blob is the attachment's)."""
 
     @property
     def is_primary(self) -> bool:

@@ -7,7 +7,8 @@ then wakes every waiter. Batches are pipelined: while one commits, the next one'
 stored; commits stay in order. On a SQLite file the transaction runs on a plain connection in a worker
 thread: one thread hop per batch instead of several per statement. If the batch violates a
 constraint, the writer retries each WriteSet in its own savepoint so that only the offending
-request fails; a blob that cannot be stored likewise fails only the requests that carry it.
+request fails (with a `DuplicateKey` naming the constraint, for a unique one); a blob that
+cannot be stored likewise fails only the requests that carry it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from postbud.storage.blobs import BlobStore
 from postbud.storage.database import Database
+from postbud.storage.errors import as_duplicate_key
 from postbud.storage.writeset import WriteSet, apply, apply_blocking
 
 log = structlog.get_logger(__name__)
@@ -63,7 +65,8 @@ class GroupCommitWriter:
             self._task = None
 
     async def submit(self, writeset: WriteSet) -> None:
-        """Return once ``writeset`` and its blobs are durable; raise if they could not be."""
+        """Return once ``writeset`` and its blobs are durable; raise if they could not be
+        (`DuplicateKey` when a row broke a unique constraint; nothing of the write set is kept)."""
         if writeset.blobs and self._blobs is None:
             raise RuntimeError("this writer has no blob store for the write set's blobs")
         if self._task is None:
@@ -163,10 +166,10 @@ class GroupCommitWriter:
 
     async def _commit_one_by_one(self, batch: list[_Pending]) -> None:
         writesets = [p.writeset for p in batch]
+        failures: dict[int, IntegrityError] = {}
         if self._database.has_blocking_writes:
             failures = await asyncio.to_thread(self._apply_each_in_thread, writesets)
         else:
-            failures = {}
             async with self._database.transaction() as conn:
                 for index, writeset in enumerate(writesets):
                     try:
@@ -180,12 +183,12 @@ class GroupCommitWriter:
             if pending.done.done():
                 continue
             if index in failures:
-                pending.done.set_exception(failures[index])
+                pending.done.set_exception(as_duplicate_key(failures[index]))
             else:
                 pending.done.set_result(None)
 
-    def _apply_each_in_thread(self, writesets: list[WriteSet]) -> dict[int, Exception]:
-        failures: dict[int, Exception] = {}
+    def _apply_each_in_thread(self, writesets: list[WriteSet]) -> dict[int, IntegrityError]:
+        failures: dict[int, IntegrityError] = {}
         with self._database.blocking_transaction() as conn:
             for index, writeset in enumerate(writesets):
                 failure = _apply_in_savepoint(conn, writeset)

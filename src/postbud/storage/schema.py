@@ -369,3 +369,44 @@ resources = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# --- Recipient actions, deadlines and batches with a life of their own (ACTIONS, migration 0008) ---
+
+# A batch's state derived from its letters (Ekopost's campaign states), when it changed, and the
+# output date before which its letters are not released.
+batches.append_column(Column("output_at", UtcDateTime))
+batches.append_column(Column("state", String(20), nullable=False, default="opened", server_default="opened"))
+batches.append_column(Column("state_changed_at", UtcDateTime))
+
+# Each change of a batch's state, once (the state is the type); webhooks fan out from here too.
+batch_events = Table(
+    "batch_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("batch_id", Uuid, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    UniqueConstraint("batch_id", "type"),
+    Index("ix_batch_events_sender_at", "sender_id", "at"),
+)
+
+# What a letter's sender asked of its recipient: read (and confirm) by a due date.
+letter_terms = Table(
+    "letter_terms",
+    metadata,
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), primary_key=True),
+    Column("due_at", UtcDateTime),
+    Column("needs_confirmation", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# When one document of a letter may no longer be downloaded (the letter itself lives on).
+letter_document_expiry = Table(
+    "letter_document_expiry",
+    metadata,
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", Uuid, primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+)

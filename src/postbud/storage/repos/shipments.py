@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.channels import Channel
-from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
+from postbud.domain.documents import AuthenticationLevel, Document, DocumentIdScope, Sensitivity
 from postbud.domain.shipments import (
     NondeliverableHandling,
     NotificationRequest,
@@ -21,6 +23,7 @@ from postbud.domain.shipments import (
 )
 from postbud.domain.status import ShipmentStatus
 from postbud.storage import schema
+from postbud.storage.repos.channel_options import channel_options_from_json, channel_options_to_json
 from postbud.storage.repos.parties import address_from_json, address_to_json
 from postbud.storage.repos.registrations import registration_from_json, registration_to_json
 from postbud.storage.writeset import WriteSet
@@ -88,8 +91,43 @@ def _notification_from_json(d: dict[str, Any]) -> NotificationRequest:
     )
 
 
-def shipment_rows(shipment: Shipment, ws: WriteSet) -> None:
-    """Add the rows that store ``shipment`` and its documents to ``ws``."""
+LETTER_ID_TAKEN = "uq_shipments_sender_id_dialect_external_id"
+"""The unique key a letter id (``external_id``) reused by its sender breaks."""
+DOCUMENT_ID_TAKEN = "uq_documents_sender_id_external_id_id_scope"
+"""The unique key a document id reused in its scope breaks."""
+_SENDER_SCOPE = DocumentIdScope.SENDER.value
+
+
+def reference_digest(senders_reference: str) -> str:
+    """What the sender's reference is indexed by: a btree entry of up to 4,096 characters could
+    pass PostgreSQL's limit of about 2.7 KB."""
+    return hashlib.sha256(senders_reference.encode()).hexdigest()
+
+
+def _id_scope(doc: Document, shipment_id: uuid.UUID) -> str:
+    return _SENDER_SCOPE if doc.id_scope is DocumentIdScope.SENDER else f"letter:{shipment_id}"
+
+
+def request_json(shipment: Shipment) -> dict[str, Any]:
+    """What the sender asked for, beyond the columns: the ``request`` column of a shipment."""
+    return {
+        "channels": [c.value for c in shipment.channels],
+        "print": _print_to_json(shipment.print_instructions),
+        "print_if_unread_after": _iso(shipment.print_if_unread_after),
+        "notifications": [_notification_to_json(n) for n in shipment.notifications],
+        "email_address": shipment.email_address,
+        "invoice_reference": shipment.invoice_reference,
+        "ignore_reservation": shipment.ignore_reservation,
+        "properties": shipment.properties,
+        "registration": registration_to_json(shipment.registration),
+        "channel_options": channel_options_to_json(shipment.channel_options),
+    }
+
+
+def shipment_rows(shipment: Shipment, ws: WriteSet, *, request: dict[str, Any] | None = None) -> None:
+    """Add the rows that store ``shipment`` and its documents to ``ws``; ``request``: the stored
+    request when the caller has it already (a draft adds what closing it needs)."""
+    reference = shipment.senders_reference
     ws.add(
         schema.shipments,
         {
@@ -105,42 +143,37 @@ def shipment_rows(shipment: Shipment, ws: WriteSet) -> None:
             "status": shipment.status.value,
             "batch_id": shipment.batch_id,
             "publish_at": shipment.publish_at,
-            "request": {
-                "channels": [c.value for c in shipment.channels],
-                "print": _print_to_json(shipment.print_instructions),
-                "print_if_unread_after": _iso(shipment.print_if_unread_after),
-                "notifications": [_notification_to_json(n) for n in shipment.notifications],
-                "email_address": shipment.email_address,
-                "invoice_reference": shipment.invoice_reference,
-                "ignore_reservation": shipment.ignore_reservation,
-                "properties": shipment.properties,
-                "registration": registration_to_json(shipment.registration),
-            },
+            "request": request_json(shipment) if request is None else request,
             "created_at": shipment.created_at,
             "updated_at": shipment.created_at,
+            "senders_reference": reference,
+            "senders_reference_sha256": reference_digest(reference) if reference is not None else None,
         },
     )
     for doc in shipment.documents:
-        ws.add(
-            schema.documents,
-            {
-                "id": doc.id,
-                "shipment_id": shipment.id,
-                "sender_id": shipment.sender_id,
-                "position": doc.position,
-                "external_id": doc.external_id,
-                "title": doc.title,
-                "file_type": doc.file_type,
-                "mime": doc.mime,
-                "sha256": doc.sha256,
-                "size": doc.size,
-                "pages": doc.pages,
-                "authentication": doc.authentication.value,
-                "sensitivity": doc.sensitivity.value,
-                "datatype": doc.datatype,
-                "opening_receipt": doc.opening_receipt,
-            },
-        )
+        ws.add(schema.documents, document_row(doc, shipment.id, shipment.sender_id))
+
+
+def document_row(doc: Document, shipment_id: uuid.UUID, sender_id: uuid.UUID) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "shipment_id": shipment_id,
+        "sender_id": sender_id,
+        "position": doc.position,
+        "external_id": doc.external_id,
+        "title": doc.title,
+        "file_type": doc.file_type,
+        "mime": doc.mime,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "pages": doc.pages,
+        "authentication": doc.authentication.value,
+        "sensitivity": doc.sensitivity.value,
+        "datatype": doc.datatype,
+        "opening_receipt": doc.opening_receipt,
+        "id_scope": _id_scope(doc, shipment_id),
+        "attachment_id": doc.attachment_id,
+    }
 
 
 def _document(row: RowMapping) -> Document:
@@ -158,6 +191,8 @@ def _document(row: RowMapping) -> Document:
         sensitivity=Sensitivity(row["sensitivity"]),
         datatype=row["datatype"],
         opening_receipt=row["opening_receipt"],
+        id_scope=DocumentIdScope.SENDER if row["id_scope"] == _SENDER_SCOPE else DocumentIdScope.LETTER,
+        attachment_id=row["attachment_id"],
     )
 
 
@@ -186,6 +221,8 @@ def _shipment(row: RowMapping, docs: list[Document]) -> Shipment:
         ignore_reservation=req.get("ignore_reservation", False),
         properties=req.get("properties", {}),
         registration=registration_from_json(req.get("registration")),
+        senders_reference=row["senders_reference"],
+        channel_options=channel_options_from_json(req.get("channel_options")),
     )
 
 
@@ -224,13 +261,17 @@ class ShipmentRepository:
     async def by_document_external_id(self, sender_id: uuid.UUID, document_id: str) -> Shipment | None:
         d = schema.documents.c
         query = select(schema.shipments).join(schema.documents, d.shipment_id == schema.shipments.c.id)
-        query = query.where(d.sender_id == sender_id, d.external_id == document_id)
+        query = query.where(
+            d.sender_id == sender_id, d.external_id == document_id, d.id_scope == _SENDER_SCOPE
+        )
         found = await self._load(list((await self._conn.execute(query)).mappings()))
         return found[0] if found else None
 
     async def document_ids_taken(self, sender_id: uuid.UUID, external_ids: list[str]) -> list[str]:
         d = schema.documents.c
-        query = select(d.external_id).where(d.sender_id == sender_id, d.external_id.in_(external_ids))
+        query = select(d.external_id).where(
+            d.sender_id == sender_id, d.external_id.in_(external_ids), d.id_scope == _SENDER_SCOPE
+        )
         return [r[0] for r in await self._conn.execute(query)]
 
     async def in_batch(self, batch_id: uuid.UUID) -> list[Shipment]:
@@ -247,9 +288,12 @@ class ShipmentRepository:
         before: tuple[datetime, uuid.UUID] | None = None,
         limit: int = 50,
     ) -> list[Shipment]:
-        """Newest first, keyset-paged by (created_at, id) so deep pages stay fast."""
+        """Newest first, keyset-paged by (created_at, id) so deep pages stay fast. Drafts (letters
+        still being built) only when asked for by their status."""
         s = schema.shipments.c
         query = select(schema.shipments)
+        if status != ShipmentStatus.DRAFT.value:
+            query = query.where(s.status != ShipmentStatus.DRAFT.value)
         if sender_id:
             query = query.where(s.sender_id == sender_id)
         if recipient_id:
@@ -283,3 +327,89 @@ class ShipmentRepository:
         await self._conn.execute(
             update(schema.shipments).where(schema.shipments.c.id == shipment_id).values(**values)
         )
+
+    async def by_senders_reference(
+        self, sender_id: uuid.UUID, senders_reference: str, *, limit: int = 1000
+    ) -> builtins.list[Shipment]:
+        """The sender's letters with this reference of its own, newest first."""
+        s = schema.shipments.c
+        query = (
+            select(schema.shipments)
+            .where(
+                s.sender_id == sender_id,
+                s.senders_reference_sha256 == reference_digest(senders_reference),
+                s.senders_reference == senders_reference,
+            )
+            .order_by(s.created_at.desc(), s.id.desc())
+            .limit(limit)
+        )
+        return await self._load(list((await self._conn.execute(query)).mappings()))
+
+    async def by_idempotency_key(
+        self, sender_id: uuid.UUID, dialect: str, key: str
+    ) -> builtins.list[uuid.UUID]:
+        """The letters the sender's request with this idempotency key made, in its order; [] if none."""
+        r = schema.send_requests.c
+        query = select(r.shipment_ids).where(
+            r.sender_id == sender_id, r.dialect == dialect, r.idempotency_key == key
+        )
+        ids = (await self._conn.execute(query)).scalar_one_or_none()
+        return [uuid.UUID(i) for i in ids or ()]
+
+    async def add_document(self, document: Document, shipment_id: uuid.UUID, sender_id: uuid.UUID) -> None:
+        await self._conn.execute(
+            insert(schema.documents).values(document_row(document, shipment_id, sender_id))
+        )
+
+    async def draft_request(self, shipment_id: uuid.UUID) -> dict[str, Any] | None:
+        """The stored request of a draft, with what closing it needs (``request["draft"]``)."""
+        s = schema.shipments.c
+        query = select(s.request).where(s.id == shipment_id, s.status == ShipmentStatus.DRAFT.value)
+        request: dict[str, Any] | None = (await self._conn.execute(query)).scalar_one_or_none()
+        return request
+
+    async def close_draft(self, shipment: Shipment, *, now: datetime) -> bool:
+        """Store what closing routed for a draft (its row locked by the caller); False if it was no
+        longer a draft."""
+        s = schema.shipments.c
+        result = await self._conn.execute(
+            update(schema.shipments)
+            .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value)
+            .values(
+                recipient_id=shipment.recipient_id,
+                recipient_name=shipment.recipient_name,
+                subject=shipment.subject,
+                channel=shipment.channel.value if shipment.channel else None,
+                status=shipment.status.value,
+                request=request_json(shipment),
+                updated_at=now,
+            )
+        )
+        return bool(result.rowcount)
+
+
+def send_request_row(
+    ws: WriteSet,
+    *,
+    request_id: uuid.UUID,
+    sender_id: uuid.UUID,
+    dialect: str,
+    idempotency_key: str | None,
+    shipment_ids: list[uuid.UUID],
+    now: datetime,
+) -> None:
+    """One request that made many letters; a reused idempotency key breaks ``IDEMPOTENCY_KEY_TAKEN``."""
+    ws.add(
+        schema.send_requests,
+        {
+            "id": request_id,
+            "sender_id": sender_id,
+            "dialect": dialect,
+            "idempotency_key": idempotency_key,
+            "shipment_ids": [str(i) for i in shipment_ids],
+            "created_at": now,
+        },
+    )
+
+
+IDEMPOTENCY_KEY_TAKEN = "uq_send_requests_sender_id_dialect_idempotency_key"

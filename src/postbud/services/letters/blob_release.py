@@ -1,0 +1,71 @@
+"""Blob lifetime: a blob is deleted only when nothing refers to it any more.
+
+Blobs are shared by content: one attachment in 500 letters, the same PDF sent twice, a document
+and the copy a recipient shared. A use case that drops references (a purge, an attachment's end)
+calls `release_letter_blobs` or `release_blobs` inside its own transaction; that writes one
+durable `blob.release` job with it. The job checks, in a write transaction, which of the hashes
+nothing refers to now (documents.py's `referenced`) and deletes those blobs, with the page images
+rendered from them. It is idempotent: run twice, it deletes nothing more.
+
+A send that stores the same bytes again while the job runs is safe on SQLite (the check and the
+deletes hold the write lock the writer needs to commit the new rows); on PostgreSQL a send whose
+blob write found the old file a moment before the job deleted it could still commit a row for it.
+The job runs ``RELEASE_DELAY`` after the purge to make that unlikely (a letter reusing a purged
+document's bytes within the delay keeps the blob, since its row exists by then).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+import structlog
+
+from postbud.services.letters.stored import documents_of_letters
+from postbud.services.runtime import Runtime
+from postbud.storage.repos.jobs import Job
+from postbud.storage.unit_of_work import SqlUnitOfWork
+
+log = structlog.get_logger(__name__)
+
+BLOB_RELEASE = "blob.release"
+"""The job kind (also in storage/job_kinds.py once its owner adds it)."""
+RELEASE_DELAY = timedelta(minutes=5)
+
+
+async def release_letter_blobs(uow: SqlUnitOfWork, shipment_id: uuid.UUID, *, now: datetime) -> list[str]:
+    """In the caller's transaction: the letter no longer needs its documents' blobs (it was
+    purged). Marks its documents released and writes the `blob.release` job; their hashes."""
+    sha256s = await documents_of_letters(uow).release_letter(shipment_id, now=now)
+    await release_blobs(uow, sha256s, now=now)
+    return sha256s
+
+
+async def release_blobs(uow: SqlUnitOfWork, sha256s: Iterable[str], *, now: datetime) -> None:
+    """In the caller's transaction, after it dropped references to ``sha256s``: write the job that
+    deletes those of them nothing refers to any more."""
+    wanted = sorted(set(sha256s))
+    if wanted:
+        await uow.jobs.enqueue(BLOB_RELEASE, {"sha256s": wanted}, now=now, run_at=now + RELEASE_DELAY)
+
+
+async def delete_unreferenced_blobs(sha256s: Sequence[str], runtime: Runtime) -> list[str]:
+    """Delete the blobs of ``sha256s`` that nothing refers to, and the page images rendered from
+    them (those images too, unless something else refers to them); the hashes deleted."""
+    deleted: list[str] = []
+    async with runtime.unit_of_work() as uow:
+        documents = documents_of_letters(uow)
+        unreferenced = sorted(set(sha256s) - await documents.referenced(sha256s))
+        images = await documents.drop_page_images(unreferenced)
+        unreferenced_images = sorted(set(images) - await documents.referenced(images) - set(unreferenced))
+        for sha256 in [*unreferenced, *unreferenced_images]:
+            await runtime.blobs.delete(sha256)  # deleting a missing blob is not an error
+            deleted.append(sha256)
+    if deleted:
+        log.info("blobs released", count=len(deleted))
+    return deleted
+
+
+async def run_blob_release_job(job: Job, runtime: Runtime) -> None:
+    await delete_unreferenced_blobs(list(job.payload["sha256s"]), runtime)

@@ -1,0 +1,242 @@
+"""Use cases of staged letters: a draft built in steps, then closed (sent) or cancelled.
+
+Ekopost builds a letter so: create the envelope, add its content one document at a time, close
+it. Until it is closed the letter is a draft (status DRAFT, event DRAFTED): it has no recipient
+row and no channel, so no inbox, letter list, channel, job or webhook sees it. Closing it runs the
+same plan as a send (validate, route, events, jobs) in one transaction; a draft in an open batch
+is then held for its batch like any batched letter. Each step is durable before it is answered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from postbud.domain.documents import Document
+from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
+from postbud.domain.event_drafts import EventDraft, realise
+from postbud.domain.events import EventType
+from postbud.domain.identifiers import PartyId, PartyIdKind
+from postbud.domain.ids import new_id
+from postbud.domain.shipments import Shipment
+from postbud.domain.status import ShipmentStatus
+from postbud.services.letters.blob_release import release_letter_blobs
+from postbud.services.letters.letter_request import Accepted, DocumentInput, SendLetter
+from postbud.services.letters.plan_letter import (
+    check_letter,
+    documents_of,
+    effect_rows,
+    letter_errors,
+    plan_letter,
+)
+from postbud.services.letters.record_event import record_events
+from postbud.services.letters.stored import documents_of_letters
+from postbud.services.letters.submit import conflict_of, submit_letters
+from postbud.services.runtime import Runtime
+from postbud.storage.blobs import compute_refs
+from postbud.storage.errors import duplicate_key
+from postbud.storage.repos.events import event_rows
+from postbud.storage.repos.shipments import request_json, shipment_rows
+from postbud.storage.unit_of_work import SqlUnitOfWork
+from postbud.storage.writeset import WriteSet
+
+
+@dataclass(frozen=True, slots=True)
+class AddDraftDocument:
+    sender_id: uuid.UUID
+    shipment_id: uuid.UUID
+    document: DocumentInput
+    primary: bool = False
+    """The letter's main document (position 0; one only); otherwise the next attachment."""
+
+
+def _draft_json(cmd: SendLetter) -> dict[str, Any]:
+    """What closing needs that a shipment does not keep: who the letter is for, how to route it."""
+    return {
+        "recipient": {"kind": cmd.recipient.kind.value, "value": cmd.recipient.value}
+        if cmd.recipient
+        else None,
+        "mailbox_address": cmd.mailbox_address,
+        "reject_if_undeliverable": cmd.reject_if_undeliverable,
+    }
+
+
+async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
+    """Begin a letter built in steps; ``cmd.documents`` must be empty (add them one by one)."""
+    now = runtime.clock.now()
+    if cmd.documents or cmd.attachment_ids:
+        raise ValidationFailed.of("documents", "a draft gets its documents one by one", RuleCode.INVALID)
+    errors = [e for e in letter_errors(cmd, [], runtime.settings, now) if e.field != "documents"]
+    if errors:
+        raise ValidationFailed(errors)
+    if cmd.batch_id is not None:
+        async with runtime.quick_reader() as uow:
+            batch = await uow.batches.get(cmd.batch_id)
+        if batch is None or batch.sender_id != cmd.sender_id:
+            raise NotFound("batch", cmd.batch_id)
+        batch.require_open()
+    shipment = Shipment(
+        id=new_id(),
+        sender_id=cmd.sender_id,
+        dialect=cmd.dialect,
+        external_id=cmd.external_id,
+        recipient_id=None,
+        recipient_party=str(cmd.recipient) if cmd.recipient else cmd.mailbox_address,
+        recipient_name=cmd.recipient_name,
+        channels=cmd.channels,
+        documents=(),
+        created_at=now,
+        publish_at=cmd.publish_at,
+        print_instructions=cmd.print_instructions,
+        print_if_unread_after=cmd.print_if_unread_after,
+        notifications=cmd.notifications,
+        email_address=cmd.email_address,
+        batch_id=cmd.batch_id,
+        invoice_reference=cmd.invoice_reference,
+        status=ShipmentStatus.DRAFT,
+        ignore_reservation=cmd.ignore_reservation,
+        properties=cmd.properties,
+        registration=cmd.registration,
+        senders_reference=cmd.senders_reference,
+        channel_options=cmd.channel_options,
+    )
+    ws = WriteSet()
+    shipment_rows(shipment, ws, request={**request_json(shipment), "draft": _draft_json(cmd)})
+    # No webhook deliveries: nothing outside the sender's own API sees a draft.
+    event_rows(realise(shipment, EventDraft(EventType.DRAFTED, dedup_key="drafted"), now), [], ws)
+    await submit_letters(ws, runtime)
+    return shipment
+
+
+async def _draft(
+    uow: SqlUnitOfWork, sender_id: uuid.UUID, shipment_id: uuid.UUID, *, lock: bool = True
+) -> Shipment:
+    """The sender's draft (its row locked for the transaction); a letter no longer a draft refused."""
+    shipment = await uow.shipments.get(shipment_id, for_update=lock)
+    if shipment is None or shipment.sender_id != sender_id:
+        raise NotFound("shipment", shipment_id)
+    if shipment.status is not ShipmentStatus.DRAFT:
+        raise Conflict(
+            "shipment", f"the letter is {shipment.status.value}, not a draft", ConflictCode.WRONG_STATE
+        )
+    return shipment
+
+
+async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Document:
+    """Add one document to a draft: its content is durable, then its row, before this returns."""
+    settings = runtime.settings
+    content = cmd.document.content
+    if not content:
+        raise ValidationFailed.of("document", "document is empty", RuleCode.EMPTY)
+    if len(content) > settings.max_document_bytes:
+        raise ValidationFailed.of(
+            "document", f"larger than {settings.max_document_bytes} bytes", RuleCode.TOO_LARGE
+        )
+    async with runtime.quick_reader() as uow:  # refuse early, before storing the content
+        await _draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
+    refs = await compute_refs([content])
+    await runtime.blobs.put_many([content], refs=refs)  # durable before a row refers to it
+    try:
+        async with runtime.unit_of_work() as uow:
+            shipment = await _draft(uow, cmd.sender_id, cmd.shipment_id)
+            if len(shipment.documents) >= 1 + settings.max_attachments:
+                raise ValidationFailed.of(
+                    "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
+                )
+            documents = documents_of_letters(uow)
+            if cmd.primary and any(d.position == 0 for d in shipment.documents):
+                raise Conflict(
+                    "documents", "the letter has its main document already", ConflictCode.WRONG_STATE
+                )
+            position = 0 if cmd.primary else await documents.next_position(shipment.id)
+            (document,) = documents_of([cmd.document], refs, first_position=position)
+            await uow.shipments.add_document(document, shipment.id, shipment.sender_id)
+    except IntegrityError as exc:
+        duplicate = duplicate_key(exc)
+        conflict = conflict_of(duplicate) if duplicate is not None else None
+        if conflict is None:
+            raise
+        raise conflict from exc
+    return document
+
+
+def _letter_of(shipment: Shipment, draft: dict[str, Any]) -> SendLetter:
+    recipient = draft.get("recipient")
+    return SendLetter(
+        sender_id=shipment.sender_id,
+        dialect=shipment.dialect,
+        documents=(),
+        channels=shipment.channels,
+        external_id=shipment.external_id,
+        recipient=PartyId(PartyIdKind(recipient["kind"]), recipient["value"]) if recipient else None,
+        mailbox_address=draft.get("mailbox_address"),
+        recipient_name=shipment.recipient_name,
+        print_instructions=shipment.print_instructions,
+        print_if_unread_after=shipment.print_if_unread_after,
+        publish_at=shipment.publish_at,
+        notifications=shipment.notifications,
+        email_address=shipment.email_address,
+        batch_id=shipment.batch_id,
+        invoice_reference=shipment.invoice_reference,
+        ignore_reservation=shipment.ignore_reservation,
+        reject_if_undeliverable=bool(draft.get("reject_if_undeliverable")),
+        properties=shipment.properties,
+        registration=shipment.registration,
+        senders_reference=shipment.senders_reference,
+        channel_options=shipment.channel_options,
+    )
+
+
+async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime) -> Accepted:
+    """Send the draft: validated, routed, evented and its jobs written, all in one transaction."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        shipment = await _draft(uow, sender_id, shipment_id)
+        request = await uow.shipments.draft_request(shipment_id)
+        assert request is not None  # a draft, locked
+        cmd = _letter_of(shipment, request.get("draft") or {})
+        documents = shipment.documents
+        check_letter(cmd, [(d.size, d.external_id) for d in documents], runtime.settings, now)
+        if not any(d.position == 0 for d in documents):
+            raise ValidationFailed.of("documents", "a letter needs a primary document", RuleCode.REQUIRED)
+        if cmd.batch_id is not None:
+            batch = await uow.batches.get(cmd.batch_id)
+            assert batch is not None  # a foreign key
+            batch.require_open()
+        recipient = None
+        if cmd.recipient is not None:
+            recipient = await uow.recipients.by_party_id(cmd.recipient)
+        elif cmd.mailbox_address is not None:
+            recipient = await uow.recipients.by_mailbox_address(cmd.mailbox_address)
+        plan = await plan_letter(
+            cmd,
+            documents,
+            [None] * len(documents),
+            recipient,
+            runtime,
+            now=now,
+            shipment_id=shipment.id,
+            created_at=shipment.created_at,
+        )
+        closed = await uow.shipments.close_draft(plan.shipment, now=now)
+        assert closed  # the row is locked and was a draft
+        ws = WriteSet()
+        effect_rows(plan, await uow.events.subscriptions(sender_id), ws, now=now)
+        await uow.apply(ws)
+    runtime.jobs_available()
+    return plan.accepted
+
+
+async def cancel_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime) -> None:
+    """Give up a draft (event CANCELLED); its documents' blobs go once nothing else needs them."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        shipment = await _draft(uow, sender_id, shipment_id)
+        cancelled = EventDraft(
+            EventType.CANCELLED, None, {"reason": "draft cancelled by its sender"}, "cancelled"
+        )
+        await record_events(uow, shipment, [cancelled], now=now)
+        await release_letter_blobs(uow, shipment.id, now=now)
