@@ -6,7 +6,7 @@ import uuid
 
 from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
-from postbud.services.letters import deliver, reminders, reprint
+from postbud.services.letters import batch_state, batches, deadlines, deliver, reminders, reprint
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -77,6 +77,26 @@ async def _registration_deadline(job: Job, runtime: Runtime) -> None:
     await registration_deadline(_shipment(job), runtime)
 
 
+async def _due(job: Job, runtime: Runtime) -> None:
+    await deadlines.note_due_date(_shipment(job), runtime)
+
+
+async def _document_expire(job: Job, runtime: Runtime) -> None:
+    await deadlines.expire_document(_shipment(job), uuid.UUID(job.payload["document_id"]), runtime)
+
+
+def _batch(job: Job) -> uuid.UUID:
+    return uuid.UUID(job.payload["batch_id"])
+
+
+async def _batch_release(job: Job, runtime: Runtime) -> None:
+    await batches.release_batch(_batch(job), runtime)
+
+
+async def _batch_refresh(job: Job, runtime: Runtime) -> None:
+    await batch_state.refresh_batch_state(_batch(job), runtime)
+
+
 def core_handlers() -> dict[str, JobHandler]:
     return {
         "shipment.deliver": JobHandler(_deliver, _give_up),
@@ -88,5 +108,9 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.registration_request": JobHandler(_request_registration, _registration_request_give_up),
         "shipment.registered": JobHandler(_registered),
         "shipment.registration_deadline": JobHandler(_registration_deadline),
+        "shipment.due": JobHandler(_due),
+        "shipment.document_expire": JobHandler(_document_expire),
+        "batch.release": JobHandler(_batch_release),
+        "batch.refresh": JobHandler(_batch_refresh),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }

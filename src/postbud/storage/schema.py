@@ -111,6 +111,11 @@ shipments = Table(
     Column("request", JsonDocument, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Many letters, drafts (SEND): the sender's own reference (Altinn's sendersReference, up to
+    # 4,096 characters) is found by its SHA-256, as a btree entry of the text itself could pass
+    # PostgreSQL's ~2.7 KB limit; the lookup then compares the full text.
+    Column("senders_reference", Text),
+    Column("senders_reference_sha256", String(64)),
     UniqueConstraint("sender_id", "dialect", "external_id"),
     Index("ix_shipments_sender_created", "sender_id", "created_at"),
     Index("ix_shipments_status", "status"),
@@ -135,8 +140,16 @@ documents = Table(
     Column("sensitivity", String(20), nullable=False),
     Column("datatype", JsonDocument),
     Column("opening_receipt", Boolean, nullable=False, default=False),
+    # Many letters, attachments, blob lifetime (SEND). ``external_id`` is unique within its
+    # ``id_scope``: "sender" (across all the sender's letters, as Digipost's document ids are) or
+    # "letter:<shipment id>" (only within the letter, so one attachment can be in many letters).
+    Column("id_scope", String(60), nullable=False, server_default="sender"),
+    Column("attachment_id", Uuid, ForeignKey("attachments.id")),
+    # Set when the letter no longer needs the blob (purged): the row stops keeping it alive.
+    Column("released_at", UtcDateTime),
     UniqueConstraint("shipment_id", "position"),
-    UniqueConstraint("sender_id", "external_id"),
+    UniqueConstraint("sender_id", "external_id", "id_scope"),
+    Index("ix_documents_sha256", "sha256"),
 )
 
 events = Table(
@@ -368,6 +381,86 @@ resources = Table(
     Column("min_auth_level", Integer, nullable=False, default=0),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# --- Many letters, drafts and stand-alone attachments (SEND) -------------------------------------
+
+# A sender's letters by their own reference (the digest; the full text is compared after it).
+# Partial, so letters without one (every Digipost letter) cost the index nothing.
+Index(
+    "ix_shipments_senders_reference",
+    shipments.c.sender_id,
+    shipments.c.senders_reference_sha256,
+    sqlite_where=shipments.c.senders_reference_sha256.is_not(None),
+    postgresql_where=shipments.c.senders_reference_sha256.is_not(None),
+)
+# The letters that name a stand-alone attachment (may it be purged? which letters fail with it?).
+Index(
+    "ix_documents_attachment",
+    documents.c.attachment_id,
+    sqlite_where=documents.c.attachment_id.is_not(None),
+    postgresql_where=documents.c.attachment_id.is_not(None),
+)
+
+# Blob lifetime: whether a blob is still referenced, looked up by its hash in each table that
+# refers to blobs (documents: ix_documents_sha256; attachments: ix_attachments_sha256).
+Index("ix_shared_documents_sha256", shared_documents.c.sha256)
+Index("ix_page_images_image_sha256", page_images.c.image_sha256)
+
+# One request that made many letters (Altinn initialize: up to 500 recipients): its letters in
+# order, and the sender's idempotency key, which a second request may not reuse.
+send_requests = Table(
+    "send_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id"), nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("idempotency_key", String(200)),
+    Column("shipment_ids", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("sender_id", "dialect", "idempotency_key"),
+)
+
+# An attachment uploaded before any letter names it, reused by many letters (Altinn's shared
+# attachment). ``sha256`` and ``md5`` are set by the upload; ``expected_md5`` is the checksum the
+# sender announced. Its status history is ``attachment_events``, appended to like a letter's log.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id"), nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("name", String(255)),
+    Column("file_name", String(255), nullable=False),
+    Column("senders_reference", Text),
+    Column("mime", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("sha256", String(64)),
+    Column("md5", String(32)),
+    Column("expected_md5", String(32)),
+    Column("size", BigInteger),
+    Column("expires_at", UtcDateTime),
+    Column("properties", JsonDocument, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_attachments_sender_created", "sender_id", "created_at"),
+)
+Index(
+    "ix_attachments_sha256",
+    attachments.c.sha256,
+    sqlite_where=attachments.c.sha256.is_not(None),
+    postgresql_where=attachments.c.sha256.is_not(None),
+)
+
+attachment_events = Table(
+    "attachment_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("attachment_id", Uuid, ForeignKey("attachments.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("text", String(500)),
+    Index("ix_attachment_events_attachment_at", "attachment_id", "at"),
 )
 
 # --- Recipient actions, deadlines and batches with a life of their own (ACTIONS, migration 0008) ---

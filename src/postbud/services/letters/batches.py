@@ -1,4 +1,5 @@
-"""Use cases for batches: open one, complete it (releasing its letters), cancel it."""
+"""Use cases for batches: open one, complete (close) it, releasing its letters at its output date,
+cancel it. Its state then follows its letters (``batch_state.py``)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from postbud.domain.batches import Batch, BatchStatus
+from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
 from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
 from postbud.domain.status import ShipmentStatus
+from postbud.services.letters.batch_state import move_batch
 from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.unit_of_work import SqlUnitOfWork
+
+
+def release_key(batch_id: uuid.UUID) -> str:
+    return f"batch-release:{batch_id}"
 
 
 async def open_batch(
@@ -28,7 +34,9 @@ async def open_batch(
     external_id: str,
     name: str | None = None,
     data: dict[str, Any] | None = None,
+    output_at: datetime | None = None,
 ) -> Batch:
+    """A new open batch; ``output_at``: its letters are not released before then, even when closed."""
     now = runtime.clock.now()
     batch = Batch(
         id=new_id(),
@@ -40,6 +48,9 @@ async def open_batch(
         updated_at=now,
         name=name,
         data=data or {},
+        output_at=output_at,
+        state=BatchState.OPENED,
+        state_changed_at=now,
     )
     duplicate = Conflict("batch.id", f"batch {external_id} already exists")
     try:
@@ -47,6 +58,8 @@ async def open_batch(
             if await uow.batches.by_external_id(sender_id, dialect, external_id):
                 raise duplicate
             await uow.batches.add(batch)
+            opened = BatchEvent(new_id(), batch.id, sender_id, BatchState.OPENED, now)
+            await uow.batches.record_event(opened, await uow.events.subscriptions(sender_id))
     except IntegrityError:
         # A concurrent create of the same id passed the check too; the unique key refused this one.
         async with runtime.reader() as uow:
@@ -65,23 +78,53 @@ async def find_batch(runtime: Runtime, sender_id: uuid.UUID, dialect: str, exter
 
 
 async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
-    """Close the batch and release every held letter in it (publish jobs at their own time)."""
+    """Close the batch; its held letters are released now, or by a job at its output date."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         batch = await _close(uow, batch_id, BatchStatus.COMPLETED, now=now)
-        for shipment in await uow.shipments.in_batch(batch.id):
-            if shipment.status is not ShipmentStatus.SCHEDULED:
-                continue
-            run_at = shipment.publish_at if shipment.publish_at and shipment.publish_at > now else now
+        await move_batch(uow, batch, BatchState.CLOSED, now=now)
+        if batch.output_at is not None and batch.output_at > now:
             await uow.jobs.enqueue(
-                job_kinds.PUBLISH,
-                {"shipment_id": str(shipment.id)},
+                job_kinds.BATCH_RELEASE,
+                {"batch_id": str(batch.id)},
                 now=now,
-                run_at=run_at,
-                idempotency_key=f"publish:{shipment.id}",
+                run_at=batch.output_at,
+                idempotency_key=release_key(batch.id),
             )
+        else:
+            await _release(uow, batch, now=now)
     runtime.jobs_available()
     return await _reload(runtime, batch_id)
+
+
+async def release_batch(batch_id: uuid.UUID, runtime: Runtime) -> None:
+    """The ``batch.release`` job at a closed batch's output date; a cancelled batch stays held."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        batch = await uow.batches.get(batch_id, for_update=True)
+        if batch is None or batch.status is not BatchStatus.COMPLETED:
+            return
+        await _release(uow, batch, now=now)
+    runtime.jobs_available()
+
+
+async def _release(uow: SqlUnitOfWork, batch: Batch, *, now: datetime) -> None:
+    """Queue the publication of every held letter (each at its own publish time, if later)."""
+    held = [s for s in await uow.shipments.in_batch(batch.id) if s.status is ShipmentStatus.SCHEDULED]
+    queued = await uow.shipment_jobs.by_keys(f"publish:{s.id}" for s in held)
+    for shipment in held:
+        if f"publish:{shipment.id}" in queued:
+            continue  # released by a run of this job before
+        run_at = shipment.publish_at if shipment.publish_at and shipment.publish_at > now else now
+        await uow.jobs.enqueue(
+            job_kinds.PUBLISH,
+            {"shipment_id": str(shipment.id)},
+            now=now,
+            run_at=run_at,
+            idempotency_key=f"publish:{shipment.id}",
+        )
+    # Letters that never wait (not deliverable at all) and empty batches move the state too.
+    await uow.jobs.enqueue(job_kinds.BATCH_REFRESH, {"batch_id": str(batch.id)}, now=now)
 
 
 async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
@@ -92,6 +135,7 @@ async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
         for shipment in await uow.shipments.in_batch(batch.id):
             draft = EventDraft(EventType.CANCELLED, None, {"reason": "batch cancelled"}, "cancelled")
             await record_events(uow, shipment, [draft], now=now)
+        await move_batch(uow, batch, BatchState.CANCELLED, now=now)
     return await _reload(runtime, batch_id)
 
 

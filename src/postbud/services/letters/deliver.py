@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 
 from postbud.channels.base import DeliveryFailed
+from postbud.channels.notify import wants_notice
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import TERMINAL, ShipmentStatus
+from postbud.services.letters.batch_state import letter_moved
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.reminders import schedule_reminders
 from postbud.services.runtime import Runtime
@@ -37,14 +39,18 @@ async def deliver(shipment_id: uuid.UUID, runtime: Runtime) -> None:
     adapter = runtime.channel(shipment.channel)
     drafts = await adapter.deliver(shipment, recipient)  # DeliveryFailed propagates: the job retries
     async with runtime.unit_of_work() as uow:
-        await record_events(uow, await _locked(uow, shipment_id), drafts, now=runtime.clock.now())
+        now = runtime.clock.now()
+        if await record_events(uow, await _locked(uow, shipment_id), drafts, now=now):
+            await letter_moved(uow, shipment, now=now)
 
 
 async def give_up_delivery(shipment_id: uuid.UUID, runtime: Runtime, error: str) -> None:
     async with runtime.unit_of_work() as uow:
         shipment = await _locked(uow, shipment_id)
         draft = EventDraft(EventType.DELIVERY_FAILED, shipment.channel, {"reason": error}, "delivery_failed")
-        await record_events(uow, shipment, [draft], now=runtime.clock.now())
+        now = runtime.clock.now()
+        if await record_events(uow, shipment, [draft], now=now):
+            await letter_moved(uow, shipment, now=now)
 
 
 async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
@@ -58,10 +64,14 @@ async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
             drafts = await adapter.deliver(shipment, recipient)
             recorded = await record_events(uow, shipment, drafts, now=runtime.clock.now())
+            if recorded:
+                await letter_moved(uow, shipment, now=runtime.clock.now())
             delivered = next((e for e in recorded if e.type is EventType.DELIVERED), None)
             if delivered is not None:
-                await schedule_reminders(uow, shipment, delivered.at, now=delivered.at)
-            if shipment.notifications:
+                await schedule_reminders(
+                    uow, shipment, delivered.at, now=delivered.at, deployment=runtime.settings.regional()
+                )
+            if wants_notice(shipment):
                 await uow.jobs.enqueue(
                     job_kinds.NOTIFY,
                     {"shipment_id": str(shipment.id)},

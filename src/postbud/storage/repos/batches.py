@@ -1,8 +1,9 @@
-"""Batches."""
+"""Batches, their letters as the batch sees them, and the batch's own event log."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,8 +11,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from postbud.domain.batches import Batch, BatchStatus
+from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
+from postbud.domain.channels import Channel
+from postbud.domain.status import ShipmentStatus
 from postbud.storage import schema
+from postbud.storage.repos.events import Subscription, delivery_rows
+from postbud.storage.writeset import WriteSet, apply
 
 
 def _batch(row: RowMapping) -> Batch:
@@ -25,7 +30,32 @@ def _batch(row: RowMapping) -> Batch:
         updated_at=row["updated_at"],
         name=row["name"],
         data=row["data"] or {},
+        output_at=row["output_at"],
+        state=BatchState(row["state"]),
+        state_changed_at=row["state_changed_at"] or row["updated_at"],
     )
+
+
+def _batch_event(row: RowMapping) -> BatchEvent:
+    return BatchEvent(
+        id=row["id"],
+        batch_id=row["batch_id"],
+        sender_id=row["sender_id"],
+        type=BatchState(row["type"]),
+        at=row["at"],
+        data=row["data"] or {},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LetterInBatch:
+    """One letter as its batch reports it (an Ekopost envelope's id and state)."""
+
+    id: uuid.UUID
+    external_id: str | None
+    status: ShipmentStatus
+    channel: Channel | None
+    updated_at: datetime
 
 
 class BatchRepository:
@@ -44,6 +74,9 @@ class BatchRepository:
                 data=batch.data,
                 created_at=batch.created_at,
                 updated_at=batch.updated_at,
+                output_at=batch.output_at,
+                state=batch.state.value,
+                state_changed_at=batch.state_changed_at or batch.created_at,
             )
         )
 
@@ -73,6 +106,20 @@ class BatchRepository:
             .values(status=status.value, updated_at=now)
         )
 
+    async def set_state(self, batch_id: uuid.UUID, state: BatchState, *, now: datetime) -> None:
+        await self._conn.execute(
+            update(schema.batches)
+            .where(schema.batches.c.id == batch_id)
+            .values(state=state.value, state_changed_at=now, updated_at=now)
+        )
+
+    async def set_output_at(self, batch_id: uuid.UUID, output_at: datetime | None, *, now: datetime) -> None:
+        await self._conn.execute(
+            update(schema.batches)
+            .where(schema.batches.c.id == batch_id)
+            .values(output_at=output_at, updated_at=now)
+        )
+
     async def update_data(self, batch_id: uuid.UUID, data: dict[str, Any], *, now: datetime) -> None:
         await self._conn.execute(
             update(schema.batches).where(schema.batches.c.id == batch_id).values(data=data, updated_at=now)
@@ -92,3 +139,61 @@ class BatchRepository:
             .group_by(s.channel, s.status)
         )
         return {(channel, str(status)): int(n) for channel, status, n in await self._conn.execute(query)}
+
+    async def counts_by_status(self, batch_id: uuid.UUID) -> dict[ShipmentStatus, int]:
+        s = schema.shipments.c
+        query = select(s.status, func.count()).where(s.batch_id == batch_id).group_by(s.status)
+        return {ShipmentStatus(status): int(n) for status, n in await self._conn.execute(query)}
+
+    async def letters(self, batch_id: uuid.UUID) -> list[LetterInBatch]:
+        """The batch's letters, oldest first, without their documents."""
+        s = schema.shipments.c
+        query = (
+            select(s.id, s.external_id, s.status, s.channel, s.updated_at)
+            .where(s.batch_id == batch_id)
+            .order_by(s.created_at, s.id)
+        )
+        return [
+            LetterInBatch(
+                row.id,
+                row.external_id,
+                ShipmentStatus(row.status),
+                Channel(row.channel) if row.channel else None,
+                row.updated_at,
+            )
+            for row in await self._conn.execute(query)
+        ]
+
+    async def record_event(self, event: BatchEvent, subscriptions: list[Subscription]) -> bool:
+        """Append ``event`` (once per batch and state) and its webhook deliveries; False if already there."""
+        e = schema.batch_events.c
+        exists = select(e.id).where(e.batch_id == event.batch_id, e.type == event.type.value)
+        if (await self._conn.execute(exists)).first() is not None:
+            return False
+        ws = WriteSet()
+        ws.add(
+            schema.batch_events,
+            {
+                "id": event.id,
+                "batch_id": event.batch_id,
+                "sender_id": event.sender_id,
+                "type": event.type.value,
+                "at": event.at,
+                "data": event.data,
+            },
+        )
+        for subscription in subscriptions:
+            if subscription.wants_batch(event.type):
+                delivery_rows(subscription, event.id, event.sender_id, event.at, ws)
+        await apply(self._conn, [ws])
+        return True
+
+    async def events(self, batch_id: uuid.UUID) -> list[BatchEvent]:
+        e = schema.batch_events.c
+        query = select(schema.batch_events).where(e.batch_id == batch_id).order_by(e.at, e.id)
+        return [_batch_event(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def event(self, event_id: uuid.UUID) -> BatchEvent | None:
+        query = select(schema.batch_events).where(schema.batch_events.c.id == event_id)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _batch_event(row) if row else None

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postbud.domain.batches import ALL_BATCH_EVENTS, BatchState, batch_event_name
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.ids import new_id
@@ -28,6 +29,10 @@ class Subscription:
 
     def wants(self, event_type: EventType) -> bool:
         return "*" in self.event_types or event_type.value in self.event_types
+
+    def wants_batch(self, state: BatchState) -> bool:
+        """Batch events go only where they are named (``*`` is every letter event, as it always was)."""
+        return ALL_BATCH_EVENTS in self.event_types or batch_event_name(state) in self.event_types
 
 
 def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: WriteSet) -> None:
@@ -46,29 +51,32 @@ def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: Writ
         },
     )
     for sub in subscriptions:
-        if not sub.wants(event.type):
-            continue
-        delivery_id = new_id()
-        ws.add(
-            schema.webhook_deliveries,
-            {
-                "id": delivery_id,
-                "webhook_id": sub.id,
-                "event_id": event.id,
-                "sender_id": event.sender_id,
-                "status": "pending",
-                "attempts": 0,
-                "last_status_code": None,
-                "last_error": None,
-                "next_attempt_at": event.at,
-                "delivered_at": None,
-                "created_at": event.at,
-            },
-        )
-        ws.add(
-            schema.jobs,
-            job_row(WEBHOOK_DELIVER, {"delivery_id": str(delivery_id)}, now=event.at, max_attempts=30),
-        )
+        if sub.wants(event.type):
+            delivery_rows(sub, event.id, event.sender_id, event.at, ws)
+
+
+def delivery_rows(
+    subscription: Subscription, event_id: uuid.UUID, sender_id: uuid.UUID, at: datetime, ws: WriteSet
+) -> None:
+    """One webhook delivery of an event (of a letter or of a batch) and the job that makes it."""
+    delivery_id = new_id()
+    ws.add(
+        schema.webhook_deliveries,
+        {
+            "id": delivery_id,
+            "webhook_id": subscription.id,
+            "event_id": event_id,
+            "sender_id": sender_id,
+            "status": "pending",
+            "attempts": 0,
+            "last_status_code": None,
+            "last_error": None,
+            "next_attempt_at": at,
+            "delivered_at": None,
+            "created_at": at,
+        },
+    )
+    ws.add(schema.jobs, job_row(WEBHOOK_DELIVER, {"delivery_id": str(delivery_id)}, now=at, max_attempts=30))
 
 
 @dataclass(frozen=True, slots=True)

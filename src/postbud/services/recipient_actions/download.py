@@ -1,0 +1,45 @@
+"""Use case: the recipient downloads one of a letter's documents, noted once per document."""
+
+from __future__ import annotations
+
+import uuid
+
+from postbud.domain.documents import Document
+from postbud.domain.errors import NotFound
+from postbud.domain.event_drafts import EventDraft
+from postbud.domain.events import EventType
+from postbud.domain.letter_actions import Caller, check_download, require_recipient
+from postbud.services.letters.actions_repos import letter_terms
+from postbud.services.letters.locked_letter import lock_letter
+from postbud.services.letters.record_event import record_events
+from postbud.services.runtime import Runtime
+
+
+def downloaded_key(document_id: uuid.UUID) -> str:
+    return f"attachment_downloaded:{document_id}"
+
+
+async def download_document(
+    runtime: Runtime, caller: Caller, shipment_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    """The document to stream (its blob is ``Document.sha256``). Refused once it has expired."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        letter = await lock_letter(uow, shipment_id)
+        require_recipient(caller, letter.shipment)
+        document = next((d for d in letter.shipment.documents if d.id == document_id), None)
+        if document is None:
+            raise NotFound("document", document_id)
+        terms = await letter_terms(uow).get(shipment_id)
+        expiry = (
+            next((e.expires_at for e in terms.document_expiry if e.document_id == document_id), None)
+            if terms
+            else None
+        )
+        check_download(letter.facts, document_id, expiry, now)
+        data = {"document_id": str(document_id), "title": document.title}
+        draft = EventDraft(
+            EventType.ATTACHMENT_DOWNLOADED, letter.shipment.channel, data, downloaded_key(document_id)
+        )
+        await record_events(uow, letter.shipment, [draft], now=now)
+    return document

@@ -1,0 +1,238 @@
+"""Batches with a life of their own: an output date that holds their letters (moved by the sandbox
+clock), a state derived from the letters, and batch events that reach webhook deliveries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from postbud.domain.batches import BatchState, BatchStatus
+from postbud.domain.channels import Channel
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.ids import new_id
+from postbud.domain.letter_actions import AsSender
+from postbud.domain.shipments import PrintInstructions
+from postbud.domain.status import ShipmentStatus
+from postbud.jobs.handlers import core_handlers
+from postbud.jobs.worker import Worker
+from postbud.services.letters.batch_state import batch_event_view, batch_overview
+from postbud.services.letters.batches import cancel_batch, complete_batch, open_batch, release_batch
+from postbud.services.letters.cancel import cancel_letter
+from postbud.services.letters.send_letter import send_letter
+from postbud.services.runtime import Runtime
+from postbud.services.sandbox.clock import advance_clock
+from postbud.services.sandbox.faults import set_channel_fault
+from postbud.storage import schema
+from postbud.storage.repos.webhooks import Webhook
+from tests.integration.core_helpers import (
+    ADDRESS,
+    PERSON_WITHOUT_MAILBOX,
+    add_recipients,
+    add_sender,
+    letter,
+    runtime_for,
+)
+from tests.integration.test_channels import pdf_input
+
+pytestmark = pytest.mark.anyio
+
+
+@dataclass
+class World:
+    runtime: Runtime
+    sender: uuid.UUID
+
+    async def to_mailbox(self, batch_id: uuid.UUID) -> uuid.UUID:
+        return (await send_letter(letter(self.sender, batch_id=batch_id), self.runtime)).shipment.id
+
+    async def on_paper(self, batch_id: uuid.UUID) -> uuid.UUID:
+        command = letter(
+            self.sender,
+            batch_id=batch_id,
+            recipient=parse_party_id(PERSON_WITHOUT_MAILBOX),
+            documents=(pdf_input("Brev på papir"),),
+            print_instructions=PrintInstructions(recipient=ADDRESS),
+        )
+        return (await send_letter(command, self.runtime)).shipment.id
+
+    async def state(self, batch_id: uuid.UUID) -> BatchState:
+        async with self.runtime.reader() as uow:
+            batch = await uow.batches.get(batch_id)
+        assert batch is not None
+        return batch.state
+
+    async def log(self, batch_id: uuid.UUID) -> list[BatchState]:
+        async with self.runtime.reader() as uow:
+            return [e.type for e in await uow.batches.events(batch_id)]
+
+    async def statuses(self, batch_id: uuid.UUID) -> list[ShipmentStatus]:
+        overview = await batch_overview(self.runtime, batch_id)
+        assert overview is not None
+        return [letter.status for letter in overview.letters]
+
+    async def work(self) -> int:
+        worker = Worker(self.runtime, core_handlers())
+        total = 0
+        while claimed := await worker.run_once():
+            total += claimed
+        return total
+
+
+@pytest.fixture
+async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    yield World(runtime, sender)
+    await runtime.close()
+
+
+async def test_a_closed_batch_waits_for_its_output_date_and_then_completes(world: World) -> None:
+    output_at = world.runtime.clock.now() + timedelta(days=1)
+    batch = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-1", output_at=output_at
+    )
+    assert (batch.state, batch.output_at) == (BatchState.OPENED, output_at)
+    ids = [await world.to_mailbox(batch.id), await world.to_mailbox(batch.id), await world.on_paper(batch.id)]
+
+    closed = await complete_batch(world.runtime, batch.id)
+    assert (closed.status, closed.state) == (BatchStatus.COMPLETED, BatchState.CLOSED)
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.SCHEDULED] * 3, "held until the output date"
+    assert await world.state(batch.id) is BatchState.CLOSED
+
+    await advance_clock(world.runtime, timedelta(days=1, minutes=1))
+    await world.work()
+    assert await world.statuses(batch.id) == [
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.POSTED,
+    ]
+    overview = await batch_overview(world.runtime, batch.id)
+    assert overview is not None
+    assert [letter.id for letter in overview.letters] == ids
+    assert overview.letter_count == 3
+    assert overview.batch.state is BatchState.COMPLETED
+    assert overview.batch.state_changed_at is not None
+    assert overview.batch.state_changed_at >= output_at
+    assert await world.log(batch.id) == [
+        BatchState.OPENED,
+        BatchState.CLOSED,
+        BatchState.TRANSFERRED,
+        BatchState.COMPLETED,
+    ]
+
+
+async def test_a_failed_print_fails_the_batch(world: World) -> None:
+    await set_channel_fault(world.runtime, Channel.PRINT, 1.0, "Papirstopp")
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-2")
+    await world.to_mailbox(batch.id)
+    await world.on_paper(batch.id)
+    await complete_batch(world.runtime, batch.id)
+    await world.work()
+    assert sorted(await world.statuses(batch.id)) == sorted([ShipmentStatus.DELIVERED, ShipmentStatus.FAILED])
+    assert await world.state(batch.id) is BatchState.FAILED
+    assert await world.log(batch.id) == [
+        BatchState.OPENED,
+        BatchState.CLOSED,
+        BatchState.TRANSFERRED,
+        BatchState.FAILED,
+    ]
+
+
+async def test_batch_events_reach_the_webhooks_that_name_them(world: World) -> None:
+    now = world.runtime.clock.now()
+    named = Webhook(
+        new_id(), world.sender, "http://127.0.0.1:9/batches", "s1", ("batch.completed",), True, now
+    )
+    everything = Webhook(new_id(), world.sender, "http://127.0.0.1:9/all", "s2", ("*",), True, now)
+    async with world.runtime.unit_of_work() as uow:
+        await uow.webhooks.add(named)
+        await uow.webhooks.add(everything)
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-3")
+    letter_ids = [await world.to_mailbox(batch.id), await world.to_mailbox(batch.id)]
+    await complete_batch(world.runtime, batch.id)
+    await world.work()
+    assert await world.state(batch.id) is BatchState.COMPLETED
+
+    async with world.runtime.reader() as uow:
+        completed = next(e for e in await uow.batches.events(batch.id) if e.type is BatchState.COMPLETED)
+        batch_event_ids = [e.id for e in await uow.batches.events(batch.id)]
+        d = schema.webhook_deliveries.c
+        rows = list(await uow.conn.execute(select(d.webhook_id, d.event_id)))
+    assert [(w, e) for w, e in rows if w == named.id] == [(named.id, completed.id)]
+    assert not [e for w, e in rows if w == everything.id and e in batch_event_ids]
+    assert len([e for w, e in rows if w == everything.id]) >= 2 * 3, "letter events as before"
+
+    view = await batch_event_view(world.runtime, completed.id)
+    assert view is not None
+    assert view.event.type is BatchState.COMPLETED
+    assert view.overview.batch.external_id == "c-3"
+    assert [(letter.id, letter.status) for letter in view.overview.letters] == [
+        (letter_id, ShipmentStatus.DELIVERED) for letter_id in letter_ids
+    ]
+    assert await batch_event_view(world.runtime, uuid.uuid4()) is None
+
+
+async def test_cancelling_an_open_batch_is_its_last_event(world: World) -> None:
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-4")
+    letter_id = await world.to_mailbox(batch.id)
+    cancelled = await cancel_batch(world.runtime, batch.id)
+    assert (cancelled.status, cancelled.state) == (BatchStatus.CANCELLED, BatchState.CANCELLED)
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.CANCELLED]
+    assert await world.log(batch.id) == [BatchState.OPENED, BatchState.CANCELLED]
+    assert letter_id
+
+
+async def test_releasing_twice_queues_each_letter_once(world: World) -> None:
+    output_at = world.runtime.clock.now() + timedelta(hours=2)
+    batch = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-5", output_at=output_at
+    )
+    letter_id = await world.to_mailbox(batch.id)
+    await complete_batch(world.runtime, batch.id)
+    await advance_clock(world.runtime, timedelta(hours=3))
+    await release_batch(batch.id, world.runtime)
+    await release_batch(batch.id, world.runtime)
+    j = schema.jobs.c
+    async with world.runtime.reader() as uow:
+        keys = [
+            r[0]
+            for r in await uow.conn.execute(select(j.idempotency_key).where(j.kind == "shipment.publish"))
+        ]
+    assert keys == [f"publish:{letter_id}"]
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.DELIVERED]
+    assert await world.state(batch.id) is BatchState.COMPLETED
+
+
+async def test_a_batch_whose_every_letter_was_cancelled_is_cancelled(world: World) -> None:
+    output_at = world.runtime.clock.now() + timedelta(hours=2)
+    batch = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-6", output_at=output_at
+    )
+    letter_id = await world.to_mailbox(batch.id)
+    await complete_batch(world.runtime, batch.id)
+    await cancel_letter(world.runtime, AsSender(world.sender), letter_id)
+    await world.work()
+    assert await world.state(batch.id) is BatchState.CANCELLED
+    await advance_clock(world.runtime, timedelta(hours=3))
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.CANCELLED]
+    assert await world.log(batch.id) == [BatchState.OPENED, BatchState.CLOSED, BatchState.CANCELLED]
+
+
+async def test_a_batch_without_an_output_date_releases_when_closed(world: World) -> None:
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="digipost", external_id="b-7")
+    await world.to_mailbox(batch.id)
+    await complete_batch(world.runtime, batch.id)
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.DELIVERED]
+    assert await world.state(batch.id) is BatchState.COMPLETED
