@@ -1,0 +1,290 @@
+"""Per-dialect credentials of senders (``sender_credentials``): the Digipost certificate and id, an
+Ekopost API key or Basic login, an Altinn organisation; Swedish senders; the migration that moved
+the credentials off the senders row."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, insert, select
+from typer.testing import CliRunner
+
+from postbud.bootstrap import build_runtime
+from postbud.cli import app as cli
+from postbud.config import Settings
+from postbud.crypto.keys import generate_test_key_and_certificate
+from postbud.domain.errors import Conflict, ValidationFailed
+from postbud.domain.identifiers import generate_swedish_orgnr
+from postbud.domain.sender_credentials import CredentialKind
+from postbud.services.parties import credentials
+from postbud.services.parties.senders import RegisterSender, issue_api_key, register_sender
+from postbud.services.runtime import Runtime
+from postbud.storage import schema
+from postbud.storage.database import Database
+from postbud.storage.migrate import MIGRATIONS
+
+ORGNR = "974761076"
+OTHER_ORGNR = "991825827"
+SWEDISH = generate_swedish_orgnr(random.Random(8))
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path, database_url: str) -> AsyncIterator[Runtime]:
+    runtime = await build_runtime(Settings(data_dir=tmp_path, database_url=database_url))
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+def certificate(name: str = "Skatteetaten") -> str:
+    return generate_test_key_and_certificate(name)[1].decode("ascii")
+
+
+async def register(runtime: Runtime, orgnr: str = ORGNR, **extra: Any) -> uuid.UUID:
+    created = await register_sender(
+        RegisterSender(name="Skatteetaten", organisation_number=orgnr, **extra), runtime
+    )
+    return created.sender.id
+
+
+# --- Digipost: numeric id and certificate ---------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_registered_sender_has_its_digipost_certificate_as_a_credential(runtime: Runtime) -> None:
+    pem = certificate()
+    sender_id = await register(runtime, digipost_id=123456, certificate_pem=pem)
+    [credential] = await credentials.list_credentials(runtime, sender_id)
+    assert (credential.dialect, credential.kind, credential.identifier) == (
+        "digipost",
+        CredentialKind.CERTIFICATE,
+        "123456",
+    )
+    assert credential.certificate_pem == pem.strip() + "\n"
+    found = await credentials.digipost_sender(runtime, 123456)
+    assert found is not None
+    assert found[0].id == sender_id
+    assert found[1] == credential.certificate_pem
+    assert await credentials.digipost_sender(runtime, 654321) is None
+
+
+@pytest.mark.anyio
+async def test_rotating_the_certificate_revokes_the_old_one_in_one_step(runtime: Runtime) -> None:
+    sender_id = await register(runtime, digipost_id=123456, certificate_pem=certificate("old"))
+    new_pem = certificate("new")
+    await credentials.replace_digipost_certificate(runtime, sender_id, new_pem)
+    found = await credentials.digipost_sender(runtime, 123456)
+    assert found is not None
+    assert found[1] == new_pem.strip() + "\n"
+    every = await credentials.list_credentials(runtime, sender_id, include_revoked=True)
+    assert sorted(c.revoked_at is None for c in every) == [False, True]  # one revoked, one live
+    async with runtime.reader() as uow:  # the Digipost dialect's broker lookup reads the sender row
+        sender = await uow.senders.by_digipost_id(123456)
+    assert sender is not None
+    assert sender.certificate_pem == new_pem.strip() + "\n"
+
+
+# --- Swedish senders ------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_swedish_organisationsnummer_is_accepted_with_or_without_its_hyphen(runtime: Runtime) -> None:
+    sender_id = await register(runtime, orgnr=f"{SWEDISH[:6]}-{SWEDISH[6:]}")
+    async with runtime.reader() as uow:
+        sender = await uow.senders.get(sender_id)
+    assert sender is not None
+    assert sender.organisation_number == SWEDISH
+
+
+@pytest.mark.anyio
+async def test_a_wrong_check_digit_is_refused_in_either_country(runtime: Runtime) -> None:
+    bad_swedish = SWEDISH[:9] + str((int(SWEDISH[9]) + 1) % 10)
+    for orgnr in (bad_swedish, "974761077", "12345"):
+        with pytest.raises(ValidationFailed) as raised:
+            await register(runtime, orgnr=orgnr)
+        assert raised.value.first.field == "organisation_number"
+
+
+def test_the_cli_registers_a_swedish_sender(tmp_path: Path, database_url: str) -> None:
+    place = ["--data-dir", str(tmp_path), "--database-url", database_url]
+    add = ["senders", "add", "--name", "Skatteverket", "--orgnr", SWEDISH, "--json", *place]
+    result = CliRunner().invoke(cli, add)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    created = json.loads(result.stdout)
+    assert created["sender"]["organisation_number"] == SWEDISH
+    assert created["api_key"].startswith("pb_live_")
+    listed = CliRunner().invoke(cli, ["senders", "credentials", "--sender", SWEDISH, "--json", *place])
+    assert listed.exit_code == 0, listed.stderr
+    [digipost] = json.loads(listed.stdout)
+    assert digipost["dialect"] == "digipost"
+    assert digipost["identifier"] == str(created["sender"]["digipost_id"])
+
+
+# --- Ekopost: API key and Basic login --------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_basic_login_authenticates_only_with_its_current_password(runtime: Runtime) -> None:
+    sender_id = await register(runtime)
+    credential, password = await credentials.set_basic_login(runtime, sender_id, "ekopost")
+    assert credential.identifier == ORGNR  # the user is the organisation number by default
+    assert credential.secret_hash is not None
+    assert password not in credential.secret_hash
+    found = await credentials.sender_by_basic_login(runtime, "ekopost", ORGNR, password)
+    assert found is not None
+    assert found.id == sender_id
+    assert await credentials.sender_by_basic_login(runtime, "ekopost", ORGNR, password + "x") is None
+    assert await credentials.sender_by_basic_login(runtime, "altinn", ORGNR, password) is None
+
+    _, chosen = await credentials.set_basic_login(
+        runtime, sender_id, "ekopost", password="correct horse battery"
+    )
+    assert chosen == "correct horse battery"
+    assert await credentials.sender_by_basic_login(runtime, "ekopost", ORGNR, password) is None
+    replaced = await credentials.sender_by_basic_login(runtime, "ekopost", ORGNR, chosen)
+    assert replaced is not None
+
+    [live] = [
+        c
+        for c in await credentials.list_credentials(runtime, sender_id)
+        if c.kind is CredentialKind.BASIC_LOGIN
+    ]
+    await credentials.revoke_credential(runtime, live.id)
+    assert await credentials.sender_by_basic_login(runtime, "ekopost", ORGNR, chosen) is None
+    with pytest.raises(Conflict):
+        await credentials.revoke_credential(runtime, live.id)
+
+
+@pytest.mark.anyio
+async def test_a_user_name_belongs_to_one_sender_and_passwords_have_a_minimum(runtime: Runtime) -> None:
+    first, second = await register(runtime), await register(runtime, orgnr=OTHER_ORGNR)
+    await credentials.set_basic_login(runtime, first, "ekopost", user="kunde-1")
+    with pytest.raises(Conflict):
+        await credentials.set_basic_login(runtime, second, "ekopost", user="kunde-1")
+    with pytest.raises(ValidationFailed) as raised:
+        await credentials.set_basic_login(runtime, second, "ekopost", password="short")
+    assert raised.value.first.field == "password"
+
+
+@pytest.mark.anyio
+async def test_a_dialect_api_key_works_in_its_dialect_and_the_platform_key_in_any(runtime: Runtime) -> None:
+    sender_id = await register(runtime)
+    dialect_key = await credentials.issue_dialect_api_key(runtime, sender_id, "ekopost")
+    platform_key = await issue_api_key(sender_id, runtime)
+    for dialect, key, expected in [
+        ("ekopost", dialect_key, sender_id),
+        ("altinn", dialect_key, None),
+        ("ekopost", platform_key, sender_id),
+        ("ekopost", dialect_key + "x", None),
+    ]:
+        found = await credentials.sender_by_dialect_api_key(runtime, dialect, key)
+        assert (found.id if found else None) == expected, (dialect, key)
+    stored = [
+        c for c in await credentials.list_credentials(runtime, sender_id) if c.kind is CredentialKind.API_KEY
+    ]
+    assert [c.identifier for c in stored] == [credentials.api_key_identifier(dialect_key)]
+
+
+# --- Altinn: the organisation and its scopes ----------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_an_organisation_grant_names_its_scopes_and_a_new_grant_replaces_it(runtime: Runtime) -> None:
+    sender_id = await register(runtime)
+    await credentials.grant_organisation(runtime, sender_id, "altinn", ("altinn:correspondence.write",))
+    await credentials.grant_organisation(
+        runtime, sender_id, "altinn", ("altinn:correspondence.write", "altinn:serviceowner")
+    )
+    found = await credentials.sender_by_organisation(runtime, "altinn", ORGNR)
+    assert found is not None
+    assert found[0].id == sender_id
+    assert found[1] == ("altinn:correspondence.write", "altinn:serviceowner")
+    assert await credentials.sender_by_organisation(runtime, "altinn", OTHER_ORGNR) is None
+    with pytest.raises(ValidationFailed):
+        await credentials.grant_organisation(runtime, sender_id, "altinn", ())
+
+
+# --- The migration: credentials move off the senders row --------------------------------------------
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+@pytest.mark.anyio
+async def test_migration_0010_copies_the_credentials_on_sender_rows(database_url: str) -> None:
+    database = Database(database_url)
+    pem = certificate()
+    digipost_sender, altinn_sender, plain_sender = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    try:
+        async with database.transaction() as conn:
+            await conn.run_sync(_upgrade, "0009")
+            now = datetime.now(UTC)
+            base = {"may_print": True, "may_direct_print": True, "created_at": now}
+            senders = [
+                {
+                    "id": digipost_sender,
+                    "name": "A",
+                    "organisation_number": ORGNR,
+                    "digipost_id": 100001,
+                    "certificate_pem": pem,
+                    "altinn_scopes": [],
+                },
+                {
+                    "id": altinn_sender,
+                    "name": "B",
+                    "organisation_number": OTHER_ORGNR,
+                    "digipost_id": None,
+                    "certificate_pem": None,
+                    "altinn_scopes": ["altinn:correspondence.write"],
+                },
+                {
+                    "id": plain_sender,
+                    "name": "C",
+                    "organisation_number": SWEDISH,
+                    "digipost_id": None,
+                    "certificate_pem": None,
+                    "altinn_scopes": [],
+                },
+            ]
+            columns = ("id", "name", "organisation_number", "digipost_id", "certificate_pem", "altinn_scopes")
+            table = schema.senders
+            await conn.execute(
+                insert(table).values([{**{c: s[c] for c in columns}, **base} for s in senders])
+            )
+        async with database.transaction() as conn:
+            await conn.run_sync(_upgrade, "head")
+        async with database.reading() as conn:
+            rows = (await conn.execute(select(schema.sender_credentials))).mappings().all()
+    finally:
+        await database.dispose()
+    by_sender = {r["sender_id"]: r for r in rows}
+    assert set(by_sender) == {digipost_sender, altinn_sender}
+    digipost = by_sender[digipost_sender]
+    assert (digipost["dialect"], digipost["kind"], digipost["identifier"]) == (
+        "digipost",
+        "certificate",
+        "100001",
+    )
+    assert digipost["data"] == {"certificate_pem": pem}
+    altinn = by_sender[altinn_sender]
+    assert (altinn["dialect"], altinn["kind"], altinn["identifier"]) == (
+        "altinn",
+        "organisation",
+        OTHER_ORGNR,
+    )
+    assert altinn["data"] == {"scopes": ["altinn:correspondence.write"]}
+    assert all(r["revoked_at"] is None for r in rows)
