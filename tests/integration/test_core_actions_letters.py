@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
 from postbud.domain.errors import (
     Conflict,
@@ -25,11 +26,16 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.letter_actions import AsRecipient, AsSender
 from postbud.domain.letter_terms import DocumentExpiry, LetterTerms
-from postbud.domain.shipments import PrintInstructions
+from postbud.domain.shipments import NotificationRequest, PrintInstructions
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.letters.actions_repos import letter_terms
+from postbud.services.letters.attachments import (
+    InitializeAttachment,
+    initialize_attachment,
+    upload_attachment,
+)
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.deadlines import note_due_date, set_letter_terms
 from postbud.services.letters.send_letter import send_letter
@@ -436,3 +442,55 @@ async def test_terms_that_cannot_hold_are_refused(world: World) -> None:
     ]
     async with world.runtime.reader() as uow:
         assert await letter_terms(uow).get(letter_id) is None
+
+
+# --- What a purge ends --------------------------------------------------------------------------------
+
+
+async def test_a_purge_calls_off_reminders(world: World) -> None:
+    notice = NotificationRequest(Channel.EMAIL, address="ola@example.no", after_hours=(24,))
+    letter_id = await world.delivered(notifications=(notice,))
+    await world.work()  # the first notice goes, the reminder waits a day
+    key = f"reminder:{letter_id}:0:after-24h"
+    assert await world.jobs(key) == [("ready", None)]
+    await purge_letter(world.runtime, RECIPIENT, letter_id)
+    assert await world.jobs(key) == [("done", "purged by its recipient")]
+    await advance_clock(world.runtime, timedelta(days=2))
+    await world.work()
+    sent = await world.events(letter_id, EventType.NOTIFICATION_SENT)
+    assert [e.data.get("reminder") for e in sent] == [None], "the first notice only"
+
+
+async def test_a_purge_releases_the_letters_blobs_once_nothing_else_needs_them(world: World) -> None:
+    only_here = pdf_document("only in this letter")
+    shared = pdf_document("in two letters")
+    letter_id = await world.delivered(documents=(only_here, shared))
+    await world.delivered(documents=(shared,))
+    mine, both = await world.documents(letter_id)
+    await purge_letter(world.runtime, RECIPIENT, letter_id)
+    assert await world.runtime.blobs.exists(mine.sha256), "released by a job, not at once"
+    await advance_clock(world.runtime, timedelta(minutes=10))
+    await world.work()
+    assert not await world.runtime.blobs.exists(mine.sha256)
+    assert await world.runtime.blobs.exists(both.sha256), "the other letter still needs it"
+
+
+async def test_a_stand_alone_attachment_past_its_expiry_is_refused(world: World) -> None:
+    now = world.runtime.clock.now()
+    attachment = await initialize_attachment(
+        InitializeAttachment(
+            world.sender, "altinn", "vedlegg.pdf", "application/pdf", expires_at=now + timedelta(hours=1)
+        ),
+        world.runtime,
+    )
+    await upload_attachment(world.sender, attachment.id, pdf_document("vedlegg").content, world.runtime)
+    letter_id = await world.delivered(attachment_ids=(attachment.id,))
+    main, attached = await world.documents(letter_id)
+    assert attached.attachment_id == attachment.id
+    await download_document(world.runtime, RECIPIENT, letter_id, attached.id)
+    world.runtime.clock.advance(timedelta(hours=2))
+    with pytest.raises(Conflict) as excinfo:
+        await download_document(world.runtime, RECIPIENT, letter_id, attached.id)
+    refused(excinfo, ConflictCode.WRONG_STATE)
+    await download_document(world.runtime, RECIPIENT, letter_id, main.id)
+    assert await world.status(letter_id) is ShipmentStatus.DELIVERED

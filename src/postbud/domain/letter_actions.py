@@ -171,8 +171,17 @@ def check_recipient_purge(facts: LetterFacts, *, needs_confirmation: bool) -> No
 
 
 def check_download(
-    facts: LetterFacts, document_id: uuid.UUID, expires_at: datetime | None, now: datetime
+    facts: LetterFacts,
+    document_id: uuid.UUID,
+    expires_at: datetime | None,
+    now: datetime,
+    *,
+    attachment_ended: bool = False,
 ) -> None:
+    """``expires_at``: the earliest of the letter's own expiry of the document and that of the
+    stand-alone attachment it is; ``attachment_ended``: that attachment was purged or expired."""
     require_available(facts)
+    if attachment_ended:
+        raise Conflict("document", "the attachment is no longer available", ConflictCode.WRONG_STATE)
     if str(document_id) in facts.expired or (expires_at is not None and expires_at <= now):
         raise Conflict("document", "the document has expired", ConflictCode.WRONG_STATE)

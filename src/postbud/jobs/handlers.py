@@ -6,7 +6,15 @@ import uuid
 
 from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
-from postbud.services.letters import batch_state, batches, deadlines, deliver, reminders, reprint
+from postbud.services.letters import (
+    batch_state,
+    batches,
+    blob_release,
+    deadlines,
+    deliver,
+    reminders,
+    reprint,
+)
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -112,5 +120,6 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.document_expire": JobHandler(_document_expire),
         "batch.release": JobHandler(_batch_release),
         "batch.refresh": JobHandler(_batch_refresh),
+        "blob.release": JobHandler(blob_release.run_blob_release_job),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from postbud.domain.attachments import AttachmentStatus
 from postbud.domain.documents import Document
 from postbud.domain.errors import NotFound
 from postbud.domain.event_drafts import EventDraft
@@ -12,7 +13,10 @@ from postbud.domain.letter_actions import Caller, check_download, require_recipi
 from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.locked_letter import lock_letter
 from postbud.services.letters.record_event import record_events
+from postbud.services.letters.stored import attachments_of
 from postbud.services.runtime import Runtime
+
+_GONE = frozenset({AttachmentStatus.PURGED, AttachmentStatus.EXPIRED})
 
 
 def downloaded_key(document_id: uuid.UUID) -> str:
@@ -31,12 +35,16 @@ async def download_document(
         if document is None:
             raise NotFound("document", document_id)
         terms = await letter_terms(uow).get(shipment_id)
-        expiry = (
-            next((e.expires_at for e in terms.document_expiry if e.document_id == document_id), None)
-            if terms
-            else None
+        expiries = (
+            [e.expires_at for e in terms.document_expiry if e.document_id == document_id] if terms else []
         )
-        check_download(letter.facts, document_id, expiry, now)
+        ended = False
+        if document.attachment_id is not None:
+            attachment = await attachments_of(uow).get(document.attachment_id)
+            ended = attachment is None or attachment.status in _GONE
+            if attachment is not None and attachment.expires_at is not None:
+                expiries.append(attachment.expires_at)
+        check_download(letter.facts, document_id, min(expiries, default=None), now, attachment_ended=ended)
         data = {"document_id": str(document_id), "title": document.title}
         draft = EventDraft(
             EventType.ATTACHMENT_DOWNLOADED, letter.shipment.channel, data, downloaded_key(document_id)

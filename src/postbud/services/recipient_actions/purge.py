@@ -17,6 +17,7 @@ from postbud.domain.letter_actions import (
 )
 from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.batch_state import letter_moved
+from postbud.services.letters.blob_release import release_letter_blobs
 from postbud.services.letters.call_off import call_off_letter_jobs, refuse_if_under_way
 from postbud.services.letters.locked_letter import lock_letter
 from postbud.services.letters.record_event import record_events
@@ -41,5 +42,6 @@ async def purge_letter(runtime: Runtime, caller: Caller, shipment_id: uuid.UUID)
         draft = EventDraft(EventType.PURGED, None, {"by": by}, PURGED_KEY)
         await record_events(uow, letter.shipment, [draft], now=now)
         await call_off_letter_jobs(uow, letter.shipment, letter.events, reason=f"purged by its {by}", now=now)
+        await release_letter_blobs(uow, shipment_id, now=now)
         await letter_moved(uow, letter.shipment, now=now)
     runtime.jobs_available()
