@@ -23,6 +23,7 @@ from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
 from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
 from postbud.platform_api import PREFIX, platform_router
+from postbud.platform_api import resources as resources_api
 from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
@@ -133,6 +134,7 @@ def create_app(
     app.state.dialect_port_apps = installed.own_port_apps
     app.include_router(ops_router)
     app.include_router(platform_router())
+    app.include_router(resources_api.router)  # the resource registry (Altinn), beside the platform API
     mount_web(app, settings, lambda: app.state.runtime)
     app.add_middleware(SharedSettingsMiddleware, runtime_of=runtime_of)
     app.add_middleware(DateHeaderMiddleware)
