@@ -105,4 +105,5 @@ class Shipment:
 
     @property
     def subject(self) -> str | None:
-        return self.primary.title
+        """The primary document's title; none for a draft that has no documents yet."""
+        return self.documents[0].title if self.documents else None
