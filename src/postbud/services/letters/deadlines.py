@@ -15,7 +15,7 @@ from datetime import datetime
 from postbud.domain.errors import NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.domain.letter_terms import LetterTerms
+from postbud.domain.letter_terms import Deadlines, LetterTerms
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.actions_repos import letter_terms
@@ -54,7 +54,7 @@ def deadline_job_keys(terms: LetterTerms | None) -> list[str]:
 
 def terms_into(ws: WriteSet, terms: LetterTerms, shipment: Shipment, *, now: datetime) -> None:
     """Check ``terms`` against ``shipment`` and add their rows and jobs to ``ws``."""
-    terms.check(now, {d.id for d in shipment.documents})
+    terms.check(now, {d.id for d in shipment.documents}, publish_at=shipment.publish_at)
     terms_rows(terms, ws, now=now)
     sid = str(terms.shipment_id)
     if terms.due_at is not None:
@@ -75,6 +75,12 @@ def terms_into(ws: WriteSet, terms: LetterTerms, shipment: Shipment, *, now: dat
             run_at=expiry.expires_at,
             idempotency_key=expiry_key(terms.shipment_id, expiry.document_id),
         )
+
+
+def deadlines_into(ws: WriteSet, deadlines: Deadlines, shipment: Shipment, *, now: datetime) -> None:
+    """``terms_into`` for a letter being planned: its send stated ``deadlines``."""
+    document_ids = [d.id for d in sorted(shipment.documents, key=lambda d: d.position)]
+    terms_into(ws, deadlines.for_letter(shipment.id, document_ids), shipment, now=now)
 
 
 async def set_letter_terms(runtime: Runtime, terms: LetterTerms) -> None:
