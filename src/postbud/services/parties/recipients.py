@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
@@ -163,7 +164,8 @@ def build_recipient(
         errors.append(FieldError("name", f"at most {_MAX_NAME} characters"))
     party = _party(data.id, errors)
     email = _contact(data.email, "email", email_address, errors)
-    mobile = _contact(data.mobile, "mobile", e164_phone, errors)
+    # A national number (no +, no 00) is read in the address's country, else the deployment's.
+    mobile = _contact(data.mobile, "mobile", partial(e164_phone, default_region=country), errors)
     address: PostalAddress | None = None
     if data.address and data.address.strip():
         try:
