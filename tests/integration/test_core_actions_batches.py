@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from postbud.domain.batches import BatchState, BatchStatus
 from postbud.domain.channels import Channel
+from postbud.domain.errors import ValidationFailed
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.ids import new_id
 from postbud.domain.letter_actions import AsSender
@@ -22,7 +23,13 @@ from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.letters.batch_state import batch_event_view, batch_overview
-from postbud.services.letters.batches import cancel_batch, complete_batch, open_batch, release_batch
+from postbud.services.letters.batches import (
+    batches_of,
+    cancel_batch,
+    complete_batch,
+    open_batch,
+    release_batch,
+)
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.send_letter import send_letter
 from postbud.services.runtime import Runtime
@@ -236,3 +243,29 @@ async def test_a_batch_without_an_output_date_releases_when_closed(world: World)
     await world.work()
     assert await world.statuses(batch.id) == [ShipmentStatus.DELIVERED]
     assert await world.state(batch.id) is BatchState.COMPLETED
+
+
+async def test_a_senders_batches_in_a_time_span_newest_first(world: World) -> None:
+    start = world.runtime.clock.now()
+    first = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="a", name="Mars"
+    )
+    world.runtime.clock.advance(timedelta(hours=1))
+    second = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="b", name="April"
+    )
+    await open_batch(world.runtime, sender_id=world.sender, dialect="digipost", external_id="c")
+    other = await add_sender(world.runtime, orgnr="988077917")
+    await open_batch(world.runtime, sender_id=other, dialect="ekopost", external_id="d")
+    until = world.runtime.clock.now() + timedelta(seconds=1)
+
+    found = await batches_of(world.runtime, world.sender, "ekopost", since=start, until=until)
+    assert [b.id for b in found] == [second.id, first.id]
+    named = await batches_of(world.runtime, world.sender, "ekopost", since=start, until=until, name="Mars")
+    assert [b.id for b in named] == [first.id]
+    later = await batches_of(
+        world.runtime, world.sender, "ekopost", since=start + timedelta(minutes=30), until=until
+    )
+    assert [b.id for b in later] == [second.id]
+    with pytest.raises(ValidationFailed):
+        await batches_of(world.runtime, world.sender, "ekopost", since=until, until=start)

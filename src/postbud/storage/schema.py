@@ -470,6 +470,8 @@ attachment_events = Table(
 batches.append_column(Column("output_at", UtcDateTime))
 batches.append_column(Column("state", String(20), nullable=False, default="opened", server_default="opened"))
 batches.append_column(Column("state_changed_at", UtcDateTime))
+# A sender's batches of one dialect in a time span, newest first (Ekopost's campaign list).
+Index("ix_batches_sender_created", batches.c.sender_id, batches.c.dialect, batches.c.created_at)
 
 # Each change of a batch's state, once (the state is the type); webhooks fan out from here too.
 batch_events = Table(

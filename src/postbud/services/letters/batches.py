@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
-from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.errors import Conflict, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
@@ -75,6 +75,22 @@ async def find_batch(runtime: Runtime, sender_id: uuid.UUID, dialect: str, exter
     if batch is None:
         raise NotFound("batch", external_id)
     return batch
+
+
+async def batches_of(
+    runtime: Runtime,
+    sender_id: uuid.UUID,
+    dialect: str,
+    *,
+    since: datetime,
+    until: datetime,
+    name: str | None = None,
+) -> list[Batch]:
+    """A sender's batches created in [since, until), newest first (Ekopost's "get campaigns")."""
+    if until <= since:
+        raise ValidationFailed.of("until", "must be after since", RuleCode.BEFORE_OTHER)
+    async with runtime.reader() as uow:
+        return await uow.batches.for_sender(sender_id, dialect, since=since, until=until, name=name)
 
 
 async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:

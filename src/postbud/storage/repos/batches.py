@@ -99,6 +99,26 @@ class BatchRepository:
         row = (await self._conn.execute(query)).mappings().first()
         return _batch(row) if row else None
 
+    async def for_sender(
+        self,
+        sender_id: uuid.UUID,
+        dialect: str,
+        *,
+        since: datetime,
+        until: datetime,
+        name: str | None = None,
+        limit: int = 1000,
+    ) -> list[Batch]:
+        """The sender's batches created in [since, until), newest first; ``name``: only those so named."""
+        b = schema.batches.c
+        query = select(schema.batches).where(
+            b.sender_id == sender_id, b.dialect == dialect, b.created_at >= since, b.created_at < until
+        )
+        if name is not None:
+            query = query.where(b.name == name)
+        query = query.order_by(b.created_at.desc(), b.id.desc()).limit(limit)
+        return [_batch(row) for row in (await self._conn.execute(query)).mappings()]
+
     async def set_status(self, batch_id: uuid.UUID, status: BatchStatus, *, now: datetime) -> None:
         await self._conn.execute(
             update(schema.batches)

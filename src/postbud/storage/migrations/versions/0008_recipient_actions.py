@@ -29,6 +29,9 @@ def upgrade() -> None:
     op.execute("UPDATE batches SET state = 'closed' WHERE status = 'completed'")
     op.execute("UPDATE batches SET state = 'cancelled' WHERE status = 'cancelled'")
     op.execute("UPDATE batches SET state_changed_at = updated_at")
+    op.create_index(
+        "ix_batches_sender_created", "batches", ["sender_id", "dialect", "created_at"], unique=False
+    )
     op.create_table(
         "batch_events",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -82,6 +85,7 @@ def downgrade() -> None:
     op.drop_table("letter_terms")
     op.drop_index("ix_batch_events_sender_at", table_name="batch_events")
     op.drop_table("batch_events")
+    op.drop_index("ix_batches_sender_created", table_name="batches")
     with op.batch_alter_table("batches") as batch:
         batch.drop_column("state_changed_at")
         batch.drop_column("state")
