@@ -22,7 +22,6 @@ from postbud.services.letters.attachments import (
     upload_attachment,
 )
 from postbud.services.letters.blob_release import (
-    BLOB_RELEASE,
     RELEASE_DELAY,
     delete_unreferenced_blobs,
     release_letter_blobs,
@@ -33,6 +32,7 @@ from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, s
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.blobs import compute_ref
+from postbud.storage.job_kinds import BLOB_RELEASE
 from tests.integration.core_helpers import (
     add_recipients,
     add_sender,

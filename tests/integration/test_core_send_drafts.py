@@ -17,7 +17,6 @@ from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.inbox.query import list_letters
 from postbud.services.letters.batches import complete_batch, open_batch
-from postbud.services.letters.blob_release import BLOB_RELEASE
 from postbud.services.letters.drafts import (
     AddDraftDocument,
     add_draft_document,
@@ -28,6 +27,7 @@ from postbud.services.letters.drafts import (
 from postbud.services.letters.letter_request import DocumentInput
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
+from postbud.storage.job_kinds import BLOB_RELEASE
 from tests.integration.core_helpers import (
     ADDRESS,
     PERSON_WITH_MAILBOX,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ from postbud.domain.documents import DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, RuleCode, ValidationFailed
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
+from postbud.domain.letter_terms import Deadlines
 from postbud.domain.shipments import PrintInstructions
+from postbud.services.letters.drafts import AddDraftDocument, add_draft_document, close_draft, start_draft
 from postbud.services.letters.letter_request import SendLetter, Undeliverable
 from postbud.services.letters.send_letter import send_letter
 from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, send_to_many
-from postbud.storage import schema
+from postbud.storage import job_kinds, schema
 from postbud.storage.blobs import compute_ref
 from tests.integration.core_helpers import (
     ADDRESS,
@@ -202,4 +205,33 @@ async def test_senders_reference_of_4096_characters_is_stored_and_found_exactly(
     with pytest.raises(ValidationFailed) as caught:
         await send_letter(letter(sender, senders_reference="x" * 4097), runtime)
     assert (caught.value.first.field, caught.value.first.code) == ("senders_reference", RuleCode.TOO_LONG)
+    await runtime.close()
+
+
+async def test_deadlines_go_with_every_letter_of_the_request_and_with_a_closed_draft(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    await add_people_with_mailboxes(runtime)
+    due = runtime.clock.now() + timedelta(days=14)
+    terms = Deadlines(due_at=due, needs_confirmation=True, expiry_by_position=((0, due + timedelta(days=1)),))
+    await send_to_many(many(letter(sender, deadlines=terms), to(*MORE_PEOPLE[:3])), runtime)
+    assert await count(runtime, schema.letter_terms) == 3
+    assert await count(runtime, schema.jobs, kind=job_kinds.DUE) == 3
+
+    before = await counts(runtime)
+    past = Deadlines(due_at=runtime.clock.now() - timedelta(days=1))
+    with pytest.raises(ValidationFailed) as caught:
+        await send_to_many(many(letter(sender, deadlines=past), to(MORE_PEOPLE[3])), runtime)
+    assert caught.value.first.code is RuleCode.IN_PAST
+    assert await counts(runtime) == before
+
+    draft = await start_draft(letter(sender, documents=(), deadlines=terms), runtime)
+    await add_draft_document(AddDraftDocument(sender, draft.id, pdf_document(), primary=True), runtime)
+    assert await count(runtime, schema.letter_terms, shipment_id=draft.id) == 0, "not before it is closed"
+    await close_draft(sender, draft.id, runtime)
+    assert await count(runtime, schema.letter_terms, shipment_id=draft.id) == 1
+    assert await count(runtime, schema.jobs, kind=job_kinds.DUE) == 4
     await runtime.close()

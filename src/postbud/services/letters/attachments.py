@@ -20,7 +20,6 @@ from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, 
 from postbud.domain.ids import new_id
 from postbud.services.letters.blob_release import release_blobs
 from postbud.services.letters.letter_request import MAX_SENDERS_REFERENCE
-from postbud.services.letters.stored import attachments_of
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobRef, compute_ref
 
@@ -92,7 +91,7 @@ async def initialize_attachment(cmd: InitializeAttachment, runtime: Runtime) -> 
         properties=cmd.properties,
     )
     async with runtime.unit_of_work() as uow:
-        await attachments_of(uow).add(attachment)
+        await uow.attachments.add(attachment)
     return attachment
 
 
@@ -108,7 +107,7 @@ async def upload_attachment(
     """Store the attachment's content and publish it. A checksum that does not match fails the
     attachment for good (recorded, then refused with CHECKSUM_MISMATCH); a second upload is refused."""
     async with runtime.quick_reader() as uow:
-        _owned(await attachments_of(uow).get(attachment_id), sender_id, attachment_id).require_uploadable()
+        _owned(await uow.attachments.get(attachment_id), sender_id, attachment_id).require_uploadable()
     if not content:
         raise ValidationFailed.of("content", "the attachment is empty", RuleCode.EMPTY)
     limit = runtime.settings.max_document_bytes
@@ -117,7 +116,7 @@ async def upload_attachment(
     ref, md5 = await _hashes(content)
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        repo = attachments_of(uow)
+        repo = uow.attachments
         attachment = _owned(await repo.get(attachment_id, for_update=True), sender_id, attachment_id)
         attachment.require_uploadable()
         if attachment.expected_md5 is not None and attachment.expected_md5 != md5:
@@ -132,7 +131,7 @@ async def upload_attachment(
         )
     await runtime.blobs.put_many([content], refs=[ref])  # durable before any row refers to it
     async with runtime.unit_of_work() as uow:
-        repo = attachments_of(uow)
+        repo = uow.attachments
         attachment = _owned(await repo.get(attachment_id, for_update=True), sender_id, attachment_id)
         if attachment.status is not AttachmentStatus.INITIALIZED:  # a concurrent upload came first
             await release_blobs(uow, [ref.sha256], now=now)
@@ -158,7 +157,7 @@ async def get_attachment(
     sender_id: uuid.UUID, attachment_id: uuid.UUID, runtime: Runtime
 ) -> AttachmentDetails:
     async with runtime.reader() as uow:
-        repo = attachments_of(uow)
+        repo = uow.attachments
         attachment = _owned(await repo.get(attachment_id), sender_id, attachment_id)
         return AttachmentDetails(attachment, await repo.history(attachment_id))
 
@@ -168,7 +167,7 @@ async def purge_attachment(sender_id: uuid.UUID, attachment_id: uuid.UUID, runti
     its content goes once nothing else refers to it."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        repo = attachments_of(uow)
+        repo = uow.attachments
         attachment = _owned(await repo.get(attachment_id, for_update=True), sender_id, attachment_id)
         if attachment.status is AttachmentStatus.PURGED:
             raise Conflict("attachment", "the attachment was purged already", ConflictCode.ALREADY_DONE)
@@ -193,7 +192,7 @@ async def attached_documents(
     if len(set(attachment_ids)) != len(attachment_ids):
         raise ValidationFailed.of("attachments", "an attachment is named twice", RuleCode.NOT_UNIQUE)
     async with runtime.quick_reader() as uow:
-        found = await attachments_of(uow).many(attachment_ids)
+        found = await uow.attachments.many(attachment_ids)
     documents = []
     for i, attachment_id in enumerate(attachment_ids):
         attachment = _owned(found.get(attachment_id), sender_id, attachment_id)

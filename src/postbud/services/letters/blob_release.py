@@ -22,22 +22,20 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from postbud.services.letters.stored import documents_of_letters
 from postbud.services.runtime import Runtime
+from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import Job
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 log = structlog.get_logger(__name__)
 
-BLOB_RELEASE = "blob.release"
-"""The job kind (also in storage/job_kinds.py once its owner adds it)."""
 RELEASE_DELAY = timedelta(minutes=5)
 
 
 async def release_letter_blobs(uow: SqlUnitOfWork, shipment_id: uuid.UUID, *, now: datetime) -> list[str]:
     """In the caller's transaction: the letter no longer needs its documents' blobs (it was
     purged). Marks its documents released and writes the `blob.release` job; their hashes."""
-    sha256s = await documents_of_letters(uow).release_letter(shipment_id, now=now)
+    sha256s = await uow.documents.release_letter(shipment_id, now=now)
     await release_blobs(uow, sha256s, now=now)
     return sha256s
 
@@ -47,7 +45,9 @@ async def release_blobs(uow: SqlUnitOfWork, sha256s: Iterable[str], *, now: date
     deletes those of them nothing refers to any more."""
     wanted = sorted(set(sha256s))
     if wanted:
-        await uow.jobs.enqueue(BLOB_RELEASE, {"sha256s": wanted}, now=now, run_at=now + RELEASE_DELAY)
+        await uow.jobs.enqueue(
+            job_kinds.BLOB_RELEASE, {"sha256s": wanted}, now=now, run_at=now + RELEASE_DELAY
+        )
 
 
 async def delete_unreferenced_blobs(sha256s: Sequence[str], runtime: Runtime) -> list[str]:
@@ -55,7 +55,7 @@ async def delete_unreferenced_blobs(sha256s: Sequence[str], runtime: Runtime) ->
     them (those images too, unless something else refers to them); the hashes deleted."""
     deleted: list[str] = []
     async with runtime.unit_of_work() as uow:
-        documents = documents_of_letters(uow)
+        documents = uow.documents
         unreferenced = sorted(set(sha256s) - await documents.referenced(sha256s))
         images = await documents.drop_page_images(unreferenced)
         unreferenced_images = sorted(set(images) - await documents.referenced(images) - set(unreferenced))

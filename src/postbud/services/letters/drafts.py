@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import PartyId, PartyIdKind
 from postbud.domain.ids import new_id
+from postbud.domain.letter_terms import Deadlines
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.blob_release import release_letter_blobs
@@ -33,7 +35,6 @@ from postbud.services.letters.plan_letter import (
     plan_letter,
 )
 from postbud.services.letters.record_event import record_events
-from postbud.services.letters.stored import documents_of_letters
 from postbud.services.letters.submit import conflict_of, submit_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
@@ -61,7 +62,31 @@ def _draft_json(cmd: SendLetter) -> dict[str, Any]:
         else None,
         "mailbox_address": cmd.mailbox_address,
         "reject_if_undeliverable": cmd.reject_if_undeliverable,
+        "deadlines": _deadlines_json(cmd.deadlines),
     }
+
+
+def _deadlines_json(deadlines: Deadlines | None) -> dict[str, Any] | None:
+    if deadlines is None:
+        return None
+    return {
+        "due_at": deadlines.due_at.isoformat() if deadlines.due_at else None,
+        "needs_confirmation": deadlines.needs_confirmation,
+        "expiry_by_position": [[position, at.isoformat()] for position, at in deadlines.expiry_by_position],
+    }
+
+
+def _deadlines_of(data: dict[str, Any] | None) -> Deadlines | None:
+    if data is None:
+        return None
+    due_at = data.get("due_at")
+    return Deadlines(
+        due_at=datetime.fromisoformat(due_at) if due_at else None,
+        needs_confirmation=bool(data.get("needs_confirmation")),
+        expiry_by_position=tuple(
+            (int(p), datetime.fromisoformat(at)) for p, at in data.get("expiry_by_position", ())
+        ),
+    )
 
 
 async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
@@ -146,7 +171,7 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
                 raise ValidationFailed.of(
                     "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
                 )
-            documents = documents_of_letters(uow)
+            documents = uow.documents
             if cmd.primary and any(d.position == 0 for d in shipment.documents):
                 raise Conflict(
                     "documents", "the letter has its main document already", ConflictCode.WRONG_STATE
@@ -187,6 +212,7 @@ def _letter_of(shipment: Shipment, draft: dict[str, Any]) -> SendLetter:
         registration=shipment.registration,
         senders_reference=shipment.senders_reference,
         channel_options=shipment.channel_options,
+        deadlines=_deadlines_of(draft.get("deadlines")),
     )
 
 

@@ -16,6 +16,7 @@ from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, DocumentIdScope, Sensitivity
 from postbud.domain.errors import NotFound
 from postbud.domain.identifiers import PartyId
+from postbud.domain.letter_terms import Deadlines
 from postbud.domain.routing import RouteDecision
 from postbud.domain.shipments import (
     NotificationRequest,
@@ -70,6 +71,8 @@ class SendLetter:
     attachment_ids: tuple[uuid.UUID, ...] = ()
     """Stand-alone attachments (published, the sender's own) the letter carries after its documents."""
     channel_options: ChannelOptions = field(default_factory=ChannelOptions)
+    deadlines: Deadlines | None = None
+    """A due date to read (and confirm) by, and documents' expiry times (Altinn); stored with the letter."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,12 @@ from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
+from postbud.domain.letter_terms import Deadlines
 from postbud.domain.parties import Recipient
 from postbud.domain.routing import RouteDecision, RoutingRequest, decide_route
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import derive_status
+from postbud.services.letters.deadlines import deadlines_into
 from postbud.services.letters.letter_request import (
     MAX_SENDERS_REFERENCE,
     Accepted,
@@ -125,6 +127,7 @@ class LetterPlan:
     events: list[EventDraft]
     inline: bool
     """Delivered in the request itself (its channel adapter is inline and the letter not held)."""
+    deadlines: Deadlines | None = None
 
     @property
     def accepted(self) -> Accepted:
@@ -207,7 +210,7 @@ async def plan_letter(
         assert adapter is not None
         drafts.extend(await adapter.deliver(shipment, recipient))
     shipment = replace(shipment, status=derive_status(d.type for d in drafts) or shipment.status)
-    return LetterPlan(shipment, decision, held, drafts, inline)
+    return LetterPlan(shipment, decision, held, drafts, inline, cmd.deadlines)
 
 
 async def _require_pdf(
@@ -235,8 +238,11 @@ def letter_rows(plan: LetterPlan, subscriptions: list[Subscription], ws: WriteSe
 
 
 def effect_rows(plan: LetterPlan, subscriptions: list[Subscription], ws: WriteSet, *, now: datetime) -> None:
-    """The events of a planned letter (with their webhook deliveries) and the jobs that carry it on."""
+    """The events of a planned letter (with their webhook deliveries), the jobs that carry it on,
+    and its deadlines (refused with ValidationFailed before anything is added if they cannot hold)."""
     shipment, decision = plan.shipment, plan.decision
+    if plan.deadlines is not None:
+        deadlines_into(ws, plan.deadlines, shipment, now=now)
     for draft in plan.events:
         event_rows(realise(shipment, draft, now), subscriptions, ws)
     if decision.pending:
