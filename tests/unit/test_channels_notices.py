@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from postbud.domain.channel_options import ChannelOptions, channel_options_errors
 from postbud.domain.channels import Channel
 from postbud.domain.errors import RuleCode
+from postbud.domain.mailboxes import MailboxProvider
 from postbud.domain.notice_channels import ContactDetails, NoticeChannelChoice, choose_notice_targets
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan, plan_errors
 from postbud.domain.notice_templates import (
@@ -157,3 +159,14 @@ def test_a_reminder_has_its_own_texts_and_channel_choice() -> None:
         ("notification.reminder.after", RuleCode.INVALID)
     ]
     assert NoticePlan(C.SMS, reminder=ReminderPlan()).reminder_choice is C.SMS
+
+
+def test_a_letters_channel_options_are_checked_as_a_whole() -> None:
+    assert channel_options_errors(ChannelOptions()) == []
+    kivra = MailboxProvider.KIVRA
+    bad = ChannelOptions(mailbox_providers=(kivra, kivra), notice=NoticePlan(C.SMS))
+    assert [(e.field, e.code) for e in channel_options_errors(bad)] == [
+        ("channel_options.mailbox_providers", RuleCode.NOT_UNIQUE),
+        ("channel_options.notice.sms_body", RuleCode.REQUIRED),
+    ]
+    assert [e.code for e in channel_options_errors(ChannelOptions(mailbox_providers=()))] == [RuleCode.EMPTY]

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postbud.domain.einvoice import EInvoiceFormat
+from postbud.domain.errors import FieldError, RuleCode
 from postbud.domain.invoices import InvoiceDetails
 from postbud.domain.mailboxes import DEFAULT_PROVIDERS, MailboxProvider
-from postbud.domain.notice_plan import NoticePlan
+from postbud.domain.notice_plan import NoticePlan, plan_errors
 from postbud.domain.print_layout import PrintLayout
 
 
@@ -35,3 +36,15 @@ class ChannelOptions:
 
 
 DEFAULT_CHANNEL_OPTIONS = ChannelOptions()
+
+
+def channel_options_errors(options: ChannelOptions, *, field: str = "channel_options") -> list[FieldError]:
+    """What is wrong with a letter's options as a whole (each part checked its own values already)."""
+    errors: list[FieldError] = []
+    if not options.mailbox_providers:
+        errors.append(FieldError(f"{field}.mailbox_providers", "name at least one provider", RuleCode.EMPTY))
+    if len(set(options.mailbox_providers)) != len(options.mailbox_providers):
+        errors.append(FieldError(f"{field}.mailbox_providers", "each provider once", RuleCode.NOT_UNIQUE))
+    if options.notice is not None:
+        errors.extend(plan_errors(options.notice, field=f"{field}.notice"))
+    return errors
