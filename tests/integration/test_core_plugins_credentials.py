@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select
 from typer.testing import CliRunner
 
+from postbud.app import create_app
 from postbud.bootstrap import build_runtime
 from postbud.cli import app as cli
 from postbud.config import Settings
@@ -288,3 +290,55 @@ async def test_migration_0010_copies_the_credentials_on_sender_rows(database_url
     )
     assert altinn["data"] == {"scopes": ["altinn:correspondence.write"]}
     assert all(r["revoked_at"] is None for r in rows)
+
+
+# --- The platform API -----------------------------------------------------------------------------
+
+
+def test_credentials_through_the_platform_api(tmp_path: Path, database_url: str) -> None:
+    admin = {"Authorization": "Bearer test-admin-token"}
+    settings = Settings(data_dir=tmp_path, database_url=database_url, admin_token="test-admin-token")
+    with TestClient(create_app(settings)) as client:
+        created = client.post(
+            "/api/v1/senders", json={"name": "Skatteverket", "organisation_number": SWEDISH}, headers=admin
+        )
+        assert created.status_code == 201, created.text
+        sender = created.json()["sender"]
+        base = f"/api/v1/senders/{sender['id']}/credentials"
+        as_sender = {"Authorization": f"Bearer {created.json()['api_key']}"}
+        assert client.get(base, headers=as_sender).status_code == 403  # the admin manages credentials
+
+        login = client.post(base + "/basic-login", json={"dialect": "ekopost"}, headers=admin)
+        assert login.status_code == 201, login.text
+        assert login.json()["user"] == SWEDISH
+        assert len(login.json()["password"]) >= credentials.MIN_PASSWORD_LENGTH
+        key = client.post(base + "/api-keys", json={"dialect": "ekopost"}, headers=admin)
+        assert key.status_code == 201, key.text
+        assert key.json()["api_key"].startswith(credentials.DIALECT_API_KEY_PREFIX)
+        scopes = ["altinn:correspondence.write"]
+        granted = client.put(base + "/organisation", json={"scopes": scopes}, headers=admin)
+        assert granted.status_code == 200, granted.text
+        assert granted.json()["scopes"] == scopes
+
+        listed = client.get(base, headers=admin).json()
+        kinds = sorted((c["dialect"], c["kind"]) for c in listed)
+        assert kinds == [
+            ("altinn", "organisation"),
+            ("digipost", "certificate"),
+            ("ekopost", "api_key"),
+            ("ekopost", "basic_login"),
+        ]
+        assert all("password" not in c and "secret_hash" not in c for c in listed)
+
+        revoked = client.delete(f"{base}/{login.json()['credential']['id']}", headers=admin)
+        assert revoked.status_code == 200, revoked.text
+        assert revoked.json()["revoked_at"] is not None
+        again = client.delete(f"{base}/{login.json()['credential']['id']}", headers=admin)
+        assert again.status_code == 409
+        assert len(client.get(base, headers=admin).json()) == 3
+        assert len(client.get(base, params={"include_revoked": True}, headers=admin).json()) == 4
+        # Another sender's path does not reach this sender's credential.
+        elsewhere = client.delete(
+            f"/api/v1/senders/{uuid.uuid4()}/credentials/{granted.json()['id']}", headers=admin
+        )
+        assert elsewhere.status_code == 404

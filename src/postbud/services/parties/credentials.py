@@ -102,6 +102,18 @@ def digipost_certificate(sender: Sender, runtime: Runtime) -> SenderCredential |
     )
 
 
+async def record_digipost_certificate(uow: SqlUnitOfWork, sender: Sender, runtime: Runtime) -> None:
+    """Make ``sender``'s Digipost id and certificate (as on its row) its one live Digipost credential,
+    inside ``uow``: call it wherever a sender row gets or changes them."""
+    store = credentials_of(uow)
+    for old in await store.of_sender(sender.id, dialect=DIGIPOST):
+        if old.kind is CredentialKind.CERTIFICATE:
+            await store.revoke(old.id, at=runtime.clock.now())
+    credential = digipost_certificate(sender, runtime)
+    if credential is not None:
+        await add_credential(uow, credential)
+
+
 async def replace_digipost_certificate(
     runtime: Runtime, sender_id: uuid.UUID, certificate_pem: str
 ) -> SenderCredential:
@@ -112,17 +124,13 @@ async def replace_digipost_certificate(
         sender = await _sender(uow, sender_id)
         if sender.digipost_id is None:
             raise ValidationFailed.of("digipost_id", "the sender has no Digipost id", RuleCode.REQUIRED)
-        store = credentials_of(uow)
-        for old in await store.of_sender(sender_id, dialect=DIGIPOST):
-            if old.kind is CredentialKind.CERTIFICATE:
-                await store.revoke(old.id, at=runtime.clock.now())
         sender = replace(sender, certificate_pem=pem)
-        credential = digipost_certificate(sender, runtime)
-        assert credential is not None
-        await add_credential(uow, credential)
         # The senders row keeps a read copy for the Digipost dialect's broker lookup.
         await uow.senders.update(sender)
-    return credential
+        await record_digipost_certificate(uow, sender, runtime)
+        live = await credentials_of(uow).live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
+    assert live is not None
+    return live
 
 
 async def digipost_sender(runtime: Runtime, digipost_id: int) -> tuple[Sender, str | None] | None:
