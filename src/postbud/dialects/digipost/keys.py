@@ -1,7 +1,7 @@
 """The key loading the Digipost dialect and its SDK use, from the neutral ``postbud.crypto.keys``.
 
-Minting keys and certificates is not Digipost wire: import ``generate_test_key_and_certificate``
-from ``postbud.crypto.keys`` (its name here remains only until the last importers have moved).
+Minting keys and certificates is not Digipost wire: ``generate_test_key_and_certificate`` is in
+``postbud.crypto.keys`` only.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from postbud.crypto.keys import (
     KeyLoadError,
     certificate_pem,
-    generate_test_key_and_certificate,
     load_certificate,
     load_pkcs12,
     load_private_key,
@@ -19,7 +18,6 @@ from postbud.crypto.keys import (
 __all__ = [
     "KeyLoadError",
     "certificate_pem",
-    "generate_test_key_and_certificate",
     "load_certificate",
     "load_pkcs12",
     "load_private_key",
