@@ -8,14 +8,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
+from postbud.domain.webhook_formats import WebhookFormat
 
 if TYPE_CHECKING:
     from postbud.services.runtime import Runtime
-    from postbud.storage.repos.webhooks import Delivery, Webhook
+    from postbud.webhooks.manage import Delivery, Webhook
 
 app = typer.Typer(help="Webhooks: event notifications to senders' URLs.", no_args_is_help=True)
 
 SenderRef = Annotated[str, typer.Option("--sender", help="Sender id, orgnr or digipost id.")]
+
+
+def _webhook_json(webhook: Webhook) -> dict[str, object]:
+    """The platform API's shape of a webhook, with its format."""
+    from postbud.platform_api.models import WebhookOut
+
+    return {**WebhookOut.of(webhook).model_dump(mode="json"), "format": str(webhook.format)}
 
 
 @app.command("add")
@@ -25,25 +33,34 @@ def add(
     events: Annotated[
         list[str] | None, typer.Option("--event", help="Event type (repeatable); all events if left out.")
     ] = None,
+    fmt: Annotated[
+        WebhookFormat,
+        typer.Option(
+            "--format",
+            help="Body and signature: standard (Standard Webhooks), ekopost (X-Ekopost-Signature) "
+            "or cloudevents (CloudEvents 1.0).",
+        ),
+    ] = WebhookFormat.STANDARD,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     json_out: Json = False,
 ) -> None:
     """Subscribe a URL to a sender's events; prints the signing secret once."""
-    from postbud.platform_api.models import WebhookOut
     from postbud.services.parties.senders import find_sender
     from postbud.webhooks.manage import ALL_EVENTS, add_webhook
 
     async def use(runtime: Runtime) -> tuple[Webhook, str]:
         found = await find_sender(sender, runtime)
-        return await add_webhook(runtime, found.id, url, events or [ALL_EVENTS])
+        return await add_webhook(runtime, found.id, url, events or [ALL_EVENTS], format=fmt)
 
     webhook, secret = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:
-        print_json({"webhook": WebhookOut.of(webhook).model_dump(mode="json"), "secret": secret})
+        print_json({"webhook": _webhook_json(webhook), "secret": secret})
         return
     out = console()
-    out.print(f"[bold green]Subscribed[/] {webhook.url} to {', '.join(webhook.event_types)}")
+    out.print(
+        f"[bold green]Subscribed[/] {webhook.url} to {', '.join(webhook.event_types)} ({webhook.format})"
+    )
     out.print(f"  webhook id  {webhook.id}")
     out.print(f"  secret      [bold]{secret}[/]  (shown once)")
 
@@ -56,7 +73,6 @@ def list_(
     json_out: Json = False,
 ) -> None:
     """List webhooks."""
-    from postbud.platform_api.models import WebhookOut
     from postbud.services.parties.senders import find_sender
     from postbud.webhooks.manage import list_webhooks
 
@@ -66,22 +82,20 @@ def list_(
 
     found = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:
-        print_json([WebhookOut.of(w).model_dump(mode="json") for w in found])
+        print_json([_webhook_json(w) for w in found])
         return
     from rich.table import Table
 
-    table = Table("URL", "Events", "Active", "Sender", "Id", title=f"{len(found)} webhooks")
+    table = Table("URL", "Events", "Format", "Active", "Sender", "Id", title=f"{len(found)} webhooks")
     for w in found:
-        table.add_row(
-            w.url, ", ".join(w.event_types), "yes" if w.active else "paused", str(w.sender_id), str(w.id)
-        )
+        active = "yes" if w.active else "paused"
+        table.add_row(w.url, ", ".join(w.event_types), str(w.format), active, str(w.sender_id), str(w.id))
     console().print(table)
 
 
 def _set_active(
     webhook_id: uuid.UUID, active: bool, data_dir: DataDir, database_url: DatabaseUrl, json_out: bool
 ) -> None:
-    from postbud.platform_api.models import WebhookOut
     from postbud.webhooks.manage import set_active
 
     async def use(runtime: Runtime) -> Webhook:
@@ -89,7 +103,7 @@ def _set_active(
 
     webhook = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:
-        print_json(WebhookOut.of(webhook).model_dump(mode="json"))
+        print_json(_webhook_json(webhook))
     else:
         console().print(f"{webhook.url}: {'active' if webhook.active else 'paused'}")
 

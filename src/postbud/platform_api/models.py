@@ -16,7 +16,7 @@ from postbud.domain.routing import RouteDecision
 from postbud.domain.shipments import Shipment
 from postbud.services.parties.recipients import ImportResult
 from postbud.services.parties.senders import SenderCredentials
-from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
+from postbud.webhooks.manage import Attempt, Delivery, Webhook
 
 # --- Senders ------------------------------------------------------------------------------------
 

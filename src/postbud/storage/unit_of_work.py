@@ -6,23 +6,31 @@ from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage.database import Database
+from postbud.storage.errors import DuplicateKey, duplicate_key
 from postbud.storage.repos.activity import ActivityRepository
+from postbud.storage.repos.attachments import AttachmentRepository
 from postbud.storage.repos.batches import BatchRepository
+from postbud.storage.repos.credentials import CredentialRepository
 from postbud.storage.repos.dead_jobs import DeadJobRepository
 from postbud.storage.repos.delivery_log import DeliveryLogRepository
+from postbud.storage.repos.documents import DocumentRepository
 from postbud.storage.repos.events import EventRepository
 from postbud.storage.repos.inbox import InboxRepository
 from postbud.storage.repos.jobs import JobQueue
+from postbud.storage.repos.letter_terms import LetterTermsRepository
 from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
 from postbud.storage.repos.registrations import RegistrationRepository
+from postbud.storage.repos.resources import ResourceRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
 from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
+from postbud.storage.repos.waiting_jobs import WaitingJobRepository
 from postbud.storage.repos.webhooks import WebhookRepository
 from postbud.storage.writeset import WriteSet, apply
 
@@ -73,6 +81,14 @@ class SqlUnitOfWork:
         return ActivityRepository(self.conn)
 
     @cached_property
+    def attachments(self) -> AttachmentRepository:
+        return AttachmentRepository(self.conn)
+
+    @cached_property
+    def credentials(self) -> CredentialRepository:
+        return CredentialRepository(self.conn)
+
+    @cached_property
     def dead_jobs(self) -> DeadJobRepository:
         return DeadJobRepository(self.conn)
 
@@ -81,8 +97,16 @@ class SqlUnitOfWork:
         return DeliveryLogRepository(self.conn)
 
     @cached_property
+    def documents(self) -> DocumentRepository:
+        return DocumentRepository(self.conn)
+
+    @cached_property
     def inbox(self) -> InboxRepository:
         return InboxRepository(self.conn)
+
+    @cached_property
+    def letter_terms(self) -> LetterTermsRepository:
+        return LetterTermsRepository(self.conn)
 
     @cached_property
     def page_images(self) -> PageImageRepository:
@@ -93,6 +117,10 @@ class SqlUnitOfWork:
         return RegistrationRepository(self.conn)
 
     @cached_property
+    def resources(self) -> ResourceRepository:
+        return ResourceRepository(self.conn)
+
+    @cached_property
     def sandbox_settings(self) -> SandboxSettingsRepository:
         return SandboxSettingsRepository(self.conn)
 
@@ -100,11 +128,27 @@ class SqlUnitOfWork:
     def shipment_jobs(self) -> ShipmentJobRepository:
         return ShipmentJobRepository(self.conn)
 
+    @cached_property
+    def waiting_jobs(self) -> WaitingJobRepository:
+        return WaitingJobRepository(self.conn)
+
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._cm is not None
-        await self._cm.__aexit__(exc_type, exc, tb)
+        try:
+            await self._cm.__aexit__(exc_type, exc, tb)
+        except IntegrityError as failed:  # broken at commit
+            duplicate = duplicate_key(failed)
+            if duplicate is None:
+                raise
+            raise duplicate from failed
+        # A unique key broken inside the transaction leaves as a DuplicateKey that names the key, so
+        # no use case reads the database's words to tell which one (after the rollback above).
+        if isinstance(exc, IntegrityError) and not isinstance(exc, DuplicateKey):
+            duplicate = duplicate_key(exc)
+            if duplicate is not None:
+                raise duplicate from exc
 
     async def apply(self, writeset: WriteSet) -> None:
         await apply(self.conn, [writeset])

@@ -6,13 +6,25 @@ The wire form is the ``error`` element (``error-code``, ``error-message``, ``err
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from lxml import etree
 
 from postbud.dialects.digipost.schema import SchemaVersion, namespace
 from postbud.domain.datatypes import DataTypeInvalid
-from postbud.domain.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
+from postbud.domain.errors import (
+    Conflict,
+    ConflictCode,
+    DomainError,
+    FieldError,
+    NotFound,
+    NotPermitted,
+    PermissionCode,
+    RuleCode,
+    ValidationFailed,
+)
 
 SERVER = "SERVER"
 CLIENT_DATA = "CLIENT_DATA"
@@ -82,26 +94,70 @@ def not_implemented(what: str) -> DigipostError:
     )
 
 
+# The core's rule codes and the Digipost error code a real client gets for each, with its status.
+# Every member of RuleCode, ConflictCode and PermissionCode is named here (tests check it), so a new
+# rule is a decision about its Digipost code, not a silent VALIDATION_FAILED.
+VALIDATION_CODES: Final[Mapping[RuleCode, tuple[str, int]]] = {
+    RuleCode.INVALID: ("VALIDATION_FAILED", 400),
+    RuleCode.REQUIRED: ("VALIDATION_FAILED", 400),
+    RuleCode.EMPTY: ("VALIDATION_FAILED", 400),
+    RuleCode.TOO_LARGE: ("FILE_TOO_LARGE", 400),
+    RuleCode.TOO_LONG: ("VALIDATION_FAILED", 400),
+    RuleCode.TOO_MANY: ("VALIDATION_FAILED", 400),
+    RuleCode.TOO_FEW: ("VALIDATION_FAILED", 400),
+    RuleCode.NOT_UNIQUE: ("VALIDATION_FAILED", 400),
+    RuleCode.IN_PAST: ("VALIDATION_FAILED", 400),
+    RuleCode.BEFORE_OTHER: ("VALIDATION_FAILED", 400),
+    RuleCode.WRONG_FORMAT: ("VALIDATION_FAILED", 400),
+    RuleCode.FILE_TYPE: ("VALIDATION_FAILED", 400),
+    RuleCode.PRINT_NEEDS_PDF: ("CONTENT_OF_PRINT_MESSAGE_MUST_BE_PDF", 400),
+    RuleCode.CHECKSUM_MISMATCH: ("VALIDATION_FAILED", 400),
+    RuleCode.DATATYPE: ("VALIDATION_FAILED", 400),
+    RuleCode.UNKNOWN_RECIPIENT: ("UNKNOWN_RECIPIENT", 404),
+    RuleCode.UNDELIVERABLE: ("UNKNOWN_RECIPIENT", 404),
+    RuleCode.NO_CONTACT: ("VALIDATION_FAILED", 400),
+}
+FIELD_VALIDATION_CODES: Final[Mapping[tuple[RuleCode, str], tuple[str, int]]] = {
+    # Digipost words a delivery time in the past as its own code; other times in the past are invalid.
+    (RuleCode.IN_PAST, "publish_at"): ("DELIVERY_DATE_HISTORICAL", 400),
+}
+CONFLICT_CODES: Final[Mapping[ConflictCode, tuple[str, int]]] = {
+    ConflictCode.DUPLICATE: ("DUPLICATE_MESSAGE", 400),
+    ConflictCode.DUPLICATE_DOCUMENT: ("DUPLICATE_DOCUMENT_ID", 400),
+    ConflictCode.WRONG_STATE: ("INVALID_TRANSACTION", 409),
+    ConflictCode.ALREADY_DONE: ("INVALID_TRANSACTION", 409),
+    ConflictCode.NOT_YET: ("INVALID_TRANSACTION", 409),
+}
+PERMISSION_CODES: Final[Mapping[PermissionCode, tuple[str, int]]] = {
+    PermissionCode.NOT_OWNER: ("BROKER_NOT_AUTHORIZED", 403),
+    PermissionCode.NOT_APPROVED: ("BROKER_NOT_AUTHORIZED", 403),
+    PermissionCode.LIMIT_REACHED: ("ORGANISATION_LETTERS_PER_MONTH_EXCEEDED", 403),
+}
+NOT_FOUND_CODES: Final[Mapping[str, str]] = {
+    "recipient": "UNKNOWN_RECIPIENT",
+    "batch": "UNKNOWN_BATCH",
+    "sender": "UNKNOWN_SENDER",
+}
+"""By the kind of thing that was not found; anything else is a GENERAL_ERROR."""
+
+
+def validation_code(error: FieldError) -> tuple[str, int]:
+    """The Digipost code and status for one broken rule: by its rule code and field, never its words."""
+    by_field = FIELD_VALIDATION_CODES.get((error.code, error.field))
+    return by_field or VALIDATION_CODES.get(error.code, ("VALIDATION_FAILED", 400))
+
+
 def from_domain(exc: DomainError) -> DigipostError:
     """Map a core error onto the Digipost code a real client would get for it."""
     if isinstance(exc, ValidationFailed):
-        first = exc.errors[0]
-        code = "VALIDATION_FAILED"
-        if "print requires PDF" in first.rule:
-            code = "CONTENT_OF_PRINT_MESSAGE_MUST_BE_PDF"
-        elif first.field == "publish_at":
-            code = "DELIVERY_DATE_HISTORICAL"
-        elif "larger than" in first.rule:
-            code = "FILE_TOO_LARGE"
-        return DigipostError(code, str(exc), 400)
+        code, status = validation_code(exc.first)
+        return DigipostError(code, str(exc), status)
     if isinstance(exc, Conflict):
-        code = "DUPLICATE_DOCUMENT_ID" if exc.field.startswith("documents") else "DUPLICATE_MESSAGE"
-        if exc.field == "batch":
-            code = "INVALID_TRANSACTION"
-        return DigipostError(code, exc.rule, 400 if code != "INVALID_TRANSACTION" else 409)
+        code, status = CONFLICT_CODES.get(exc.code, ("DUPLICATE_MESSAGE", 400))
+        return DigipostError(code, exc.rule, status)
     if isinstance(exc, NotFound):
-        codes = {"recipient": "UNKNOWN_RECIPIENT", "batch": "UNKNOWN_BATCH", "sender": "UNKNOWN_SENDER"}
-        return DigipostError(codes.get(exc.entity, "GENERAL_ERROR"), str(exc), 404)
+        return DigipostError(NOT_FOUND_CODES.get(exc.entity, "GENERAL_ERROR"), str(exc), 404)
     if isinstance(exc, NotPermitted):
-        return DigipostError("BROKER_NOT_AUTHORIZED", exc.rule, 403)
+        code, status = PERMISSION_CODES.get(exc.code, ("BROKER_NOT_AUTHORIZED", 403))
+        return DigipostError(code, exc.rule, status)
     return DigipostError("GENERAL_ERROR", str(exc), 400)
