@@ -7,9 +7,11 @@ Altinn by the organisation a token names (with the scopes that organisation was 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -207,6 +209,27 @@ async def set_basic_login(
     return credential, secret
 
 
+# Passwords already found to match a stored hash (by their SHA-256, never the text): a client that
+# sends Basic auth on every request pays the deliberately slow hash once, not per request. The
+# credential itself is read every time, so a revoked or replaced login stops working at once.
+_MATCHED: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+_MATCHED_MAX = 1024
+
+
+async def _password_matches(password: str, stored_hash: str) -> bool:
+    key = (stored_hash, hashlib.sha256(password.encode("utf-8")).digest())
+    if key in _MATCHED:
+        _MATCHED.move_to_end(key)
+        return True
+    # scrypt takes tens of milliseconds of CPU: not on the event loop.
+    if not await asyncio.to_thread(verify_password, password, stored_hash):
+        return False
+    _MATCHED[key] = None
+    while len(_MATCHED) > _MATCHED_MAX:
+        _MATCHED.popitem(last=False)
+    return True
+
+
 async def sender_by_basic_login(runtime: Runtime, dialect: str, user: str, password: str) -> Sender | None:
     """The sender whose live Basic login for ``dialect`` this is; None for a wrong user or password."""
     async with runtime.quick_reader() as uow:
@@ -214,7 +237,7 @@ async def sender_by_basic_login(runtime: Runtime, dialect: str, user: str, passw
         if credential is None or credential.secret_hash is None:
             return None
         sender = await uow.senders.get(credential.sender_id)
-    return sender if verify_password(password, credential.secret_hash) else None
+    return sender if await _password_matches(password, credential.secret_hash) else None
 
 
 async def grant_organisation(
