@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from postbud.domain.regional import Regional
+from postbud.domain.regional import NORWAY, Regional
 from postbud.secret_files import secret_token
 
 
@@ -47,14 +47,14 @@ class Settings(BaseSettings):
     smtp_from: str = "postbud@localhost"
     sms_gateway_url: str | None = None
     """An HTTP endpoint taking ``{"to", "from", "text"}`` as JSON; unset: SMS is captured."""
-    time_zone: str = "Europe/Oslo"
+    time_zone: str = NORWAY.time_zone
     """The deployment's zone: SMS hours, postmarks, local times without an offset. A sender may differ."""
-    country: str = "NO"
+    country: str = NORWAY.country
     """ISO 3166-1 alpha-2: addresses without a country, national phone numbers, the print house's home."""
-    sms_from: time = time(9)
-    sms_until: time = time(20)
+    sms_from: time = NORWAY.sms_from
+    sms_until: time = NORWAY.sms_until
     """SMS notices and reminders go out only from ``sms_from`` until ``sms_until``, local time."""
-    working_days: frozenset[int] = frozenset(range(5))
+    working_days: frozenset[int] = NORWAY.working_days
     """Weekdays counted as working days, Monday = 0."""
     print_window: Literal["left", "right"] = "left"
     """The print house's envelope: a left window (Norwegian C5) or a right one (Swedish print houses).

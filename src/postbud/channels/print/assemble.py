@@ -17,6 +17,7 @@ from postbud.channels.print.cover_page import CoverPage, render_cover
 from postbud.channels.print.geometry import A4_POINTS, NORWEGIAN_C5_WINDOW, Area
 from postbud.channels.print.preflight import PreflightResult, preflight, texts_in
 from postbud.domain.parties import PostalAddress
+from postbud.domain.regional import NORWAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class PrintOrder:
     cover_page: bool = True
     postage: str = "economy"
     window: Area = NORWEGIAN_C5_WINDOW
-    home_country: str = "NO"
+    home_country: str = NORWAY.country
     protected_identifier: str | None = None
     """The recipient's identity is protected: the window shows this identifier and no address."""
 

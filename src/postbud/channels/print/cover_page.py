@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from postbud.channels.print.geometry import A4_HEIGHT_MM, A4_POINTS, MM, NORWEGIAN_C5_WINDOW, Area
 from postbud.domain.parties import PostalAddress
+from postbud.domain.regional import NORWAY
 
 # DejaVu covers Sami letters (č, đ, ŋ, ŧ) that Helvetica's WinAnsi encoding lacks; æøå work in both.
 _FONT_FILES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)
@@ -50,7 +51,7 @@ class CoverPage:
     sheets: int
     return_address: PostalAddress | None = None
     postage: str = "economy"
-    home_country: str = "NO"
+    home_country: str = NORWAY.country
     window: Area = NORWEGIAN_C5_WINDOW
     protected_identifier: str | None = None
     """Shown in the window instead of any address."""

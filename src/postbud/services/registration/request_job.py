@@ -21,12 +21,12 @@ from postbud.domain.documents import Sensitivity
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
+from postbud.domain.regional import NORWAY
 from postbud.domain.shipments import Shipment
 from postbud.services.letters.record_event import record_events_for
 from postbud.services.registration.at_send import awaits_registration, recipient_of
 from postbud.services.runtime import Runtime
 
-_LOCAL_ZONE = ZoneInfo("Europe/Oslo")
 _NOWHERE = "no mobile number or e-mail address to send the request to"
 
 
@@ -34,10 +34,15 @@ def outcome_key(channel: Channel | None) -> str:
     return f"registration-request:{channel.value if channel else 'none'}"
 
 
-def request_text(shipment: Shipment, sender_name: str, register_url: str) -> tuple[str, str]:
-    """Subject and text of the request; for a sensitive letter it does not name the sender."""
+def request_text(
+    shipment: Shipment, sender_name: str, register_url: str, zone: ZoneInfo = NORWAY.zone
+) -> tuple[str, str]:
+    """Subject and text of the request; for a sensitive letter it does not name the sender.
+
+    The deadline is shown in ``zone``: the sender's region's (``Sender.regional``).
+    """
     assert shipment.registration is not None
-    when = shipment.registration.deadline.astimezone(_LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
+    when = shipment.registration.deadline.astimezone(zone).strftime("%d.%m.%Y %H:%M")
     who = "Someone" if shipment.primary.sensitivity is Sensitivity.SENSITIVE else sender_name
     text = f"{who} has sent you a letter. Get a digital mailbox in Postbud before {when} to read it there"
     return f"{who} has sent you a letter", f"{text}: {register_url}"
@@ -65,7 +70,9 @@ async def request_registration(shipment_id: uuid.UUID, runtime: Runtime) -> None
         await record_events_for(runtime, shipment_id, [_failed(None, None, _NOWHERE)])
         return
     register_url = runtime.settings.resolved_public_url + "/inbox/"
-    subject, text = request_text(shipment, sender.name if sender else "A sender", register_url)
+    deployment = runtime.settings.regional()
+    zone = (sender.regional(deployment) if sender else deployment).zone
+    subject, text = request_text(shipment, sender.name if sender else "A sender", register_url, zone)
     drafts: list[EventDraft] = []
     deferred: list[str] = []
     for channel, address in targets:
