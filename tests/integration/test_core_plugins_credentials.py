@@ -26,6 +26,7 @@ from postbud.config import Settings
 from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.domain.identifiers import generate_swedish_orgnr
+from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind
 from postbud.services.parties import credentials
 from postbud.services.parties.senders import RegisterSender, issue_api_key, register_sender
@@ -94,6 +95,24 @@ async def test_rotating_the_certificate_revokes_the_old_one_in_one_step(runtime:
         sender = await uow.senders.by_digipost_id(123456)
     assert sender is not None
     assert sender.certificate_pem == new_pem.strip() + "\n"
+
+
+@pytest.mark.anyio
+async def test_a_row_without_credentials_is_taken_at_its_word_and_a_revoked_id_is_refused(
+    runtime: Runtime,
+) -> None:
+    pem = certificate()
+    legacy = Sender(uuid.uuid4(), "Gammel", OTHER_ORGNR, digipost_id=777777, certificate_pem=pem)
+    async with runtime.unit_of_work() as uow:  # as rows were written before sender_credentials
+        await uow.senders.add(legacy, now=runtime.clock.now())
+    found = await credentials.digipost_sender(runtime, 777777)
+    assert found is not None
+    assert (found[0].id, found[1]) == (legacy.id, pem)
+
+    sender_id = await register(runtime, digipost_id=123456, certificate_pem=certificate())
+    [digipost] = await credentials.list_credentials(runtime, sender_id)
+    await credentials.revoke_credential(runtime, digipost.id)
+    assert await credentials.digipost_sender(runtime, 123456) is None
 
 
 # --- Swedish senders ------------------------------------------------------------------------------
