@@ -25,7 +25,6 @@ from postbud.services.letters.record_event import record_events, record_events_f
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.jobs import READY, RUNNING
-from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 
 REASON: Final = "printing again, as an operator asked after the print failed"
 _FAILURES: Final = (EventType.PRINT_FAILED, EventType.DELIVERY_FAILED)
@@ -75,7 +74,7 @@ async def print_again(runtime: Runtime, shipment_id: uuid.UUID) -> int:
             events = await uow.events.for_shipment(shipment_id)
             if not print_failed(shipment, events):
                 raise Conflict("letter", "only a letter whose print failed can be printed again")
-            queued = await ShipmentJobRepository(uow.conn).by_keys(reprint_keys(shipment_id, events))
+            queued = await uow.shipment_jobs.by_keys(reprint_keys(shipment_id, events))
             if any(job.status in (READY, RUNNING) for job in queued.values()):
                 raise Conflict("letter", "a new print of this letter is already queued")
             attempt = attempts_of(events) + 1

@@ -27,7 +27,6 @@ from postbud.services.letters.record_event import record_events
 from postbud.services.registration.at_send import awaits_registration, recipient_of
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
-from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
@@ -37,7 +36,7 @@ def registered_key(shipment_id: uuid.UUID) -> str:
 
 async def release_waiting_letters(uow: SqlUnitOfWork, recipient: Recipient, *, now: datetime) -> int:
     """``recipient`` just got a digital mailbox: queue delivery of the letters waiting for it."""
-    registrations = RegistrationRepository(uow.conn)
+    registrations = uow.registrations
     waiting = await registrations.waiting_for(str(recipient.party_id))
     queued = await registrations.existing_job_keys(registered_key(i) for i in waiting)
     released = 0
@@ -69,7 +68,7 @@ async def registration_deadline(shipment_id: uuid.UUID, runtime: Runtime) -> Non
         shipment = await uow.shipments.get(shipment_id, for_update=True)
         if shipment is None or not awaits_registration(shipment):
             return
-        registrations = RegistrationRepository(uow.conn)
+        registrations = uow.registrations
         registered_in_time = bool(await registrations.existing_job_keys([registered_key(shipment.id)]))
         if not (registered_in_time and await _to_mailbox(uow, runtime, shipment)):
             await _expire(uow, runtime, shipment)
@@ -85,7 +84,7 @@ async def _to_mailbox(uow: SqlUnitOfWork, runtime: Runtime, shipment: Shipment) 
         return False
     now = runtime.clock.now()
     if shipment.recipient_id != recipient.id:
-        await RegistrationRepository(uow.conn).attach_recipient(shipment.id, recipient.id, now=now)
+        await uow.registrations.attach_recipient(shipment.id, recipient.id, now=now)
         shipment = replace(shipment, recipient_id=recipient.id)
     reason = "the recipient got a digital mailbox before the registration deadline"
     drafts = [
@@ -130,7 +129,7 @@ async def _carry(
     waiting = await _waiting_for(uow, shipment, now)
     if waiting is not None:
         publish = f"publish:{shipment.id}"  # complete_batch may have queued it already
-        registrations = RegistrationRepository(uow.conn)
+        registrations = uow.registrations
         if waiting != _BATCH and not await registrations.existing_job_keys([publish]):
             await uow.jobs.enqueue(
                 job_kinds.PUBLISH, payload, now=now, run_at=shipment.publish_at, idempotency_key=publish
