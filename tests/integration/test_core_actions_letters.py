@@ -25,12 +25,11 @@ from postbud.domain.errors import (
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.letter_actions import AsRecipient, AsSender
-from postbud.domain.letter_terms import DocumentExpiry, LetterTerms
+from postbud.domain.letter_terms import Deadlines, DocumentExpiry, LetterTerms
 from postbud.domain.shipments import NotificationRequest, PrintInstructions
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.attachments import (
     InitializeAttachment,
     initialize_attachment,
@@ -39,6 +38,7 @@ from postbud.services.letters.attachments import (
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.deadlines import note_due_date, set_letter_terms
 from postbud.services.letters.send_letter import send_letter
+from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, send_to_many
 from postbud.services.recipient_actions.confirm import confirm_letter
 from postbud.services.recipient_actions.download import download_document
 from postbud.services.recipient_actions.fetch import record_fetched
@@ -441,7 +441,7 @@ async def test_terms_that_cannot_hold_are_refused(world: World) -> None:
         ("document_expiry[0].expires_at", RuleCode.IN_PAST),
     ]
     async with world.runtime.reader() as uow:
-        assert await letter_terms(uow).get(letter_id) is None
+        assert await uow.letter_terms.get(letter_id) is None
 
 
 # --- What a purge ends --------------------------------------------------------------------------------
@@ -494,3 +494,66 @@ async def test_a_stand_alone_attachment_past_its_expiry_is_refused(world: World)
     refused(excinfo, ConflictCode.WRONG_STATE)
     await download_document(world.runtime, RECIPIENT, letter_id, main.id)
     assert await world.status(letter_id) is ShipmentStatus.DELIVERED
+
+
+# --- Deadlines stated by the send itself ----------------------------------------------------------------
+
+
+async def test_deadlines_sent_with_the_letter_are_kept_by_its_jobs(world: World) -> None:
+    now = world.runtime.clock.now()
+    deadlines = Deadlines(now + timedelta(days=7), True, ((1, now + timedelta(days=1)),))
+    letter_id = await world.delivered(
+        documents=(pdf_document("main"), pdf_document("annex")), deadlines=deadlines
+    )
+    _, annex = await world.documents(letter_id)
+    async with world.runtime.reader() as uow:
+        terms = await uow.letter_terms.get(letter_id)
+    assert terms == LetterTerms(
+        letter_id, now + timedelta(days=7), True, (DocumentExpiry(annex.id, now + timedelta(days=1)),)
+    )
+    assert await world.jobs(f"due:{letter_id}") == [("ready", None)]
+    assert await world.jobs(f"document-expire:{letter_id}:{annex.id}") == [("ready", None)]
+
+    await advance_clock(world.runtime, timedelta(days=8))
+    await world.work()
+    kinds = [e.type for e in await world.events(letter_id)]
+    assert kinds[3:] == [EventType.ATTACHMENT_EXPIRED, EventType.NEVER_READ, EventType.NEVER_CONFIRMED]
+
+
+async def test_deadlines_that_cannot_hold_refuse_the_whole_send(world: World) -> None:
+    now = world.runtime.clock.now()
+    with pytest.raises(ValidationFailed) as excinfo:
+        await send_letter(
+            letter(
+                world.sender,
+                publish_at=now + timedelta(days=2),
+                deadlines=Deadlines(due_at=now + timedelta(days=1)),
+                external_id="too-early",
+            ),
+            world.runtime,
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [("due_at", RuleCode.BEFORE_OTHER)]
+    async with world.runtime.reader() as uow:
+        assert await uow.shipments.by_external_id(world.sender, "platform", "too-early") is None
+
+
+async def test_every_letter_of_a_request_gets_the_deadlines(world: World) -> None:
+    now = world.runtime.clock.now()
+    template = letter(world.sender, deadlines=Deadlines(due_at=now + timedelta(hours=1)))
+    accepted = await send_to_many(
+        SendToMany(
+            template,
+            (
+                LetterRecipient(parse_party_id(PERSON_WITH_MAILBOX)),
+                LetterRecipient(parse_party_id(PERSON_WITHOUT_MAILBOX)),
+            ),
+        ),
+        world.runtime,
+    )
+    for one in accepted.letters:
+        assert await world.jobs(f"due:{one.shipment.id}") == [("ready", None)]
+    await advance_clock(world.runtime, timedelta(hours=2))
+    await world.work()
+    delivered, undelivered = (one.shipment.id for one in accepted.letters)
+    assert len(await world.events(delivered, EventType.NEVER_READ)) == 1
+    assert await world.events(undelivered, EventType.NEVER_READ) == [], "it never reached anyone"

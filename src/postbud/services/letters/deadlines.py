@@ -18,7 +18,6 @@ from postbud.domain.events import EventType
 from postbud.domain.letter_terms import Deadlines, LetterTerms
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
@@ -101,7 +100,7 @@ async def note_due_date(shipment_id: uuid.UUID, runtime: Runtime) -> None:
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         shipment = await uow.shipments.get(shipment_id, for_update=True)
-        terms = await letter_terms(uow).get(shipment_id)
+        terms = await uow.letter_terms.get(shipment_id)
         if shipment is None or terms is None or shipment.status in _OVER:
             return
         events = await uow.events.for_shipment(shipment_id)

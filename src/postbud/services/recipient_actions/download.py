@@ -10,10 +10,8 @@ from postbud.domain.errors import NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.letter_actions import Caller, check_download, require_recipient
-from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.locked_letter import lock_letter
 from postbud.services.letters.record_event import record_events
-from postbud.services.letters.stored import attachments_of
 from postbud.services.runtime import Runtime
 
 _GONE = frozenset({AttachmentStatus.PURGED, AttachmentStatus.EXPIRED})
@@ -34,13 +32,13 @@ async def download_document(
         document = next((d for d in letter.shipment.documents if d.id == document_id), None)
         if document is None:
             raise NotFound("document", document_id)
-        terms = await letter_terms(uow).get(shipment_id)
+        terms = await uow.letter_terms.get(shipment_id)
         expiries = (
             [e.expires_at for e in terms.document_expiry if e.document_id == document_id] if terms else []
         )
         ended = False
         if document.attachment_id is not None:
-            attachment = await attachments_of(uow).get(document.attachment_id)
+            attachment = await uow.attachments.get(document.attachment_id)
             ended = attachment is None or attachment.status in _GONE
             if attachment is not None and attachment.expires_at is not None:
                 expiries.append(attachment.expires_at)

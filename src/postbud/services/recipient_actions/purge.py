@@ -15,7 +15,6 @@ from postbud.domain.letter_actions import (
     is_sender,
     require_party,
 )
-from postbud.services.letters.actions_repos import letter_terms
 from postbud.services.letters.batch_state import letter_moved
 from postbud.services.letters.blob_release import release_letter_blobs
 from postbud.services.letters.call_off import call_off_letter_jobs, refuse_if_under_way
@@ -37,7 +36,7 @@ async def purge_letter(runtime: Runtime, caller: Caller, shipment_id: uuid.UUID)
             await refuse_if_under_way(uow, letter.shipment)
         else:
             by = "recipient"
-            terms = await letter_terms(uow).get(shipment_id)
+            terms = await uow.letter_terms.get(shipment_id)
             check_recipient_purge(letter.facts, needs_confirmation=bool(terms and terms.needs_confirmation))
         draft = EventDraft(EventType.PURGED, None, {"by": by}, PURGED_KEY)
         await record_events(uow, letter.shipment, [draft], now=now)
