@@ -154,6 +154,35 @@ def test_the_cli_registers_a_swedish_sender(tmp_path: Path, database_url: str) -
 # --- Ekopost: API key and Basic login --------------------------------------------------------------
 
 
+def test_the_cli_sets_a_basic_login_and_revokes_it(tmp_path: Path, database_url: str) -> None:
+    place = ["--data-dir", str(tmp_path), "--database-url", database_url]
+
+    def run(*args: str, stdin: str | None = None) -> Any:
+        result = CliRunner().invoke(cli, [*args, "--json", *place], input=stdin)
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        return json.loads(result.stdout)
+
+    run("senders", "add", "--name", "Skatteverket", "--orgnr", SWEDISH)
+    made = run("senders", "basic-login", "--sender", SWEDISH)
+    assert made["user"] == SWEDISH
+    assert len(made["password"]) >= credentials.MIN_PASSWORD_LENGTH
+    chosen = run(
+        "senders", "basic-login", "--sender", SWEDISH, "--password-stdin", stdin="a long enough secret\n"
+    )
+    assert chosen["password"] == "a long enough secret"
+    live = run("senders", "credentials", "--sender", SWEDISH)
+    assert sorted(c["kind"] for c in live) == ["basic_login", "certificate"]
+    every = run("senders", "credentials", "--sender", SWEDISH, "--all")
+    assert sorted((c["kind"], c["revoked_at"] is None) for c in every) == [
+        ("basic_login", False),  # the replaced login stays on record
+        ("basic_login", True),
+        ("certificate", True),
+    ]
+    revoked = run("senders", "revoke-credential", chosen["credential"]["id"])
+    assert revoked["revoked_at"] is not None
+    assert [c["kind"] for c in run("senders", "credentials", "--sender", SWEDISH)] == ["certificate"]
+
+
 @pytest.mark.anyio
 async def test_a_basic_login_authenticates_only_with_its_current_password(runtime: Runtime) -> None:
     sender_id = await register(runtime)
