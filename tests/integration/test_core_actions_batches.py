@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from postbud.domain.batches import BatchState, BatchStatus
 from postbud.domain.channels import Channel
-from postbud.domain.errors import ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, ValidationFailed
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.ids import new_id
 from postbud.domain.letter_actions import AsSender
@@ -31,6 +31,7 @@ from postbud.services.letters.batches import (
     release_batch,
 )
 from postbud.services.letters.cancel import cancel_letter
+from postbud.services.letters.drafts import AddDraftDocument, add_draft_document, close_draft, start_draft
 from postbud.services.letters.send_letter import send_letter
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.clock import advance_clock
@@ -43,6 +44,7 @@ from tests.integration.core_helpers import (
     add_recipients,
     add_sender,
     letter,
+    pdf_document,
     runtime_for,
 )
 from tests.integration.test_channels import pdf_input
@@ -269,3 +271,21 @@ async def test_a_senders_batches_in_a_time_span_newest_first(world: World) -> No
     assert [b.id for b in later] == [second.id]
     with pytest.raises(ValidationFailed):
         await batches_of(world.runtime, world.sender, "ekopost", since=until, until=start)
+
+
+async def test_a_batch_with_a_draft_letter_is_not_released_until_the_draft_is_closed(world: World) -> None:
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-8")
+    draft = await start_draft(letter(world.sender, batch_id=batch.id, documents=()), world.runtime)
+    await add_draft_document(
+        AddDraftDocument(world.sender, draft.id, pdf_document("konvolutt"), primary=True), world.runtime
+    )
+    with pytest.raises(Conflict) as excinfo:
+        await complete_batch(world.runtime, batch.id)
+    assert excinfo.value.code is ConflictCode.NOT_YET
+    assert await world.state(batch.id) is BatchState.OPENED
+
+    await close_draft(world.sender, draft.id, world.runtime)
+    await complete_batch(world.runtime, batch.id)
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.DELIVERED]
+    assert await world.state(batch.id) is BatchState.COMPLETED

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
-from postbud.domain.errors import Conflict, NotFound, RuleCode, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
@@ -98,6 +98,10 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         batch = await _close(uow, batch_id, BatchStatus.COMPLETED, now=now)
+        counts = await uow.batches.counts_by_status(batch.id)
+        if counts.get(ShipmentStatus.DRAFT):
+            # Released, a draft would stay behind for good: its sender must close or cancel it first.
+            raise Conflict("batch", "letters of the batch are still drafts", ConflictCode.NOT_YET)
         await move_batch(uow, batch, BatchState.CLOSED, now=now)
         if batch.output_at is not None and batch.output_at > now:
             await uow.jobs.enqueue(
