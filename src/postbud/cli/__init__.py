@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from postbud.cli import db, recipients, resources, seed, senders, serve, shipments, webhooks, worker
+from postbud.cli import db, recipients, resources, seed, senders, serve, shipments, token, webhooks, worker
 
 app = typer.Typer(
     name="postbud",
@@ -21,6 +21,7 @@ app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 app.command("migrate")(db.migrate)
 app.command("seed")(seed.seed)
+app.command("token")(token.token)
 app.add_typer(senders.app, name="senders")
 app.add_typer(recipients.app, name="recipients")
 app.add_typer(shipments.app, name="shipments")
