@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.identifiers.tracking import s10
 from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout
+from postbud.domain.regional import NORWAY
 from postbud.domain.shipments import Postage, PrintInstructions, Shipment
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
@@ -208,6 +210,8 @@ async def test_registered_post_is_tracked_in_the_print_houses_country(blobs: Blo
     await print_pdf(blobs, drafts)
     assert (drafts[0].data["duplex"], drafts[0].data["color"], drafts[0].data["sheets"]) == (False, True, 4)
     number = drafts[2].data["tracking"]["number"]
+    posted_on = date.fromisoformat(drafts[2].data["postmarked"])
+    assert drafts[2].data["expected_arrival"] == NORWAY.add_working_days(posted_on, 1).isoformat()
     assert number.endswith("NO")
     assert s10(number) == number
 

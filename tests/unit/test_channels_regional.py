@@ -17,8 +17,9 @@ from postbud.domain.notice_channels import NoticeChannelChoice
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan
 from postbud.domain.notice_templates import NoticeTemplate
 from postbud.domain.parties import Sender
+from postbud.domain.postal_delivery import expected_arrival
 from postbud.domain.regional import NORWAY, SWEDEN, Regional
-from postbud.domain.shipments import NotificationRequest, Shipment
+from postbud.domain.shipments import NotificationRequest, Postage, Shipment
 from postbud.services.letters.reminders import PLAN_NOTICE, plan_reminders
 
 HELSINKI = Regional(time_zone="Europe/Helsinki", country="FI")
@@ -117,3 +118,12 @@ def test_a_notice_plans_reminder_is_planned_after_its_delay_in_sms_hours_when_sm
     assert late.run_at == WINTER_EVENING, "e-mail keeps no SMS hours"
     no_reminder = NoticePlan(NoticeChannelChoice.SMS, template=NoticeTemplate.GENERIC)
     assert plan_reminders(_letter(channel_options=ChannelOptions(notice=no_reminder)), delivered) == []
+
+
+def test_posted_letters_arrive_after_the_postages_working_days_in_the_regions_week() -> None:
+    friday = date(2026, 12, 4)
+    assert expected_arrival(Postage.PRIORITY, friday, NORWAY) == date(2026, 12, 7)
+    assert expected_arrival(Postage.ECONOMY, friday, NORWAY) == date(2026, 12, 10)
+    assert expected_arrival(Postage.REGISTERED, friday, SWEDEN) == date(2026, 12, 7)
+    saturday_too = Regional(working_days=frozenset(range(6)))
+    assert expected_arrival(Postage.ECONOMY, friday, saturday_too) == date(2026, 12, 9)

@@ -37,6 +37,7 @@ def channel_adapters(
         window=area_of(window),
         home_country=region.country,
         timezone=region.time_zone,
+        working_days=region.working_days,
     )
     return {
         Channel.DIGITAL_MAILBOX: InboxChannel(Channel.DIGITAL_MAILBOX, faults),

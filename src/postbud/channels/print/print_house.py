@@ -30,8 +30,9 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.identifiers.errors import InvalidIdentifier
 from postbud.domain.identifiers.tracking import s10_tracking_number
 from postbud.domain.parties import PERSON_KINDS, PostalAddress, Recipient
+from postbud.domain.postal_delivery import expected_arrival
 from postbud.domain.print_layout import AddressPlacement, PrintLayout, TrackingState
-from postbud.domain.regional import NORWAY
+from postbud.domain.regional import NORWAY, Regional
 from postbud.domain.shipments import Postage, PrintInstructions, Shipment
 from postbud.storage.blobs import BlobNotFound, BlobStore, BlobTooLarge
 
@@ -53,6 +54,7 @@ class SandboxPrintHouse:
         window: Area = NORWEGIAN_C5_WINDOW,
         home_country: str = NORWAY.country,
         timezone: str = NORWAY.time_zone,
+        working_days: frozenset[int] = NORWAY.working_days,
     ) -> None:
         self.blobs = blobs
         self.clock = clock
@@ -60,6 +62,7 @@ class SandboxPrintHouse:
         self.window = window
         self.home_country = home_country
         self.timezone = ZoneInfo(timezone)
+        self.region = Regional(time_zone=timezone, country=home_country, working_days=working_days)
 
     async def deliver(self, shipment: Shipment, recipient: Recipient | None) -> list[EventDraft]:
         instructions = shipment.print_instructions
@@ -122,7 +125,8 @@ class SandboxPrintHouse:
         order: PrintOrder,
         protected: bool,
     ) -> list[EventDraft]:
-        postmarked = self.clock.now().astimezone(self.timezone).date().isoformat()
+        posted_on = self.clock.now().astimezone(self.timezone).date()
+        postmarked = posted_on.isoformat()
         postage = how.postage.value
         sent: dict[str, Any] = {
             "print_pdf": sha256,
@@ -143,7 +147,11 @@ class SandboxPrintHouse:
         if protected:
             sent["protected_identity"] = True
         printed = {"print_pdf": sha256, "sheets": result.sheets}
-        posted: dict[str, Any] = {"postmarked": postmarked, "postage": postage}
+        posted: dict[str, Any] = {
+            "postmarked": postmarked,
+            "postage": postage,
+            "expected_arrival": expected_arrival(how.postage, posted_on, self.region).isoformat(),
+        }
         if how.postage in (Postage.REGISTERED, Postage.PROTECTED):
             number = s10_tracking_number(shipment.id.int % 10**8, self.home_country)
             posted["tracking"] = {"number": number, "state": TrackingState.REGISTERED.value}
