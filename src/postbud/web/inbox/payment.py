@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from postbud.domain.errors import Conflict, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, ValidationFailed
 from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired
 from postbud.services.inbox.pay_invoice import PaymentOrder, bill_of, pay_invoice
 from postbud.web.context import web_context
@@ -85,7 +85,7 @@ async def pay(request: Request, form: FormData, identity: Identity) -> Response:
         fields = {e.field: web.pages.text(request, _message_key(e.field, fixed_amount)) for e in exc.errors}
         return await render_letter(request, identity, letter, problems=Problems(summary, fields), status=400)
     except Conflict as exc:
-        key = "pay.error.already_paid" if exc.field == "payment" else "pay.error.not_payable"
+        key = "pay.error.already_paid" if exc.code is ConflictCode.ALREADY_DONE else "pay.error.not_payable"
         return await _refused(request, identity, Problems(web.pages.text(request, key)), 409)
     flash(request, "pay.done")
     return see_other(paths.letter(letter_id))
