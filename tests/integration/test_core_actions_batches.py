@@ -289,3 +289,32 @@ async def test_a_batch_with_a_draft_letter_is_not_released_until_the_draft_is_cl
     await world.work()
     assert await world.statuses(batch.id) == [ShipmentStatus.DELIVERED]
     assert await world.state(batch.id) is BatchState.COMPLETED
+
+
+async def test_a_closed_batch_may_be_cancelled_until_its_output_date_when_asked(world: World) -> None:
+    output_at = world.runtime.clock.now() + timedelta(days=1)
+    batch = await open_batch(
+        world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-9", output_at=output_at
+    )
+    await world.to_mailbox(batch.id)
+    await complete_batch(world.runtime, batch.id)
+    with pytest.raises(Conflict) as excinfo:
+        await cancel_batch(world.runtime, batch.id)  # as Digipost: a completed batch stays
+    assert excinfo.value.code is ConflictCode.WRONG_STATE
+    cancelled = await cancel_batch(world.runtime, batch.id, even_if_closed=True)
+    assert (cancelled.status, cancelled.state) == (BatchStatus.CANCELLED, BatchState.CANCELLED)
+    await advance_clock(world.runtime, timedelta(days=2))
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.CANCELLED]
+    assert await world.log(batch.id) == [BatchState.OPENED, BatchState.CLOSED, BatchState.CANCELLED]
+
+
+async def test_a_released_batch_is_not_cancelled(world: World) -> None:
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-10")
+    await world.on_paper(batch.id)
+    await complete_batch(world.runtime, batch.id)  # released at once: no output date
+    with pytest.raises(Conflict) as excinfo:
+        await cancel_batch(world.runtime, batch.id, even_if_closed=True)
+    assert excinfo.value.code is ConflictCode.WRONG_STATE
+    await world.work()
+    assert await world.statuses(batch.id) == [ShipmentStatus.POSTED]

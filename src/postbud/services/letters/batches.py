@@ -147,11 +147,24 @@ async def _release(uow: SqlUnitOfWork, batch: Batch, *, now: datetime) -> None:
     await uow.jobs.enqueue(job_kinds.BATCH_REFRESH, {"batch_id": str(batch.id)}, now=now)
 
 
-async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
-    """Cancel the batch and every letter in it that has not been released."""
+async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID, *, even_if_closed: bool = False) -> Batch:
+    """Cancel the batch and every letter in it that has not been released.
+
+    An open batch, always. ``even_if_closed``: also a closed one whose output date has not come
+    (Ekopost cancels a closed campaign until it is transferred); once released, WRONG_STATE.
+    """
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        batch = await _close(uow, batch_id, BatchStatus.CANCELLED, now=now)
+        batch = await uow.batches.get(batch_id, for_update=True)
+        if batch is None:
+            raise NotFound("batch", batch_id)
+        if even_if_closed and batch.status is BatchStatus.COMPLETED and batch.state is BatchState.CLOSED:
+            reason = "its batch was cancelled"
+            if not await uow.waiting_jobs.call_off([release_key(batch.id)], reason=reason, now=now):
+                raise Conflict("batch", "its letters are released already", ConflictCode.WRONG_STATE)
+        else:
+            batch.require_open()
+        await uow.batches.set_status(batch.id, BatchStatus.CANCELLED, now=now)
         for shipment in await uow.shipments.in_batch(batch.id):
             draft = EventDraft(EventType.CANCELLED, None, {"reason": "batch cancelled"}, "cancelled")
             await record_events(uow, shipment, [draft], now=now)
