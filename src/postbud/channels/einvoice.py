@@ -16,6 +16,7 @@ from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import FaultInjector
 from postbud.channels.letter_options import options_of
 from postbud.domain.channels import Channel
+from postbud.domain.einvoice import EInvoiceFormat
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.parties import Recipient
@@ -24,14 +25,14 @@ from postbud.domain.shipments import Shipment
 CAPTURE_NOTE = "sandbox capture: no e-invoice access point is configured, so nothing was transmitted"
 
 
-def invoice_format(recipient: Recipient | None) -> str | None:
+def invoice_format(recipient: Recipient | None) -> EInvoiceFormat | None:
     """The format the recipient takes: Peppol (EHF/BIS Billing 3) or eFaktura in the bank."""
     if recipient is None:
         return None
     caps = recipient.capabilities
     if caps.einvoice:
-        return "peppol-bis-billing-3"
-    return "efaktura" if caps.ebank else None
+        return EInvoiceFormat.PEPPOL_BIS_BILLING_3
+    return EInvoiceFormat.EFAKTURA if caps.ebank else None
 
 
 def takes_einvoice(recipient: Recipient | None) -> bool:
@@ -47,14 +48,14 @@ class EInvoiceCapture:
 
     async def deliver(self, shipment: Shipment, recipient: Recipient | None) -> list[EventDraft]:
         options = options_of(shipment)
-        fmt = options.einvoice_format.value if options.einvoice_format else invoice_format(recipient)
+        fmt = options.einvoice_format or invoice_format(recipient)
         if fmt is None or not takes_einvoice(recipient):
             refused = {"reason": "the recipient takes no e-invoice"}
             return [EventDraft(EventType.DELIVERY_FAILED, Channel.EINVOICE, refused, "delivery_failed")]
         if error := self.faults.should_fail(Channel.EINVOICE):
             raise DeliveryFailed(error)
         data: dict[str, Any] = {
-            "format": fmt,
+            "format": fmt.value,
             "captured": True,
             "invoice_reference": shipment.invoice_reference,
             "documents": len(shipment.documents),
