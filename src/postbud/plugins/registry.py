@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp
 
 from postbud.dialects.digipost.plugin import DigipostPlugin
+from postbud.dialects.ekopost.plugin import EkopostPlugin
 from postbud.direct_lane import PostbudApp
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
@@ -20,7 +21,7 @@ from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.webhooks import deliver as webhook_delivery
 from postbud.webhooks.formats import WebhookFormats
 
-DIALECTS: tuple[Callable[[], Dialect], ...] = (DigipostPlugin,)
+DIALECTS: tuple[Callable[[], Dialect], ...] = (DigipostPlugin, EkopostPlugin)
 """Every dialect this build serves, in the order their routes are matched."""
 
 

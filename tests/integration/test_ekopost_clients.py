@@ -1,0 +1,138 @@
+"""End-to-end flows exactly as the published clients send them, through the whole app over HTTP:
+the PHP client (api-key, ``output_date`` "YYYY-MM-DD HH:MM:SS", ``[]`` close bodies, ``id: null``)
+and eduID's Python client (Basic, ``str(datetime)``, ``"false"`` strings, empty close bodies, 200)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+
+import httpx
+
+from postbud.domain.status import ShipmentStatus
+from postbud.services.letters.query import get_shipment
+from tests.integration.test_ekopost_fixtures import (
+    CUSTOMER_ORGNR,
+    Ekopost,
+    b64,
+    ekopost,
+    letter_pdf,
+)
+
+__all__ = ["ekopost"]
+
+CAMPAIGN_KEYS = {"id", "name", "output_date", "envelope_count", "state", "state_changed_at", "created_at"}
+
+
+def _php(ekopost: Ekopost, method_path: str, body: object) -> httpx.Response:
+    """As Guzzle sends it: a JSON body for every POST, header ``authorization: api-key KEY``."""
+    return ekopost.http.post(
+        ekopost.base + method_path,
+        content=json.dumps(body).encode(),
+        headers={"authorization": f"api-key {ekopost.api_key}", "content-type": "application/json"},
+    )
+
+
+def test_the_php_client_sends_a_postal_letter_end_to_end(ekopost: Ekopost) -> None:
+    created = _php(
+        ekopost,
+        "/campaigns",
+        {
+            "id": None,
+            "name": "Fakturor",
+            "output_date": "2026-01-05 10:00:00",
+            "cost_center": "A1",
+            "signing": False,
+        },
+    )
+    assert created.status_code == 200, created.text
+    campaign = created.json()
+    assert campaign.keys() >= CAMPAIGN_KEYS
+    assert isinstance(campaign["signing"], bool)
+    assert campaign["cost_center"] == "A1"
+    assert campaign["state"] == "opened"
+    assert campaign["envelope_count"] == 0
+    assert campaign["output_date"] == "2026-01-05T10:00:00"
+    address = {
+        "$type": "postal",
+        "name": ["Tolvan Tolvansson"],
+        "street": ["Storgatan 1"],
+        "postal_code": "12345",
+        "city": "Stockholm",
+        "country": "SE",
+        "use_coverpage": False,
+    }
+    envelope = _php(ekopost, f"/campaigns/{campaign['id']}/envelopes", {"id": None, "address": address})
+    assert envelope.status_code == 200, envelope.text
+    envelope_id = envelope.json()["id"]
+    assert next(iter(envelope.json()["address"])) == "$type"
+    pdf = letter_pdf()
+    content = _php(
+        ekopost,
+        f"/campaigns/{campaign['id']}/envelopes/{envelope_id}/content",
+        {"id": None, "mime": "application/pdf", "length": len(pdf), "type": "document", "data": b64(pdf)},
+    )
+    assert content.status_code == 200, content.text
+    assert {"id", "mime", "length", "type", "created_at"} <= content.json().keys()
+    assert content.json()["length"] == len(pdf)
+    closed = _php(ekopost, f"/campaigns/{campaign['id']}/envelopes/{envelope_id}/close", [])
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["state"] == "closed"
+    done = _php(ekopost, f"/campaigns/{campaign['id']}/close", [])
+    assert done.status_code == 200, done.text
+    assert done.json().keys() >= CAMPAIGN_KEYS
+    assert done.json()["envelope_count"] == 1
+    # The output date has passed: the letter is released and routed to print.
+    ekopost.wait_for(envelope_id, ShipmentStatus.IN_PRINT, ShipmentStatus.PRINTED, ShipmentStatus.POSTED)
+    details = ekopost.run(lambda: get_shipment(uuid.UUID(envelope_id), ekopost.runtime))
+    assert details.shipment.channel is not None
+    assert details.shipment.channel.value == "print"
+    state = ekopost.get(f"/campaigns/{campaign['id']}/envelopes/{envelope_id}").json()["state"]
+    assert state in {"transferred", "printed", "posted"}
+
+
+def test_eduids_client_sends_with_basic_auth_and_its_own_forms(ekopost: Ekopost) -> None:
+    token = base64.b64encode(f"{CUSTOMER_ORGNR}:{ekopost.api_key}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+
+    def post(path: str, body: dict[str, object] | None = None) -> httpx.Response:
+        content = b"" if body is None else json.dumps(body).encode()
+        return ekopost.http.post(ekopost.base + path, content=content, headers=headers)
+
+    campaign = post(
+        "/campaigns",
+        {"name": "eduID", "output_date": "2026-01-05 20:37:03.944609+00:00", "cost_center": "eduid"},
+    )
+    assert campaign.status_code == 200, campaign.text
+    campaign_id = campaign.json()["id"]
+    envelope = post(
+        f"/campaigns/{campaign_id}/envelopes",
+        {"name": "Proofing", "postage": "priority", "plex": "simplex", "color": "false"},
+    )
+    assert envelope.status_code == 200, envelope.text
+    envelope_id = envelope.json()["id"]
+    assert envelope.json()["color"] is False
+    assert envelope.json()["address"]["$type"] == "postal"
+    pdf = letter_pdf()
+    content = post(
+        f"/campaigns/{campaign_id}/envelopes/{envelope_id}/content",
+        {
+            "campaign_id": campaign_id,
+            "envelope_id": envelope_id,
+            "data": b64(pdf),
+            "mime": "application/pdf",
+            "length": len(pdf),
+            "type": "document",
+        },
+    )
+    assert content.status_code == 200, content.text
+    assert post(f"/campaigns/{campaign_id}/envelopes/{envelope_id}/close").status_code == 200
+    assert post(f"/campaigns/{campaign_id}/close").status_code == 200
+    # The address came from the document's window.
+    details = ekopost.run(lambda: get_shipment(uuid.UUID(envelope_id), ekopost.runtime))
+    instructions = details.shipment.print_instructions
+    assert instructions is not None
+    assert instructions.recipient.name == "Tolvan Tolvansson"
+    assert (instructions.recipient.postal_code, instructions.recipient.city) == ("123 45", "Stockholm")
+    ekopost.wait_for(envelope_id, ShipmentStatus.IN_PRINT, ShipmentStatus.PRINTED, ShipmentStatus.POSTED)
