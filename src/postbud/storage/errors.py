@@ -37,6 +37,20 @@ class DuplicateKey(IntegrityError):
         return f"duplicate key: {self.constraint}"
 
 
+class StaleWrite(IntegrityError):
+    """A guarded update of a write set found its row no longer as expected (a draft closed meanwhile).
+
+    An `IntegrityError`, so that the group-commit writer fails only the write set that carries it.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"guarded update: {what}", None, Exception(what))
+        self.what = what
+
+    def __str__(self) -> str:
+        return f"stale write: {self.what}"
+
+
 def duplicate_key(exc: IntegrityError) -> DuplicateKey | None:
     """`exc` as a `DuplicateKey` when it is a unique violation; None for any other integrity error."""
     if isinstance(exc, DuplicateKey):

@@ -1,4 +1,9 @@
-"""A set of inserts that belong to one use case, applied atomically, possibly grouped with others."""
+"""A set of inserts that belong to one use case, applied atomically, possibly grouped with others.
+
+A write set may also carry guarded updates: an UPDATE that must change exactly the rows it expects
+(a draft still being a draft), else the whole write set fails with `StaleWrite` and none of it is
+kept. The send path has none; the staged-letter steps use them to go through the group commit.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, Update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +20,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage import schema
 from postbud.storage.blobs import BlobRef
+from postbud.storage.errors import StaleWrite
 from postbud.storage.prepared_insert import PreparedInsert
 
 # Rows in these tables may already exist (a retried job, a replayed event): skip, don't fail.
 _IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name})
 # Parents before children, whatever order the rows were added in.
 _TABLE_ORDER = [t.name for t in schema.metadata.sorted_tables]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardedUpdate:
+    """An UPDATE that must change ``expected`` rows; ``what`` says what it guards, for the error."""
+
+    statement: Update
+    what: str
+    expected: int = 1
 
 
 @dataclass(slots=True)
@@ -30,12 +45,14 @@ class WriteSet:
     """Contents the rows refer to by hash: the group-commit writer makes them durable first."""
     blob_refs: list[BlobRef] | None = None
     """The hashes of ``blobs``, in order, when already computed (the writer then skips hashing)."""
+    updates: list[GuardedUpdate] = field(default_factory=list)
+    """Run after the inserts, in the same transaction; one that misses fails the write set."""
 
     def add(self, table: Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
 
     def __bool__(self) -> bool:
-        return any(self.rows.values()) or bool(self.blobs)
+        return any(self.rows.values()) or bool(self.blobs) or bool(self.updates)
 
 
 def _insert(dialect: str, table: Table) -> Any:
@@ -67,6 +84,9 @@ async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
     """Insert every row of ``writesets``; their blobs must already be stored."""
     for statement, rows in _statements(conn.dialect.name, writesets):
         await conn.execute(statement, rows)
+    for ws in writesets:
+        for guarded in ws.updates:
+            _check(guarded, (await conn.execute(guarded.statement)).rowcount)
 
 
 def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
@@ -83,6 +103,14 @@ def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
                 insert.execute(dbapi_connection, rows)
             except sqlite3.IntegrityError as exc:
                 raise IntegrityError(insert.sql, None, exc) from exc
+    for ws in writesets:
+        for guarded in ws.updates:
+            _check(guarded, conn.execute(guarded.statement).rowcount)
+
+
+def _check(guarded: GuardedUpdate, rowcount: int) -> None:
+    if rowcount != guarded.expected:
+        raise StaleWrite(guarded.what)
 
 
 _PREPARED: dict[tuple[str, str, tuple[str, ...]], PreparedInsert] = {}

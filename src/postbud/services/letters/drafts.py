@@ -4,7 +4,9 @@ Ekopost builds a letter so: create the envelope, add its content one document at
 it. Until it is closed the letter is a draft (status DRAFT, event DRAFTED): it has no recipient
 row and no channel, so no inbox, letter list, channel, job or webhook sees it. Closing it runs the
 same plan as a send (validate, route, events, jobs) in one transaction; a draft in an open batch
-is then held for its batch like any batched letter. Each step is durable before it is answered.
+is then held for its batch like any batched letter. Each step is durable before it is answered,
+and each goes through the group commit like a send: a guarded update in the step's write set
+fails it (StaleWrite, then Conflict WRONG_STATE) if the letter stopped being the draft it read.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.documents import Document
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
@@ -35,14 +35,22 @@ from postbud.services.letters.plan_letter import (
     plan_letter,
 )
 from postbud.services.letters.record_event import record_events
-from postbud.services.letters.submit import conflict_of, submit_letters
+from postbud.services.letters.submit import submit_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
-from postbud.storage.errors import duplicate_key
+from postbud.storage.errors import DuplicateKey, StaleWrite
 from postbud.storage.repos.events import event_rows
-from postbud.storage.repos.shipments import request_json, shipment_rows
+from postbud.storage.repos.shipments import (
+    POSITION_TAKEN,
+    closed_draft_rows,
+    draft_document_rows,
+    request_json,
+    shipment_rows,
+)
 from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
+
+_POSITION_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,8 @@ async def _draft(
 
 
 async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Document:
-    """Add one document to a draft: its content is durable, then its row, before this returns."""
+    """Add one document to a draft: its content and row are durable before this returns (through
+    the group commit, kept only if the letter is still a draft when they are written)."""
     settings = runtime.settings
     content = cmd.document.content
     if not content:
@@ -160,32 +169,41 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
         raise ValidationFailed.of(
             "document", f"larger than {settings.max_document_bytes} bytes", RuleCode.TOO_LARGE
         )
-    async with runtime.quick_reader() as uow:  # refuse early, before storing the content
-        await _draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
     refs = await compute_refs([content])
-    await runtime.blobs.put_many([content], refs=refs)  # durable before a row refers to it
-    try:
-        async with runtime.unit_of_work() as uow:
-            shipment = await _draft(uow, cmd.sender_id, cmd.shipment_id)
-            if len(shipment.documents) >= 1 + settings.max_attachments:
-                raise ValidationFailed.of(
-                    "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
-                )
-            documents = uow.documents
-            if cmd.primary and any(d.position == 0 for d in shipment.documents):
-                raise Conflict(
-                    "documents", "the letter has its main document already", ConflictCode.WRONG_STATE
-                )
-            position = 0 if cmd.primary else await documents.next_position(shipment.id)
-            (document,) = documents_of([cmd.document], refs, first_position=position)
-            await uow.shipments.add_document(document, shipment.id, shipment.sender_id)
-    except IntegrityError as exc:
-        duplicate = duplicate_key(exc)
-        conflict = conflict_of(duplicate) if duplicate is not None else None
-        if conflict is None:
-            raise
-        raise conflict from exc
-    return document
+    for _ in range(_POSITION_ATTEMPTS):
+        async with runtime.quick_reader() as uow:
+            shipment = await _draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
+        if len(shipment.documents) >= 1 + settings.max_attachments:
+            raise ValidationFailed.of(
+                "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
+            )
+        positions = [d.position for d in shipment.documents]
+        if cmd.primary and 0 in positions:
+            raise _has_primary()
+        position = 0 if cmd.primary else max([0, *positions]) + 1
+        (document,) = documents_of([cmd.document], refs, first_position=position)
+        ws = WriteSet(blobs=[content], blob_refs=refs)
+        draft_document_rows(document, shipment, ws, now=runtime.clock.now())
+        try:
+            await submit_letters(ws, runtime)
+        except StaleWrite:
+            raise _not_a_draft(cmd.shipment_id) from None
+        except DuplicateKey as exc:
+            if exc.constraint != POSITION_TAKEN:
+                raise
+            if cmd.primary:
+                raise _has_primary() from None
+            continue  # another document took the position a moment ago: read again
+        return document
+    raise Conflict("documents", "documents are being added too fast to this letter", ConflictCode.WRONG_STATE)
+
+
+def _has_primary() -> Conflict:
+    return Conflict("documents", "the letter has its main document already", ConflictCode.WRONG_STATE)
+
+
+def _not_a_draft(shipment_id: uuid.UUID) -> Conflict:
+    return Conflict("shipment", f"letter {shipment_id} is no longer a draft", ConflictCode.WRONG_STATE)
 
 
 def _letter_of(shipment: Shipment, draft: dict[str, Any]) -> SendLetter:
@@ -217,42 +235,42 @@ def _letter_of(shipment: Shipment, draft: dict[str, Any]) -> SendLetter:
 
 
 async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime) -> Accepted:
-    """Send the draft: validated, routed, evented and its jobs written, all in one transaction."""
+    """Send the draft: validated, routed, evented and its jobs written, in one transaction through
+    the group commit (refused if the draft changed while it was being planned)."""
     now = runtime.clock.now()
-    async with runtime.unit_of_work() as uow:
-        shipment = await _draft(uow, sender_id, shipment_id)
+    async with runtime.quick_reader() as uow:
+        shipment = await _draft(uow, sender_id, shipment_id, lock=False)
         request = await uow.shipments.draft_request(shipment_id)
-        assert request is not None  # a draft, locked
-        cmd = _letter_of(shipment, request.get("draft") or {})
-        documents = shipment.documents
-        check_letter(cmd, [(d.size, d.external_id) for d in documents], runtime.settings, now)
-        if not any(d.position == 0 for d in documents):
-            raise ValidationFailed.of("documents", "a letter needs a primary document", RuleCode.REQUIRED)
-        if cmd.batch_id is not None:
-            batch = await uow.batches.get(cmd.batch_id)
-            assert batch is not None  # a foreign key
-            batch.require_open()
-        recipient = None
-        if cmd.recipient is not None:
-            recipient = await uow.recipients.by_party_id(cmd.recipient)
-        elif cmd.mailbox_address is not None:
-            recipient = await uow.recipients.by_mailbox_address(cmd.mailbox_address)
-        plan = await plan_letter(
-            cmd,
-            documents,
-            [None] * len(documents),
-            recipient,
-            runtime,
-            now=now,
-            shipment_id=shipment.id,
-            created_at=shipment.created_at,
-        )
-        closed = await uow.shipments.close_draft(plan.shipment, now=now)
-        assert closed  # the row is locked and was a draft
-        ws = WriteSet()
-        effect_rows(plan, await uow.events.subscriptions(sender_id), ws, now=now)
-        await uow.apply(ws)
-    runtime.jobs_available()
+        batch = await uow.batches.get(shipment.batch_id) if shipment.batch_id is not None else None
+    if request is None:  # closed or cancelled since the read above
+        raise _not_a_draft(shipment_id)
+    if batch is not None:
+        batch.require_open()
+    cmd = _letter_of(shipment, request.get("draft") or {})
+    documents = shipment.documents
+    check_letter(cmd, [(d.size, d.external_id) for d in documents], runtime.settings, now)
+    if not any(d.position == 0 for d in documents):
+        raise ValidationFailed.of("documents", "a letter needs a primary document", RuleCode.REQUIRED)
+    recipient, subscriptions = await runtime.hot_reads.for_send(
+        sender_id, party_id=cmd.recipient, mailbox_address=cmd.mailbox_address
+    )
+    plan = await plan_letter(
+        cmd,
+        documents,
+        [None] * len(documents),
+        recipient,
+        runtime,
+        now=now,
+        shipment_id=shipment.id,
+        created_at=shipment.created_at,
+    )
+    ws = WriteSet()
+    effect_rows(plan, subscriptions, ws, now=now)
+    closed_draft_rows(plan.shipment, len(documents), ws, now=now)
+    try:
+        await submit_letters(ws, runtime)
+    except StaleWrite:
+        raise _not_a_draft(shipment_id) from None
     return plan.accepted
 
 

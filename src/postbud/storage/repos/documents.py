@@ -1,5 +1,5 @@
-"""Documents of letters as references to blobs: adding one to a draft, releasing a letter's, and
-which blobs anything still refers to."""
+"""Documents of letters as references to blobs: releasing a letter's, and which blobs anything
+still refers to."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, union, update
+from sqlalchemy import delete, select, union, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.attachments import ENDED
@@ -19,19 +19,6 @@ _ENDED = [status.value for status in ENDED]
 class DocumentRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
-
-    async def next_position(self, shipment_id: uuid.UUID) -> int:
-        """The position after the letter's last document (1 for a letter with none, or only its
-        primary: attachments follow position 0)."""
-        d = schema.documents.c
-        query = select(func.max(d.position)).where(d.shipment_id == shipment_id)
-        last = (await self._conn.execute(query)).scalar()
-        return max(int(last) + 1 if last is not None else 1, 1)
-
-    async def has_primary(self, shipment_id: uuid.UUID) -> bool:
-        d = schema.documents.c
-        query = select(d.id).where(d.shipment_id == shipment_id, d.position == 0)
-        return (await self._conn.execute(query)).first() is not None
 
     async def release_letter(self, shipment_id: uuid.UUID, *, now: datetime) -> list[str]:
         """Mark the letter's documents as no longer needing their blobs; their hashes."""

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,7 +26,7 @@ from postbud.storage import schema
 from postbud.storage.repos.channel_options import channel_options_from_json, channel_options_to_json
 from postbud.storage.repos.parties import address_from_json, address_to_json
 from postbud.storage.repos.registrations import registration_from_json, registration_to_json
-from postbud.storage.writeset import WriteSet
+from postbud.storage.writeset import GuardedUpdate, WriteSet
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -356,36 +356,12 @@ class ShipmentRepository:
         ids = (await self._conn.execute(query)).scalar_one_or_none()
         return [uuid.UUID(i) for i in ids or ()]
 
-    async def add_document(self, document: Document, shipment_id: uuid.UUID, sender_id: uuid.UUID) -> None:
-        await self._conn.execute(
-            insert(schema.documents).values(document_row(document, shipment_id, sender_id))
-        )
-
     async def draft_request(self, shipment_id: uuid.UUID) -> dict[str, Any] | None:
         """The stored request of a draft, with what closing it needs (``request["draft"]``)."""
         s = schema.shipments.c
         query = select(s.request).where(s.id == shipment_id, s.status == ShipmentStatus.DRAFT.value)
         request: dict[str, Any] | None = (await self._conn.execute(query)).scalar_one_or_none()
         return request
-
-    async def close_draft(self, shipment: Shipment, *, now: datetime) -> bool:
-        """Store what closing routed for a draft (its row locked by the caller); False if it was no
-        longer a draft."""
-        s = schema.shipments.c
-        result = await self._conn.execute(
-            update(schema.shipments)
-            .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value)
-            .values(
-                recipient_id=shipment.recipient_id,
-                recipient_name=shipment.recipient_name,
-                subject=shipment.subject,
-                channel=shipment.channel.value if shipment.channel else None,
-                status=shipment.status.value,
-                request=request_json(shipment),
-                updated_at=now,
-            )
-        )
-        return bool(result.rowcount)
 
 
 def send_request_row(
@@ -413,3 +389,40 @@ def send_request_row(
 
 
 IDEMPOTENCY_KEY_TAKEN = "uq_send_requests_sender_id_dialect_idempotency_key"
+POSITION_TAKEN = "uq_documents_shipment_id_position"
+"""The unique key two documents at one position of a letter break."""
+
+
+def draft_document_rows(document: Document, shipment: Shipment, ws: WriteSet, *, now: datetime) -> None:
+    """A document added to a draft, kept only if the letter is still a draft when it is written."""
+    ws.add(schema.documents, document_row(document, shipment.id, shipment.sender_id))
+    s = schema.shipments.c
+    still_a_draft = (
+        update(schema.shipments)
+        .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value)
+        .values(updated_at=now)
+    )
+    ws.updates.append(GuardedUpdate(still_a_draft, f"letter {shipment.id} is a draft"))
+
+
+def closed_draft_rows(shipment: Shipment, document_count: int, ws: WriteSet, *, now: datetime) -> None:
+    """Store what closing routed for a draft, if it is still the draft that was planned: a draft
+    with ``document_count`` documents (none added while it was being closed)."""
+    s, d = schema.shipments.c, schema.documents.c
+    documents = select(func.count()).where(d.shipment_id == shipment.id).scalar_subquery()
+    closing = (
+        update(schema.shipments)
+        .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value, documents == document_count)
+        .values(
+            recipient_id=shipment.recipient_id,
+            recipient_name=shipment.recipient_name,
+            subject=shipment.subject,
+            channel=shipment.channel.value if shipment.channel else None,
+            status=shipment.status.value,
+            request=request_json(shipment),
+            updated_at=now,
+        )
+    )
+    ws.updates.append(
+        GuardedUpdate(closing, f"letter {shipment.id} is the draft with {document_count} documents")
+    )
