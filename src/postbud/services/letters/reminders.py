@@ -59,7 +59,7 @@ PLAN_NOTICE: Final = -1
 HORIZON: Final = timedelta(days=3660)
 """Reminders further off than this are not kept (and would overflow a date)."""
 # A letter in these states has left the inbox: nothing to remind of.
-_GONE: Final = frozenset({ShipmentStatus.CANCELLED, ShipmentStatus.EXPIRED})
+_GONE: Final = frozenset({ShipmentStatus.CANCELLED, ShipmentStatus.EXPIRED, ShipmentStatus.PURGED})
 
 
 @dataclass(frozen=True, slots=True)
