@@ -151,17 +151,18 @@ async def sender_by_api_key(key: str, runtime: Runtime) -> Sender | None:
 
 
 async def find_sender(reference: str, runtime: Runtime) -> Sender:
-    """A sender by id, organisation number or digipost id: whatever an operator has at hand."""
+    """A sender by id, organisation number (a Swedish one with its hyphen too) or digipost id:
+    whatever an operator has at hand."""
     text = reference.strip()
     async with runtime.reader() as uow:
         sender: Sender | None = None
         try:
             sender = await uow.senders.get(uuid.UUID(text))
         except ValueError:
-            if text.isdigit():
-                sender = await uow.senders.by_organisation_number(text)
-                if sender is None:
-                    sender = await uow.senders.by_digipost_id(int(text))
+            if text.isdigit() or text.replace("-", "", 1).isdigit():
+                sender = await uow.senders.by_organisation_number(text.replace("-", "", 1))
+            if sender is None and text.isdigit():
+                sender = await uow.senders.by_digipost_id(int(text))
     if sender is None:
         raise NotFound("sender", reference)
     return sender
