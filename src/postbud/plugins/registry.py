@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp
 
+from postbud.dialects.altinn.plugin import AltinnPlugin
 from postbud.dialects.digipost.plugin import DigipostPlugin
 from postbud.dialects.ekopost.plugin import EkopostPlugin
 from postbud.direct_lane import PostbudApp
@@ -21,7 +22,7 @@ from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.webhooks import deliver as webhook_delivery
 from postbud.webhooks.formats import WebhookFormats
 
-DIALECTS: tuple[Callable[[], Dialect], ...] = (DigipostPlugin, EkopostPlugin)
+DIALECTS: tuple[Callable[[], Dialect], ...] = (DigipostPlugin, EkopostPlugin, AltinnPlugin)
 """Every dialect this build serves, in the order their routes are matched."""
 
 

@@ -1,0 +1,274 @@
+"""Initialize (C1 JSON, C2 multipart): the checks of §4 in their order, then one core send to many —
+one letter per recipient, all or nothing — answered as §3.8's ``InitializeCorrespondencesResponseExt``.
+
+The body is each letter's primary document (Markdown); every attachment is a stand-alone attachment
+(the request's uploads become ones first, as the real service stores them before its transaction),
+named by every letter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+from postbud.dialects.altinn import initialize_rules as rules
+from postbud.dialects.altinn.access import ORGANISATION_URN, owned_resource
+from postbud.dialects.altinn.auth import AltinnCaller
+from postbud.dialects.altinn.errors import AltinnError, error
+from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
+from postbud.dialects.altinn.recipients import AltinnRecipient
+from postbud.dialects.altinn.stored import BODY_FILE_TYPE, BODY_MIME, CorrespondenceRecord
+from postbud.dialects.altinn.views import data_type
+from postbud.dialects.altinn.wire import time_out
+from postbud.domain.attachments import Attachment, AttachmentStatus
+from postbud.domain.channel_options import ChannelOptions
+from postbud.domain.channels import Channel
+from postbud.domain.documents import DocumentIdScope
+from postbud.domain.errors import Conflict, ConflictCode, ValidationFailed
+from postbud.domain.letter_terms import Deadlines
+from postbud.domain.parties import Recipient
+from postbud.domain.resources import Resource
+from postbud.services.letters.attachments import (
+    InitializeAttachment,
+    initialize_attachment,
+    upload_attachment,
+)
+from postbud.services.letters.letter_request import DocumentInput, SendLetter
+from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, send_to_many
+from postbud.services.runtime import Runtime
+
+MAX_ATTACHMENTS = 100
+EXPIRY_MARGIN = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One file part of a C2 request."""
+
+    file_name: str
+    content: bytes
+
+
+def _duplicates(recipients: Sequence[AltinnRecipient]) -> bool:
+    urns = [r.urn for r in recipients]
+    return len(set(urns)) != len(urns)
+
+
+async def _registered(runtime: Runtime, recipients: Sequence[AltinnRecipient]) -> list[Recipient | None]:
+    found: list[Recipient | None] = []
+    async with runtime.reader() as uow:
+        for recipient in recipients:
+            found.append(await uow.recipients.by_party_id(recipient.party) if recipient.party else None)
+    return found
+
+
+async def _existing(
+    runtime: Runtime, ids: Sequence[uuid.UUID], sender_id: uuid.UUID, now: datetime
+) -> list[Attachment]:
+    """The existing attachments named: 1007 unknown, 1017 another sender's, 1018 not published,
+    1055 expiring within six hours."""
+    async with runtime.reader() as uow:
+        found = await uow.attachments.many(list(ids))
+    attachments: list[Attachment] = []
+    for attachment_id in ids:
+        attachment = found.get(attachment_id)
+        if attachment is None or attachment.dialect != "altinn":
+            raise error(1007)
+        if attachment.sender_id != sender_id:
+            raise error(1017)
+        if attachment.status is not AttachmentStatus.PUBLISHED:
+            raise error(1018)
+        if attachment.expires_at is not None and attachment.expires_at < now + EXPIRY_MARGIN:
+            raise error(1055)
+        attachments.append(attachment)
+    return attachments
+
+
+def _matched_uploads(metadata: Sequence[NewAttachment], uploads: Sequence[Upload]) -> list[Upload]:
+    """File i goes with metadata i if their names agree, else the one upload of that name (1005)."""
+    if len(metadata) != len(uploads):
+        raise error(1005)
+    matched: list[Upload] = []
+    for i, item in enumerate(metadata):
+        if uploads[i].file_name == item.file_name:
+            matched.append(uploads[i])
+            continue
+        named = [u for u in uploads if u.file_name == item.file_name]
+        if len(named) != 1:
+            raise error(1005)
+        matched.append(named[0])
+    return matched
+
+
+def _first(*checks: AltinnError | None) -> None:
+    for check in checks:
+        if check is not None:
+            raise check
+
+
+async def _store_uploads(
+    runtime: Runtime,
+    resource: Resource,
+    metadata: Sequence[NewAttachment],
+    uploads: Sequence[Upload],
+    publish_at: datetime,
+) -> list[uuid.UUID]:
+    ids: list[uuid.UUID] = []
+    for item, upload in zip(metadata, uploads, strict=True):
+        expires = publish_at + timedelta(days=item.expiration_in_days) if item.expiration_in_days else None
+        attachment = await initialize_attachment(
+            InitializeAttachment(
+                sender_id=resource.owner_sender_id,
+                dialect="altinn",
+                file_name=item.file_name or "",
+                mime=data_type(item.file_name or ""),
+                name=item.display_name,
+                senders_reference=item.senders_reference,
+                md5=item.checksum,
+                expires_at=expires,
+                properties={
+                    "resourceId": resource.id,
+                    "isEncrypted": item.is_encrypted,
+                    "expirationInDays": item.expiration_in_days,
+                },
+            ),
+            runtime,
+        )
+        try:
+            await upload_attachment(resource.owner_sender_id, attachment.id, upload.content, runtime)
+        except ValidationFailed as exc:
+            if exc.first.field == "checksum":
+                raise error(2008) from None
+            raise error(2004) from None
+        ids.append(attachment.id)
+    return ids
+
+
+def _record(
+    request: InitializeRequest, resource: Resource, attachment_ids: list[uuid.UUID]
+) -> CorrespondenceRecord:
+    content = request.content
+    assert content is not None
+    assert content.title is not None
+    return CorrespondenceRecord(
+        resource_id=resource.id,
+        sender_urn=ORGANISATION_URN + resource.owner_organisation_number,
+        message_sender=request.message_sender,
+        language=content.language.lower(),
+        title=content.title,
+        summary=content.summary or "",
+        requested_publish_time=time_out(request.requested_publish_time),
+        due_date_time=time_out(request.due_date_time),
+        external_references=[
+            {"referenceValue": r.value, "referenceType": r.type.name} for r in request.external_references
+        ],
+        property_list=request.property_list,
+        reply_options=[{"linkURL": o.url, "linkText": o.text} for o in request.reply_options],
+        notification=request.notification.raw if request.notification else None,
+        ignore_reservation=request.ignore_reservation,
+        is_confirmation_needed=request.is_confirmation_needed,
+        is_confidential=request.is_confidential,
+        allow_forwarding=request.allow_forwarding,
+        idempotent_key=str(request.idempotent_key) if request.idempotent_key else None,
+        attachment_ids=[str(i) for i in attachment_ids],
+    )
+
+
+async def initialize(
+    runtime: Runtime, caller: AltinnCaller, request: InitializeRequest, uploads: Sequence[Upload] = ()
+) -> Response:
+    now = runtime.clock.now()
+    if request.idempotent_key is not None and len(request.recipients) > 1:
+        raise error(1047)
+    resource = await owned_resource(runtime, caller, request.resource_id)
+    if resource.confidential and not request.is_confidential:
+        raise error(1060)
+    if request.is_confidential and not resource.confidential:
+        raise error(1061)
+    if request.allow_forwarding and resource.min_auth_level > 0:
+        raise error(1068)
+    if _duplicates(request.recipients):
+        raise error(1006)
+    registered = await _registered(runtime, request.recipients)
+    missing = [r.urn for r, found in zip(request.recipients, registered, strict=True) if found is None]
+    if missing:
+        raise error(1029, ", ".join(missing))
+    if request.is_confirmation_needed and request.due_date_time is None:
+        raise error(1016)
+    reserved = {
+        r.urn
+        for r, found in zip(request.recipients, registered, strict=True)
+        if found and found.capabilities.reserved
+    }
+    if reserved and not request.ignore_reservation and len(request.recipients) == 1:
+        raise error(1030, next(iter(reserved)))
+    _first(rules.check_dates(request, now), rules.check_content(request), rules.check_references(request))
+    content = request.content
+    assert content is not None
+    existing = await _existing(runtime, request.existing_attachments, resource.owner_sender_id, now)
+    if len(existing) + len(content.attachments) > MAX_ATTACHMENTS:
+        raise error(1038)
+    for item in content.attachments:
+        _first(rules.check_new_attachment(item))
+    matched = _matched_uploads(content.attachments, uploads)
+    for upload in matched:
+        if not upload.content or len(upload.content) > runtime.settings.max_document_bytes:
+            raise error(2004)
+    for item in content.attachments:
+        _first(rules.check_expiration(item.expiration_in_days))
+    _first(rules.check_reply_options(request), rules.check_notification(request.notification))
+    publish_at = max(now, request.requested_publish_time or now)
+    new_ids = await _store_uploads(runtime, resource, content.attachments, matched, publish_at)
+    attachment_ids = [a.id for a in existing] + new_ids
+    record = _record(request, resource, attachment_ids)
+    letter = SendLetter(
+        sender_id=resource.owner_sender_id,
+        dialect="altinn",
+        documents=(
+            DocumentInput(
+                content=(content.body or "").encode(),
+                file_type=BODY_FILE_TYPE,
+                mime=BODY_MIME,
+                title=record.title,
+                id_scope=DocumentIdScope.LETTER,
+            ),
+        ),
+        channels=(Channel.DIGITAL_MAILBOX, Channel.BUSINESS_INBOX),
+        publish_at=request.requested_publish_time if publish_at > now else None,
+        ignore_reservation=request.ignore_reservation,
+        properties=record.as_properties(),
+        senders_reference=request.senders_reference,
+        attachment_ids=tuple(attachment_ids),
+        channel_options=ChannelOptions(business_inbox_for_persons=True),
+        deadlines=Deadlines(due_at=request.due_date_time, needs_confirmation=request.is_confirmation_needed),
+    )
+    recipients = tuple(
+        LetterRecipient(recipient=r.party, recipient_name=found.name if found else None)
+        for r, found in zip(request.recipients, registered, strict=True)
+    )
+    key = str(request.idempotent_key) if request.idempotent_key else None
+    try:
+        accepted = await send_to_many(SendToMany(letter, recipients, idempotency_key=key), runtime)
+    except Conflict as exc:
+        if exc.code is ConflictCode.DUPLICATE and exc.field == "idempotency_key":
+            raise error(1034) from None
+        raise
+    correspondences: list[dict[str, Any]] = []
+    for r, done in zip(request.recipients, accepted.letters, strict=True):
+        status = "Reserved" if r.urn in reserved and not request.ignore_reservation else "ReadyForPublish"
+        correspondences.append(
+            {
+                "correspondenceId": str(done.shipment.id),
+                "status": status,
+                "recipient": r.urn,
+                "notifications": None,
+            }
+        )
+    body = {"correspondences": correspondences, "attachmentIds": [str(i) for i in attachment_ids]}
+    return JSONResponse(body)
+

@@ -1,0 +1,31 @@
+"""The Altinn Correspondence dialect as a plug-in: its API at the real service's own path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from postbud.dialects.altinn.app import create_altinn_app
+from postbud.domain.webhook_formats import WebhookFormat
+from postbud.jobs.registry import JobHandler
+from postbud.plugins.protocol import Credentials, DialectRoutes, Mount, RuntimeOf
+from postbud.webhooks.formats import Renderer
+
+PATH = "/correspondence/api/v1"
+
+
+class AltinnPlugin:
+    name = "altinn"
+    credentials = Credentials(
+        frozenset(),
+        "A JWT bearer token (Altinn's, Maskinporten's or Postbud's sandbox issuer's) names the calling "
+        "organisation or person; a sender is the owner of the resource it sends for.",
+    )
+
+    def routes(self, runtime_of: RuntimeOf) -> DialectRoutes:
+        return DialectRoutes(mounts=(Mount(PATH, create_altinn_app(runtime_of)),))
+
+    def job_handlers(self) -> Mapping[str, JobHandler]:
+        return {}
+
+    def webhook_renderers(self) -> Mapping[WebhookFormat, Renderer]:
+        return {}

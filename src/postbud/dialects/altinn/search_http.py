@@ -1,0 +1,175 @@
+"""Search C3 with §2.4's semantics: by resource and role, publish times exclusive, a status the
+correspondence has ever had, the caller's own party (or ``onBehalfOf``), newest publish time first,
+at most 1000 ids; ``idempotentKey`` short-circuits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from postbud.dialects.altinn.access import caller_party
+from postbud.dialects.altinn.auth import AltinnCaller, Policy, authenticate
+from postbud.dialects.altinn.context import AltinnDialect
+from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error
+from postbud.dialects.altinn.model import Role
+from postbud.dialects.altinn.recipients import RecipientInvalid, parse_recipient
+from postbud.dialects.altinn.statuses import (
+    NOT_YET_FOR_RECIPIENT,
+    CorrespondenceStatus,
+    latest,
+    status_history,
+)
+from postbud.dialects.altinn.stored import record_of
+from postbud.dialects.altinn.wire import enum_of, parse_guid, parse_time
+from postbud.domain.errors import NotFound
+from postbud.domain.identifiers import PartyId
+from postbud.domain.shipments import Shipment
+from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
+from postbud.services.parties.resources import get_resource
+from postbud.services.runtime import Runtime
+
+LIMIT = 1000
+_PAGE = 500
+
+
+def _param(request: Request, name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in request.query_params.multi_items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+async def _letters(runtime: Runtime, query: ShipmentFilter) -> list[Shipment]:
+    """Every letter of the filter, newest first (page by page)."""
+    letters: list[Shipment] = []
+    cursor: str | None = None
+    while True:
+        page = await list_shipments(
+            ShipmentFilter(sender_id=query.sender_id, recipient=query.recipient, cursor=cursor, limit=_PAGE),
+            runtime,
+        )
+        letters.extend(page.shipments)
+        if page.next_cursor is None:
+            return letters
+        cursor = page.next_cursor
+
+
+def _publish_time(shipment: Shipment) -> datetime:
+    return shipment.publish_at or shipment.created_at
+
+
+async def search(dialect: AltinnDialect, request: Request) -> Response:
+    runtime = dialect.runtime
+    caller = await authenticate(request, runtime, Policy.SENDER_OR_RECIPIENT)
+    invalid: list[Invalid] = []
+    resource_id = _param(request, "resourceId")
+    if not resource_id:
+        invalid.append(Invalid("resourceId", "The resourceId field is required."))
+    role_raw = _param(request, "role")
+    role = enum_of(Role, role_raw) if role_raw is not None else None
+    if role_raw is None:
+        invalid.append(Invalid("role", "The role field is required."))
+    elif role is None:
+        invalid.append(Invalid("role", f"The value '{role_raw}' is not valid for role."))
+    times: dict[str, datetime | None] = {}
+    for name in ("from", "to"):
+        raw = _param(request, name)
+        times[name] = parse_time(raw) if raw else None
+        if raw and times[name] is None:
+            invalid.append(Invalid(name, f"The value '{raw}' is not valid for {name}."))
+    status_raw = _param(request, "status")
+    status = enum_of(CorrespondenceStatus, status_raw) if status_raw else None
+    if status_raw and status is None:
+        invalid.append(Invalid("status", f"The value '{status_raw}' is not valid for status."))
+    key_raw = _param(request, "idempotentKey")
+    key = parse_guid(key_raw) if key_raw else None
+    if key_raw and key is None:
+        invalid.append(Invalid("idempotentKey", f"The value '{key_raw}' is not valid for idempotentKey."))
+    party = caller_party(caller)
+    on_behalf_of = _param(request, "onBehalfOf")
+    if on_behalf_of:
+        try:
+            given = parse_recipient(on_behalf_of).party
+        except RecipientInvalid as exc:
+            invalid.append(Invalid("onBehalfOf", str(exc)))
+        else:
+            if given is None:
+                invalid.append(Invalid("onBehalfOf", "onBehalfOf must name an organisation or a person"))
+            else:
+                party = given
+    if invalid:
+        raise ValidationProblem(invalid)
+    assert resource_id is not None
+    assert role is not None
+    start, end = times["from"], times["to"]
+    if start is not None and end is not None and start > end:
+        raise error(1027)
+    ids = await _search(runtime, caller, resource_id, role, party, key)
+    found = [s for s in ids if _matches(s, start, end, _param(request, "sendersReference"))]
+    result: list[uuid.UUID] = []
+    for shipment in sorted(found, key=_publish_time, reverse=True):
+        events = (await get_shipment(shipment.id, runtime)).events
+        history = status_history(events)
+        as_recipient = shipment.recipient_party == str(party)
+        if status is not None:
+            if not any(e.status is status for e in history):
+                continue
+            if as_recipient and role is Role.Recipient and status in NOT_YET_FOR_RECIPIENT:
+                continue
+        elif as_recipient and role is Role.Recipient and latest(history).status in NOT_YET_FOR_RECIPIENT:
+            continue
+        result.append(shipment.id)
+        if len(result) == LIMIT:
+            break
+    return JSONResponse({"ids": [str(i) for i in result]})
+
+
+def _matches(shipment: Shipment, start: datetime | None, end: datetime | None, reference: str | None) -> bool:
+    at = _publish_time(shipment)
+    if start is not None and not at > start:
+        return False
+    if end is not None and not at < end:
+        return False
+    return reference is None or shipment.senders_reference == reference
+
+
+async def _search(
+    runtime: Runtime,
+    caller: AltinnCaller,
+    resource_id: str,
+    role: Role,
+    party: PartyId,
+    key: uuid.UUID | None,
+) -> list[Shipment]:
+    """The correspondences of the resource in the asked roles; the caller must be that party (4001)."""
+    try:
+        resource = await get_resource(runtime, resource_id)
+    except NotFound:
+        raise error(4001) from None
+    owner = caller.organisation_number == resource.owner_organisation_number
+    own_party = party == caller_party(caller)
+    if (role is Role.Sender and not owner) or (role is Role.Recipient and not own_party):
+        raise error(4001)
+    if role is Role.RecipientAndSender and not (owner or own_party):
+        raise error(4001)
+    letters: dict[uuid.UUID, Shipment] = {}
+    if role in (Role.Sender, Role.RecipientAndSender) and owner:
+        for s in await _letters(runtime, ShipmentFilter(sender_id=resource.owner_sender_id)):
+            letters[s.id] = s
+    if role in (Role.Recipient, Role.RecipientAndSender) and own_party:
+        for s in await _letters(runtime, ShipmentFilter(recipient=str(party))):
+            if s.recipient_party == str(party):
+                letters[s.id] = s
+    chosen = []
+    for shipment in letters.values():
+        record = record_of(shipment)
+        if record is None or record.resource_id != resource.id:
+            continue
+        if key is not None and record.idempotent_key != str(key):
+            continue
+        chosen.append(shipment)
+    return chosen
