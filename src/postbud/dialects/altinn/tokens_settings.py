@@ -12,7 +12,8 @@ Altinn Authentication's exchange) or Maskinporten tokens::
        "kind": "maskinporten"}]'
 
 ``POSTBUD_ALTINN_JWKS_CACHE_SECONDS`` (default 300) is how long a fetched JWK Set is used before it is
-fetched again; a token signed by a key not in the cached set makes one fetch at once (key rotation).
+fetched again; a token signed by a key not in the cached set makes it fetch again at once (key
+rotation), at most once in 30 seconds.
 """
 
 from __future__ import annotations
