@@ -34,6 +34,7 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.dialects.altinn.auth import AltinnAuthError, Policy, authenticate
 from postbud.dialects.altinn.token_routes import token_routes
+from postbud.sdk.altinn import MaskinportenExchange, SandboxToken, TokenError
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
 
@@ -377,3 +378,34 @@ def test_cli_json_describes_the_token(live: Live) -> None:
     assert described["issuer"] == live.url + "/authentication/api/v1/openid/"
     assert described["claims"]["pid"] == PERSON
     assert live.get("/probe/Recipient", described["token"]).json()["person"] == PERSON
+
+
+# --- The SDK's token providers against the issuer -----------------------------------------------
+
+
+def test_the_sdk_exchanges_a_maskinporten_token_and_keeps_it_until_it_expires(live: Live) -> None:
+    minted: list[str] = []
+
+    def maskinporten() -> str:
+        minted.append(
+            live.token("--maskinporten", "--org", SENDER_ORG, "--scope", f"{WRITE} altinn:serviceowner")
+        )
+        return minted[-1]
+
+    provider = MaskinportenExchange(live.url, maskinporten)
+    altinn = provider()
+    assert provider() == altinn  # cached: one Maskinporten token, one exchange
+    assert len(minted) == 1
+    assert live.get("/probe/Sender", altinn).json()["kind"] == "altinn"
+    with pytest.raises(TokenError, match="answered 401"):
+        MaskinportenExchange(live.url, lambda: live.token("--org", SENDER_ORG, "--scope", WRITE))()
+
+
+def test_the_sdks_sandbox_token_runs_postbud_token(live: Live) -> None:
+    provider = SandboxToken(person=PERSON, scopes=[READ], data_dir=live.data_dir, public_url=live.url)
+    token = provider()
+    assert provider() == token
+    assert live.get("/probe/Recipient", token).json()["person"] == PERSON
+    broken = SandboxToken(org="974761077", scopes=[WRITE], data_dir=live.data_dir, public_url=live.url)
+    with pytest.raises(TokenError, match="MOD11"):
+        broken()
