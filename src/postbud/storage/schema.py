@@ -472,6 +472,15 @@ batches.append_column(Column("state", String(20), nullable=False, default="opene
 batches.append_column(Column("state_changed_at", UtcDateTime))
 # A sender's batches of one dialect in a time span, newest first (Ekopost's campaign list).
 Index("ix_batches_sender_created", batches.c.sender_id, batches.c.dialect, batches.c.created_at)
+# How many letters of a batch have each status, counted from the index alone whenever one of them
+# moves; partial, so letters outside batches (every plain send) cost it nothing.
+Index(
+    "ix_shipments_batch_status",
+    shipments.c.batch_id,
+    shipments.c.status,
+    sqlite_where=shipments.c.batch_id.is_not(None),
+    postgresql_where=shipments.c.batch_id.is_not(None),
+)
 
 # Each change of a batch's state, once (the state is the type); webhooks fan out from here too.
 batch_events = Table(

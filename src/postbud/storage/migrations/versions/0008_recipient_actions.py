@@ -32,6 +32,14 @@ def upgrade() -> None:
     op.create_index(
         "ix_batches_sender_created", "batches", ["sender_id", "dialect", "created_at"], unique=False
     )
+    op.create_index(
+        "ix_shipments_batch_status",
+        "shipments",
+        ["batch_id", "status"],
+        unique=False,
+        sqlite_where=sa.text("batch_id IS NOT NULL"),
+        postgresql_where=sa.text("batch_id IS NOT NULL"),
+    )
     op.create_table(
         "batch_events",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -86,6 +94,7 @@ def downgrade() -> None:
     op.drop_index("ix_batch_events_sender_at", table_name="batch_events")
     op.drop_table("batch_events")
     op.drop_index("ix_batches_sender_created", table_name="batches")
+    op.drop_index("ix_shipments_batch_status", table_name="shipments")
     with op.batch_alter_table("batches") as batch:
         batch.drop_column("state_changed_at")
         batch.drop_column("state")
