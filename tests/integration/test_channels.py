@@ -28,7 +28,6 @@ from postbud.channels.base import DeliveryFailed
 from postbud.channels.einvoice import EInvoiceCapture
 from postbud.channels.email import MAX_ATTACHMENT_BYTES, EmailChannel, Mailer, parse_smtp_url
 from postbud.channels.faults import FaultInjector, Rejected
-from postbud.channels.notify import give_up_notifications, send_notifications
 from postbud.channels.print import NORWEGIAN_C5_WINDOW, Area, SandboxPrintHouse, texts_in
 from postbud.channels.sms import SmsChannel, SmsGateway
 from postbud.config import Settings
@@ -42,6 +41,7 @@ from postbud.domain.shipments import NotificationRequest, PrintInstructions, Shi
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
+from postbud.services.letters.notify import give_up_notifications, send_notifications
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobStore, LocalBlobStore

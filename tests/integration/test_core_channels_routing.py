@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from postbud.bootstrap import build_runtime
-from postbud.channels.notify import send_notifications
 from postbud.config import Settings
 from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.channels import Channel
@@ -28,6 +27,7 @@ from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, Noti
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import NotificationRequest, Shipment
 from postbud.services.letters import reminders
+from postbud.services.letters.notify import send_notifications
 from postbud.services.letters.send_letter import SendLetter, send_letter
 from postbud.services.parties.recipients import RecipientInput, register_recipient
 from postbud.services.runtime import Runtime

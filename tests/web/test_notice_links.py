@@ -7,10 +7,11 @@ import re
 import uuid
 from urllib.parse import urlsplit
 
-from postbud.channels.notify import letter_link, send_notifications
+from postbud.channels.notify import letter_link
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.shipments import NotificationRequest
+from postbud.services.letters.notify import send_notifications
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.web.inbox import paths

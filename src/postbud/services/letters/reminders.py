@@ -2,7 +2,7 @@
 
 A sender asks for them per notice, as Digipost's ``sms-notification`` (``at`` times and
 ``after-hours``) and ``email-notification`` (``at`` times) do. The first notice goes when the letter
-reaches the mailbox (``channels/notify.py``); each listed time becomes a reminder job, due that many
+reaches the mailbox (``services/letters/notify.py``); each listed time becomes a reminder job, due that many
 hours after the delivery or at that time. When it runs, a letter the recipient has opened gets no
 reminder. SMS reminders keep to the SMS hours of the sender's region (``Regional``: the deployment's,
 09–20 Europe/Oslo by default, or the sender's own zone), and one due outside them goes at the next start.
@@ -33,8 +33,6 @@ from postbud.channels.notify import (
     notice_facts,
     notice_key,
     notice_text,
-    send_notice,
-    send_planned_notice,
 )
 from postbud.domain.channels import Channel
 from postbud.domain.event_drafts import EventDraft
@@ -44,10 +42,10 @@ from postbud.domain.parties import Recipient
 from postbud.domain.regional import NORWAY, Regional
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
+from postbud.services.letters.notify import send_notice, send_planned_notice
 from postbud.services.letters.record_event import record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
-from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 LOCAL_ZONE: Final = NORWAY.zone
@@ -143,7 +141,7 @@ async def schedule_reminders(
     planned = {r.job_key(shipment.id): r for r in plan_reminders(shipment, delivered_at, region)}
     if not planned:
         return 0
-    queued = await ShipmentJobRepository(uow.conn).by_keys(planned)
+    queued = await uow.shipment_jobs.by_keys(planned)
     added = 0
     for key, reminder in planned.items():
         if key in queued:
@@ -167,7 +165,7 @@ async def schedule_after_delivery(shipment_id: uuid.UUID, runtime: Runtime) -> i
             return 0
         events = await uow.events.for_shipment(shipment_id)
         keys = reminder_keys(shipment, events)
-        if len(await ShipmentJobRepository(uow.conn).by_keys(keys)) == len(keys):
+        if len(await uow.shipment_jobs.by_keys(keys)) == len(keys):
             return 0  # none asked for, or all queued already (by ``deliver.publish``, or a run before)
     delivered = next(e.at for e in events if e.type is EventType.DELIVERED)
     async with runtime.unit_of_work() as uow:
