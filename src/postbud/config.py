@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_document_bytes: int = 100 * 1024 * 1024
     max_request_bytes: int = 200 * 1024 * 1024
     max_attachments: int = 201
+    max_letters_per_send: int = 500
+    """Recipients one send-to-many request may name (Altinn: 500)."""
     ingest_batch_size: int = 128
     ingest_batch_wait_ms: float = 2.0
     log_json: bool = False
