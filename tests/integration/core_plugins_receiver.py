@@ -28,6 +28,8 @@ class ReceivedRequest:
 class RecordingReceiver:
     base_url: str = ""
     received: list[ReceivedRequest] = field(default_factory=list)
+    fail_next: int = 0
+    """Answer 500 to this many requests first."""
 
     def url(self, hook: str) -> str:
         return f"{self.base_url}/hooks/{hook}"
@@ -40,6 +42,9 @@ class RecordingReceiver:
         self.received.append(
             ReceivedRequest(request.url.path, {k.lower(): v for k, v in request.headers.items()}, body)
         )
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return Response("down for a moment", status_code=500)
         return Response(status_code=204)
 
 

@@ -11,7 +11,7 @@ import hmac
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,8 @@ from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
 from postbud.webhooks import deliver as webhook_delivery
-from postbud.webhooks.formats import Delivery, Renderer
-from postbud.webhooks.manage import add_webhook
+from postbud.webhooks.formats import RenderContext, Renderer
+from postbud.webhooks.manage import add_webhook, delivery_attempts, list_deliveries
 from postbud.webhooks.notices import BatchNotice, Notice
 from tests.integration.core_plugins_receiver import ReceivedRequest, RecordingReceiver, recording_receiver
 
@@ -176,6 +176,31 @@ async def test_cloudevents_format_is_a_structured_cloudevent_signed_as_standard_
     assert all(name.isalnum() and name.islower() for name in event)
 
 
+async def test_a_failed_attempt_is_retried_with_the_same_signed_event(
+    runtime: Runtime, sender_id: uuid.UUID, receiver: RecordingReceiver
+) -> None:
+    webhook, secret = await add_webhook(
+        runtime, sender_id, receiver.url("ce"), ["created"], format="cloudevents"
+    )
+    receiver.fail_next = 1
+    await send(runtime, sender_id)
+    handlers = default_dialects().job_handlers()
+    await drain(runtime, handlers)
+    [delivery] = await list_deliveries(runtime, sender_id, webhook.id)
+    assert delivery.status == "retrying"
+    runtime.clock.advance(timedelta(hours=1))
+    await drain(runtime, handlers)
+
+    first, second = receiver.at("ce")
+    assert standard_webhooks_valid(secret, first)
+    assert standard_webhooks_valid(secret, second)
+    assert first.headers["webhook-id"] == second.headers["webhook-id"] == str(delivery.id)
+    assert json.loads(first.body) == json.loads(second.body)  # one event, so one CloudEvents id
+    [done] = await list_deliveries(runtime, sender_id, webhook.id)
+    assert (done.status, done.attempts) == ("delivered", 2)
+    assert [a.status_code for a in await delivery_attempts(runtime, done.id)] == [500, 204]
+
+
 async def test_an_unknown_format_is_refused(runtime: Runtime, sender_id: uuid.UUID) -> None:
     with pytest.raises(ValidationFailed) as raised:
         await add_webhook(runtime, sender_id, "https://example.com/hook", ["*"], format="xml")
@@ -218,7 +243,7 @@ class CampaignDialect:
         return {}
 
     def webhook_renderers(self) -> Mapping[WebhookFormat, Renderer]:
-        def campaign_completed(notice: Notice, delivery: Delivery) -> Mapping[str, Any] | None:
+        def campaign_completed(notice: Notice, context: RenderContext) -> Mapping[str, Any] | None:
             if not isinstance(notice, BatchNotice):
                 return None  # letters' events: the core's body
             return {

@@ -23,7 +23,7 @@ from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.repos.jobs import Job
 from postbud.storage.repos.webhooks import Webhook
-from postbud.webhooks.formats import CORE_FORMATS, Delivery, SignedBody, WebhookFormats
+from postbud.webhooks.formats import CORE_FORMATS, RenderContext, SignedBody, WebhookFormats
 from postbud.webhooks.notices import load_notice
 
 MAX_ATTEMPTS = 30
@@ -137,7 +137,7 @@ async def deliver(
         status_code, error = fault.outcome(request_timeout)  # a sandbox fault: the target seems down
     else:
         # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
-        about = Delivery(delivery_id, runtime.settings.resolved_public_url)
+        about = RenderContext(delivery_id, runtime.settings.resolved_public_url)
         signed = formats.signed(webhook.format, webhook.secret, notice, about, int(time.time()))
         status_code, error = await _post(webhook, signed, request_timeout)
     duration_ms = round((time.perf_counter() - started) * 1000)

@@ -20,7 +20,7 @@ from postbud.webhooks.notices import LetterNotice, Notice
 from postbud.webhooks.payload import encode, notice_payload
 
 __all__ = [
-    "Delivery",
+    "RenderContext",
     "Renderer",
     "SignedBody",
     "WebhookFormat",
@@ -31,15 +31,16 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Delivery:
+class RenderContext:
     """What a renderer may need besides the notice."""
 
-    id: uuid.UUID
+    delivery_id: uuid.UUID
+    """The same on every attempt of one delivery (Standard Webhooks' ``webhook-id``)."""
     public_url: str
     """Postbud's own base URL (CloudEvents ``source``)."""
 
 
-Renderer = Callable[[Notice, Delivery], Mapping[str, Any] | None]
+Renderer = Callable[[Notice, RenderContext], Mapping[str, Any] | None]
 """A notice as a JSON document of one format; None: not this renderer's (the core's is used)."""
 
 
@@ -54,15 +55,15 @@ def new_secret(format: WebhookFormat) -> str:
     return hmac_sha1.new_secret() if format is WebhookFormat.EKOPOST else signing.new_secret()
 
 
-def neutral_cloud_event(notice: Notice, delivery: Delivery) -> dict[str, Any]:
+def neutral_cloud_event(notice: Notice, context: RenderContext) -> dict[str, Any]:
     """A Postbud event as a CloudEvent: type ``no.postbud.<shipment|batch>.<type>``, data the
     standard payload's data."""
     standard = notice_payload(notice)
     if isinstance(notice, LetterNotice):
-        source = f"{delivery.public_url}/api/v1/shipments/{notice.shipment.id}"
+        source = f"{context.public_url}/api/v1/shipments/{notice.shipment.id}"
         subject = notice.shipment.recipient_party
     else:
-        source = f"{delivery.public_url}/api/v1/batches/{notice.batch.id}"
+        source = f"{context.public_url}/api/v1/batches/{notice.batch.id}"
         subject = None
     return cloudevents.cloud_event(
         id=standard["id"],
@@ -74,9 +75,9 @@ def neutral_cloud_event(notice: Notice, delivery: Delivery) -> dict[str, Any]:
     )
 
 
-def _neutral(format: WebhookFormat, notice: Notice, delivery: Delivery) -> Mapping[str, Any]:
+def _neutral(format: WebhookFormat, notice: Notice, context: RenderContext) -> Mapping[str, Any]:
     if format is WebhookFormat.CLOUDEVENTS:
-        return neutral_cloud_event(notice, delivery)
+        return neutral_cloud_event(notice, context)
     return notice_payload(notice)
 
 
@@ -111,17 +112,17 @@ class WebhookFormats:
             raise ValueError(f"two renderers for the {format} webhook format")
         return WebhookFormats({**self._renderers, format: renderer})
 
-    def render(self, format: WebhookFormat, notice: Notice, delivery: Delivery) -> Mapping[str, Any]:
+    def render(self, format: WebhookFormat, notice: Notice, context: RenderContext) -> Mapping[str, Any]:
         renderer = self._renderers.get(format)
-        document = renderer(notice, delivery) if renderer is not None else None
-        return document if document is not None else _neutral(format, notice, delivery)
+        document = renderer(notice, context) if renderer is not None else None
+        return document if document is not None else _neutral(format, notice, context)
 
     def signed(
-        self, format: WebhookFormat, secret: str, notice: Notice, delivery: Delivery, timestamp: int
+        self, format: WebhookFormat, secret: str, notice: Notice, context: RenderContext, timestamp: int
     ) -> SignedBody:
         """The body and headers of one attempt (``timestamp``: seconds since the epoch, now)."""
-        document = self.render(format, notice, delivery)
-        return _sign(format, secret, document, str(delivery.id), timestamp)
+        document = self.render(format, notice, context)
+        return _sign(format, secret, document, str(context.delivery_id), timestamp)
 
 
 CORE_FORMATS = WebhookFormats()
