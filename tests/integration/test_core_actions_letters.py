@@ -26,7 +26,7 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.letter_actions import AsRecipient, AsSender
 from postbud.domain.letter_terms import Deadlines, DocumentExpiry, LetterTerms
-from postbud.domain.shipments import NotificationRequest, PrintInstructions
+from postbud.domain.shipments import NotificationRequest, PrintInstructions, RegistrationRequest
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
@@ -557,3 +557,30 @@ async def test_every_letter_of_a_request_gets_the_deadlines(world: World) -> Non
     delivered, undelivered = (one.shipment.id for one in accepted.letters)
     assert len(await world.events(delivered, EventType.NEVER_READ)) == 1
     assert await world.events(undelivered, EventType.NEVER_READ) == [], "it never reached anyone"
+
+
+async def test_a_letter_waiting_for_its_recipient_to_register_is_cancelled_with_its_requests(
+    world: World,
+) -> None:
+    unknown = "01010110013"  # valid check digits, not registered anywhere
+    registration = RegistrationRequest(world.runtime.clock.now() + timedelta(days=7), "+4791234567")
+    accepted = await send_letter(
+        letter(
+            world.sender,
+            recipient=parse_party_id(unknown),
+            channels=(Channel.DIGITAL_MAILBOX,),
+            registration=registration,
+            print_instructions=PrintInstructions(recipient=ADDRESS),
+        ),
+        world.runtime,
+    )
+    letter_id = accepted.shipment.id
+    assert accepted.decision.pending
+    await cancel_letter(world.runtime, world.as_sender, letter_id)
+    assert await world.jobs(f"registration-request:{letter_id}") == [("done", "its letter was cancelled")]
+    assert await world.jobs(f"registration-deadline:{letter_id}") == [("done", "its letter was cancelled")]
+    await advance_clock(world.runtime, timedelta(days=8))
+    await world.work()
+    kinds = {e.type for e in await world.events(letter_id)}
+    assert not kinds & {EventType.REGISTRATION_REQUESTED, EventType.REGISTRATION_EXPIRED, EventType.ROUTED}
+    assert await world.status(letter_id) is ShipmentStatus.CANCELLED
