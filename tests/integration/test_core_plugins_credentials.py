@@ -260,6 +260,10 @@ async def test_an_organisation_grant_names_its_scopes_and_a_new_grant_replaces_i
     assert found is not None
     assert found[0].id == sender_id
     assert found[1] == ("altinn:correspondence.write", "altinn:serviceowner")
+    async with runtime.reader() as uow:
+        row = await uow.senders.get(sender_id)
+    assert row is not None
+    assert row.altinn_scopes == ("altinn:correspondence.write", "altinn:serviceowner")
     assert await credentials.sender_by_organisation(runtime, "altinn", OTHER_ORGNR) is None
     with pytest.raises(ValidationFailed):
         await credentials.grant_organisation(runtime, sender_id, "altinn", ())

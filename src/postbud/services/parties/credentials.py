@@ -269,6 +269,8 @@ async def grant_organisation(
             data={"scopes": list(clean)},
         )
         await add_credential(uow, credential)
+        if dialect == ALTINN:  # the senders row keeps a read copy, as for Digipost
+            await uow.senders.update(replace(sender, altinn_scopes=clean))
     return credential
 
 
