@@ -76,7 +76,8 @@ class SandboxToken:
 
     ``SandboxToken(org="974761076", scopes=["altinn:correspondence.write"], data_dir="postbud-data",
     public_url="http://127.0.0.1:8080")``; ``person=`` instead of ``org=`` for a person.
-    ``public_url`` must be the server's (it names the issuer).
+    ``public_url`` must be the server's (it names the issuer). ``maskinporten=True`` gives a
+    Maskinporten-style token instead, for :class:`MaskinportenExchange`.
     """
 
     def __init__(
@@ -88,6 +89,7 @@ class SandboxToken:
         data_dir: str | Path | None = None,
         public_url: str | None = None,
         ttl_seconds: int = 1800,
+        maskinporten: bool = False,
         command: Sequence[str] | None = None,
     ) -> None:
         if (org is None) == (person is None):
@@ -98,6 +100,8 @@ class SandboxToken:
         for scope in scopes:
             self._args += ["--scope", scope]
         self._args += ["--ttl", str(ttl_seconds)]
+        if maskinporten:
+            self._args.append("--maskinporten")
         if data_dir is not None:
             self._args += ["--data-dir", str(data_dir)]
         if public_url is not None:
