@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from postbud.domain.channel_options import ChannelOptions
+from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS, ChannelOptions
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
 from postbud.domain.parties import PostalAddress
@@ -96,7 +96,7 @@ class Shipment:
     """Set when the letter may wait for the recipient to register a digital mailbox."""
     senders_reference: str | None = None
     """The sender's own reference for the letter (Altinn's sendersReference), up to 4,096 characters."""
-    channel_options: ChannelOptions = field(default_factory=ChannelOptions)
+    channel_options: ChannelOptions = DEFAULT_CHANNEL_OPTIONS
     """What the letter asks of its channels beyond Digipost's shape (provider, print layout, …)."""
 
     @property

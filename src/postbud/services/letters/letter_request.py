@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from postbud.domain.channel_options import ChannelOptions
+from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS, ChannelOptions
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, DocumentIdScope, Sensitivity
 from postbud.domain.errors import NotFound
@@ -70,7 +70,7 @@ class SendLetter:
     """The sender's own reference, stored and searchable (up to 4,096 characters)."""
     attachment_ids: tuple[uuid.UUID, ...] = ()
     """Stand-alone attachments (published, the sender's own) the letter carries after its documents."""
-    channel_options: ChannelOptions = field(default_factory=ChannelOptions)
+    channel_options: ChannelOptions = DEFAULT_CHANNEL_OPTIONS
     deadlines: Deadlines | None = None
     """A due date to read (and confirm) by, and documents' expiry times (Altinn); stored with the letter."""
 

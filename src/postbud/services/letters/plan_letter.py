@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from postbud.config import Settings
+from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS, channel_options_errors
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
 from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
@@ -83,6 +84,8 @@ def letter_errors(
             FieldError("senders_reference", f"at most {MAX_SENDERS_REFERENCE} characters", RuleCode.TOO_LONG)
         )
     errors.extend(registration_errors(cmd.registration, cmd.recipient, now))
+    if cmd.channel_options is not DEFAULT_CHANNEL_OPTIONS:
+        errors.extend(channel_options_errors(cmd.channel_options))
     return errors
 
 
