@@ -17,19 +17,22 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.channels import Channel
-from postbud.domain.errors import RuleCode, ValidationFailed
+from postbud.domain.errors import NotFound, NotPermitted, PermissionCode, RuleCode, ValidationFailed
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.mailboxes import MailboxProvider
 from postbud.domain.notice_channels import NoticeChannelChoice
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan
 from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, NoticeTexts
-from postbud.domain.parties import Sender
-from postbud.domain.shipments import NotificationRequest, Shipment
+from postbud.domain.parties import PostalAddress, Sender
+from postbud.domain.print_layout import PrintLayout
+from postbud.domain.print_permissions import require_protected_mailing
+from postbud.domain.shipments import NotificationRequest, Postage, PrintInstructions, Shipment
 from postbud.services.letters import reminders
 from postbud.services.letters.notify import send_notifications
 from postbud.services.letters.send_letter import SendLetter, send_letter
 from postbud.services.parties.recipients import RecipientInput, register_recipient
+from postbud.services.parties.sender_settings import allow_protected_mailing, set_sender_region
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from tests.integration.core_helpers import pdf_document
@@ -38,6 +41,7 @@ pytestmark = pytest.mark.anyio
 
 SVEN = "se:198112289874"
 SVEN_PARTY = parse_party_id(SVEN)
+SWEDISH_ADDRESS = PostalAddress("Sven Svensson", ("Drottninggatan 1",), "111 51", "Stockholm", "SE")
 HELSINKI_EVENING = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
 """19:30 in Oslo and Stockholm, 20:30 in Helsinki: inside Norway's SMS hours, outside Finland's."""
 
@@ -309,3 +313,37 @@ async def _shipment(runtime: Runtime, shipment_id: uuid.UUID) -> Shipment:
         shipment = await uow.shipments.get(shipment_id)
     assert shipment is not None
     return shipment
+
+
+async def test_a_sender_gets_its_own_region_and_is_set_up_for_protected_mailing(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await swedish_runtime(tmp_path, database_url)
+    sender_id = await add_sender(runtime)
+    changed = await set_sender_region(runtime, sender_id, time_zone="Europe/Helsinki", country="fi")
+    assert (changed.time_zone, changed.country) == ("Europe/Helsinki", "FI")
+    with pytest.raises(ValidationFailed) as caught:
+        await set_sender_region(runtime, sender_id, time_zone="Europe/Atlantis", country=None)
+    assert caught.value.first.field == "time_zone"
+
+    protected = ChannelOptions(print_layout=PrintLayout(protected_identity=True))
+    async with runtime.reader() as uow:
+        before = await uow.senders.get(sender_id)
+    assert before is not None
+    assert not before.may_protected_print
+    with pytest.raises(NotPermitted) as refused:
+        require_protected_mailing(before, protected, None)
+    assert refused.value.code is PermissionCode.NOT_APPROVED
+    require_protected_mailing(before, ChannelOptions(), PrintInstructions(SWEDISH_ADDRESS))
+
+    await allow_protected_mailing(runtime, sender_id)
+    async with runtime.reader() as uow:
+        after = await uow.senders.get(sender_id)
+    assert after is not None
+    assert (after.may_protected_print, after.time_zone) == (True, "Europe/Helsinki")
+    require_protected_mailing(
+        after, ChannelOptions(), PrintInstructions(SWEDISH_ADDRESS, postage=Postage.PROTECTED)
+    )
+    with pytest.raises(NotFound):
+        await allow_protected_mailing(runtime, uuid.uuid4())
+    await runtime.close()

@@ -87,6 +87,8 @@ class Sender:
     """None: the deployment's zone (``Settings.time_zone``)."""
     country: str | None = None
     """None: the deployment's country."""
+    may_protected_print: bool = False
+    """Set up for letters to recipients with a protected identity (Ekopost: "protected mailing")."""
 
     def regional(self, deployment: Regional) -> Regional:
         """The deployment's region with this sender's own zone and country where it has them."""

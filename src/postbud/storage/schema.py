@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 
 from postbud.storage.types import JsonDocument, UtcDateTime
@@ -44,6 +45,7 @@ senders = Table(
     # Channels (migration 0009): a sender's own region where it differs from the deployment's.
     Column("time_zone", String(64)),
     Column("country", String(2)),
+    Column("may_protected_print", Boolean, nullable=False, server_default=false()),
 )
 
 api_keys = Table(

@@ -60,6 +60,7 @@ def _sender(row: RowMapping) -> Sender:
         may_direct_print=row["may_direct_print"],
         time_zone=row["time_zone"],
         country=row["country"],
+        may_protected_print=row["may_protected_print"],
     )
 
 
@@ -107,6 +108,7 @@ class SenderRepository:
                 may_direct_print=sender.may_direct_print,
                 time_zone=sender.time_zone,
                 country=sender.country,
+                may_protected_print=sender.may_protected_print,
                 created_at=now,
             )
         )
@@ -124,6 +126,7 @@ class SenderRepository:
                 may_direct_print=sender.may_direct_print,
                 time_zone=sender.time_zone,
                 country=sender.country,
+                may_protected_print=sender.may_protected_print,
             )
         )
 

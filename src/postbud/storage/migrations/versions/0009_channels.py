@@ -1,4 +1,5 @@
-"""channels that fit all three APIs: a sender's own time zone and country (NULL: the deployment's)
+"""channels that fit all three APIs: a sender's own time zone and country (NULL: the deployment's) and
+whether it is set up for protected mailing
 
 Revision ID: 0009
 Revises: 0008
@@ -24,9 +25,13 @@ def upgrade() -> None:
     with op.batch_alter_table("senders") as batch:
         batch.add_column(sa.Column("time_zone", sa.String(64), nullable=True))
         batch.add_column(sa.Column("country", sa.String(2), nullable=True))
+        batch.add_column(
+            sa.Column("may_protected_print", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("senders") as batch:
+        batch.drop_column("may_protected_print")
         batch.drop_column("country")
         batch.drop_column("time_zone")
