@@ -57,7 +57,10 @@ class ToyDialect:
 
         toy = Starlette(routes=[Route("/ping", ping)])
         return DialectRoutes(
-            mounts=(Mount("/toy", toy),), root_routes=(Route("/toy-root", root),), startup=startup
+            mounts=(Mount("/toy", toy),),
+            root_routes=(Route("/toy-root", root),),
+            own_port_app=toy,
+            startup=startup,
         )
 
     def job_handlers(self) -> Mapping[str, JobHandler]:
@@ -103,6 +106,9 @@ def test_a_registered_dialect_is_mounted_started_and_its_jobs_run(tmp_path: Path
         assert toy.started
         assert client.get("/toy/ping").json() == {"dialect": "toy", "sandbox": settings.sandbox}
         assert client.get("/toy-root").json() == {"at": "root"}
+        # The same app for a port of its own (as Ekopost's --ekopost-port serves it), at its root.
+        with TestClient(app.state.dialect_port_apps["toy"]) as own_port:
+            assert own_port.get("/ping").json()["dialect"] == "toy"
         assert client.get("/api/v1/senders", headers=ADMIN).status_code == 200  # the platform API still
         runtime: Runtime = app.state.runtime
 
