@@ -29,6 +29,7 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
 from postbud.jobs.worker import Worker
 from postbud.plugins.registry import default_dialects
+from postbud.services.letters.query import ShipmentFilter, list_shipments
 from postbud.services.parties.resources import RegisterResource, register_resource
 from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.runtime import Runtime
@@ -115,6 +116,32 @@ class Altinn:
 
     def advance(self, by: timedelta) -> None:
         self.run(advance_clock, self.runtime, by)
+
+
+def letters(world: Altinn) -> int:
+    page = world.run(list_shipments, ShipmentFilter(limit=500), world.runtime)
+    return len(page.shipments)
+
+
+def problem(response: Any, status: int, number: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["code"] == f"CORR-{number:05d}", body
+    assert body["errorCode"] == number
+    assert body["status"] == status
+    assert body["traceId"].startswith("00-")
+    assert body["type"].startswith("https://tools.ietf.org/html/rfc")
+    return body
+
+
+def validation(response: Any) -> dict[str, list[str]]:
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "STD-00000"
+    assert body["validationErrors"], body
+    errors: dict[str, list[str]] = body["errors"]
+    return errors
 
 
 def correspondence(*recipients: str, resource: str = RESOURCE, **changes: Any) -> dict[str, Any]:

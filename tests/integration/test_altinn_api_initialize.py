@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from postbud.services.letters.query import ShipmentFilter, list_shipments
 from tests.integration.altinn_api_fixtures import (
     API,
     ORG_RECIPIENT,
@@ -21,37 +20,14 @@ from tests.integration.altinn_api_fixtures import (
     Altinn,
     altinn,
     correspondence,
+    letters,
+    problem,
+    validation,
 )
 
 __all__ = ["altinn"]
 
 ORG_URN = f"urn:altinn:organization:identifier-no:{ORG_RECIPIENT}"
-
-
-def letters(world: Altinn) -> int:
-    page = world.run(list_shipments, ShipmentFilter(limit=500), world.runtime)
-    return len(page.shipments)
-
-
-def problem(response: Any, status: int, number: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == f"CORR-{number:05d}", body
-    assert body["errorCode"] == number
-    assert body["status"] == status
-    assert body["traceId"].startswith("00-")
-    assert body["type"].startswith("https://tools.ietf.org/html/rfc")
-    return body
-
-
-def validation(response: Any) -> dict[str, list[str]]:
-    assert response.status_code == 400, response.text
-    body = response.json()
-    assert body["code"] == "STD-00000"
-    assert body["validationErrors"], body
-    errors: dict[str, list[str]] = body["errors"]
-    return errors
 
 
 def test_one_request_makes_one_correspondence_per_recipient(altinn: Altinn) -> None:
