@@ -15,10 +15,12 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
 from postbud.services.letters.attachments import (
+    ATTACHMENT_EXPIRE,
     InitializeAttachment,
     get_attachment,
     initialize_attachment,
     purge_attachment,
+    run_expire_job,
     upload_attachment,
 )
 from postbud.services.letters.blob_release import (
@@ -226,4 +228,41 @@ async def test_the_same_content_sent_again_keeps_its_blob(tmp_path: Path, databa
         await release_letter_blobs(uow, first.shipment.id, now=runtime.clock.now())
     assert await delete_unreferenced_blobs([sha256], runtime) == []
     assert await runtime.blobs.get(sha256) == pdf_document("same").content
+    await runtime.close()
+
+
+async def test_an_attachment_expires_at_its_time_and_letters_keep_its_content(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    expires_at = runtime.clock.now() + timedelta(days=14)
+    attachment = await initialize_attachment(
+        InitializeAttachment(sender, "altinn", "terms.pdf", "application/pdf", expires_at=expires_at), runtime
+    )
+    attachment = await upload_attachment(sender, attachment.id, REPORT, runtime)
+    assert attachment.sha256 is not None
+    sent = await send_letter(letter(sender, attachment_ids=(attachment.id,)), runtime)
+
+    worker = Worker(
+        runtime,
+        {ATTACHMENT_EXPIRE: JobHandler(run_expire_job), BLOB_RELEASE: JobHandler(run_blob_release_job)},
+    )
+    assert await worker.run_once() == 0, "not before its time"
+    runtime.clock.advance(timedelta(days=14, seconds=1))
+    assert await worker.run_once() == 1
+    details = await get_attachment(sender, attachment.id, runtime)
+    assert details.attachment.status is AttachmentStatus.EXPIRED
+    assert details.history[-1].status is AttachmentStatus.EXPIRED
+    with pytest.raises(Conflict) as caught:
+        await send_letter(letter(sender, attachment_ids=(attachment.id,)), runtime)
+    assert caught.value.code is ConflictCode.WRONG_STATE
+
+    runtime.clock.advance(RELEASE_DELAY + timedelta(seconds=1))
+    assert await worker.run_once() == 1  # the blob release the expiry wrote
+    assert await _exists(runtime, attachment.sha256), "the letter sent with it still needs it"
+    async with runtime.unit_of_work() as uow:
+        await release_letter_blobs(uow, sent.shipment.id, now=runtime.clock.now())
+    assert attachment.sha256 in await delete_unreferenced_blobs([attachment.sha256], runtime)
     await runtime.close()

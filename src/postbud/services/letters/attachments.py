@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from postbud.domain.attachments import MD5_HEX, Attachment, AttachmentEvent, AttachmentStatus
+from postbud.domain.attachments import ENDED, MD5_HEX, Attachment, AttachmentEvent, AttachmentStatus
 from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.ids import new_id
@@ -22,7 +22,10 @@ from postbud.services.letters.blob_release import release_blobs
 from postbud.services.letters.letter_request import MAX_SENDERS_REFERENCE
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobRef, compute_ref
+from postbud.storage.repos.jobs import Job
 
+ATTACHMENT_EXPIRE = "attachment.expire"
+"""The job kind that expires an attachment (its handler: `run_expire_job`)."""
 MAX_FILE_NAME = 255
 # Hashing a large upload on the event loop would stall it.
 _HASH_INLINE_LIMIT = 256 * 1024
@@ -92,6 +95,12 @@ async def initialize_attachment(cmd: InitializeAttachment, runtime: Runtime) -> 
     )
     async with runtime.unit_of_work() as uow:
         await uow.attachments.add(attachment)
+        if attachment.expires_at is not None:
+            payload = {"attachment_id": str(attachment.id)}
+            key = f"attachment-expire:{attachment.id}"
+            await uow.jobs.enqueue(
+                ATTACHMENT_EXPIRE, payload, now=now, run_at=attachment.expires_at, idempotency_key=key
+            )
     return attachment
 
 
@@ -177,6 +186,24 @@ async def purge_attachment(sender_id: uuid.UUID, attachment_id: uuid.UUID, runti
         if attachment.sha256 is not None:
             await release_blobs(uow, [attachment.sha256], now=now)
     return (await get_attachment(sender_id, attachment_id, runtime)).attachment
+
+
+async def expire_attachment(attachment_id: uuid.UUID, runtime: Runtime) -> None:
+    """The ``attachment.expire`` job, at the attachment's expiry: it becomes expired (letters can
+    no longer name it, recipients no longer download it) and its content goes once no letter needs
+    it. Idempotent; an attachment purged, failed or expired already stays as it is."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        attachment = await uow.attachments.get(attachment_id, for_update=True)
+        if attachment is None or attachment.status in ENDED or not attachment.expired_at(now):
+            return
+        await uow.attachments.move(attachment_id, [(AttachmentStatus.EXPIRED, "expired")], now=now)
+        if attachment.sha256 is not None:
+            await release_blobs(uow, [attachment.sha256], now=now)
+
+
+async def run_expire_job(job: Job, runtime: Runtime) -> None:
+    await expire_attachment(uuid.UUID(job.payload["attachment_id"]), runtime)
 
 
 async def attached_documents(
