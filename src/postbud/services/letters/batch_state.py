@@ -1,7 +1,7 @@
 """A batch's state follows its letters: each change is a batch event, fanned out to webhooks.
 
-The letters' own use cases (deliver, publish, cancel, purge) ask for a ``batch.refresh`` job in
-the transaction that moved a letter of a batch; the job derives the batch's state from all its
+Whenever ``record_events`` changes the status of a letter in a batch, it asks for a
+``batch.refresh`` job in that same transaction; the job derives the batch's state from all its
 letters under the batch's lock. Asking by job keeps the lock order one way (a letter is never
 locked while its batch is) and lets many letters of one batch move without waiting for each other.
 """

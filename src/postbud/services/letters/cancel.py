@@ -7,7 +7,6 @@ import uuid
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.letter_actions import Caller, check_cancel, require_sender
-from postbud.services.letters.batch_state import letter_moved
 from postbud.services.letters.call_off import call_off_letter_jobs, refuse_if_under_way
 from postbud.services.letters.locked_letter import lock_letter
 from postbud.services.letters.record_event import record_events
@@ -33,5 +32,4 @@ async def cancel_letter(
         await call_off_letter_jobs(
             uow, letter.shipment, letter.events, reason="its letter was cancelled", now=now
         )
-        await letter_moved(uow, letter.shipment, now=now)
     runtime.jobs_available()

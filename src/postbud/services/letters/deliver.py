@@ -12,7 +12,6 @@ from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import TERMINAL, ShipmentStatus
-from postbud.services.letters.batch_state import letter_moved
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.reminders import schedule_reminders
 from postbud.services.runtime import Runtime
@@ -39,18 +38,14 @@ async def deliver(shipment_id: uuid.UUID, runtime: Runtime) -> None:
     adapter = runtime.channel(shipment.channel)
     drafts = await adapter.deliver(shipment, recipient)  # DeliveryFailed propagates: the job retries
     async with runtime.unit_of_work() as uow:
-        now = runtime.clock.now()
-        if await record_events(uow, await _locked(uow, shipment_id), drafts, now=now):
-            await letter_moved(uow, shipment, now=now)
+        await record_events(uow, await _locked(uow, shipment_id), drafts, now=runtime.clock.now())
 
 
 async def give_up_delivery(shipment_id: uuid.UUID, runtime: Runtime, error: str) -> None:
     async with runtime.unit_of_work() as uow:
         shipment = await _locked(uow, shipment_id)
         draft = EventDraft(EventType.DELIVERY_FAILED, shipment.channel, {"reason": error}, "delivery_failed")
-        now = runtime.clock.now()
-        if await record_events(uow, shipment, [draft], now=now):
-            await letter_moved(uow, shipment, now=now)
+        await record_events(uow, shipment, [draft], now=runtime.clock.now())
 
 
 async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
@@ -64,8 +59,6 @@ async def publish(shipment_id: uuid.UUID, runtime: Runtime) -> None:
             recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
             drafts = await adapter.deliver(shipment, recipient)
             recorded = await record_events(uow, shipment, drafts, now=runtime.clock.now())
-            if recorded:
-                await letter_moved(uow, shipment, now=runtime.clock.now())
             delivered = next((e for e in recorded if e.type is EventType.DELIVERED), None)
             if delivered is not None:
                 await schedule_reminders(

@@ -10,6 +10,7 @@ from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import next_status
+from postbud.services.letters.batch_state import letter_moved
 from postbud.storage.repos.events import event_rows
 from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
@@ -26,6 +27,7 @@ async def record_events(
     # every event recorded before, even when the caller read ``shipment`` without a lock.
     state = await uow.shipments.lock_state(shipment.id)
     status, channel = state if state is not None else (shipment.status, shipment.channel)
+    before = status
     subscriptions = await uow.events.subscriptions(shipment.sender_id)
     recorded: list[ShipmentEvent] = []
     ws = WriteSet()
@@ -41,6 +43,8 @@ async def record_events(
     if recorded:
         await uow.apply(ws)
         await uow.shipments.set_state(shipment.id, status=status, channel=channel, now=now)
+        if shipment.batch_id is not None and status is not before:
+            await letter_moved(uow, shipment, now=now)  # its batch's state may follow
     return recorded
 
 

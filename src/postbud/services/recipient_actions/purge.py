@@ -15,7 +15,6 @@ from postbud.domain.letter_actions import (
     is_sender,
     require_party,
 )
-from postbud.services.letters.batch_state import letter_moved
 from postbud.services.letters.blob_release import release_letter_blobs
 from postbud.services.letters.call_off import call_off_letter_jobs, refuse_if_under_way
 from postbud.services.letters.locked_letter import lock_letter
@@ -42,5 +41,4 @@ async def purge_letter(runtime: Runtime, caller: Caller, shipment_id: uuid.UUID)
         await record_events(uow, letter.shipment, [draft], now=now)
         await call_off_letter_jobs(uow, letter.shipment, letter.events, reason=f"purged by its {by}", now=now)
         await release_letter_blobs(uow, shipment_id, now=now)
-        await letter_moved(uow, letter.shipment, now=now)
     runtime.jobs_available()
