@@ -23,7 +23,6 @@ from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, Va
 from postbud.domain.ids import new_id
 from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind, SenderCredential
-from postbud.services.parties.credential_store import credentials_of
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -64,7 +63,7 @@ def new_credential(
 
 async def add_credential(uow: SqlUnitOfWork, credential: SenderCredential) -> None:
     """Store ``credential`` in ``uow``; Conflict if a live one of its dialect and kind has its identifier."""
-    store = credentials_of(uow)
+    store = uow.credentials
     if await store.live(credential.dialect, credential.kind, credential.identifier) is not None:
         raise Conflict(
             "identifier",
@@ -107,7 +106,7 @@ def digipost_certificate(sender: Sender, runtime: Runtime) -> SenderCredential |
 async def record_digipost_certificate(uow: SqlUnitOfWork, sender: Sender, runtime: Runtime) -> None:
     """Make ``sender``'s Digipost id and certificate (as on its row) its one live Digipost credential,
     inside ``uow``: call it wherever a sender row gets or changes them."""
-    store = credentials_of(uow)
+    store = uow.credentials
     for old in await store.of_sender(sender.id, dialect=DIGIPOST):
         if old.kind is CredentialKind.CERTIFICATE:
             await store.revoke(old.id, at=runtime.clock.now())
@@ -130,7 +129,7 @@ async def replace_digipost_certificate(
         # The senders row keeps a read copy for the Digipost dialect's broker lookup.
         await uow.senders.update(sender)
         await record_digipost_certificate(uow, sender, runtime)
-        live = await credentials_of(uow).live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
+        live = await uow.credentials.live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
     assert live is not None
     return live
 
@@ -141,7 +140,7 @@ async def digipost_sender(runtime: Runtime, digipost_id: int) -> tuple[Sender, s
     A sender whose row has the id but who has no Digipost credential at all, live or revoked (a row
     written before credentials had their table), is taken at its row's word."""
     async with runtime.quick_reader() as uow:
-        store = credentials_of(uow)
+        store = uow.credentials
         credential = await store.live(DIGIPOST, CredentialKind.CERTIFICATE, str(digipost_id))
         if credential is not None:
             sender = await uow.senders.get(credential.sender_id)
@@ -167,7 +166,7 @@ async def issue_dialect_api_key(runtime: Runtime, sender_id: uuid.UUID, dialect:
 async def sender_by_dialect_api_key(runtime: Runtime, dialect: str, key: str) -> Sender | None:
     """The sender a key belongs to: a key issued for ``dialect``, or the sender's platform API key."""
     async with runtime.quick_reader() as uow:
-        credential = await credentials_of(uow).live(dialect, CredentialKind.API_KEY, api_key_identifier(key))
+        credential = await uow.credentials.live(dialect, CredentialKind.API_KEY, api_key_identifier(key))
         if credential is not None:
             return await uow.senders.get(credential.sender_id)
         return await uow.senders.by_api_key(key)
@@ -198,7 +197,7 @@ async def set_basic_login(
         name = (user or sender.organisation_number).strip()
         if not name or len(name) > _MAX_USER or ":" in name:
             raise ValidationFailed.of("user", "1 to 200 characters, without ':'", RuleCode.WRONG_FORMAT)
-        store = credentials_of(uow)
+        store = uow.credentials
         previous = await store.live(dialect, CredentialKind.BASIC_LOGIN, name)
         if previous is not None:
             if previous.sender_id != sender_id:
@@ -240,7 +239,7 @@ async def _password_matches(password: str, stored_hash: str) -> bool:
 async def sender_by_basic_login(runtime: Runtime, dialect: str, user: str, password: str) -> Sender | None:
     """The sender whose live Basic login for ``dialect`` this is; None for a wrong user or password."""
     async with runtime.quick_reader() as uow:
-        credential = await credentials_of(uow).live(dialect, CredentialKind.BASIC_LOGIN, user)
+        credential = await uow.credentials.live(dialect, CredentialKind.BASIC_LOGIN, user)
         if credential is None or credential.secret_hash is None:
             return None
         sender = await uow.senders.get(credential.sender_id)
@@ -256,7 +255,7 @@ async def grant_organisation(
         raise ValidationFailed.of("scopes", "name at least one scope", RuleCode.REQUIRED)
     async with runtime.unit_of_work() as uow:
         sender = await _sender(uow, sender_id)
-        store = credentials_of(uow)
+        store = uow.credentials
         previous = await store.live(dialect, CredentialKind.ORGANISATION, sender.organisation_number)
         if previous is not None:
             await store.revoke(previous.id, at=runtime.clock.now())
@@ -279,7 +278,7 @@ async def sender_by_organisation(
 ) -> tuple[Sender, tuple[str, ...]] | None:
     """The sender acting as this organisation in ``dialect`` and the scopes it was granted."""
     async with runtime.quick_reader() as uow:
-        credential = await credentials_of(uow).live(dialect, CredentialKind.ORGANISATION, organisation_number)
+        credential = await uow.credentials.live(dialect, CredentialKind.ORGANISATION, organisation_number)
         if credential is None:
             return None
         sender = await uow.senders.get(credential.sender_id)
@@ -291,7 +290,7 @@ async def list_credentials(
 ) -> list[SenderCredential]:
     async with runtime.reader() as uow:
         await _sender(uow, sender_id)
-        return await credentials_of(uow).of_sender(sender_id, include_revoked=include_revoked)
+        return await uow.credentials.of_sender(sender_id, include_revoked=include_revoked)
 
 
 async def revoke_credential(
@@ -300,7 +299,7 @@ async def revoke_credential(
     """Revoke one credential; ``sender_id`` limits it to that sender's (others are not found)."""
     at = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        store = credentials_of(uow)
+        store = uow.credentials
         credential = await store.get(credential_id)
         if credential is None or (sender_id is not None and credential.sender_id != sender_id):
             raise NotFound("credential", credential_id)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
 from postbud.domain.resources import Resource, resource_id, validate_auth_level, validate_titles
-from postbud.services.parties.credential_store import resources_of
 from postbud.services.runtime import Runtime
 
 
@@ -46,7 +45,7 @@ async def register_resource(cmd: RegisterResource, runtime: Runtime) -> Resource
     level = validate_auth_level(cmd.min_auth_level)
     owner_id = await _owner(runtime, cmd.owner)
     async with runtime.unit_of_work() as uow:
-        store = resources_of(uow)
+        store = uow.resources
         if await store.get(rid) is not None:
             raise Conflict("id", f"resource {rid} is registered already", ConflictCode.DUPLICATE)
         await store.add(
@@ -77,7 +76,7 @@ async def update_resource(
     """Change what is given; ``owner_sender_id`` limits the change to that owner's resource."""
     key = resource_id(rid)
     async with runtime.unit_of_work() as uow:
-        store = resources_of(uow)
+        store = uow.resources
         resource = await store.get(key)
         if resource is None or (owner_sender_id is not None and resource.owner_sender_id != owner_sender_id):
             raise NotFound("resource", key)
@@ -100,7 +99,7 @@ async def get_resource(runtime: Runtime, rid: str) -> Resource:
     except ValidationFailed:
         raise NotFound("resource", rid) from None
     async with runtime.reader() as uow:
-        resource = await resources_of(uow).get(key)
+        resource = await uow.resources.get(key)
     if resource is None:
         raise NotFound("resource", key)
     return resource
@@ -108,4 +107,4 @@ async def get_resource(runtime: Runtime, rid: str) -> Resource:
 
 async def list_resources(runtime: Runtime, *, owner_sender_id: uuid.UUID | None = None) -> list[Resource]:
     async with runtime.reader() as uow:
-        return await resources_of(uow).list(owner_sender_id=owner_sender_id)
+        return await uow.resources.list(owner_sender_id=owner_sender_id)
