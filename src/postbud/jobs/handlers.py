@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from postbud.channels import notify
 from postbud.jobs.registry import JobHandler
 from postbud.services.letters import (
+    attachments,
     batch_state,
     batches,
     blob_release,
     deadlines,
     deliver,
+    notify,
     reminders,
     reprint,
 )
@@ -121,5 +122,6 @@ def core_handlers() -> dict[str, JobHandler]:
         "batch.release": JobHandler(_batch_release),
         "batch.refresh": JobHandler(_batch_refresh),
         "blob.release": JobHandler(blob_release.run_blob_release_job),
+        "attachment.expire": JobHandler(attachments.run_expire_job),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
     }
