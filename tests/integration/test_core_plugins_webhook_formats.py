@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from postbud.app import create_app
 from postbud.bootstrap import build_runtime
+from postbud.cli import app as cli
 from postbud.config import Settings
 from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
 from postbud.domain.errors import ValidationFailed
@@ -300,3 +304,39 @@ def test_two_dialects_may_not_render_the_same_format() -> None:
 
 class _Renamed(CampaignDialect):
     name = "campaigns-too"
+
+
+# --- Choosing the format on the command line and in the platform API --------------------------------
+
+
+def test_the_format_is_chosen_with_the_cli_and_the_api(tmp_path: Path, database_url: str) -> None:
+    place = ["--data-dir", str(tmp_path), "--database-url", database_url]
+    added = CliRunner().invoke(
+        cli, ["senders", "add", "--name", "Skatteverket", "--orgnr", "5560360793", *place]
+    )
+    assert added.exit_code == 0, added.stderr
+    hook = ["webhooks", "add", "--sender", "5560360793", "--url", "https://example.com/hook", "--event"]
+    made = CliRunner().invoke(cli, [*hook, "batch.completed", "--format", "ekopost", "--json", *place])
+    assert made.exit_code == 0, made.stderr
+    created = json.loads(made.stdout)
+    assert created["webhook"]["format"] == "ekopost"
+    assert created["webhook"]["event_types"] == ["batch.completed"]
+    assert len(created["secret"]) == 64
+    int(created["secret"], 16)  # hex: the HMAC key is the secret's text
+    wrong = CliRunner().invoke(cli, [*hook, "*", "--format", "xml", *place])
+    assert wrong.exit_code != 0
+
+    admin = {"Authorization": "Bearer test-admin-token"}
+    settings = Settings(data_dir=tmp_path, database_url=database_url, admin_token="test-admin-token")
+    with TestClient(create_app(settings)) as client:
+        sender_id = created["webhook"]["sender_id"]
+        body = {"sender_id": sender_id, "url": "https://example.com/ce", "format": "cloudevents"}
+        response = client.post("/api/v1/webhooks", json=body, headers=admin)
+        assert response.status_code == 201, response.text
+        assert response.json()["webhook"]["format"] == "cloudevents"
+        assert response.json()["secret"].startswith("whsec_")
+        listed = client.get("/api/v1/webhooks", params={"sender_id": sender_id}, headers=admin).json()
+        assert sorted(w["format"] for w in listed) == ["cloudevents", "ekopost"]
+        refused = client.post("/api/v1/webhooks", json={**body, "format": "xml"}, headers=admin)
+        assert refused.status_code == 400
+        assert "format" in {e["field"] for e in refused.json()["errors"]}
