@@ -8,7 +8,7 @@ import base64
 import json
 import uuid
 
-import httpx
+import httpx2 as httpx
 
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.query import get_shipment

@@ -33,7 +33,7 @@ from postbud.services.runtime import Runtime
 T = TypeVar("T")
 CUSTOMER_ORGNR = "5568384118"
 OTHER_ORGNR = "5560360793"
-SE_PERSON_WITH_MAILBOX = "191212121212"
+SE_PERSON_WITH_MAILBOX = "196103054166"
 SE_PERSON_WITH_KIVRA = "198212172111"
 NO_PERSON_WITH_MAILBOX = "15108695088"
 NO_PERSON_WITHOUT_MAILBOX = "31129956715"
@@ -134,16 +134,34 @@ async def _prepare(runtime: Runtime) -> tuple[str, str]:
     return customer.api_key, other.api_key
 
 
-@pytest.fixture
-def ekopost(tmp_path: Path, database_url: str) -> Iterator[Ekopost]:
-    settings = Settings(
-        data_dir=tmp_path / "data", database_url=database_url, workers=1, admin_token="test-admin-token"
+def _running(tmp_path: Path, database_url: str, **settings: Any) -> Iterator[Ekopost]:
+    app = create_app(
+        Settings(
+            data_dir=tmp_path / "data",
+            database_url=database_url,
+            workers=1,
+            admin_token="test-admin-token",
+            **settings,
+        )
     )
-    app = create_app(settings)
     with TestClient(app) as http:
         client = Ekopost(http, "", "")
         client.api_key, client.other_api_key = client.run(lambda: _prepare(client.runtime))
         yield client
+
+
+@pytest.fixture
+def ekopost(tmp_path: Path, database_url: str) -> Iterator[Ekopost]:
+    yield from _running(tmp_path, database_url)
+
+
+SMALL_DOCUMENT_LIMIT = 1_000_000
+
+
+@pytest.fixture
+def small_ekopost(tmp_path: Path, database_url: str) -> Iterator[Ekopost]:
+    """The app with a document limit of 1 MB (``POSTBUD_MAX_DOCUMENT_BYTES``; 100 MiB by default)."""
+    yield from _running(tmp_path, database_url, max_document_bytes=SMALL_DOCUMENT_LIMIT)
 
 
 def test_the_customer_is_known_by_its_api_key(ekopost: Ekopost) -> None:

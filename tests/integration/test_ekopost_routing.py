@@ -1,0 +1,160 @@
+"""Every address type Postbud routes, and its fallback, through the whole app on SQLite and
+PostgreSQL: einbox into the same inbox as a Digipost letter, einbox_kivra into the Kivra-style box,
+email by the e-mail channel, postal (window or cover page) and einbox without a mailbox to print."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from postbud.domain.channels import Channel
+from postbud.domain.events import EventType
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.print_layout import AddressPlacement
+from postbud.domain.status import ShipmentStatus
+from postbud.services.inbox.query import list_letters
+from postbud.services.letters.query import ShipmentDetails, get_shipment
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.parties.recipients import get_recipient
+from tests.integration.test_ekopost_fixtures import (
+    NO_PERSON_WITH_MAILBOX,
+    NO_PERSON_WITHOUT_MAILBOX,
+    SE_PERSON_WITH_KIVRA,
+    SE_PERSON_WITH_MAILBOX,
+    Ekopost,
+    content_body,
+    ekopost,
+    letter_pdf,
+)
+
+__all__ = ["ekopost"]
+DELIVERED_OR_LATER = (ShipmentStatus.DELIVERED, ShipmentStatus.OPENED)
+IN_PRINT_OR_LATER = (ShipmentStatus.IN_PRINT, ShipmentStatus.PRINTED, ShipmentStatus.POSTED)
+
+
+def _send(ekopost: Ekopost, address: dict[str, Any] | None, pdf: bytes | None = None, **fields: Any) -> str:
+    """One envelope with ``address`` and a document, both closed, in a campaign due now."""
+    campaign = ekopost.campaign(output_date="2026-01-01 00:00:00")
+    envelope = ekopost.envelope(campaign["id"], address=address, **fields)
+    added = ekopost.add(campaign["id"], envelope["id"], content_body(pdf or letter_pdf()))
+    assert added.status_code == 200, added.text
+    closed = ekopost.post(f"/campaigns/{campaign['id']}/envelopes/{envelope['id']}/close", [])
+    assert closed.status_code == 200, closed.text
+    assert ekopost.post(f"/campaigns/{campaign['id']}/close", []).status_code == 200
+    return str(envelope["id"])
+
+
+def _details(ekopost: Ekopost, envelope_id: str) -> ShipmentDetails:
+    return ekopost.run(lambda: get_shipment(uuid.UUID(envelope_id), ekopost.runtime))
+
+
+def test_an_einbox_envelope_lands_in_the_same_inbox_as_a_digipost_letter(ekopost: Ekopost) -> None:
+    address = {"$type": "einbox", "recipient": NO_PERSON_WITH_MAILBOX, "subject": "Beslut"}
+    envelope_id = _send(ekopost, address)
+    ekopost.wait_for(envelope_id, *DELIVERED_OR_LATER)
+
+    sender = _details(ekopost, envelope_id).shipment.sender_id
+    pdf = DocumentInput(letter_pdf(), "pdf", "application/pdf", title="Fra Digipost")
+    command = SendLetter(sender, "digipost", (pdf,), recipient=parse_party_id(NO_PERSON_WITH_MAILBOX))
+    digipost_letter = ekopost.run(lambda: send_letter(command, ekopost.runtime)).shipment.id
+    ekopost.wait_for(str(digipost_letter), *DELIVERED_OR_LATER)
+
+    async def inbox() -> list[uuid.UUID]:
+        recipient = await get_recipient(NO_PERSON_WITH_MAILBOX, ekopost.runtime)
+        page = await list_letters(ekopost.runtime, recipient.id)
+        return [letter.shipment_id for letter in page.letters]
+
+    assert set(ekopost.run(inbox)) == {uuid.UUID(envelope_id), digipost_letter}
+    details = _details(ekopost, envelope_id)
+    assert details.shipment.channel is Channel.DIGITAL_MAILBOX
+    assert details.shipment.subject == "Beslut"
+    state = ekopost.get(f"/campaigns/{details.shipment.batch_id}/envelopes/{envelope_id}")
+    assert state.status_code == 404  # the batch's own id is not the campaign's id
+
+
+def test_a_swedish_einbox_recipient_with_or_without_century(ekopost: Ekopost) -> None:
+    for recipient in (SE_PERSON_WITH_MAILBOX, "610305-4166", "19610305-4166"):
+        envelope_id = _send(ekopost, {"$type": "einbox", "recipient": recipient})
+        ekopost.wait_for(envelope_id, *DELIVERED_OR_LATER)
+        assert _details(ekopost, envelope_id).shipment.channel is Channel.DIGITAL_MAILBOX
+
+
+def test_einbox_kivra_goes_to_the_kivra_style_mailbox(ekopost: Ekopost) -> None:
+    envelope_id = _send(
+        ekopost, {"kivra_type": "1", "recipient": SE_PERSON_WITH_KIVRA, "$type": "einbox_kivra"}
+    )
+    ekopost.wait_for(envelope_id, *DELIVERED_OR_LATER)
+    details = _details(ekopost, envelope_id)
+    assert details.shipment.channel is Channel.DIGITAL_MAILBOX
+    delivered = [e for e in details.events if e.type is EventType.DELIVERED]
+    assert delivered[-1].data.get("provider") == "kivra"
+
+
+def test_an_einbox_envelope_without_a_mailbox_is_printed_by_the_address_in_its_window(
+    ekopost: Ekopost,
+) -> None:
+    window = ("Kari Nordmann", "Storgata 1", "0155 Oslo", "Norge")
+    address = {"$type": "einbox", "recipient": NO_PERSON_WITHOUT_MAILBOX}
+    envelope_id = _send(ekopost, address, letter_pdf(window))
+    ekopost.wait_for(envelope_id, *IN_PRINT_OR_LATER)
+    details = _details(ekopost, envelope_id)
+    assert details.shipment.channel is Channel.PRINT
+    instructions = details.shipment.print_instructions
+    assert instructions is not None
+    assert instructions.recipient.city == "Oslo"
+    assert instructions.recipient.country == "NO"
+
+
+def test_an_einbox_envelope_with_neither_mailbox_nor_address_fails_with_a_reason(ekopost: Ekopost) -> None:
+    address = {"$type": "einbox", "recipient": NO_PERSON_WITHOUT_MAILBOX}
+    envelope_id = _send(ekopost, address, letter_pdf(()))
+    ekopost.wait_for(envelope_id, ShipmentStatus.NOT_DELIVERED, ShipmentStatus.FAILED)
+    campaign_id = _campaign_of(ekopost, envelope_id)
+    envelope = ekopost.get(f"/campaigns/{campaign_id}/envelopes/{envelope_id}").json()
+    assert envelope["state"] == "failed"
+    assert envelope["failed_reason"]
+    failed = ekopost.get(f"/campaigns/{campaign_id}/envelopes/failed", params={"address_type": "einbox"})
+    assert [e["id"] for e in failed.json()] == [envelope_id]
+
+
+def _campaign_of(ekopost: Ekopost, envelope_id: str) -> str:
+    for campaign in ekopost.get("/campaigns", params={"start": "2000-01-01", "stop": "2100-01-01"}).json():
+        listed = ekopost.get(f"/campaigns/{campaign['id']}/envelopes").json()
+        if any(e["id"] == envelope_id for e in listed):
+            return str(campaign["id"])
+    raise AssertionError("no campaign holds the envelope")
+
+
+def test_an_email_envelope_goes_by_email(ekopost: Ekopost) -> None:
+    envelope_id = _send(ekopost, {"$type": "email", "subject": "Kvitto", "email": "kund@example.se"})
+    ekopost.wait_for(envelope_id, *DELIVERED_OR_LATER)
+    details = _details(ekopost, envelope_id)
+    assert details.shipment.channel is Channel.EMAIL
+    assert details.shipment.email_address == "kund@example.se"
+
+
+def test_a_postal_envelope_with_a_cover_page_needs_no_address_in_the_pdf(ekopost: Ekopost) -> None:
+    address = {
+        "$type": "postal",
+        "name": ["Tolvan Tolvansson", "c/o Kalle"],
+        "street": ["Storgatan 1"],
+        "postal_code": "123 45",
+        "city": "Stockholm",
+        "country": "Sverige",
+        "use_coverpage": "true",
+    }
+    envelope_id = _send(ekopost, address, letter_pdf(()), postage="rek", plex="duplex", color=True)
+    ekopost.wait_for(envelope_id, *IN_PRINT_OR_LATER)
+    shipment = _details(ekopost, envelope_id).shipment
+    assert shipment.channel is Channel.PRINT
+    instructions = shipment.print_instructions
+    assert instructions is not None
+    assert instructions.cover_page
+    assert instructions.duplex
+    assert instructions.color
+    assert instructions.postage.value == "registered"
+    assert instructions.recipient.lines == ("c/o Kalle", "Storgatan 1")
+    assert instructions.recipient.country == "SE"
+    layout = shipment.channel_options.print_layout
+    assert layout is not None
+    assert layout.address_placement is AddressPlacement.COVER_PAGE
