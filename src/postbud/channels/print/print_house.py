@@ -110,20 +110,10 @@ class SandboxPrintHouse:
             ref = await self.blobs.put(result.pdf)
         except BlobTooLarge as exc:
             return [print_failed(f"the print file is too large to store ({exc})")]
-        placement = AddressPlacement.COVER_PAGE if cover_page else AddressPlacement.DOCUMENT
-        return self._printed_and_posted(
-            shipment, instructions, result, ref.sha256, placement, order, protected
-        )
+        return self._printed_and_posted(shipment, instructions, order, result, ref.sha256)
 
     def _printed_and_posted(
-        self,
-        shipment: Shipment,
-        how: PrintInstructions,
-        result: PrintFile,
-        sha256: str,
-        placement: AddressPlacement,
-        order: PrintOrder,
-        protected: bool,
+        self, shipment: Shipment, how: PrintInstructions, order: PrintOrder, result: PrintFile, sha256: str
     ) -> list[EventDraft]:
         posted_on = self.clock.now().astimezone(self.timezone).date()
         postmarked = posted_on.isoformat()
@@ -136,15 +126,15 @@ class SandboxPrintHouse:
             "duplex": how.duplex,
             "color": how.color,
             "postage": postage,
-            "cover_page": how.cover_page,
+            "cover_page": order.cover_page,
             "nondeliverable": how.nondeliverable.value,
             "print_house": "sandbox",
         }
         if order.window != self.window:
             sent["window_mm"] = [order.window.left, order.window.top, order.window.width, order.window.height]
-        if placement is AddressPlacement.DOCUMENT:
-            sent["address_placement"] = placement.value
-        if protected:
+        if not order.cover_page:
+            sent["address_placement"] = AddressPlacement.DOCUMENT.value
+        if order.protected_identifier is not None:
             sent["protected_identity"] = True
         printed = {"print_pdf": sha256, "sheets": result.sheets}
         posted: dict[str, Any] = {
