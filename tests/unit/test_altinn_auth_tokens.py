@@ -310,3 +310,16 @@ def test_a_maskinporten_token_exchanged_keeps_its_consumer_and_scopes() -> None:
     assert claims["scope"] == f"{WRITE} altinn:serviceowner"
     with pytest.raises(ValueError, match="no consumer"):
         exchanged_claims({"iss": maskinporten_issuer(URL), "scope": WRITE}, URL)
+
+
+@pytest.mark.anyio
+async def test_our_key_for_another_public_url_is_refused_with_a_hint(
+    issuer: TokenIssuer, verifier: TokenVerifier
+) -> None:
+    token = mint_organisation_token(issuer, "http://127.0.0.1:9999", ORG, [WRITE])
+    reason = await refusal(verifier, token)
+    assert reason.startswith(
+        "the issuer 'http://127.0.0.1:9999/authentication/api/v1/openid/' is not trusted;"
+    )
+    assert f"'{altinn_issuer(URL)}'" in reason
+    assert "--public-url" in reason

@@ -97,7 +97,12 @@ class TokenVerifier:
             kind = external.issuer.kind
             key = await _external_key(external, kid, issuer)
         else:
-            raise TokenRejected(f"the issuer {issuer!r} is not trusted", issuer)
+            reason = f"the issuer {issuer!r} is not trusted"
+            if kid == self._own.key.kid:
+                # Minted with this data folder's key for another public URL (postbud token's default).
+                ours = " or ".join(repr(name) for name in self._own_issuers)
+                reason += f"; this server's is {ours}: mint with --public-url set to the server's URL"
+            raise TokenRejected(reason, issuer)
         return VerifiedToken(_decode(token, key, issuer, unverified), issuer, kind)
 
 
