@@ -19,9 +19,10 @@ class LockedLetter:
     facts: LetterFacts
 
 
-async def lock_letter(uow: SqlUnitOfWork, shipment_id: uuid.UUID) -> LockedLetter:
-    """The letter, locked for ``uow``'s transaction, so two actions on it take turns."""
-    shipment = await uow.shipments.get(shipment_id, for_update=True)
+async def lock_letter(uow: SqlUnitOfWork, shipment_id: uuid.UUID, *, lock: bool = True) -> LockedLetter:
+    """The letter, locked for ``uow``'s transaction, so two actions on it take turns (``lock``
+    False: a plain read, for deciding whether an action needs a write at all)."""
+    shipment = await uow.shipments.get(shipment_id, for_update=lock)
     if shipment is None:
         raise NotFound("letter", shipment_id)
     events = await uow.events.for_shipment(shipment_id)
