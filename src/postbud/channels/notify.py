@@ -109,12 +109,3 @@ def failed_notice(
 ) -> EventDraft:
     details = {"channel": request.channel.value, "address": address, "error": reason, **data}
     return EventDraft(EventType.NOTIFICATION_FAILED, request.channel, details, dedup_key)
-
-
-def __getattr__(name: str) -> Any:
-    # Transitional, until jobs/handlers.py imports the notify use cases from services/letters/notify.py.
-    if name in {"send_notifications", "give_up_notifications"}:
-        from postbud.services.letters import notify as use_cases
-
-        return getattr(use_cases, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
