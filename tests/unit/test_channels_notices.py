@@ -10,7 +10,13 @@ from postbud.domain.channel_options import ChannelOptions, channel_options_error
 from postbud.domain.channels import Channel
 from postbud.domain.errors import RuleCode
 from postbud.domain.mailboxes import MailboxProvider
-from postbud.domain.notice_channels import ContactDetails, NoticeChannelChoice, choose_notice_targets
+from postbud.domain.notice_channels import (
+    ContactDetails,
+    NoticeChannelChoice,
+    NoticeOutcome,
+    choose_notice_targets,
+    expected_outcome,
+)
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan, plan_errors
 from postbud.domain.notice_templates import (
     NoticeFacts,
@@ -50,6 +56,8 @@ def test_the_choice_and_the_contacts_decide_the_channels(
 ) -> None:
     routing = choose_notice_targets(choice, contacts)
     assert [t.channel for t in routing.targets] == channels
+    outcome = NoticeOutcome.SENT if channels else NoticeOutcome.MISSING_CONTACT
+    assert expected_outcome(choice, contacts) is outcome
     assert routing.missing_contact is (not channels)
     for target in routing.targets:
         assert target.address == contacts.address_for(target.channel)

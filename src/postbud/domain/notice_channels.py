@@ -94,3 +94,10 @@ def choose_notice_targets(choice: NoticeChannelChoice, contacts: ContactDetails)
         else f"no {preferred.value} address, so {first.channel.value}"
     )
     return NoticeRouting((first,), reason)
+
+
+def expected_outcome(choice: NoticeChannelChoice, contacts: ContactDetails) -> NoticeOutcome:
+    """What a dialect can tell at send time (Altinn's initialize: Success or MissingContact)."""
+    if choose_notice_targets(choice, contacts).missing_contact:
+        return NoticeOutcome.MISSING_CONTACT
+    return NoticeOutcome.SENT
