@@ -25,7 +25,7 @@ from postbud.dialects.ekopost.wire_in import (
     text,
 )
 from postbud.domain.batches import Batch, BatchStatus
-from postbud.domain.errors import NotFound
+from postbud.domain.errors import Conflict, NotFound
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batch_state import batch_overview
 from postbud.services.letters.batches import (
@@ -45,6 +45,10 @@ async def campaign_of(call: Call, campaign_id: uuid.UUID) -> Batch:
         return await find_batch(call.runtime, call.sender.id, DIALECT, str(campaign_id))
     except NotFound:
         raise not_found("campaign", campaign_id) from None
+
+
+def _not_opened(batch: Batch) -> EkopostError:
+    return EkopostError("127", f"campaign {batch.external_id} is {campaign_state(batch.state)}, not opened")
 
 
 async def _envelope_count(call: Call, batch: Batch) -> int:
@@ -113,9 +117,7 @@ async def close(call: Call, request: Request) -> Response:
     await read_object(request, call.body_limit)  # empty, [] or {}: nothing in it is read
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
     if batch.status is not BatchStatus.OPEN:
-        raise EkopostError(
-            "127", f"campaign {batch.external_id} is {campaign_state(batch.state)}, not opened"
-        )
+        raise _not_opened(batch)
     overview = await batch_overview(call.runtime, batch.id)
     letters = overview.letters if overview is not None else []
     if not letters:
@@ -128,11 +130,15 @@ async def close(call: Call, request: Request) -> Response:
 
 
 async def cancel(call: Call, request: Request) -> Response:
+    """An opened campaign, or a closed one until its output date releases it for print."""
     await read_object(request, call.body_limit)
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
-    if batch.status is not BatchStatus.OPEN:
+    if batch.status is BatchStatus.CANCELLED:
+        raise _not_opened(batch)
+    try:
+        cancelled = await cancel_batch(call.runtime, batch.id, even_if_closed=True)
+    except Conflict:
         raise EkopostError(
-            "127", f"campaign {batch.external_id} is {campaign_state(batch.state)}, not opened"
-        )
-    cancelled = await cancel_batch(call.runtime, batch.id)
+            "127", f"campaign {batch.external_id} is released for print already and cannot be cancelled"
+        ) from None
     return await _answer(call, cancelled)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from postbud.dialects.ekopost.app import create_ekopost_app
 from postbud.dialects.ekopost.context import DIALECT
+from postbud.dialects.ekopost.webhook import campaign_completed
 from postbud.domain.sender_credentials import CredentialKind
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.jobs.registry import JobHandler
@@ -31,4 +32,4 @@ class EkopostPlugin:
         return {}
 
     def webhook_renderers(self) -> Mapping[WebhookFormat, Renderer]:
-        return {}
+        return {WebhookFormat.EKOPOST: campaign_completed}
