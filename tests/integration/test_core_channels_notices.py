@@ -42,8 +42,9 @@ PLAN = NoticePlan(
     texts=NoticeTexts(
         email_subject="Nytt brev fra {sender_name}",
         email_body="Hei {recipient_name}, les «{title}»: {link}",
-        sms_body="Nytt brev: {title}",
+        sms_body="Nytt brev i {resource_name}: {title}",
     ),
+    resource_name="Bostøtte",
     reminder=ReminderPlan(
         after=timedelta(days=1),
         choice=NoticeChannelChoice.EMAIL,
@@ -113,7 +114,7 @@ async def test_a_notice_plan_is_sent_on_publication_and_reminded_once_while_unre
     )
     assert first.data["to"] == "+4791234567"
     sms = json.loads(await runtime.blobs.get(first.data["sms_sha256"]))
-    assert sms["text"] == "Nytt brev: Vedtak"
+    assert sms["text"] == "Nytt brev i Bostøtte: Vedtak"
 
     await open_letter(runtime, kari.recipient.id, read, AuthenticationLevel.IDPORTEN_4)
     await advance_clock(runtime, timedelta(days=1, hours=1))

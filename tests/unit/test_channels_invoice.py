@@ -154,6 +154,7 @@ def test_default_channel_options_store_nothing_and_the_rest_round_trips() -> Non
             template=NoticeTemplate.GENERIC,
             language=NoticeLanguage.NN,
             texts=NoticeTexts(sms_body="Hei"),
+            resource_name="Bostøtte",
             reminder=ReminderPlan(
                 after=timedelta(days=1), choice=NoticeChannelChoice.EMAIL, texts=NoticeTexts("S", "B")
             ),

@@ -89,10 +89,12 @@ def notice_address(
 def notice_facts(shipment: Shipment, sender_name: str, recipient: Recipient | None, link: str) -> NoticeFacts:
     """What a template may name; a sensitive letter's title is left out."""
     sensitive = shipment.primary.sensitivity is Sensitivity.SENSITIVE
+    plan = options_of(shipment).notice
     return NoticeFacts(
         sender_name=sender_name,
         recipient_name=recipient.name if recipient else shipment.recipient_name,
         title=None if sensitive else shipment.subject,
+        resource_name=plan.resource_name if plan else None,
         link=link,
     )
 

@@ -34,6 +34,8 @@ class NoticePlan:
     language: NoticeLanguage = NoticeLanguage.NB
     texts: NoticeTexts = field(default_factory=NoticeTexts)
     reminder: ReminderPlan | None = None
+    resource_name: str | None = None
+    """The title of the letter's service (Altinn: its resource's title), for ``{resource_name}``."""
 
     @property
     def reminder_choice(self) -> NoticeChannelChoice:

@@ -95,6 +95,7 @@ def _notice_to_json(plan: NoticePlan | None) -> dict[str, Any] | None:
         "template": plan.template.value,
         "language": plan.language.value,
         "texts": _texts_to_json(plan.texts),
+        "resource_name": plan.resource_name,
         "reminder": {
             "after_seconds": reminder.after.total_seconds(),
             "choice": reminder.choice.value if reminder.choice else None,
@@ -114,6 +115,7 @@ def _notice_from_json(data: dict[str, Any] | None) -> NoticePlan | None:
         template=NoticeTemplate(data["template"]),
         language=NoticeLanguage(data["language"]),
         texts=_texts_from_json(data.get("texts")),
+        resource_name=data.get("resource_name"),
         reminder=ReminderPlan(
             after=timedelta(seconds=reminder["after_seconds"]),
             choice=NoticeChannelChoice(reminder["choice"]) if reminder.get("choice") else None,
