@@ -7,9 +7,16 @@ the one ``test_altinn_auth_sdk`` prepares.
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
+
+import httpx2
 
 from tests.integration.test_altinn_auth_sdk import Live, live
 
@@ -46,3 +53,60 @@ def test_the_examples_run_against_a_live_server(live: Live) -> None:
             raise AssertionError(f"the example at {DOC.name} line {line} failed: {exc!r}") from exc
     # The examples assert their own outcomes; these check that the session ran to its end.
     assert namespace["overview"].correspondence_id == namespace["with_brochure"].correspondence_id
+
+
+SHELL_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
+SERVE_LINE = "postbud serve &"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_shell_examples_run_against_postbud_serve(tmp_path: Path) -> None:
+    """The setup, curl and ``postbud token`` examples, in bash, against ``postbud serve`` (real processes)."""
+    blocks = SHELL_BLOCK.findall(DOC.read_text(encoding="utf-8"))
+    assert SERVE_LINE in blocks[0]
+    port = _free_port()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "POSTBUD_DATA_DIR": str(tmp_path / "postbud-data"),
+        "POSTBUD_PORT": str(port),
+        "POSTBUD_WORKERS": "1",
+    }
+    env.pop("POSTBUD_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [str(Path(bin_dir) / "postbud"), "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx2.get(f"http://127.0.0.1:{port}/correspondence/api/v1/correspondence", timeout=2)
+                break
+            except httpx2.TransportError:
+                assert server.poll() is None, "postbud serve exited"
+                assert time.monotonic() < deadline, "postbud serve did not start"
+                time.sleep(0.2)
+        outputs = []
+        for block in blocks:
+            script = "set -euo pipefail\n" + block.replace(SERVE_LINE, "true").replace("8080", str(port))
+            done = subprocess.run(
+                ["bash", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, f"{block}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+            outputs.append(done.stdout)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    curl_output = outputs[1]
+    assert '"status":"ReadyForPublish"' in curl_output
+    assert '{"ids":["' in curl_output
