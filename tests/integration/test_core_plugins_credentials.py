@@ -115,6 +115,22 @@ async def test_a_row_without_credentials_is_taken_at_its_word_and_a_revoked_id_i
     assert await credentials.digipost_sender(runtime, 123456) is None
 
 
+def test_the_cli_rotates_a_digipost_certificate(tmp_path: Path, database_url: str) -> None:
+    place = ["--data-dir", str(tmp_path / "data"), "--database-url", database_url]
+    made = CliRunner().invoke(cli, ["senders", "add", "--name", "S", "--orgnr", ORGNR, "--json", *place])
+    assert made.exit_code == 0, made.stderr
+    new_pem = tmp_path / "new.cert.pem"
+    new_pem.write_text(certificate("new"))
+    rotated = CliRunner().invoke(
+        cli, ["senders", "certificate", "--sender", ORGNR, "--certificate", str(new_pem), "--json", *place]
+    )
+    assert rotated.exit_code == 0, rotated.stderr
+    assert json.loads(rotated.stdout)["identifier"] == str(json.loads(made.stdout)["sender"]["digipost_id"])
+    listed = CliRunner().invoke(cli, ["senders", "list", "--json", *place])
+    [sender] = json.loads(listed.stdout)
+    assert sender["certificate_pem"] == new_pem.read_text().strip() + "\n"  # the CLI's output follows
+
+
 # --- Swedish senders ------------------------------------------------------------------------------
 
 

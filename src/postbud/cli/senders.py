@@ -253,3 +253,31 @@ def revoke_credential(
         print_json(credential_json(credential))
     else:
         console().print(f"Revoked {credential.dialect} {credential.kind.value} {credential.identifier}")
+
+
+@app.command("certificate")
+def replace_certificate(
+    sender: SenderRef,
+    certificate: Annotated[
+        Path,
+        typer.Option("--certificate", help="The new X.509 certificate (PEM).", exists=True, dir_okay=False),
+    ],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Rotate the certificate a Digipost sender signs with (the old one is revoked)."""
+    from postbud.services.parties.credentials import replace_digipost_certificate
+    from postbud.services.parties.senders import find_sender
+
+    pem = certificate.read_text()
+
+    async def use(runtime: Runtime) -> SenderCredential:
+        found = await find_sender(sender, runtime)
+        return await replace_digipost_certificate(runtime, found.id, pem)
+
+    credential = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(credential_json(credential))
+    else:
+        console().print(f"Digipost sender {credential.identifier} now signs with the new certificate")

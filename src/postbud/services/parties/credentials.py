@@ -67,7 +67,7 @@ async def add_credential(uow: SqlUnitOfWork, credential: SenderCredential) -> No
     if await store.live(credential.dialect, credential.kind, credential.identifier) is not None:
         raise Conflict(
             "identifier",
-            f"another sender has this {credential.dialect} {credential.kind.value}",
+            f"this {credential.dialect} {credential.kind.value} is in use already",
             ConflictCode.DUPLICATE,
         )
     await store.add(credential)
