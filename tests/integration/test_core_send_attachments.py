@@ -35,6 +35,7 @@ from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.blobs import compute_ref
 from postbud.storage.job_kinds import BLOB_RELEASE
+from postbud.storage.repos.page_images import PageImage
 from tests.integration.core_helpers import (
     add_recipients,
     add_sender,
@@ -265,4 +266,32 @@ async def test_an_attachment_expires_at_its_time_and_letters_keep_its_content(
     async with runtime.unit_of_work() as uow:
         await release_letter_blobs(uow, sent.shipment.id, now=runtime.clock.now())
     assert attachment.sha256 in await delete_unreferenced_blobs([attachment.sha256], runtime)
+    await runtime.close()
+
+
+async def test_a_released_document_takes_its_page_images_along(tmp_path: Path, database_url: str) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    sent = await send_letter(letter(sender, documents=(pdf_document("with pictures"),)), runtime)
+    sha256 = sent.shipment.primary.sha256
+    picture = await runtime.blobs.put(b"\x89PNG page one")
+    shared_picture = await runtime.blobs.put(b"\x89PNG the same picture as another document's page")
+    other = await send_letter(letter(sender, documents=(pdf_document("other"),)), runtime)
+    async with runtime.unit_of_work() as uow:
+        now = runtime.clock.now()
+        await uow.page_images.add(sha256, 1, 800, PageImage(picture.sha256, 2), now=now)
+        await uow.page_images.add(sha256, 2, 800, PageImage(shared_picture.sha256, 2), now=now)
+        await uow.page_images.add(
+            other.shipment.primary.sha256, 1, 800, PageImage(shared_picture.sha256, 1), now=now
+        )
+        await release_letter_blobs(uow, sent.shipment.id, now=now)
+
+    deleted = await delete_unreferenced_blobs([sha256], runtime)
+    assert sorted(deleted) == sorted([sha256, picture.sha256])
+    assert not await _exists(runtime, sha256)
+    assert not await _exists(runtime, picture.sha256)
+    assert await _exists(runtime, shared_picture.sha256), "another document's page shows it too"
+    assert await count(runtime, schema.page_images, document_sha256=sha256) == 0
+    assert await count(runtime, schema.page_images) == 1
     await runtime.close()
