@@ -175,10 +175,14 @@ async def _prepare(runtime: Runtime) -> None:
     await register_resource(RegisterResource(id=OTHER_RESOURCE, owner=OTHER_OWNER), runtime)
     now = runtime.clock.now()
     people = [
-        (PERSON, "Ola Nordmann", Capabilities(digital_mailbox=True, business_inbox=True)),
+        (
+            PERSON,
+            "Ola Nordmann",
+            Capabilities(digital_mailbox=True, business_inbox=True, mobile="+4791234567"),
+        ),
         (OTHER_PERSON, "Kari Nordmann", Capabilities(digital_mailbox=True, business_inbox=True)),
         (RESERVED_PERSON, "Per Reservert", Capabilities(reserved=True)),
-        (ORG_RECIPIENT, "Bedrift AS", Capabilities(business_inbox=True)),
+        (ORG_RECIPIENT, "Bedrift AS", Capabilities(business_inbox=True, email="post@bedrift.example")),
         (OTHER_ORG_RECIPIENT, "Annen Bedrift AS", Capabilities(business_inbox=True)),
     ]
     async with runtime.unit_of_work() as uow:

@@ -12,6 +12,7 @@ from typing import Any
 from tests.integration.altinn_api_fixtures import (
     API,
     ORG_RECIPIENT,
+    OTHER_ORG_RECIPIENT,
     OTHER_OWNER,
     Altinn,
     altinn,
@@ -184,6 +185,8 @@ def test_the_use_case_test_flow_initialize_upload_publish_download_purge(altinn:
     assert download.headers["content-disposition"].startswith("attachment")
     assert altinn.delete(f"/correspondence/{cid}/purge", org).status_code == 200
     problem(altinn.get(f"/correspondence/{cid}", org), 404, 1001)
+    # Used by no other correspondence, the attachment goes with it.
+    assert altinn.get(f"/attachment/{attachment_id}", sender).json()["status"] == "Purged"
 
 
 def test_a_multipart_initialize_whose_files_do_not_match_is_1005_and_writes_nothing(altinn: Altinn) -> None:
@@ -204,3 +207,20 @@ def test_a_multipart_initialize_whose_files_do_not_match_is_1005_and_writes_noth
         f"{API}/correspondence/upload", data=data, files=files, headers=altinn.as_sender()
     )
     problem(response, 400, 1005)
+
+
+def test_a_shared_attachment_stays_while_another_correspondence_uses_it(altinn: Altinn) -> None:
+    attachment_id = shared(altinn)
+    upload(altinn, attachment_id)
+    body = correspondence(f"0192:{ORG_RECIPIENT}", f"0192:{OTHER_ORG_RECIPIENT}")
+    first, second = altinn.initialized(body | {"existingAttachments": [attachment_id]})
+    sender = altinn.as_sender()
+    assert altinn.get(f"/attachment/{attachment_id}", sender).json()["correspondenceIds"] == [first, second]
+    org = altinn.as_org(ORG_RECIPIENT)
+    altinn.get(f"/correspondence/{first}", org)
+    assert altinn.delete(f"/correspondence/{first}/purge", org).status_code == 200
+    assert altinn.get(f"/attachment/{attachment_id}", sender).json()["status"] == "Published"
+    other = altinn.as_org(OTHER_ORG_RECIPIENT)
+    altinn.get(f"/correspondence/{second}", other)
+    download = altinn.get(f"/correspondence/{second}/attachment/{attachment_id}/download", other)
+    assert download.content == PDF

@@ -26,8 +26,9 @@ from postbud.dialects.altinn.statuses import (
 )
 from postbud.dialects.altinn.views import Correspondence, data_type, details, overview
 from postbud.domain.attachments import Attachment
-from postbud.domain.errors import Conflict, ConflictCode
+from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.letter_actions import AsRecipient
+from postbud.services.letters.attachments import purge_attachment
 from postbud.services.letters.query import get_shipment
 from postbud.services.recipient_actions.confirm import confirm_letter
 from postbud.services.recipient_actions.download import download_document
@@ -96,6 +97,7 @@ async def _view(runtime: Runtime, letter: Letter) -> Correspondence:
         body=_named(await _body(runtime, letter), letter),
         attachments=await _attachments(runtime, letter),
         as_sender=letter.as_sender,
+        events=letter.events,
     )
     return view
 
@@ -182,7 +184,17 @@ async def purge(dialect: AltinnDialect, request: Request) -> Response:
         if exc.code is ConflictCode.ALREADY_DONE:
             raise error(1014) from None
         raise error(1013 if letter.as_sender else 1001) from None
+    await _purge_unshared_attachments(dialect.runtime, letter)
     return JSONResponse(str(letter.shipment.id))
+
+
+async def _purge_unshared_attachments(runtime: Runtime, letter: Letter) -> None:
+    """As the real service: a purged correspondence's attachments that no other one uses are purged."""
+    for attachment_id in letter.record.attachment_ids:
+        try:
+            await purge_attachment(letter.shipment.sender_id, uuid.UUID(attachment_id), runtime)
+        except (Conflict, NotFound):  # still used by another correspondence, or purged already
+            continue
 
 
 async def content(dialect: AltinnDialect, request: Request) -> Response:

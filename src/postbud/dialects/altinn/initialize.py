@@ -21,6 +21,7 @@ from postbud.dialects.altinn.access import ORGANISATION_URN, owned_resource
 from postbud.dialects.altinn.auth import AltinnCaller
 from postbud.dialects.altinn.errors import AltinnError, error
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
+from postbud.dialects.altinn.notification import notice_plan
 from postbud.dialects.altinn.recipients import AltinnRecipient
 from postbud.dialects.altinn.stored import BODY_FILE_TYPE, BODY_MIME, CorrespondenceRecord
 from postbud.dialects.altinn.views import data_type
@@ -150,7 +151,7 @@ async def _store_uploads(
 
 
 def _record(
-    request: InitializeRequest, resource: Resource, attachment_ids: list[uuid.UUID]
+    request: InitializeRequest, resource: Resource, attachment_ids: list[uuid.UUID], publish_at: datetime
 ) -> CorrespondenceRecord:
     content = request.content
     assert content is not None
@@ -162,7 +163,7 @@ def _record(
         language=content.language.lower(),
         title=content.title,
         summary=content.summary or "",
-        requested_publish_time=time_out(request.requested_publish_time),
+        requested_publish_time=time_out(publish_at),
         due_date_time=time_out(request.due_date_time),
         external_references=[
             {"referenceValue": r.value, "referenceType": r.type.name} for r in request.external_references
@@ -225,7 +226,7 @@ async def initialize(
     publish_at = max(now, request.requested_publish_time or now)
     new_ids = await _store_uploads(runtime, resource, content.attachments, matched, publish_at)
     attachment_ids = [a.id for a in existing] + new_ids
-    record = _record(request, resource, attachment_ids)
+    record = _record(request, resource, attachment_ids, publish_at)
     letter = SendLetter(
         sender_id=resource.owner_sender_id,
         dialect="altinn",
@@ -244,7 +245,10 @@ async def initialize(
         properties=record.as_properties(),
         senders_reference=request.senders_reference,
         attachment_ids=tuple(attachment_ids),
-        channel_options=ChannelOptions(business_inbox_for_persons=True),
+        channel_options=ChannelOptions(
+            business_inbox_for_persons=True,
+            notice=notice_plan(request.notification, record.language) if request.notification else None,
+        ),
         deadlines=Deadlines(due_at=request.due_date_time, needs_confirmation=request.is_confirmation_needed),
     )
     recipients = tuple(
@@ -271,4 +275,3 @@ async def initialize(
         )
     body = {"correspondences": correspondences, "attachmentIds": [str(i) for i in attachment_ids]}
     return JSONResponse(body)
-

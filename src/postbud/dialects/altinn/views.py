@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from postbud.dialects.altinn import notifications_view
 from postbud.dialects.altinn.recipients import urn_of
 from postbud.dialects.altinn.statuses import (
     ATTACHMENT_STATUSES,
@@ -23,6 +24,7 @@ from postbud.dialects.altinn.statuses import (
 from postbud.dialects.altinn.stored import CorrespondenceRecord
 from postbud.dialects.altinn.wire import time_out
 from postbud.domain.attachments import Attachment, AttachmentEvent
+from postbud.domain.events import ShipmentEvent
 from postbud.domain.shipments import Shipment
 
 
@@ -42,6 +44,7 @@ class Correspondence:
     body: str
     attachments: Sequence[Attachment]
     as_sender: bool
+    events: Sequence[ShipmentEvent] = ()
 
     @property
     def published(self) -> bool:
@@ -118,7 +121,7 @@ def overview(view: Correspondence) -> dict[str, Any]:
         "isConfirmationNeeded": record.is_confirmation_needed,
         "isConfidential": record.is_confidential,
         "allowForwarding": record.allow_forwarding,
-        "notifications": [],
+        "notifications": notifications_view.summaries(view.events),
         "altinn2CorrespondenceId": None,
         "read": _first(view, CorrespondenceStatus.Read),
     }
@@ -130,7 +133,7 @@ def details(view: Correspondence) -> dict[str, Any]:
     body["statusHistory"] = [
         {"status": e.status.name, "statusText": e.text, "statusChanged": time_out(e.at)} for e in history
     ]
-    body["notifications"] = []
+    body["notifications"] = notifications_view.details(view.shipment, view.record, view.events)
     body["systemLabel"] = "Default"
     return body
 
