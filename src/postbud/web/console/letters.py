@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.channels import Channel
-from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
+from postbud.domain.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from postbud.domain.status import ShipmentStatus
 from postbud.services.console import print_queue
 from postbud.services.console.letter_timeline import letter_timeline
 from postbud.services.letters import reprint
-from postbud.services.letters.query import ShipmentFilter, list_shipments
+from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
 from postbud.services.parties.senders import list_senders
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
@@ -46,9 +46,11 @@ async def search(request: Request) -> Response:
     if params["id"]:
         letter_id = _uuid(params["id"])
         if letter_id is not None:
-            async with runtime.reader() as uow:
-                found = await uow.shipments.get(letter_id)
-            if found is not None:
+            try:
+                await get_shipment(letter_id, runtime)
+            except NotFound:
+                pass
+            else:
                 return see_other(paths.letter(letter_id))
     query = ShipmentFilter(
         sender_id=_uuid(params["sender"]),
