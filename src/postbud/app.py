@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
 
 import structlog
@@ -24,6 +24,7 @@ from postbud.jobs.worker import Worker
 from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
 from postbud.platform_api import PREFIX, platform_router
 from postbud.platform_api import resources as resources_api
+from postbud.plugins.ports import DialectPorts, ports_to_apps
 from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
@@ -89,10 +90,15 @@ async def running_workers(
 
 
 def create_app(
-    settings: Settings | None = None, *, seed: bool = False, dialects: DialectRegistry | None = None
+    settings: Settings | None = None,
+    *,
+    seed: bool = False,
+    dialects: DialectRegistry | None = None,
+    dialect_ports: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """The app; ``seed`` fills an empty sandbox with synthetic data at startup. ``dialects``: the
-    dialects to serve (default: every registered one)."""
+    dialects to serve (default: every registered one). ``dialect_ports``: dialect name → a port the
+    server also listens on, where that dialect answers at the root (``postbud serve --ekopost-port``)."""
     settings = settings or Settings()
     dialects = dialects or default_dialects()
     configure_logging(json_logs=settings.log_json)
@@ -128,10 +134,13 @@ def create_app(
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
     )
-    app.add_middleware(RequestContextMiddleware)
     # Mounted before the API routers: a send is routed at once, without matching every API route.
     installed = dialects.install(app, lambda: app.state.runtime)
     app.state.dialect_port_apps = installed.own_port_apps
+    if dialect_ports:
+        # Innermost, so the request context, shared settings and Date header apply on those ports too.
+        app.add_middleware(DialectPorts, by_port=ports_to_apps(dialect_ports, installed.own_port_apps))
+    app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router)
     app.include_router(platform_router())
     app.include_router(resources_api.router)  # the resource registry (Altinn), beside the platform API

@@ -125,6 +125,22 @@ def test_a_registered_dialect_is_mounted_started_and_its_jobs_run(tmp_path: Path
         assert toy.pings == ["hei"]
 
 
+def test_a_dialect_answers_at_the_root_of_its_own_port(tmp_path: Path, database_url: str) -> None:
+    toy = ToyDialect()
+    settings = Settings(data_dir=tmp_path, database_url=database_url, admin_token="test-admin-token")
+    app = create_app(settings, dialects=DialectRegistry([DigipostPlugin(), toy]), dialect_ports={"toy": 9099})
+    own_port = "http://testserver:9099"
+    with TestClient(app) as client:
+        assert client.get(f"{own_port}/ping").json()["dialect"] == "toy"  # at the root, not under /toy
+        assert client.get(f"{own_port}/api/v1/senders", headers=ADMIN).status_code == 404  # only the dialect
+        answer = client.get(f"{own_port}/ping")
+        assert {"date", "x-request-id"} <= answer.headers.keys()  # the application's middleware ran
+        assert client.get("/toy/ping").json()["dialect"] == "toy"
+        assert client.get("/api/v1/senders", headers=ADMIN).status_code == 200
+    with pytest.raises(ValueError, match="no app for a port"):
+        create_app(settings, dialect_ports={"digipost": 9098})
+
+
 def test_job_handlers_hold_the_core_kinds_the_dialects_kinds_and_a_formatting_webhook_job() -> None:
     handlers = DialectRegistry([ToyDialect()]).job_handlers()
     assert set(core_handlers()) | {"toy.ping"} == set(handlers)
