@@ -584,3 +584,13 @@ async def test_a_letter_waiting_for_its_recipient_to_register_is_cancelled_with_
     kinds = {e.type for e in await world.events(letter_id)}
     assert not kinds & {EventType.REGISTRATION_REQUESTED, EventType.REGISTRATION_EXPIRED, EventType.ROUTED}
     assert await world.status(letter_id) is ShipmentStatus.CANCELLED
+
+
+async def test_a_cancelled_letter_purged_by_its_sender_is_purged(world: World) -> None:
+    letter_id = await world.held()
+    await cancel_letter(world.runtime, world.as_sender, letter_id)
+    await purge_letter(world.runtime, world.as_sender, letter_id)
+    assert await world.status(letter_id) is ShipmentStatus.PURGED
+    with pytest.raises(Conflict) as excinfo:
+        await purge_letter(world.runtime, world.as_sender, letter_id)
+    refused(excinfo, ConflictCode.ALREADY_DONE)

@@ -60,12 +60,14 @@ def next_status(current: ShipmentStatus | None, event: EventType) -> ShipmentSta
     """The status after ``event``; events that say nothing about progress keep the current one.
 
     A terminal status stays, except that a failed print can still be retried into print, and an
-    opened letter is never "un-opened" by a late delivery or print receipt. A purged letter stays
-    purged whatever comes after.
+    opened letter is never "un-opened" by a late delivery or print receipt. Purging ends any
+    letter, terminal or not, and a purged letter stays purged whatever comes after.
     """
     new = _STATUS_OF.get(event)
     if new is None or current is ShipmentStatus.PURGED:
         return current
+    if new is ShipmentStatus.PURGED:  # ends any letter, a failed or cancelled one too
+        return new
     if current in TERMINAL and new is not ShipmentStatus.IN_PRINT:
         return current
     if current is ShipmentStatus.OPENED and new in {
