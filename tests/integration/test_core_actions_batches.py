@@ -136,6 +136,13 @@ async def test_a_closed_batch_waits_for_its_output_date_and_then_completes(world
         BatchState.TRANSFERRED,
         BatchState.COMPLETED,
     ]
+    async with world.runtime.reader() as uow:
+        events = {e.type: e for e in await uow.batches.events(batch.id)}
+    assert events[BatchState.CLOSED].data == {"output_at": output_at.isoformat()}
+    assert events[BatchState.COMPLETED].data == {
+        "letters": 3,
+        "statuses": {"delivered": 2, "posted": 1},
+    }
 
 
 async def test_a_failed_print_fails_the_batch(world: World) -> None:

@@ -488,6 +488,8 @@ async def test_a_stand_alone_attachment_past_its_expiry_is_refused(world: World)
     main, attached = await world.documents(letter_id)
     assert attached.attachment_id == attachment.id
     await download_document(world.runtime, RECIPIENT, letter_id, attached.id)
+    (downloaded,) = await world.events(letter_id, EventType.ATTACHMENT_DOWNLOADED)
+    assert downloaded.data["attachment_id"] == str(attachment.id)
     world.runtime.clock.advance(timedelta(hours=2))
     with pytest.raises(Conflict) as excinfo:
         await download_document(world.runtime, RECIPIENT, letter_id, attached.id)

@@ -102,7 +102,8 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
         if counts.get(ShipmentStatus.DRAFT):
             # Released, a draft would stay behind for good: its sender must close or cancel it first.
             raise Conflict("batch", "letters of the batch are still drafts", ConflictCode.NOT_YET)
-        await move_batch(uow, batch, BatchState.CLOSED, now=now)
+        output = {"output_at": batch.output_at.isoformat()} if batch.output_at else {}
+        await move_batch(uow, batch, BatchState.CLOSED, now=now, data=output)
         if batch.output_at is not None and batch.output_at > now:
             await uow.jobs.enqueue(
                 job_kinds.BATCH_RELEASE,

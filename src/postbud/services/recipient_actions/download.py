@@ -37,6 +37,8 @@ async def download_document(
         letter = await lock_letter(uow, shipment_id)
         document = await _downloadable(uow, caller, letter, document_id, now)
         data = {"document_id": str(document_id), "title": document.title}
+        if document.attachment_id is not None:  # the stand-alone attachment it is (Altinn's id)
+            data["attachment_id"] = str(document.attachment_id)
         draft = EventDraft(
             EventType.ATTACHMENT_DOWNLOADED, letter.shipment.channel, data, downloaded_key(document_id)
         )
