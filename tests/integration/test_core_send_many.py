@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from postbud.bootstrap import build_runtime
+from postbud.config import Settings
 from postbud.domain.channels import Channel
 from postbud.domain.documents import DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, RuleCode, ValidationFailed
@@ -234,4 +236,19 @@ async def test_deadlines_go_with_every_letter_of_the_request_and_with_a_closed_d
     await close_draft(sender, draft.id, runtime)
     assert await count(runtime, schema.letter_terms, shipment_id=draft.id) == 1
     assert await count(runtime, schema.jobs, kind=job_kinds.DUE) == 4
+    await runtime.close()
+
+
+async def test_the_recipient_limit_is_a_setting(tmp_path: Path, database_url: str) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=database_url, workers=0, max_letters_per_send=2
+    )
+    runtime = await build_runtime(settings)
+    sender = await add_sender(runtime)
+    await add_people_with_mailboxes(runtime)
+    with pytest.raises(ValidationFailed) as caught:
+        await send_to_many(many(letter(sender), to(*MORE_PEOPLE[:3])), runtime)
+    assert (caught.value.first.rule, caught.value.first.code) == ("at most 2 recipients", RuleCode.TOO_MANY)
+    accepted = await send_to_many(many(letter(sender), to(*MORE_PEOPLE[:2])), runtime)
+    assert len(accepted.letters) == 2
     await runtime.close()

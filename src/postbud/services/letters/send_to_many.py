@@ -28,7 +28,6 @@ from postbud.storage.blobs import compute_refs
 from postbud.storage.repos.shipments import send_request_row
 from postbud.storage.writeset import WriteSet
 
-DEFAULT_MAX_LETTERS = 500
 MAX_IDEMPOTENCY_KEY = 200
 
 
@@ -63,10 +62,6 @@ class AcceptedMany:
     """In the order of the recipients."""
 
 
-def _max_letters(runtime: Runtime) -> int:
-    return int(getattr(runtime.settings, "max_letters_per_send", DEFAULT_MAX_LETTERS))
-
-
 def _letters(cmd: SendToMany) -> list[SendLetter]:
     template = cmd.letter
     return [
@@ -85,7 +80,7 @@ def _letters(cmd: SendToMany) -> list[SendLetter]:
 
 def _request_errors(cmd: SendToMany, letters: list[SendLetter], runtime: Runtime) -> list[FieldError]:
     errors: list[FieldError] = []
-    limit = _max_letters(runtime)
+    limit = runtime.settings.max_letters_per_send
     if not cmd.recipients:
         errors.append(FieldError("recipients", "at least one recipient", RuleCode.TOO_FEW))
     elif len(cmd.recipients) > limit:
