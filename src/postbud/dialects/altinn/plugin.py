@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from postbud.dialects.altinn import events
 from postbud.dialects.altinn.app import create_altinn_app
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.jobs.registry import JobHandler
@@ -28,4 +29,4 @@ class AltinnPlugin:
         return {}
 
     def webhook_renderers(self) -> Mapping[WebhookFormat, Renderer]:
-        return {}
+        return {WebhookFormat.CLOUDEVENTS: events.render}

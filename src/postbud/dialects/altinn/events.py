@@ -1,0 +1,79 @@
+"""A correspondence's events as Altinn Events' CloudEvents (reference §8), for webhook subscriptions
+in the ``cloudevents`` format: type ``no.altinn.correspondence.<name>``, the resource and the
+correspondence as ``resource``/``resourceinstance``, and the subject party the table gives (the
+sender for most, the recipient for published and the due-date events). No data, as Altinn sends none.
+
+Events of other dialects' letters, and core events Altinn has no name for (routed, fetched, …), are
+declined: the core's neutral CloudEvent is sent for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from postbud.dialects.altinn.recipients import urn_of
+from postbud.dialects.altinn.stored import record_of
+from postbud.domain.events import EventType, ShipmentEvent
+from postbud.webhooks.cloudevents import cloud_event
+from postbud.webhooks.formats import RenderContext
+from postbud.webhooks.notices import LetterNotice, Notice
+
+PREFIX: Final = "no.altinn.correspondence."
+SENDER, RECIPIENT = "sender", "recipient"
+NAMES: Final[Mapping[EventType, tuple[str, str]]] = {
+    EventType.CREATED: ("correspondenceinitialized", SENDER),
+    EventType.DELIVERED: ("correspondencepublished", RECIPIENT),
+    EventType.DELIVERY_FAILED: ("correspondencepublishfailed", SENDER),
+    EventType.NOT_DELIVERED: ("correspondencepublishfailed", SENDER),
+    EventType.OPENED: ("correspondencereceiverread", SENDER),
+    EventType.CONFIRMED: ("correspondencereceiverconfirmed", SENDER),
+    EventType.PURGED: ("correspondencepurged", SENDER),
+    EventType.NEVER_READ: ("correspondencereceiverneverread", RECIPIENT),
+    EventType.NEVER_CONFIRMED: ("correspondencereceiverneverconfirmed", RECIPIENT),
+    EventType.NOTIFICATION_SENT: ("correspondencenotificationdelivered", SENDER),
+    EventType.NOTIFICATION_FAILED: ("correspondencenotificationfailed", SENDER),
+}
+_ORGANISATION = "urn:altinn:organization:identifier-no:"
+_PERSON = "urn:altinn:person:identifier-no:"
+
+
+def _name(event: ShipmentEvent) -> tuple[str, str] | None:
+    found = NAMES.get(event.type)
+    if found and event.type is EventType.NOTIFICATION_SENT and "reminder" in event.data:
+        return "correspondencenotificationreminderdelivered", SENDER
+    return found
+
+
+def _alternative(urn: str) -> str | None:
+    if urn.startswith(_ORGANISATION):
+        return "/organisation/" + urn[len(_ORGANISATION) :]
+    if urn.startswith(_PERSON):
+        return "/person/" + urn[len(_PERSON) :]
+    return None
+
+
+def render(notice: Notice, context: RenderContext) -> Mapping[str, Any] | None:
+    if not isinstance(notice, LetterNotice):
+        return None
+    record = record_of(notice.shipment)
+    named = _name(notice.event)
+    if record is None or named is None:
+        return None
+    name, party = named
+    subject = record.sender_urn if party == SENDER else urn_of(notice.shipment.recipient_party)
+    extensions = {
+        "resource": f"urn:altinn:resource:{record.resource_id}",
+        "resourceinstance": str(notice.shipment.id),
+    }
+    alternative = _alternative(subject) if subject else None
+    if alternative:
+        extensions["alternativesubject"] = alternative
+    return cloud_event(
+        id=str(notice.event.id),
+        source=f"{context.public_url.rstrip('/')}/correspondence/api/v1/correspondence",
+        type=PREFIX + name,
+        time=notice.event.at,
+        subject=subject,
+        **extensions,
+    )
