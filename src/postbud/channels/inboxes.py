@@ -15,7 +15,6 @@ from postbud.channels.letter_options import options_of
 from postbud.domain.channels import Channel
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.domain.mailboxes import choose_mailbox
 from postbud.domain.parties import Recipient
 from postbud.domain.shipments import Shipment
 
@@ -33,8 +32,7 @@ class InboxChannel:
             return [EventDraft(EventType.DELIVERY_FAILED, self.channel, data, "delivery_failed")]
         delivered: dict[str, Any] = {"inbox": self.channel.value}
         if self.channel is Channel.DIGITAL_MAILBOX and recipient is not None:
-            preferred = options_of(shipment).mailbox_providers
-            provider = choose_mailbox(preferred, recipient.capabilities.mailbox_providers)
+            provider = recipient.capabilities.first_mailbox(options_of(shipment).mailbox_providers)
             # Routing chose the provider; a mailbox closed since then still gets the letter, as before.
             if provider is not None:
                 delivered["provider"] = provider.value

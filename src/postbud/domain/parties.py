@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,10 +54,21 @@ class Capabilities:
     @property
     def mailbox_providers(self) -> frozenset[MailboxProvider]:
         """The providers the recipient holds a digital mailbox with."""
-        held = {MailboxProvider.POSTBUD} if self.digital_mailbox else set()
-        if self.kivra:
-            held.add(MailboxProvider.KIVRA)
-        return frozenset(held)
+        return frozenset(p for p in MailboxProvider if self.has_mailbox_with(p))
+
+    def has_mailbox_with(self, provider: MailboxProvider) -> bool:
+        return self.kivra if provider is MailboxProvider.KIVRA else self.digital_mailbox
+
+    @property
+    def has_a_mailbox(self) -> bool:
+        return self.digital_mailbox or self.kivra
+
+    def first_mailbox(self, preferred: Iterable[MailboxProvider]) -> MailboxProvider | None:
+        """The first provider in the sender's order the recipient has a mailbox with (on every send)."""
+        for provider in preferred:
+            if self.has_mailbox_with(provider):
+                return provider
+        return None
 
 
 @dataclass(frozen=True, slots=True)

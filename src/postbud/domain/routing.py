@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postbud.domain.channels import Channel
-from postbud.domain.mailboxes import DEFAULT_PROVIDERS, MailboxProvider, choose_mailbox
+from postbud.domain.mailboxes import DEFAULT_PROVIDERS, MailboxProvider
 from postbud.domain.parties import PartyKind, Recipient
 
 
@@ -62,9 +62,9 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
         return "recipient is not registered"
     caps = recipient.capabilities
     if channel is Channel.DIGITAL_MAILBOX:
-        if not caps.mailbox_providers:
+        if not caps.has_a_mailbox:
             return "recipient has no digital mailbox"
-        if choose_mailbox(request.mailbox_providers, caps.mailbox_providers) is None:
+        if caps.first_mailbox(request.mailbox_providers) is None:
             held = ", ".join(sorted(caps.mailbox_providers))
             wanted = ", ".join(request.mailbox_providers) or "none"
             return f"recipient's digital mailbox is with {held}, the sender delivers to {wanted}"
@@ -97,7 +97,7 @@ def _provider(
 ) -> MailboxProvider | None:
     if channel is not Channel.DIGITAL_MAILBOX or recipient is None:
         return None
-    return choose_mailbox(request.mailbox_providers, recipient.capabilities.mailbox_providers)
+    return recipient.capabilities.first_mailbox(request.mailbox_providers)
 
 
 def _providers_passed_over(
@@ -132,7 +132,7 @@ def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteD
         why_not = _why_not(channel, recipient, request)
         if why_not is None:
             provider = _provider(channel, recipient, request)
-            if provider is not None:
+            if provider is not None and provider is not request.mailbox_providers[0]:
                 considered.extend(_providers_passed_over(provider, recipient, request))
             return RouteDecision(channel, f"{channel} is available", tuple(considered), provider=provider)
         considered.append(f"{channel}: {why_not}")
