@@ -280,8 +280,8 @@ def test_127_wrong_types_and_unknown_address_type(ekopost: Ekopost) -> None:
 def test_what_is_not_built_answers_501_in_ekopost_form(ekopost: Ekopost) -> None:
     campaign = ekopost.campaign()
     path = f"/campaigns/{campaign['id']}/envelopes"
-    einvoice = {"$type": "einvoice", "format": "peppol-bis-billing-3.0", "recipient": "5568384118"}
-    _error(ekopost.post(path, {"address": einvoice}), "501", 501, mentions="einvoice")
+    signer = {"$type": "einbox_signer", "info_mail": "a@example.se", "signers": []}
+    _error(ekopost.post(path, {"address": signer}), "501", 501, mentions="einbox_signer")
     _error(ekopost.post("/sms", {}), "501", 501, mentions="/sms")
     _error(ekopost.get("/edi/invitations"), "501", 501)
 

@@ -8,59 +8,39 @@ Each address is echoed back as Postbud understood it, ``$type`` first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 from postbud.dialects.ekopost.countries import country_code
+from postbud.dialects.ekopost.envelope_address import (
+    ADDRESS_TYPES,
+    ALIASES,
+    EBANK,
+    EINBOX,
+    EINVOICE,
+    EMAIL,
+    KIVRA_TYPES,
+    LOOKUP,
+    MASTERCARD,
+    MAX_TEXT,
+    NOT_YET,
+    POSTAL,
+    PROTECTED,
+    REK_POSTAL_CODE,
+    REK_ROW_LIMIT,
+    EnvelopeAddress,
+    recipient_id,
+)
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_implemented
+from postbud.dialects.ekopost.invoice_addresses import invoice_address
 from postbud.dialects.ekopost.wire_in import boolean, lines, text
 from postbud.domain.channels import Channel
-from postbud.domain.identifiers import InvalidIdentifier, PartyId, parse_party_id
+from postbud.domain.identifiers import InvalidIdentifier
 from postbud.domain.identifiers.contact import email_address
 from postbud.domain.mailboxes import MailboxProvider
 from postbud.domain.parties import PostalAddress
 
-POSTAL, EMAIL, EINBOX, EINBOX_KIVRA = "postal", "email", "einbox", "einbox_kivra"
-EINBOX_SIGNER, EINVOICE, LOOKUP, EBANK = "einbox_signer", "einvoice", "lookup", "ebank"
-PROTECTED, MASTERCARD = "protected", "einvoice_mastercard"
-ADDRESS_TYPES: Final = (
-    POSTAL, EMAIL, EINBOX, EINBOX_KIVRA, EINBOX_SIGNER, EINVOICE, LOOKUP, EBANK, PROTECTED, MASTERCARD,
-)  # fmt: skip
-_ALIASES: Final = {"einboxkivra": EINBOX_KIVRA, "mastercard": MASTERCARD, "einboxsigner": EINBOX_SIGNER}
-_NOT_YET: Final = frozenset({EINBOX_SIGNER, EINVOICE, LOOKUP, EBANK, MASTERCARD})
-"""Address types Postbud does not route yet (501, listed in docs/dialects/ekopost.md)."""
-
-REK_ROW_LIMIT: Final = 35
-_REK_POSTAL_CODE: Final = re.compile(r"^\d(?:\s*\d){4}$")
-KIVRA_TYPES: Final = {0: "letter", 1: "invoice", 2: "salary", 3: "booking"}
-_MAX_TEXT: Final = 4000
-
-
-@dataclass(frozen=True, slots=True)
-class EnvelopeAddress:
-    """Where an envelope goes, as the core routes it."""
-
-    type: str
-    wire: dict[str, Any]
-    """The address as Postbud echoes it: ``$type`` first, then the fields it read."""
-    channels: tuple[Channel, ...] = ()
-    """Digital channels to try first; print comes last when the envelope has a postal address."""
-    recipient: PartyId | None = None
-    postal: PostalAddress | None = None
-    """The address written in the request (postal); None: read from the PDF's window."""
-    cover_page: bool = False
-    email: str | None = None
-    subject: str | None = None
-    message: str | None = None
-    """Shown as the letter's text in the inbox (einbox ``content``)."""
-    providers: tuple[MailboxProvider, ...] = (MailboxProvider.POSTBUD,)
-    warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def is_postal(self) -> bool:
-        return self.type == POSTAL
+__all__ = ["ADDRESS_TYPES", "POSTAL", "PROTECTED", "EnvelopeAddress", "parse_address", "recipient_id"]
 
 
 def _type_of(raw: Mapping[str, Any]) -> str:
@@ -68,7 +48,7 @@ def _type_of(raw: Mapping[str, Any]) -> str:
     if not isinstance(value, str):
         raise invalid("address.$type", "must be a string")
     name = value.strip().lower()
-    name = _ALIASES.get(name.replace("_", ""), name)
+    name = ALIASES.get(name.replace("_", ""), name)
     if name not in ADDRESS_TYPES:
         raise invalid("address.$type", f"unknown type {value!r}; one of {', '.join(ADDRESS_TYPES)}")
     return name
@@ -81,12 +61,14 @@ def parse_address(raw: object, *, rek: bool) -> EnvelopeAddress:
     if not isinstance(raw, Mapping):
         raise invalid("address", "must be an address object with a $type")
     kind = _type_of(raw)
-    if kind in _NOT_YET:
+    if kind in NOT_YET:
         raise not_implemented(f"the address type {kind!r}")
     if kind == POSTAL:
         return _postal(raw, rek=rek)
     if kind == EMAIL:
         return _email(raw)
+    if kind in {EINVOICE, EBANK, MASTERCARD, LOOKUP}:
+        return invoice_address(raw, kind)
     if kind == PROTECTED:
         raise EkopostError(
             "140", "address.$type 'protected': this customer has no setup for protected mailing in Postbud"
@@ -141,7 +123,7 @@ def _check_rek(names: tuple[str, ...], streets: tuple[str, ...], postal_code: st
                     f"address.{key}[{index}]: {key.capitalize()} too long (max {REK_ROW_LIMIT} characters) "
                     "for registered post (rek)",
                 )
-    if postal_code and not _REK_POSTAL_CODE.match(postal_code):
+    if postal_code and not REK_POSTAL_CODE.match(postal_code):
         raise EkopostError(
             "135", "address.postal_code: registered post (rek) takes five digits only (spaces allowed)"
         )
@@ -164,21 +146,6 @@ def _email(raw: Mapping[str, Any]) -> EnvelopeAddress:
     return EnvelopeAddress(EMAIL, wire, (Channel.EMAIL,), email=normalised, subject=subject)
 
 
-def recipient_id(value: str, field: str) -> PartyId:
-    """A social security (or organisation) number: Swedish or Norwegian, with or without century."""
-    compact = value.strip()
-    try:
-        return parse_party_id(compact)
-    except InvalidIdentifier as first:
-        digits = compact.replace("-", "").replace(" ", "").replace("+", "")
-        if digits.isdigit() and len(digits) == 10:
-            try:
-                return parse_party_id("se:" + compact)
-            except InvalidIdentifier:
-                pass
-        raise EkopostError("139", f"{field}: {first.rule}") from None
-
-
 def _einbox(raw: Mapping[str, Any], kind: str) -> EnvelopeAddress:
     where = "address."
     recipient_raw = text(raw, "recipient", max_length=40, where=where)
@@ -195,7 +162,7 @@ def _einbox(raw: Mapping[str, Any], kind: str) -> EnvelopeAddress:
         wire["sender_id"] = sender_id
     message = None
     if kind == EINBOX:
-        message = text(raw, "content", max_length=_MAX_TEXT, where=where)
+        message = text(raw, "content", max_length=MAX_TEXT, where=where)
         wire["content"] = message
         providers = (MailboxProvider.POSTBUD,)
     else:

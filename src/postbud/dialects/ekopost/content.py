@@ -22,11 +22,13 @@ from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import Call
 from postbud.dialects.ekopost.envelopes import envelope_of, print_instructions
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
+from postbud.dialects.ekopost.peppol_bis import problems_of, well_formed_problems
 from postbud.dialects.ekopost.record import EnvelopeRecord, content_id_of
 from postbud.dialects.ekopost.states import envelope_state
 from postbud.dialects.ekopost.window_address import address_in
 from postbud.dialects.ekopost.wire_in import Body, boolean, lines, path_id, read_object, text
 from postbud.domain.documents import DocumentIdScope
+from postbud.domain.einvoice import EInvoiceFormat
 from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW
 from postbud.domain.shipments import Shipment
@@ -39,6 +41,7 @@ DOCUMENT, ATTACHMENT, MARKUP = "document", "attachment", "markup"
 TYPES: Final = (DOCUMENT, ATTACHMENT, MARKUP)
 PDF: Final = "application/pdf"
 XML_TYPES: Final = frozenset({"application/xml", "text/xml"})
+PEPPOL_BIS_BILLING_3: Final = EInvoiceFormat.PEPPOL_BIS_BILLING_3.value
 
 
 def _decoded(body: Body, size_code: str) -> bytes:
@@ -118,6 +121,17 @@ async def _document_checks(shipment: Shipment, data: bytes) -> PostalAddress | N
     return found
 
 
+def _check_markup(shipment: Shipment, data: bytes) -> None:
+    """An einvoice envelope's markup is its invoice: Peppol BIS Billing 3.0 is checked by its rules."""
+    record = EnvelopeRecord.of(shipment.properties)
+    fmt = record.address.get("format") if record is not None else None
+    problems = problems_of(data) if fmt == PEPPOL_BIS_BILLING_3 else well_formed_problems(data)
+    if problems:
+        raise invalid(
+            "data", f"the markup is not a valid {fmt or 'XML'} document: " + "; ".join(problems[:10])
+        )
+
+
 async def create(call: Call, request: Request) -> Response:
     body = await read_object(request, call.body_limit)
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
@@ -148,6 +162,8 @@ async def create(call: Call, request: Request) -> Response:
         raise EkopostError("137", f"envelope {envelope_id}: add the document before its {content_type}")
     data = _decoded(body, size_code)
     _check_size(call, data, size_code)
+    if content_type == MARKUP:
+        _check_markup(shipment, data)
     wants_return_address = boolean(body, "return_address")
     return_address = _return_address(body) if wants_return_address else None
     found = None

@@ -16,8 +16,10 @@ from postbud.dialects.ekopost import render
 from postbud.dialects.ekopost.addresses import ADDRESS_TYPES, PROTECTED, parse_address
 from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import DIALECT, Call
+from postbud.dialects.ekopost.envelope_address import EINVOICE
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
 from postbud.dialects.ekopost.record import EnvelopeRecord
+from postbud.dialects.ekopost.resolve import resolved
 from postbud.dialects.ekopost.states import ENVELOPE_STATE_NAMES, envelope_state
 from postbud.dialects.ekopost.wire_in import boolean, path_id, read_object, text
 from postbud.domain.batches import Batch, BatchStatus
@@ -98,7 +100,7 @@ async def create(call: Call, request: Request) -> Response:
         raise EkopostError("121", f"campaign {batch.external_id} is not opened; it takes no more envelopes")
     postage = _choice(text(body, "postage"), list(POSTAGES), "postage", "priority")
     plex = _choice(text(body, "plex"), PLEXES, "plex", "simplex")
-    address = parse_address(body.get("address"), rek=postage == "rek")
+    address = await resolved(call.runtime, parse_address(body.get("address"), rek=postage == "rek"))
     if postage == "protected" or address.type == PROTECTED:
         raise EkopostError("140", "postage 'protected': this customer has no setup for protected mailing")
     unique_id = text(body, "unique_id", max_length=_MAX_UNIQUE_ID)
@@ -126,8 +128,12 @@ async def create(call: Call, request: Request) -> Response:
         email_address=address.email,
         batch_id=batch.id,
         properties=record.as_properties(),
+        invoice_reference=address.invoice.invoice_number if address.invoice else None,
         channel_options=ChannelOptions(
-            mailbox_providers=address.providers, print_layout=layout(address.cover_page)
+            mailbox_providers=address.providers,
+            print_layout=layout(address.cover_page),
+            einvoice_format=address.einvoice_format,
+            invoice=address.invoice,
         ),
     )
     try:
@@ -206,6 +212,10 @@ async def close(call: Call, request: Request) -> Response:
         raise EkopostError("127", f"envelope {envelope_id} is {envelope_state(shipment.status)}, not opened")
     if not any(d.is_primary for d in shipment.documents):
         raise EkopostError("100A", f"envelope {envelope_id} has no content of type 'document'")
+    record = EnvelopeRecord.of(shipment.properties)
+    is_einvoice = record is not None and record.address.get("$type") == EINVOICE
+    if is_einvoice and not any(d.file_type == "xml" for d in shipment.documents):
+        raise EkopostError("100B", f"envelope {envelope_id}: an einvoice envelope needs its markup")
     if shipment.print_instructions is None and shipment.channels == ():
         raise EkopostError("105", f"envelope {envelope_id}: no postal address was found for print")
     await close_draft(call.sender.id, envelope_id, call.runtime)
