@@ -198,13 +198,16 @@ async def test_batch_events_reach_the_webhooks_that_name_them(world: World) -> N
 
 async def test_cancelling_an_open_batch_is_its_last_event(world: World) -> None:
     batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-4")
-    letter_id = await world.to_mailbox(batch.id)
+    letter_ids = [await world.to_mailbox(batch.id) for _ in range(3)]
     cancelled = await cancel_batch(world.runtime, batch.id)
+    j = schema.jobs.c
+    async with world.runtime.reader() as uow:
+        refreshes = list(await uow.conn.execute(select(j.id).where(j.kind == "batch.refresh")))
+    assert len(refreshes) == 1, "three letters moved in one transaction: one refresh"
     assert (cancelled.status, cancelled.state) == (BatchStatus.CANCELLED, BatchState.CANCELLED)
     await world.work()
-    assert await world.statuses(batch.id) == [ShipmentStatus.CANCELLED]
+    assert await world.statuses(batch.id) == [ShipmentStatus.CANCELLED] * len(letter_ids)
     assert await world.log(batch.id) == [BatchState.OPENED, BatchState.CANCELLED]
-    assert letter_id
 
 
 async def test_releasing_twice_queues_each_letter_once(world: World) -> None:

@@ -23,9 +23,18 @@ from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
 async def letter_moved(uow: SqlUnitOfWork, shipment: Shipment, *, now: datetime) -> None:
-    """In the transaction that changed ``shipment``'s status: have its batch's state derived again."""
+    """In the transaction that changed ``shipment``'s status: have its batch's state derived again.
+
+    One job per batch and transaction (its ``now`` is in the key): a transaction that moves many
+    letters of one batch (cancelling it) asks once; each later transaction asks anew.
+    """
     if shipment.batch_id is not None:
-        await uow.jobs.enqueue(job_kinds.BATCH_REFRESH, {"batch_id": str(shipment.batch_id)}, now=now)
+        await uow.waiting_jobs.enqueue_once(
+            job_kinds.BATCH_REFRESH,
+            {"batch_id": str(shipment.batch_id)},
+            key=f"batch-refresh:{shipment.batch_id}:{now.isoformat()}",
+            now=now,
+        )
 
 
 async def move_batch(

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.storage import schema
-from postbud.storage.repos.jobs import DONE, READY, RUNNING
+from postbud.storage.repos.jobs import DONE, READY, RUNNING, job_row
 
 
 class WaitingJobRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+    async def enqueue_once(
+        self, kind: str, payload: dict[str, Any], *, key: str, now: datetime, run_at: datetime | None = None
+    ) -> bool:
+        """Queue a job unless one with ``key`` exists already (then False), without failing the
+        transaction the way a plain insert of a taken key would."""
+        insert = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
+        row = job_row(kind, payload, now=now, run_at=run_at, idempotency_key=key)
+        statement = (
+            insert(schema.jobs).values(**row).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+        return bool((await self._conn.execute(statement)).rowcount)
 
     async def running(self, keys: Iterable[str]) -> list[str]:
         """Which of these jobs a worker is running right now (their work may already be under way)."""
