@@ -26,7 +26,8 @@ async def letter_moved(uow: SqlUnitOfWork, shipment: Shipment, *, now: datetime)
     """In the transaction that changed ``shipment``'s status: have its batch's state derived again.
 
     One job per batch and transaction (its ``now`` is in the key): a transaction that moves many
-    letters of one batch (cancelling it) asks once; each later transaction asks anew.
+    letters of one batch (cancelling it) asks once; each later transaction asks anew. (Two
+    transactions with the very same microsecond would share one job; the next move asks again.)
     """
     if shipment.batch_id is not None:
         await uow.waiting_jobs.enqueue_once(
