@@ -31,7 +31,7 @@ async def download_document(
     async with runtime.reader() as uow:  # a download noted before needs no write lock
         letter = await lock_letter(uow, shipment_id, lock=False)
         document = await _downloadable(uow, caller, letter, document_id, now)
-        if downloaded_key(document_id) in {e.dedup_key for e in letter.events}:
+        if str(document_id) in letter.facts.downloaded:
             return document
     async with runtime.unit_of_work() as uow:
         letter = await lock_letter(uow, shipment_id)
