@@ -282,7 +282,7 @@ def test_what_is_not_built_answers_501_in_ekopost_form(ekopost: Ekopost) -> None
     path = f"/campaigns/{campaign['id']}/envelopes"
     signer = {"$type": "einbox_signer", "info_mail": "a@example.se", "signers": []}
     _error(ekopost.post(path, {"address": signer}), "501", 501, mentions="einbox_signer")
-    _error(ekopost.post("/sms", {}), "501", 501, mentions="/sms")
+    _error(ekopost.get("/sms/123"), "501", 501, mentions="/sms")
     _error(ekopost.get("/edi/invitations"), "501", 501)
 
 
@@ -296,3 +296,18 @@ def test_a_content_over_the_document_limit_is_refused_before_it_is_read_whole(
     _error(response, "117", 413, mentions="larger than")
     just_over = content_body(b"%PDF-1.4\n" + b"0" * SMALL_DOCUMENT_LIMIT)
     _error(small_ekopost.add(campaign_id, envelope_id, just_over), "117", mentions="limit")
+
+
+def test_128_to_134_sms_rules_and_a_valid_mailing_is_501(ekopost: Ekopost) -> None:
+    text = base64.b64encode("Hej! Din tid är bokad.".encode()).decode()
+    valid = {"mime": "text/plain", "data": text, "FromName": "Ekokunden", "recipients": ["0701234567"]}
+    _error(ekopost.post("/sms", {**valid, "mime": "application/pdf"}), "128", mentions="text/plain")
+    _error(ekopost.post("/sms", {**valid, "data": ""}), "129")
+    _error(ekopost.post("/sms", {**valid, "data": "inte base64!"}), "130")
+    _error(
+        ekopost.post("/sms", {**valid, "recipients": ["0701234567", "12"]}), "131", mentions="recipients[1]"
+    )
+    _error(ekopost.post("/sms", {**valid, "recipients": []}), "132")
+    _error(ekopost.post("/sms", {**valid, "FromName": " "}), "133", mentions="FromName")
+    _error(ekopost.post("/sms", {**valid, "recipients": ["0701234567"] * 100_001}), "134")
+    _error(ekopost.post("/sms", valid), "501", 501, mentions="SMS")

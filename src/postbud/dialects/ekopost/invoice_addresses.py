@@ -37,6 +37,8 @@ from postbud.domain.invoices import (
 )
 
 FORMATS: Final = {f.value: f for f in EInvoiceFormat if f is not EInvoiceFormat.EFAKTURA}
+FORMAT_ALIASES: Final = {"svefaktura": EInvoiceFormat.SVEFAKTURA_1.value}
+"""Older clients name Svefaktura 1.0 without its version."""
 IDENTIFIER_TYPES: Final = ("SE.REGNO", "SE.SSNNO", "GS1.GLN")
 INTERMEDIATORS: Final = ("peppol",)
 MASTERCARD_PAYMENT_TYPES: Final = (
@@ -83,7 +85,8 @@ def _choice(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], default:
 
 
 def _einvoice(raw: Mapping[str, Any]) -> EnvelopeAddress:
-    fmt = _choice(raw, "format", tuple(FORMATS))
+    named = (text(raw, "format", where=_W) or "").lower()
+    fmt = FORMAT_ALIASES.get(named) or _choice(raw, "format", tuple(FORMATS))
     recipient_raw = text(raw, "recipient", max_length=40, where=_W)
     if recipient_raw is None:
         raise EkopostError("119", "address.recipient: required for $type 'einvoice'")

@@ -64,6 +64,10 @@ def text(body: Body, key: str, *, max_length: int | None = None, where: str = ""
     return result or None
 
 
+MAX_LINES = 6
+MAX_LINE_LENGTH = 100
+
+
 def lines(body: Body, key: str, *, where: str = "") -> tuple[str, ...]:
     """An address's lines: an array of strings (a single string is one line)."""
     value = body.get(key)
@@ -73,7 +77,13 @@ def lines(body: Body, key: str, *, where: str = "") -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise invalid(where + key, "must be an array of strings")
-    return tuple(v.strip() for v in value if v.strip())
+    kept = tuple(v.strip() for v in value if v.strip())
+    if len(kept) > MAX_LINES:
+        raise invalid(where + key, f"at most {MAX_LINES} lines")
+    for index, line in enumerate(kept):
+        if len(line) > MAX_LINE_LENGTH:
+            raise invalid(f"{where}{key}[{index}]", f"at most {MAX_LINE_LENGTH} characters a line")
+    return kept
 
 
 _TRUE = {"true", "1", "yes"}
