@@ -16,7 +16,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, inspect, select
 from typer.testing import CliRunner
 
 from postbud.app import create_app
@@ -411,3 +411,37 @@ def test_credentials_through_the_platform_api(tmp_path: Path, database_url: str)
             f"/api/v1/senders/{uuid.uuid4()}/credentials/{granted.json()['id']}", headers=admin
         )
         assert elsewhere.status_code == 404
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+def _tables_and_webhook_columns(connection: Connection) -> tuple[set[str], set[str]]:
+    inspector = inspect(connection)
+    return set(inspector.get_table_names()), {c["name"] for c in inspector.get_columns("webhooks")}
+
+
+@pytest.mark.anyio
+async def test_migration_0010_goes_down_and_up_again(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        async with database.transaction() as conn:
+            await conn.run_sync(_upgrade, "head")
+        async with database.transaction() as conn:
+            await conn.run_sync(_downgrade, "0009")
+        async with database.reading() as conn:
+            tables, columns = await conn.run_sync(_tables_and_webhook_columns)
+        assert not {"sender_credentials", "resources"} & tables
+        assert "format" not in columns
+        async with database.transaction() as conn:
+            await conn.run_sync(_upgrade, "head")
+        async with database.reading() as conn:
+            tables, columns = await conn.run_sync(_tables_and_webhook_columns)
+        assert {"sender_credentials", "resources"} <= tables
+        assert "format" in columns
+    finally:
+        await database.dispose()
