@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pypdfium2 as pdfium
+
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
@@ -158,3 +160,43 @@ def test_a_postal_envelope_with_a_cover_page_needs_no_address_in_the_pdf(ekopost
     layout = shipment.channel_options.print_layout
     assert layout is not None
     assert layout.address_placement is AddressPlacement.COVER_PAGE
+
+
+def _window_text(pdf: bytes) -> str:
+    """The text of page 1 inside Ekopost's window (x 112–207 mm, y 35–71 mm from the top-left)."""
+    mm = 72 / 25.4
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        text = page.get_textpage().get_text_bounded(
+            left=112 * mm, bottom=(297 - 71) * mm, right=207 * mm, top=(297 - 35) * mm
+        )
+    finally:
+        document.close()
+    return str(text)
+
+
+def _print_pdf(ekopost: Ekopost, envelope_id: str) -> bytes:
+    events = _details(ekopost, envelope_id).events
+    sha256 = next(e.data["print_pdf"] for e in events if e.type is EventType.SENT_TO_PRINT)
+    return ekopost.run(lambda: ekopost.runtime.blobs.get(sha256))
+
+
+def test_the_print_ready_pdf_shows_the_address_in_the_window(ekopost: Ekopost) -> None:
+    in_document = _send(ekopost, None, letter_pdf(("Tolvan Tolvansson", "Storgatan 1", "123 45 Stockholm")))
+    cover = {
+        "$type": "postal",
+        "name": ["Kalle Anka"],
+        "street": ["Ankgatan 13"],
+        "postal_code": "11122",
+        "city": "Ankeborg",
+        "country": "SE",
+        "use_coverpage": True,
+    }
+    on_cover = _send(ekopost, cover, letter_pdf(()))
+    for envelope_id in (in_document, on_cover):
+        ekopost.wait_for(envelope_id, *IN_PRINT_OR_LATER)
+    assert "Tolvan Tolvansson" in _window_text(_print_pdf(ekopost, in_document))
+    window = _window_text(_print_pdf(ekopost, on_cover))
+    assert "Kalle Anka" in window
+    assert "Ankeborg" in window
