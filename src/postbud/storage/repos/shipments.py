@@ -12,6 +12,7 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, Document, DocumentIdScope, Sensitivity
 from postbud.domain.shipments import (
@@ -120,7 +121,9 @@ def request_json(shipment: Shipment) -> dict[str, Any]:
         "ignore_reservation": shipment.ignore_reservation,
         "properties": shipment.properties,
         "registration": registration_to_json(shipment.registration),
-        "channel_options": channel_options_to_json(shipment.channel_options),
+        "channel_options": None
+        if shipment.channel_options is DEFAULT_CHANNEL_OPTIONS
+        else channel_options_to_json(shipment.channel_options),
     }
 
 
