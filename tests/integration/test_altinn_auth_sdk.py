@@ -231,3 +231,30 @@ def test_the_async_client_does_what_the_blocking_one_does(live: Live) -> None:
             assert await sender.purge(only.correspondence_id) == only.correspondence_id
 
     asyncio.run(scenario())
+
+
+def test_content_confirm_and_what_is_not_served_yet(live: Live) -> None:
+    person_token = mint_person_token(token_issuer(live.data_dir), live.url, PERSON, [READ])
+    with (
+        AltinnClient(live.url, live.minted(OWNER, WRITE)) as sender,
+        AltinnClient(live.url, person_token) as person,
+    ):
+        request = _request(
+            PERSON, is_confirmation_needed=True, due_date_time=datetime.now(UTC) + timedelta(days=7)
+        )
+        request.correspondence.content.attachments = []
+        (sent,) = sender.initialize(request).correspondences
+        _published(sender, sent.correspondence_id)
+        with pytest.raises(AltinnApiError) as early:
+            person.confirm(sent.correspondence_id)  # not fetched yet
+        assert early.value.error_code == 1025
+        assert person.get_content(sent.correspondence_id) == "Hei, se **vedlegget**."
+        history = [event.status for event in person.get_details(sent.correspondence_id).status_history]
+        assert CorrespondenceStatus.READ in history
+        assert person.confirm(sent.correspondence_id) == sent.correspondence_id
+        assert person.get_overview(sent.correspondence_id).status is CorrespondenceStatus.CONFIRMED
+        with pytest.raises(AltinnApiError) as missing:
+            person.download_all(sent.correspondence_id)
+        assert missing.value.status == 501
+        assert missing.value.detail is not None
+        assert "not implemented" in missing.value.detail
