@@ -87,3 +87,31 @@ def test_the_dialect_answers_at_the_root_of_its_own_port(ekopost: Ekopost) -> No
         return listed.status_code, created.status_code
 
     assert ekopost.run(at_the_root) == (200, 200)
+
+
+def test_peppol_lookup_finds_the_registrys_e_invoice_receivers(ekopost: Ekopost) -> None:
+    ekopost.run(lambda: _add_einvoice_receiver(ekopost))
+    for query in (EINVOICE_ORG, "SE556036079301", "Faktura"):
+        found = ekopost.get("/reachable/peppol", params={"Recipient": query})
+        assert found.status_code == 200, found.text
+        (match,) = found.json()["matches"]
+        assert match["participantID"] == {"scheme": "iso6523-actorid-upis", "value": f"0007:{EINVOICE_ORG}"}
+        assert match["entities"][0]["name"][0]["name"] == "Faktura AB"
+    nothing = ekopost.post("/reachable/peppol", {"Recipient": "Ingen Alls AB"}).json()
+    assert nothing["total-result-count"] == 0
+    assert ekopost.post("/reachable/peppol", {}).json()["error_code"] == "114"
+
+
+def test_the_ebank_receivers_list(ekopost: Ekopost) -> None:
+    assert ekopost.get("/reachable/ebank/list").status_code == 404
+
+    async def add_ebank_receiver() -> None:
+        async with ekopost.runtime.unit_of_work() as uow:
+            person = Recipient(
+                uuid.uuid4(), parse_party_id("201202148795"), "Bank Kund", Capabilities(ebank=True)
+            )
+            await uow.recipients.add(person, now=ekopost.runtime.clock.now())
+
+    ekopost.run(add_ebank_receiver)
+    listed = ekopost.post("/reachable/ebank/list", {"sender": "123456"})
+    assert listed.json() == {"recipient": ["201202148795"]}

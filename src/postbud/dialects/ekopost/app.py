@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from postbud.dialects.ekopost import campaigns, content, envelopes, reachable, sms
+from postbud.dialects.ekopost import campaigns, content, directory, envelopes, reachable, sms
 from postbud.dialects.ekopost.auth import authenticate
 from postbud.dialects.ekopost.context import Call, RuntimeOf
 from postbud.dialects.ekopost.errors import EkopostError, from_domain, not_implemented
@@ -71,6 +71,16 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
         route(_ENVELOPE + "/content", content.create, "POST"),
         route(_ENVELOPE + "/content/{content_id}", content.get, "GET"),
         route("/reachable/einvoiceready", reachable.einvoice_ready, "POST"),
+        *(
+            route(path, handler, method)
+            for path, handler in (
+                ("/reachable/peppol", directory.peppol_lookup),
+                ("/reachable/peppollookup", directory.peppol_lookup),
+                ("/reachable/ebank/list", directory.ebank_receivers),
+                ("/reachable/ebanklist", directory.ebank_receivers),
+            )
+            for method in ("GET", "POST")
+        ),
         route("/sms", sms.send, "POST"),
         route("/reachable/{type}", reachable.reachable, "POST"),
         route("/reachable/{type}", reachable.reachable, "GET"),
