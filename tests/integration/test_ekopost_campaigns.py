@@ -91,3 +91,20 @@ def test_envelopes_are_listed_by_name_and_state_and_one_is_cancelled(ekopost: Ek
     # A closed envelope is cancelled too, before the print house has it.
     assert ekopost.post(f"{path}/{kept}/cancel").json()["state"] == "cancelled"
     assert ekopost.post(f"/campaigns/{campaign['id']}/close").status_code == 200
+
+
+def test_a_reply_mail_envelope_needs_its_template(ekopost: Ekopost) -> None:
+    campaign = ekopost.campaign(replymail="true", output_date=FUTURE)
+    assert campaign["replymail"] is True
+    envelope = ekopost.envelope(campaign["id"])
+    path = f"/campaigns/{campaign['id']}/envelopes/{envelope['id']}"
+    assert ekopost.post(path + "/content", content_body(letter_pdf())).status_code == 200
+    plain = ekopost.post(path + "/content", content_body(letter_pdf(()), type="attachment"))
+    assert plain.status_code == 200
+    refused = ekopost.post(path + "/close")
+    assert refused.status_code == 400
+    assert refused.json()["error_code"] == "142"
+    template = {**content_body(letter_pdf(()), type="attachment"), "replymail": True}
+    added = ekopost.post(path + "/content", template)
+    assert added.json()["type"] == "attachment"
+    assert ekopost.post(path + "/close").status_code == 200

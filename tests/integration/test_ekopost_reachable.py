@@ -115,3 +115,24 @@ def test_the_ebank_receivers_list(ekopost: Ekopost) -> None:
     ekopost.run(add_ebank_receiver)
     listed = ekopost.post("/reachable/ebank/list", {"sender": "123456"})
     assert listed.json() == {"recipient": ["201202148795"]}
+
+
+def test_mastercard_reachability_by_the_persons_ssn(ekopost: Ekopost) -> None:
+    person = {
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "ssn": NO_PERSON_WITH_MAILBOX,
+        "country_code": "NO",
+    }
+    assert ekopost.post("/reachable/mastercard", person).status_code == 404
+
+    async def add_efaktura_receiver() -> None:
+        async with ekopost.runtime.unit_of_work() as uow:
+            payer = Recipient(uuid.uuid4(), parse_party_id("07056130335"), "Per", Capabilities(ebank=True))
+            await uow.recipients.add(payer, now=ekopost.runtime.clock.now())
+
+    ekopost.run(add_efaktura_receiver)
+    found = ekopost.post("/reachable/mastercard", {**person, "ssn": "07056130335"})
+    assert found.status_code == 200
+    assert "07056130335" in found.json()["response"]
+    assert ekopost.post("/reachable/mastercard", {"first_name": "Ola"}).json()["error_code"] == "119"

@@ -23,7 +23,7 @@ from postbud.dialects.ekopost.context import Call
 from postbud.dialects.ekopost.envelopes import envelope_of, print_instructions
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
 from postbud.dialects.ekopost.peppol_bis import problems_of, well_formed_problems
-from postbud.dialects.ekopost.record import EnvelopeRecord, content_id_of
+from postbud.dialects.ekopost.record import REPLYMAIL_TEMPLATE, EnvelopeRecord, content_id_of
 from postbud.dialects.ekopost.states import envelope_state
 from postbud.dialects.ekopost.window_address import address_in
 from postbud.dialects.ekopost.wire_in import Body, boolean, lines, path_id, read_object, text
@@ -164,6 +164,7 @@ async def create(call: Call, request: Request) -> Response:
     _check_size(call, data, size_code)
     if content_type == MARKUP:
         _check_markup(shipment, data)
+    replymail = content_type == ATTACHMENT and boolean(body, "replymail")
     wants_return_address = boolean(body, "return_address")
     return_address = _return_address(body) if wants_return_address else None
     found = None
@@ -191,7 +192,7 @@ async def create(call: Call, request: Request) -> Response:
                 file_type="xml" if content_type == MARKUP else "pdf",
                 mime=mime,
                 title=_title(shipment, content_type),
-                external_id=content_id_of(content_type, now),
+                external_id=content_id_of(REPLYMAIL_TEMPLATE if replymail else content_type, now),
                 id_scope=DocumentIdScope.LETTER,
                 pages=pages,
             ),

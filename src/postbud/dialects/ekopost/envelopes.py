@@ -18,7 +18,7 @@ from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import DIALECT, Call
 from postbud.dialects.ekopost.envelope_address import EINVOICE
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
-from postbud.dialects.ekopost.record import EnvelopeRecord
+from postbud.dialects.ekopost.record import REPLYMAIL_TEMPLATE, EnvelopeRecord, content_meta
 from postbud.dialects.ekopost.resolve import resolved
 from postbud.dialects.ekopost.states import ENVELOPE_STATE_NAMES, envelope_state
 from postbud.dialects.ekopost.wire_in import boolean, path_id, read_object, text
@@ -216,6 +216,15 @@ async def close(call: Call, request: Request) -> Response:
     is_einvoice = record is not None and record.address.get("$type") == EINVOICE
     if is_einvoice and not any(d.file_type == "xml" for d in shipment.documents):
         raise EkopostError("100B", f"envelope {envelope_id}: an einvoice envelope needs its markup")
+    if batch.data.get("replymail") and not any(
+        (meta := content_meta(d.external_id)) is not None and meta[0] == REPLYMAIL_TEMPLATE
+        for d in shipment.documents
+    ):
+        raise EkopostError(
+            "142",
+            f"envelope {envelope_id}: its campaign is reply mail; add the template as an attachment "
+            "with replymail true",
+        )
     if shipment.print_instructions is None and shipment.channels == ():
         raise EkopostError("105", f"envelope {envelope_id}: no postal address was found for print")
     await close_draft(call.sender.id, envelope_id, call.runtime)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from postbud.dialects.ekopost import render
 from postbud.dialects.ekopost.addresses import recipient_id
 from postbud.dialects.ekopost.context import Call
-from postbud.dialects.ekopost.errors import EkopostError, invalid, not_implemented
+from postbud.dialects.ekopost.errors import EkopostError, invalid
 from postbud.dialects.ekopost.wire_in import read_object, text
 from postbud.domain.errors import NotFound
 from postbud.domain.mailboxes import MailboxProvider
@@ -44,7 +44,7 @@ async def _reachable(call: Call, kind: str, raw: str) -> bool:
 async def reachable(call: Call, request: Request) -> Response:
     kind = request.path_params["type"].lower()
     if kind == "mastercard":
-        raise not_implemented("reachable/mastercard")
+        return await _mastercard(call, request)
     if kind not in _TESTS:
         raise invalid("type", f"{kind!r} is not one of einbox, ebank, einvoice, mastercard")
     body = dict(request.query_params) if request.method == "GET" else await read_object(request, 1 << 20)
@@ -64,6 +64,17 @@ async def reachable(call: Call, request: Request) -> Response:
     if not await _reachable(call, kind, one):
         raise EkopostError("119", f"recipient {one} is not reachable by {kind}", 404)
     return render.json_response({"recipient": one})
+
+
+async def _mastercard(call: Call, request: Request) -> Response:
+    """Mastercard (Norwegian eFaktura) takes a person's details; Postbud finds them by ``ssn``."""
+    body = dict(request.query_params) if request.method == "GET" else await read_object(request, 1 << 20)
+    ssn = text(body, "ssn", max_length=20)
+    if ssn is None:
+        raise EkopostError("119", "ssn: the recipient's social security number is required")
+    if not await _reachable(call, "ebank", ssn):
+        raise EkopostError("119", f"ssn {ssn}: not reachable by eFaktura", 404)
+    return render.json_response({"response": f"{ssn} receives eFaktura"})
 
 
 async def einvoice_ready(call: Call, request: Request) -> Response:

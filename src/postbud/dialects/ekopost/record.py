@@ -14,6 +14,8 @@ from typing import Any
 
 ENVELOPE_KEY = "ekopost.envelope"
 _CONTENT_PREFIX = "ekopost:"
+REPLYMAIL_TEMPLATE = "replymail"
+"""The content type recorded for an attachment marked ``replymail`` (the reply-mail template)."""
 
 
 @dataclass(frozen=True, slots=True)

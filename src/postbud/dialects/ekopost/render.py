@@ -14,7 +14,7 @@ from typing import Any
 from starlette.responses import Response
 
 from postbud.dialects.ekopost.errors import EkopostError
-from postbud.dialects.ekopost.record import EnvelopeRecord, content_meta
+from postbud.dialects.ekopost.record import REPLYMAIL_TEMPLATE, EnvelopeRecord, content_meta
 from postbud.dialects.ekopost.states import campaign_state, envelope_state
 from postbud.domain.batches import Batch
 from postbud.domain.documents import Document
@@ -125,7 +125,7 @@ def envelope(shipment: Shipment, facts: EnvelopeFacts) -> dict[str, Any]:
 def content_type_of(document: Document) -> str:
     meta = content_meta(document.external_id)
     if meta is not None:
-        return meta[0]
+        return "attachment" if meta[0] == REPLYMAIL_TEMPLATE else meta[0]
     return "document" if document.is_primary else "attachment"
 
 
