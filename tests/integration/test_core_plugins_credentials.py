@@ -4,6 +4,7 @@ the credentials off the senders row."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
@@ -33,6 +34,7 @@ from postbud.services.parties.senders import RegisterSender, issue_api_key, regi
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.database import Database
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.migrate import MIGRATIONS
 
 ORGNR = "974761076"
@@ -241,6 +243,44 @@ async def test_a_user_name_belongs_to_one_sender_and_passwords_have_a_minimum(ru
     with pytest.raises(ValidationFailed) as raised:
         await credentials.set_basic_login(runtime, second, "ekopost", password="short")
     assert raised.value.first.field == "password"
+
+
+@pytest.mark.anyio
+async def test_two_senders_racing_for_one_user_name_get_one_login_and_one_conflict(runtime: Runtime) -> None:
+    first, second = await register(runtime), await register(runtime, orgnr=OTHER_ORGNR)
+    outcomes = await asyncio.gather(
+        credentials.set_basic_login(runtime, first, "ekopost", user="kunde-1"),
+        credentials.set_basic_login(runtime, second, "ekopost", user="kunde-1"),
+        return_exceptions=True,
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "tuple"], outcomes
+    owners = [c for s in (first, second) for c in await credentials.list_credentials(runtime, s)]
+    assert [c.identifier for c in owners if c.kind is CredentialKind.BASIC_LOGIN] == ["kunde-1"]
+
+
+@pytest.mark.anyio
+async def test_the_database_keeps_one_live_credential_per_identifier(runtime: Runtime) -> None:
+    """What a racing writer meets (the services turn it into a Conflict): the partial unique index."""
+    sender_id = await register(runtime)
+    twins = [
+        credentials.new_credential(
+            sender_id, "ekopost", CredentialKind.BASIC_LOGIN, "kunde-1", runtime=runtime
+        )
+        for _ in range(2)
+    ]
+
+    async def add_both() -> None:
+        async with runtime.unit_of_work() as uow:
+            for twin in twins:
+                await uow.credentials.add(twin)
+
+    with pytest.raises(DuplicateKey) as raised:
+        await add_both()
+    assert raised.value.constraint == "ix_sender_credentials_live"
+    async with runtime.unit_of_work() as uow:  # a revoked one frees its identifier
+        await uow.credentials.add(twins[0])
+        assert await uow.credentials.revoke(twins[0].id, at=runtime.clock.now())
+        await uow.credentials.add(twins[1])
 
 
 @pytest.mark.anyio

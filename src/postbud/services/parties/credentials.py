@@ -12,7 +12,8 @@ import hashlib
 import secrets
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 
 from cryptography import x509
@@ -24,6 +25,7 @@ from postbud.domain.ids import new_id
 from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind, SenderCredential
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 DIGIPOST, EKOPOST, ALTINN = "digipost", "ekopost", "altinn"
@@ -32,6 +34,8 @@ DIALECT_API_KEY_PREFIX = "pb_dialect_"
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 _MAX_USER = 200
+_LIVE_IDENTIFIER = "ix_sender_credentials_live"
+"""The unique index that keeps one live credential per dialect, kind and identifier."""
 
 
 def api_key_identifier(key: str) -> str:
@@ -71,6 +75,18 @@ async def add_credential(uow: SqlUnitOfWork, credential: SenderCredential) -> No
             ConflictCode.DUPLICATE,
         )
     await store.add(credential)
+
+
+@contextmanager
+def _one_live_identifier() -> Iterator[None]:
+    """Around a unit of work: a concurrent writer that took the identifier first is a Conflict too
+    (the check in ``add_credential`` cannot see a transaction that has not committed)."""
+    try:
+        yield
+    except DuplicateKey as exc:
+        if exc.constraint != _LIVE_IDENTIFIER:
+            raise
+        raise Conflict("identifier", "in use already", ConflictCode.DUPLICATE) from None
 
 
 def validate_certificate(pem: str) -> str:
@@ -121,15 +137,16 @@ async def replace_digipost_certificate(
     """Rotate the certificate a Digipost sender signs with: the old credential is revoked, a new one
     with the same numeric id takes its place, in one transaction."""
     pem = validate_certificate(certificate_pem)
-    async with runtime.unit_of_work() as uow:
-        sender = await _sender(uow, sender_id)
-        if sender.digipost_id is None:
-            raise ValidationFailed.of("digipost_id", "the sender has no Digipost id", RuleCode.REQUIRED)
-        sender = replace(sender, certificate_pem=pem)
-        # The senders row keeps a read copy for the Digipost dialect's broker lookup.
-        await uow.senders.update(sender)
-        await record_digipost_certificate(uow, sender, runtime)
-        live = await uow.credentials.live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
+    with _one_live_identifier():
+        async with runtime.unit_of_work() as uow:
+            sender = await _sender(uow, sender_id)
+            if sender.digipost_id is None:
+                raise ValidationFailed.of("digipost_id", "the sender has no Digipost id", RuleCode.REQUIRED)
+            sender = replace(sender, certificate_pem=pem)
+            # The senders row keeps a read copy for the Digipost dialect's broker lookup.
+            await uow.senders.update(sender)
+            await record_digipost_certificate(uow, sender, runtime)
+            live = await uow.credentials.live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
     assert live is not None
     return live
 
@@ -154,12 +171,13 @@ async def digipost_sender(runtime: Runtime, digipost_id: int) -> tuple[Sender, s
 async def issue_dialect_api_key(runtime: Runtime, sender_id: uuid.UUID, dialect: str) -> str:
     """A key valid only for ``dialect`` (shown once; its hash is stored)."""
     key = DIALECT_API_KEY_PREFIX + secrets.token_urlsafe(24)
-    async with runtime.unit_of_work() as uow:
-        await _sender(uow, sender_id)
-        credential = new_credential(
-            sender_id, dialect, CredentialKind.API_KEY, api_key_identifier(key), runtime=runtime
-        )
-        await add_credential(uow, credential)
+    with _one_live_identifier():
+        async with runtime.unit_of_work() as uow:
+            await _sender(uow, sender_id)
+            credential = new_credential(
+                sender_id, dialect, CredentialKind.API_KEY, api_key_identifier(key), runtime=runtime
+            )
+            await add_credential(uow, credential)
     return key
 
 
@@ -192,26 +210,28 @@ async def set_basic_login(
     Returns the credential and the password (shown once; only its hash is stored)."""
     secret = password if password is not None else secrets.token_urlsafe(24)
     _validate_password(secret)
-    async with runtime.unit_of_work() as uow:
-        sender = await _sender(uow, sender_id)
-        name = (user or sender.organisation_number).strip()
-        if not name or len(name) > _MAX_USER or ":" in name:
-            raise ValidationFailed.of("user", "1 to 200 characters, without ':'", RuleCode.WRONG_FORMAT)
-        store = uow.credentials
-        previous = await store.live(dialect, CredentialKind.BASIC_LOGIN, name)
-        if previous is not None:
-            if previous.sender_id != sender_id:
-                raise Conflict("user", "another sender has this user name", ConflictCode.DUPLICATE)
-            await store.revoke(previous.id, at=runtime.clock.now())
-        credential = new_credential(
-            sender_id,
-            dialect,
-            CredentialKind.BASIC_LOGIN,
-            name,
-            runtime=runtime,
-            secret_hash=hash_password(secret),
-        )
-        await add_credential(uow, credential)
+    secret_hash = await asyncio.to_thread(hash_password, secret)  # slow on purpose: not in the transaction
+    with _one_live_identifier():
+        async with runtime.unit_of_work() as uow:
+            sender = await _sender(uow, sender_id)
+            name = (user or sender.organisation_number).strip()
+            if not name or len(name) > _MAX_USER or ":" in name:
+                raise ValidationFailed.of("user", "1 to 200 characters, without ':'", RuleCode.WRONG_FORMAT)
+            store = uow.credentials
+            previous = await store.live(dialect, CredentialKind.BASIC_LOGIN, name)
+            if previous is not None:
+                if previous.sender_id != sender_id:
+                    raise Conflict("user", "another sender has this user name", ConflictCode.DUPLICATE)
+                await store.revoke(previous.id, at=runtime.clock.now())
+            credential = new_credential(
+                sender_id,
+                dialect,
+                CredentialKind.BASIC_LOGIN,
+                name,
+                runtime=runtime,
+                secret_hash=secret_hash,
+            )
+            await add_credential(uow, credential)
     return credential, secret
 
 
@@ -253,23 +273,24 @@ async def grant_organisation(
     clean = tuple(dict.fromkeys(s.strip() for s in scopes if s.strip()))
     if not clean:
         raise ValidationFailed.of("scopes", "name at least one scope", RuleCode.REQUIRED)
-    async with runtime.unit_of_work() as uow:
-        sender = await _sender(uow, sender_id)
-        store = uow.credentials
-        previous = await store.live(dialect, CredentialKind.ORGANISATION, sender.organisation_number)
-        if previous is not None:
-            await store.revoke(previous.id, at=runtime.clock.now())
-        credential = new_credential(
-            sender_id,
-            dialect,
-            CredentialKind.ORGANISATION,
-            sender.organisation_number,
-            runtime=runtime,
-            data={"scopes": list(clean)},
-        )
-        await add_credential(uow, credential)
-        if dialect == ALTINN:  # the senders row keeps a read copy, as for Digipost
-            await uow.senders.update(replace(sender, altinn_scopes=clean))
+    with _one_live_identifier():
+        async with runtime.unit_of_work() as uow:
+            sender = await _sender(uow, sender_id)
+            store = uow.credentials
+            previous = await store.live(dialect, CredentialKind.ORGANISATION, sender.organisation_number)
+            if previous is not None:
+                await store.revoke(previous.id, at=runtime.clock.now())
+            credential = new_credential(
+                sender_id,
+                dialect,
+                CredentialKind.ORGANISATION,
+                sender.organisation_number,
+                runtime=runtime,
+                data={"scopes": list(clean)},
+            )
+            await add_credential(uow, credential)
+            if dialect == ALTINN:  # the senders row keeps a read copy, as for Digipost
+                await uow.senders.update(replace(sender, altinn_scopes=clean))
     return credential
 
 
