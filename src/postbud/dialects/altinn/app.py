@@ -18,6 +18,7 @@ from postbud.dialects.altinn.auth import AltinnAuthError, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnApiSettings, AltinnDialect
 from postbud.dialects.altinn.errors import (
     AltinnError,
+    FrameworkProblem,
     PlainError,
     ValidationProblem,
     from_domain,
@@ -46,7 +47,7 @@ def _guarded(
         try:
             check_accept(request, produces)
             return await handler(dialect, request)
-        except (AltinnError, AltinnAuthError, ValidationProblem, PlainError) as exc:
+        except (AltinnError, AltinnAuthError, ValidationProblem, PlainError, FrameworkProblem) as exc:
             return exc.response()
         except TemplateInvalid:
             return PlainError(400, "Invalid notification template", as_json=True).response()

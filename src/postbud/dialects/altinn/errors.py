@@ -232,6 +232,17 @@ class PlainError(Exception):
         return PlainTextResponse(self.text, status_code=self.status)
 
 
+@dataclass(slots=True)
+class FrameworkProblem(Exception):
+    """A refusal ASP.NET gives before any handler (415): ProblemDetails without a catalogue code."""
+
+    status: int
+
+    def response(self) -> Response:
+        kind, title = _type_and_title(self.status)
+        return ProblemDetails(self.status, title, kind, extensions={"traceId": trace_id()}).response()
+
+
 def not_implemented(what: str) -> AltinnError:
     return AltinnError(
         0, f"{what} is not implemented by Postbud's Altinn dialect (see docs/dialects/altinn.md)", 501

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from postbud.dialects.altinn.errors import Invalid, PlainError, ValidationProblem, invalid
+from postbud.dialects.altinn.errors import FrameworkProblem, Invalid, PlainError, ValidationProblem, invalid
 from postbud.dialects.altinn.initialize import Upload
 from postbud.dialects.altinn.wire import parse_guid
 
@@ -65,8 +65,8 @@ async def json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-def unsupported_media_type() -> PlainError:
-    return PlainError(415, "Unsupported Media Type")
+def unsupported_media_type() -> FrameworkProblem:
+    return FrameworkProblem(415)
 
 
 def _leaf(name: str, value: str) -> Any:
@@ -116,6 +116,15 @@ def _lists(node: Any) -> Any:
     return {k: _lists(v) for k, v in node.items()}
 
 
+def form_tree(fields: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Form fields as the JSON tree they stand for (``a.b[0].c`` → ``{"a": {"b": [{"c": …}]}}``)."""
+    tree: dict[str, Any] = {}
+    for key, value in fields:
+        _put(tree, key, value)
+    built: dict[str, Any] = _lists(tree)
+    return built
+
+
 async def form_body(request: Request) -> tuple[dict[str, Any], list[Upload]]:
     content_type = request.headers.get("content-type", "").lower()
     if not content_type.startswith("multipart/form-data"):
@@ -124,12 +133,12 @@ async def form_body(request: Request) -> tuple[dict[str, Any], list[Upload]]:
         form = await request.form(max_files=1000, max_fields=10000)
     except Exception as exc:  # python-multipart's parse errors have no common base
         raise ValidationProblem([Invalid("$", f"The form could not be read: {exc}")]) from None
-    tree: dict[str, Any] = {}
+    fields: list[tuple[str, str]] = []
     uploads: list[Upload] = []
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             if key.lower() in {"attachments", f"{FORM_PREFIX}attachments"}:
                 uploads.append(Upload(value.filename or "", await value.read()))
-            continue
-        _put(tree, key, value)
-    return _lists(tree), uploads
+        else:
+            fields.append((key, value))
+    return form_tree(fields), uploads
