@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from postbud.domain.errors import FieldError
+from postbud.domain.errors import FieldError, RuleCode
 from postbud.domain.identifiers import (
     InvalidIdentifier,
     PartyId,
@@ -44,11 +44,15 @@ def registration_errors(
         return []
     errors: list[FieldError] = []
     if recipient is None or recipient.kind not in PERSON_KINDS:
-        errors.append(FieldError("registration", "needs a recipient identified by national identity number"))
+        errors.append(
+            FieldError(
+                "registration", "needs a recipient identified by national identity number", RuleCode.INVALID
+            )
+        )
     if registration.deadline.tzinfo is None:
-        errors.append(FieldError("registration.deadline", "needs a UTC offset"))
+        errors.append(FieldError("registration.deadline", "needs a UTC offset", RuleCode.WRONG_FORMAT))
     elif registration.deadline <= now:
-        errors.append(FieldError("registration.deadline", "must be in the future"))
+        errors.append(FieldError("registration.deadline", "must be in the future", RuleCode.IN_PAST))
     for name, value, check in (
         ("registration.mobile", registration.mobile, e164_phone),
         ("registration.email", registration.email, email_address),
@@ -57,7 +61,7 @@ def registration_errors(
             try:
                 check(value)
             except InvalidIdentifier as exc:
-                errors.append(FieldError(name, exc.rule))
+                errors.append(FieldError(name, exc.rule, RuleCode.WRONG_FORMAT))
     return errors
 
 
