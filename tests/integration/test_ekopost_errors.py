@@ -280,8 +280,13 @@ def test_127_wrong_types_and_unknown_address_type(ekopost: Ekopost) -> None:
 def test_what_is_not_built_answers_501_in_ekopost_form(ekopost: Ekopost) -> None:
     campaign = ekopost.campaign()
     path = f"/campaigns/{campaign['id']}/envelopes"
-    signer = {"$type": "einbox_signer", "info_mail": "a@example.se", "signers": []}
-    _error(ekopost.post(path, {"address": signer}), "501", 501, mentions="einbox_signer")
+    signer = {"email": "b@example.se", "recipient": "196103054166", "issuer": True}
+    address = {"$type": "einbox_signer", "info_mail": "a@example.se", "signers": [signer]}
+    _error(ekopost.post(path, {"address": address}), "501", 501, mentions="einbox_signer")
+    _error(ekopost.post(path, {"address": {**address, "signers": []}}), "122")
+    _error(ekopost.post(path, {"address": {**address, "info_mail": "a@@b"}}), "123", mentions="info_mail")
+    two_issuers = {**address, "signers": [signer, {**signer, "email": "c@example.se"}]}
+    _error(ekopost.post(path, {"address": two_issuers}), "127", mentions="issuer")
     _error(ekopost.get("/sms/123"), "501", 501, mentions="/sms")
     _error(ekopost.get("/edi/invitations"), "501", 501)
 
