@@ -3,6 +3,7 @@ level): through its use cases, ``postbud resources add|list`` and ``/api/v1/reso
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from postbud.services.parties.resources import (
 )
 from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 
 ORGNR = "974761076"
 OTHER_ORGNR = "991825827"
@@ -87,6 +89,21 @@ async def test_what_the_registry_refuses(runtime: Runtime) -> None:
         assert raised.value.first.field == field, command
     with pytest.raises(NotFound):
         await get_resource(runtime, "unknown")
+
+
+@pytest.mark.anyio
+async def test_two_requests_racing_for_one_id_register_it_once(runtime: Runtime) -> None:
+    command = RegisterResource(id="skd-melding", owner=ORGNR)
+    outcomes = await asyncio.gather(
+        register_resource(command, runtime), register_resource(command, runtime), return_exceptions=True
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Resource"], outcomes
+    # What the later writer meets when both passed the check: the primary key, by its name.
+    resource = await get_resource(runtime, "skd-melding")
+    with pytest.raises(DuplicateKey) as raised:
+        async with runtime.unit_of_work() as uow:
+            await uow.resources.add(resource)
+    assert raised.value.constraint == "pk_resources"
 
 
 @pytest.mark.anyio

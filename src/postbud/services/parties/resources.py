@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
 from postbud.domain.resources import Resource, resource_id, validate_auth_level, validate_titles
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,22 +45,27 @@ async def register_resource(cmd: RegisterResource, runtime: Runtime) -> Resource
     titles = validate_titles(cmd.titles)
     level = validate_auth_level(cmd.min_auth_level)
     owner_id = await _owner(runtime, cmd.owner)
-    async with runtime.unit_of_work() as uow:
-        store = uow.resources
-        if await store.get(rid) is not None:
-            raise Conflict("id", f"resource {rid} is registered already", ConflictCode.DUPLICATE)
-        await store.add(
-            Resource(
-                id=rid,
-                owner_sender_id=owner_id,
-                owner_organisation_number="",
-                created_at=runtime.clock.now(),
-                titles=titles,
-                confidential=cmd.confidential,
-                min_auth_level=level,
+    try:
+        async with runtime.unit_of_work() as uow:
+            store = uow.resources
+            if await store.get(rid) is not None:
+                raise Conflict("id", f"resource {rid} is registered already", ConflictCode.DUPLICATE)
+            await store.add(
+                Resource(
+                    id=rid,
+                    owner_sender_id=owner_id,
+                    owner_organisation_number="",
+                    created_at=runtime.clock.now(),
+                    titles=titles,
+                    confidential=cmd.confidential,
+                    min_auth_level=level,
+                )
             )
-        )
-        stored = await store.get(rid)
+            stored = await store.get(rid)
+    except DuplicateKey as exc:  # registered by a concurrent request since the check above
+        if exc.constraint != "pk_resources":
+            raise
+        raise Conflict("id", f"resource {rid} is registered already", ConflictCode.DUPLICATE) from None
     assert stored is not None
     return stored
 
