@@ -12,6 +12,8 @@ import httpx2 as httpx
 
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.query import get_shipment
+from postbud.services.parties.credentials import EKOPOST, issue_dialect_api_key, set_basic_login
+from postbud.services.parties.senders import find_sender
 from tests.integration.test_ekopost_fixtures import (
     CUSTOMER_ORGNR,
     Ekopost,
@@ -136,3 +138,18 @@ def test_eduids_client_sends_with_basic_auth_and_its_own_forms(ekopost: Ekopost)
     assert instructions.recipient.name == "Tolvan Tolvansson"
     assert (instructions.recipient.postal_code, instructions.recipient.city) == ("123 45", "Stockholm")
     ekopost.wait_for(envelope_id, ShipmentStatus.IN_PRINT, ShipmentStatus.PRINTED, ShipmentStatus.POSTED)
+
+
+def test_ekopost_keys_and_basic_logins_of_the_credentials_service(ekopost: Ekopost) -> None:
+    sender_id = ekopost.run(lambda: _sender_id(ekopost))
+    key = ekopost.run(lambda: issue_dialect_api_key(ekopost.runtime, sender_id, EKOPOST))
+    assert ekopost.get("/campaigns", key=key).status_code == 200
+    _, password = ekopost.run(lambda: set_basic_login(ekopost.runtime, sender_id, EKOPOST, user="eko-user"))
+    basic = ekopost.http.get("/ekopost/campaigns", headers=ekopost.basic(user="eko-user", password=password))
+    assert basic.status_code == 200
+    wrong = ekopost.http.get("/ekopost/campaigns", headers=ekopost.basic(user="eko-user", password="x" * 20))
+    assert wrong.json()["error_code"] == "0"
+
+
+async def _sender_id(ekopost: Ekopost) -> uuid.UUID:
+    return (await find_sender(CUSTOMER_ORGNR, ekopost.runtime)).id

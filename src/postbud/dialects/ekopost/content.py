@@ -29,6 +29,7 @@ from postbud.dialects.ekopost.window_address import address_in
 from postbud.dialects.ekopost.wire_in import Body, boolean, lines, path_id, read_object, text
 from postbud.domain.documents import DocumentIdScope
 from postbud.domain.einvoice import EInvoiceFormat
+from postbud.domain.errors import Conflict, ConflictCode
 from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW
 from postbud.domain.shipments import Shipment
@@ -183,23 +184,28 @@ async def create(call: Call, request: Request) -> Response:
             call.sender.id, envelope_id, lambda s: _with_print(s, found, return_address), call.runtime
         )
     now = call.runtime.clock.now()
-    document = await add_draft_document(
-        AddDraftDocument(
-            sender_id=call.sender.id,
-            shipment_id=envelope_id,
-            document=DocumentInput(
-                content=data,
-                file_type="xml" if content_type == MARKUP else "pdf",
-                mime=mime,
-                title=_title(shipment, content_type),
-                external_id=content_id_of(REPLYMAIL_TEMPLATE if replymail else content_type, now),
-                id_scope=DocumentIdScope.LETTER,
-                pages=pages,
+    try:
+        document = await add_draft_document(
+            AddDraftDocument(
+                sender_id=call.sender.id,
+                shipment_id=envelope_id,
+                document=DocumentInput(
+                    content=data,
+                    file_type="xml" if content_type == MARKUP else "pdf",
+                    mime=mime,
+                    title=_title(shipment, content_type),
+                    external_id=content_id_of(REPLYMAIL_TEMPLATE if replymail else content_type, now),
+                    id_scope=DocumentIdScope.LETTER,
+                    pages=pages,
+                ),
+                primary=content_type == DOCUMENT,
             ),
-            primary=content_type == DOCUMENT,
-        ),
-        call.runtime,
-    )
+            call.runtime,
+        )
+    except Conflict as exc:
+        if exc.field == "documents" and exc.code is ConflictCode.WRONG_STATE:
+            raise EkopostError("103", f"envelope {envelope_id} has its document already") from None
+        raise
     answer = render.content(document, return_address=wants_return_address, fallback=now)
     return render.json_response(answer)
 
