@@ -30,7 +30,7 @@ from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout
 from postbud.domain.shipments import Postage, PrintInstructions, Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.letters.batch_state import batch_overview
+from postbud.services.letters.batch_letters import letters_of_batch
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.drafts import cancel_draft, close_draft, start_draft
 from postbud.services.letters.query import ShipmentDetails, get_shipment
@@ -150,10 +150,20 @@ async def get(call: Call, request: Request) -> Response:
     return answer(await envelope_of(call, batch, path_id(request, "envelope_id", "envelope")))
 
 
-async def _envelopes(call: Call, batch: Batch) -> list[ShipmentDetails]:
-    overview = await batch_overview(call.runtime, batch.id)
-    letters = overview.letters if overview is not None else []
-    return [await get_shipment(letter.id, call.runtime, sender_id=call.sender.id) for letter in letters]
+async def _envelopes(call: Call, batch: Batch) -> list[tuple[Shipment, render.EnvelopeFacts]]:
+    """The campaign's envelopes in one read; only a failed or registered one has its events read
+    (its failed reason, its tracking)."""
+    envelopes = []
+    for letter in await letters_of_batch(call.runtime, batch.id):
+        shipment = letter.shipment
+        record = EnvelopeRecord.of(shipment.properties)
+        if envelope_state(shipment.status) == "failed" or (record is not None and record.postage == "rek"):
+            details = await get_shipment(shipment.id, call.runtime, sender_id=call.sender.id)
+            facts = render.facts_of(details.shipment, details.events)
+        else:
+            facts = render.EnvelopeFacts(letter.updated_at)
+        envelopes.append((shipment, facts))
+    return envelopes
 
 
 def _filters(request: Request) -> tuple[str | None, str | None]:
@@ -174,10 +184,8 @@ def _matches(shipment: Shipment, name: str | None, state: str | None) -> bool:
 async def list_(call: Call, request: Request) -> Response:
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
     name, state = _filters(request)
-    found = [d for d in await _envelopes(call, batch) if _matches(d.shipment, name, state)]
-    return render.json_response(
-        [render.envelope(d.shipment, render.facts_of(d.shipment, d.events)) for d in found]
-    )
+    found = [(s, f) for s, f in await _envelopes(call, batch) if _matches(s, name, state)]
+    return render.json_response([render.envelope(shipment, facts) for shipment, facts in found])
 
 
 _FAILED_ADDRESS_TYPES: Final = ("ebank", "einbox", "einbox_kivra", "einboxkivra", "email")
@@ -192,13 +200,13 @@ async def list_failed(call: Call, request: Request) -> Response:
         raise EkopostError("115", f"address_type: {address_type!r} is not an address type")
     wanted_type = "einbox_kivra" if address_type == "einboxkivra" else address_type
     found = []
-    for details in await _envelopes(call, batch):
-        if not _matches(details.shipment, name, state or "failed"):
+    for shipment, facts in await _envelopes(call, batch):
+        if not _matches(shipment, name, state or "failed"):
             continue
-        record = EnvelopeRecord.of(details.shipment.properties)
+        record = EnvelopeRecord.of(shipment.properties)
         if wanted_type is not None and (record is None or record.address.get("$type") != wanted_type):
             continue
-        found.append(render.envelope(details.shipment, render.facts_of(details.shipment, details.events)))
+        found.append(render.envelope(shipment, facts))
     return render.json_response(found)
 
 
