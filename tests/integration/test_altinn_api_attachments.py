@@ -158,37 +158,6 @@ def test_multipart_initialize_with_lower_case_dotted_keys_as_the_bruno_collectio
     assert download.content == PDF
 
 
-def test_the_use_case_test_flow_initialize_upload_publish_download_purge(altinn: Altinn) -> None:
-    """As Altinn's k6 ``case_initialize_correspondence.js``: form keys named after the action's parameter."""
-    data = {
-        "request.Correspondence.ResourceId": "skd-melding",
-        "request.Correspondence.SendersReference": "k6",
-        "request.Correspondence.Content.Language": "nb",
-        "request.Correspondence.Content.MessageTitle": "k6",
-        "request.Correspondence.Content.MessageBody": "k6 body",
-        "request.Correspondence.Content.Attachments[0].FileName": "data.txt",
-        "request.Correspondence.Content.Attachments[0].SendersReference": "k6-file",
-        "request.Recipients[0]": f"urn:altinn:organization:identifier-no:{ORG_RECIPIENT}",
-    }
-    text = b"k6 attachment\n" * 100
-    files = {"attachments": ("data.txt", text, "text/plain")}
-    sender = altinn.as_sender()
-    response = altinn.http.post(f"{API}/correspondence/upload", data=data, files=files, headers=sender)
-    assert response.status_code == 200, response.text
-    cid = response.json()["correspondences"][0]["correspondenceId"]
-    attachment_id = response.json()["attachmentIds"][0]
-    assert altinn.get(f"/correspondence/{cid}", sender).json()["status"] in (2, "Published")
-    assert altinn.get(f"/attachment/{attachment_id}", sender).status_code == 200
-    org = altinn.as_org(ORG_RECIPIENT)
-    download = altinn.get(f"/correspondence/{cid}/attachment/{attachment_id}/download", org)
-    assert download.content == text
-    assert download.headers["content-disposition"].startswith("attachment")
-    assert altinn.delete(f"/correspondence/{cid}/purge", org).status_code == 200
-    problem(altinn.get(f"/correspondence/{cid}", org), 404, 1001)
-    # Used by no other correspondence, the attachment goes with it.
-    assert altinn.get(f"/attachment/{attachment_id}", sender).json()["status"] == "Purged"
-
-
 def test_a_multipart_initialize_whose_files_do_not_match_is_1005_and_writes_nothing(altinn: Altinn) -> None:
     data = {
         "correspondence.resourceId": "skd-melding",
