@@ -7,11 +7,12 @@ durable `blob.release` job with it. The job checks, in a write transaction, whic
 nothing refers to now (documents.py's `referenced`) and deletes those blobs, with the page images
 rendered from them. It is idempotent: run twice, it deletes nothing more.
 
-A send that stores the same bytes again while the job runs is safe on SQLite (the check and the
-deletes hold the write lock the writer needs to commit the new rows); on PostgreSQL a send whose
-blob write found the old file a moment before the job deleted it could still commit a row for it.
-The job runs ``RELEASE_DELAY`` after the purge to make that unlikely (a letter reusing a purged
-document's bytes within the delay keeps the blob, since its row exists by then).
+One race is left open: a send that stores the same bytes again finds the blob present (so it does
+not write it) a moment before this job deletes it, and commits its rows a moment after. Its letter
+would then name a missing blob. The window is the writer's time between storing a batch's blobs
+and committing it (milliseconds); the job runs ``RELEASE_DELAY`` after the purge, so the content
+was unused for that long. Closing it needs a two-phase delete (move to a trash, delete only if
+still unreferenced after a grace period, else restore), not built yet.
 """
 
 from __future__ import annotations
