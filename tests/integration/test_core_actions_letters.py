@@ -36,7 +36,7 @@ from postbud.services.letters.attachments import (
     upload_attachment,
 )
 from postbud.services.letters.cancel import cancel_letter
-from postbud.services.letters.deadlines import note_due_date, set_letter_terms
+from postbud.services.letters.deadlines import expire_document, note_due_date, set_letter_terms
 from postbud.services.letters.send_letter import send_letter
 from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, send_to_many
 from postbud.services.recipient_actions.confirm import confirm_letter
@@ -596,3 +596,22 @@ async def test_a_cancelled_letter_purged_by_its_sender_is_purged(world: World) -
     with pytest.raises(Conflict) as excinfo:
         await purge_letter(world.runtime, world.as_sender, letter_id)
     refused(excinfo, ConflictCode.ALREADY_DONE)
+
+
+async def test_deadline_jobs_of_a_purged_letter_note_nothing_even_if_they_run(world: World) -> None:
+    letter_id = await world.delivered(documents=(pdf_document("main"), pdf_document("annex")))
+    _, annex = await world.documents(letter_id)
+    now = world.runtime.clock.now()
+    expiry = DocumentExpiry(annex.id, now + timedelta(hours=1))
+    await set_letter_terms(world.runtime, LetterTerms(letter_id, now + timedelta(hours=1), False, (expiry,)))
+    await purge_letter(world.runtime, RECIPIENT, letter_id)
+    assert await world.jobs(f"due:{letter_id}") == [("done", "purged by its recipient")]
+    # A job already claimed when the letter was purged still runs: it finds the letter gone.
+    world.runtime.clock.advance(timedelta(hours=2))
+    await note_due_date(letter_id, world.runtime)
+    await expire_document(letter_id, annex.id, world.runtime)
+    assert await world.jobs(f"document-expire:{letter_id}:{annex.id}") == [
+        ("done", "purged by its recipient")
+    ]
+    kinds = {e.type for e in await world.events(letter_id)}
+    assert not kinds & {EventType.NEVER_READ, EventType.ATTACHMENT_EXPIRED}
