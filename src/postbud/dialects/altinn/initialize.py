@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
@@ -37,10 +36,11 @@ from postbud.domain.resources import Resource
 from postbud.services.letters.attachments import (
     InitializeAttachment,
     initialize_attachment,
+    purge_attachment,
     upload_attachment,
 )
 from postbud.services.letters.letter_request import DocumentInput, SendLetter
-from postbud.services.letters.send_to_many import LetterRecipient, SendToMany, send_to_many
+from postbud.services.letters.send_to_many import AcceptedMany, LetterRecipient, SendToMany, send_to_many
 from postbud.services.runtime import Runtime
 
 MAX_ATTACHMENTS = 100
@@ -180,13 +180,32 @@ def _record(
     )
 
 
-async def initialize(
-    runtime: Runtime, caller: AltinnCaller, request: InitializeRequest, uploads: Sequence[Upload] = ()
-) -> Response:
-    now = runtime.clock.now()
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the checks of §4 found, for the send."""
+
+    resource: Resource
+    registered: list[Recipient]
+    reserved: frozenset[str]
+    """The URNs of reserved people among several recipients (sent, and answered ``Reserved``)."""
+    existing: list[Attachment]
+    uploads: list[Upload]
+    """The request's files in the order of their metadata."""
+
+
+async def _checked(
+    runtime: Runtime,
+    caller: AltinnCaller,
+    request: InitializeRequest,
+    uploads: Sequence[Upload],
+    now: datetime,
+) -> Checked:
+    """§4 steps 1–21 in their order; the first broken rule is raised as its catalogue error."""
     if request.idempotent_key is not None and len(request.recipients) > 1:
         raise error(1047)
     resource = await owned_resource(runtime, caller, request.resource_id)
+    if request.idempotent_key is not None and await _key_used(runtime, resource, request.idempotent_key):
+        raise error(1034)
     if resource.confidential and not request.is_confidential:
         raise error(1060)
     if request.is_confidential and not resource.confidential:
@@ -195,17 +214,16 @@ async def initialize(
         raise error(1068)
     if _duplicates(request.recipients):
         raise error(1006)
-    registered = await _registered(runtime, request.recipients)
-    missing = [r.urn for r, found in zip(request.recipients, registered, strict=True) if found is None]
+    found = await _registered(runtime, request.recipients)
+    missing = [r.urn for r, one in zip(request.recipients, found, strict=True) if one is None]
     if missing:
         raise error(1029, ", ".join(missing))
+    registered = [one for one in found if one is not None]
     if request.is_confirmation_needed and request.due_date_time is None:
         raise error(1016)
-    reserved = {
-        r.urn
-        for r, found in zip(request.recipients, registered, strict=True)
-        if found and found.capabilities.reserved
-    }
+    reserved = frozenset(
+        r.urn for r, one in zip(request.recipients, registered, strict=True) if one.capabilities.reserved
+    )
     if reserved and not request.ignore_reservation and len(request.recipients) == 1:
         raise error(1030, next(iter(reserved)))
     _first(rules.check_dates(request, now), rules.check_content(request), rules.check_references(request))
@@ -223,12 +241,24 @@ async def initialize(
     for item in content.attachments:
         _first(rules.check_expiration(item.expiration_in_days))
     _first(rules.check_reply_options(request), rules.check_notification(request.notification))
-    publish_at = max(now, request.requested_publish_time or now)
-    new_ids = await _store_uploads(runtime, resource, content.attachments, matched, publish_at)
-    attachment_ids = [a.id for a in existing] + new_ids
-    record = _record(request, resource, attachment_ids, publish_at)
-    letter = SendLetter(
-        sender_id=resource.owner_sender_id,
+    return Checked(
+        resource, registered, reserved if not request.ignore_reservation else frozenset(), existing, matched
+    )
+
+
+async def _key_used(runtime: Runtime, resource: Resource, key: uuid.UUID) -> bool:
+    async with runtime.reader() as uow:
+        return bool(await uow.shipments.by_idempotency_key(resource.owner_sender_id, "altinn", str(key)))
+
+
+def _letter(
+    request: InitializeRequest, record: CorrespondenceRecord, checked: Checked, now: datetime
+) -> SendLetter:
+    content = request.content
+    assert content is not None
+    publish_at = request.requested_publish_time
+    return SendLetter(
+        sender_id=checked.resource.owner_sender_id,
         dialect="altinn",
         documents=(
             DocumentInput(
@@ -240,38 +270,67 @@ async def initialize(
             ),
         ),
         channels=(Channel.DIGITAL_MAILBOX, Channel.BUSINESS_INBOX),
-        publish_at=request.requested_publish_time if publish_at > now else None,
+        # A publish time in the past is now, as the real service takes it.
+        publish_at=publish_at if publish_at is not None and publish_at > now else None,
         ignore_reservation=request.ignore_reservation,
         properties=record.as_properties(),
         senders_reference=request.senders_reference,
-        attachment_ids=tuple(attachment_ids),
+        attachment_ids=tuple(uuid.UUID(i) for i in record.attachment_ids),
         channel_options=ChannelOptions(
             business_inbox_for_persons=True,
             notice=notice_plan(request.notification, record.language) if request.notification else None,
         ),
         deadlines=Deadlines(due_at=request.due_date_time, needs_confirmation=request.is_confirmation_needed),
     )
-    recipients = tuple(
-        LetterRecipient(recipient=r.party, recipient_name=found.name if found else None)
-        for r, found in zip(request.recipients, registered, strict=True)
-    )
-    key = str(request.idempotent_key) if request.idempotent_key else None
+
+
+async def _send(
+    runtime: Runtime, cmd: SendToMany, new_attachments: Sequence[uuid.UUID], sender_id: uuid.UUID
+) -> AcceptedMany:
+    """One transaction for every letter; if it fails, the request's own uploads go too."""
     try:
-        accepted = await send_to_many(SendToMany(letter, recipients, idempotency_key=key), runtime)
-    except Conflict as exc:
-        if exc.code is ConflictCode.DUPLICATE and exc.field == "idempotency_key":
+        return await send_to_many(cmd, runtime)
+    except Exception as exc:
+        for attachment_id in new_attachments:
+            await purge_attachment(sender_id, attachment_id, runtime)
+        if (
+            isinstance(exc, Conflict)
+            and exc.code is ConflictCode.DUPLICATE
+            and exc.field == "idempotency_key"
+        ):
             raise error(1034) from None
         raise
-    correspondences: list[dict[str, Any]] = []
-    for r, done in zip(request.recipients, accepted.letters, strict=True):
-        status = "Reserved" if r.urn in reserved and not request.ignore_reservation else "ReadyForPublish"
-        correspondences.append(
-            {
-                "correspondenceId": str(done.shipment.id),
-                "status": status,
-                "recipient": r.urn,
-                "notifications": None,
-            }
-        )
-    body = {"correspondences": correspondences, "attachmentIds": [str(i) for i in attachment_ids]}
-    return JSONResponse(body)
+
+
+async def initialize(
+    runtime: Runtime, caller: AltinnCaller, request: InitializeRequest, uploads: Sequence[Upload] = ()
+) -> Response:
+    now = runtime.clock.now()
+    checked = await _checked(runtime, caller, request, uploads, now)
+    content = request.content
+    assert content is not None
+    publish_at = max(now, request.requested_publish_time or now)
+    new_ids = await _store_uploads(
+        runtime, checked.resource, content.attachments, checked.uploads, publish_at
+    )
+    attachment_ids = [a.id for a in checked.existing] + new_ids
+    record = _record(request, checked.resource, attachment_ids, publish_at)
+    recipients = tuple(
+        LetterRecipient(recipient=r.party, recipient_name=found.name)
+        for r, found in zip(request.recipients, checked.registered, strict=True)
+    )
+    key = str(request.idempotent_key) if request.idempotent_key else None
+    cmd = SendToMany(_letter(request, record, checked, now), recipients, idempotency_key=key)
+    accepted = await _send(runtime, cmd, new_ids, checked.resource.owner_sender_id)
+    correspondences = [
+        {
+            "correspondenceId": str(done.shipment.id),
+            "status": "Reserved" if r.urn in checked.reserved else "ReadyForPublish",
+            "recipient": r.urn,
+            "notifications": None,
+        }
+        for r, done in zip(request.recipients, accepted.letters, strict=True)
+    ]
+    return JSONResponse(
+        {"correspondences": correspondences, "attachmentIds": [str(i) for i in attachment_ids]}
+    )
