@@ -8,6 +8,7 @@ policy that answers the authenticated caller; nothing of Postbud's is replaced.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -25,6 +26,7 @@ import httpx2 as httpx
 import jwt
 import pytest
 import uvicorn
+from cryptography.hazmat.primitives import serialization
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,6 +37,8 @@ from postbud.config import Settings
 from postbud.dialects.altinn.auth import AltinnAuthError, Policy, authenticate
 from postbud.dialects.altinn.token_routes import token_routes
 from postbud.sdk.altinn import MaskinportenExchange, SandboxToken, TokenError
+from postbud.services.parties.credentials import grant_organisation
+from postbud.services.parties.senders import find_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
 
@@ -409,3 +413,120 @@ def test_the_sdks_sandbox_token_runs_postbud_token(live: Live) -> None:
     broken = SandboxToken(org="974761077", scopes=[WRITE], data_dir=live.data_dir, public_url=live.url)
     with pytest.raises(TokenError, match="MOD11"):
         broken()
+
+
+# --- The sandbox's Maskinporten token endpoint ---------------------------------------------------
+
+
+def _client_key(live: Live, orgnr: str, tmp_path: Path) -> bytes:
+    """``postbud senders add --generate-key``: a sender whose certificate's key signs its assertions."""
+    key_file = tmp_path / f"{orgnr}.pem"
+    where = ["--generate-key", str(key_file), "--data-dir", str(live.data_dir)]
+    done = subprocess.run(
+        [str(POSTBUD), "senders", "add", "--name", f"Org {orgnr}", "--orgnr", orgnr, *where],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return key_file.read_bytes()
+
+
+def _assertion(key_pem: bytes, client_id: str, scope: str, **changes: Any) -> str:
+    """As Altinn's Bruno collection builds it ("Login to Maskinporten (ServiceOwner)")."""
+    now = int(time.time())
+    claims = {
+        "aud": "https://test.maskinporten.no/",
+        "scope": scope,
+        "iss": client_id,
+        "iat": now,
+        "exp": now + 120,
+    }
+    claims.update(changes)
+    key = serialization.load_pem_private_key(key_pem, None)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "my-key"})  # type: ignore[arg-type]
+
+
+def _token_grant(
+    live: Live, assertion: str, grant_type: str = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+) -> httpx.Response:
+    return httpx.post(
+        live.url + "/maskinporten/token",
+        data={"grant_type": grant_type, "assertion": assertion},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
+
+
+def test_a_maskinporten_login_as_altinns_examples_make_it(live: Live, tmp_path: Path) -> None:
+    key_pem = _client_key(live, "910000004", tmp_path)
+    scopes = "altinn:correspondence.write altinn:serviceowner altinn:events.subscribe"
+    answer = _token_grant(live, _assertion(key_pem, "910000004", scopes))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 120
+    assert body["scope"] == scopes
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert claims["iss"] == live.url + "/maskinporten/"
+    assert claims["consumer"]["ID"] == "0192:910000004"
+    # ... then exchanged for an Altinn token, which sends.
+    altinn = live.get(EXCHANGE, body["access_token"]).text
+    assert live.get("/probe/Sender", altinn).json()["organisation"] == "910000004"
+    # The metadata names the endpoint.
+    metadata = live.get("/maskinporten/.well-known/oauth-authorization-server").json()
+    assert metadata["token_endpoint"] == live.url + "/maskinporten/token"
+
+
+def test_the_maskinporten_endpoint_refuses_as_oauth_does(live: Live, tmp_path: Path) -> None:
+    key_pem = _client_key(live, "920000002", tmp_path)
+    _client_key(live, "930000000", tmp_path)  # registered, with a key of its own
+    cases = [
+        (
+            _token_grant(live, _assertion(key_pem, "920000002", READ), "client_credentials"),
+            "unsupported_grant_type",
+        ),
+        (_token_grant(live, ""), "invalid_request"),
+        (_token_grant(live, _assertion(key_pem, "abc", READ)), "invalid_client"),
+        (_token_grant(live, _assertion(key_pem, "940000009", READ)), "invalid_client"),  # not registered
+        (_token_grant(live, _assertion(key_pem, "930000000", READ)), "invalid_grant"),  # another's key
+        (
+            _token_grant(live, _assertion(key_pem, "920000002", READ, exp=int(time.time()) - 1)),
+            "invalid_grant",
+        ),
+        (
+            _token_grant(live, _assertion(key_pem, "920000002", READ, exp=int(time.time()) + 600)),
+            "invalid_grant",
+        ),
+        (
+            _token_grant(live, _assertion(key_pem, "920000002", READ, aud="https://elsewhere/")),
+            "invalid_grant",
+        ),
+        (_token_grant(live, _assertion(key_pem, "920000002", "")), "invalid_scope"),
+    ]
+    for answer, error in cases:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"] == error, answer.text
+        assert answer.json()["error_description"]
+
+
+def test_a_client_with_granted_scopes_gets_only_those(live: Live, tmp_path: Path) -> None:
+    key_pem = _client_key(live, "950000007", tmp_path)
+
+    async def grant_read() -> None:
+        runtime = await build_runtime(Settings(data_dir=live.data_dir, workers=0, public_url=live.url))
+        try:
+            sender = await find_sender("950000007", runtime)
+            await grant_organisation(runtime, sender.id, "altinn", (READ,))
+        finally:
+            await runtime.close()
+
+    asyncio.run(grant_read())
+    assert _token_grant(live, _assertion(key_pem, "950000007", READ)).status_code == 200
+    refused = _token_grant(live, _assertion(key_pem, "950000007", f"{READ} {WRITE}"))
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": "invalid_scope",
+        "error_description": f"the client is not granted {WRITE}",
+    }

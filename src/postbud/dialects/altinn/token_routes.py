@@ -5,7 +5,8 @@
   same paths as ``platform.altinn.no``), so a resource server can verify Postbud's tokens as it
   verifies Altinn's;
 - ``GET /maskinporten/.well-known/oauth-authorization-server`` and ``/maskinporten/jwk``: the same
-  for the Maskinporten-style issuer;
+  for the Maskinporten-style issuer, and ``POST /maskinporten/token``, its token endpoint
+  (``tokens_maskinporten``);
 - ``GET /authentication/api/v1/exchange/maskinporten``: a Maskinporten token (Postbud's
   Maskinporten-style one, ``postbud token --maskinporten``, or one of a configured Maskinporten
   issuer) in ``Authorization: Bearer`` → an Altinn token for the same organisation and scopes. The
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -32,6 +34,7 @@ from postbud.dialects.altinn.tokens import (
     exchanged_claims,
     maskinporten_issuer,
 )
+from postbud.dialects.altinn.tokens_maskinporten import JWT_BEARER, TOKEN_PATH, OAuthError, grant
 from postbud.plugins.protocol import RuntimeOf
 from postbud.services.sandbox.token_issuer import token_issuer
 
@@ -39,6 +42,7 @@ OPENID_CONFIGURATION: Final = ALTINN_ISSUER_PATH + ".well-known/openid-configura
 ALTINN_JWKS: Final = OPENID_CONFIGURATION + "/jwks"
 MASKINPORTEN_METADATA: Final = MASKINPORTEN_ISSUER_PATH + ".well-known/oauth-authorization-server"
 MASKINPORTEN_JWKS: Final = MASKINPORTEN_ISSUER_PATH + "jwk"
+MASKINPORTEN_TOKEN: Final = MASKINPORTEN_ISSUER_PATH + TOKEN_PATH
 EXCHANGE_MASKINPORTEN: Final = "/authentication/api/v1/exchange/maskinporten"
 
 
@@ -68,8 +72,10 @@ def token_routes(runtime_of: RuntimeOf) -> list[BaseRoute]:
             {
                 "issuer": maskinporten_issuer(url),
                 "jwks_uri": url + MASKINPORTEN_JWKS,
+                "token_endpoint": url + MASKINPORTEN_TOKEN,
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
                 "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-                "grant_types_supported": [],
+                "grant_types_supported": [JWT_BEARER],
             }
         )
 
@@ -98,7 +104,19 @@ def token_routes(runtime_of: RuntimeOf) -> list[BaseRoute]:
             return JSONResponse(token)
         return PlainTextResponse(token)
 
+    async def maskinporten_token(request: Request) -> Response:
+        try:
+            form = await request.form()
+            fields = {key: value for key, value in form.items() if isinstance(value, str)}
+            return JSONResponse(await grant(runtime_of(), fields))
+        except OAuthError as exc:
+            return JSONResponse(exc.body(), status_code=400)
+        except (ValueError, MultiPartException):
+            error = OAuthError("invalid_request", "send the grant as application/x-www-form-urlencoded")
+            return JSONResponse(error.body(), status_code=400)
+
     return [
+        Route(MASKINPORTEN_TOKEN, maskinporten_token, methods=["POST"]),
         Route(OPENID_CONFIGURATION, openid_configuration, methods=["GET"]),
         Route(ALTINN_JWKS, keys, methods=["GET"]),
         Route(MASKINPORTEN_METADATA, maskinporten_metadata, methods=["GET"]),
