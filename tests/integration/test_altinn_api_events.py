@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -58,3 +59,23 @@ def test_events_as_altinn_names_them_with_their_subject_party(
     assert received["no.altinn.correspondence.correspondencereceiverread"]["subject"] == sender_urn
     # Core events without an Altinn name keep Postbud's neutral CloudEvent.
     assert "no.postbud.shipment.fetched" in received
+
+
+def test_a_due_date_passed_unread_is_told_with_the_recipient_as_subject(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    async def subscribe() -> None:
+        sender = await find_sender(OWNER, altinn.runtime)
+        await add_webhook(altinn.runtime, sender.id, receiver.url("altinn"), ["*"], format="cloudevents")
+
+    altinn.run(subscribe)
+    due = (altinn.runtime.clock.now() + timedelta(days=2)).astimezone(UTC).isoformat()
+    (cid,) = altinn.initialized(correspondence(PERSON, dueDateTime=due, isConfirmationNeeded=True))
+    altinn.advance(timedelta(days=2, minutes=1))
+    altinn.work()
+    received = {e["type"]: e for e in events(receiver)}
+    person_urn = f"urn:altinn:person:identifier-no:{PERSON}"
+    never_read = received["no.altinn.correspondence.correspondencereceiverneverread"]
+    never_confirmed = received["no.altinn.correspondence.correspondencereceiverneverconfirmed"]
+    assert (never_read["subject"], never_read["resourceinstance"]) == (person_urn, cid)
+    assert never_confirmed["subject"] == person_urn

@@ -13,6 +13,7 @@ from tests.integration.altinn_api_fixtures import (
     OTHER_OWNER,
     OTHER_PERSON,
     PERSON,
+    RESERVED_PERSON,
     Altinn,
     altinn,
     correspondence,
@@ -169,3 +170,13 @@ def test_search_rules(altinn: Altinn) -> None:
     )
     assert "role" in validation(altinn.get("/correspondence", sender, resourceId="skd-melding"))
     assert datetime.fromisoformat(later(altinn)).tzinfo is not None
+
+
+def test_a_reserved_person_among_several_is_reserved_then_failed(altinn: Altinn) -> None:
+    response = altinn.initialize(correspondence(PERSON, RESERVED_PERSON))
+    assert [c["status"] for c in response.json()["correspondences"]] == ["ReadyForPublish", "Reserved"]
+    delivered, reserved = (c["correspondenceId"] for c in response.json()["correspondences"])
+    sender = altinn.as_sender()
+    assert status(altinn, delivered, sender) == "Published"
+    assert status(altinn, reserved, sender) == "Failed"
+    problem(altinn.get(f"/correspondence/{reserved}", altinn.as_person(RESERVED_PERSON)), 404, 1001)
