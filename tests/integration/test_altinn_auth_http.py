@@ -445,7 +445,7 @@ def _assertion(key_pem: bytes, client_id: str, scope: str, **changes: Any) -> st
     }
     claims.update(changes)
     key = serialization.load_pem_private_key(key_pem, None)
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "my-key"})  # type: ignore[arg-type]
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "my-key"})
 
 
 def _token_grant(
