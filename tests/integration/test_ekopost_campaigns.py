@@ -4,9 +4,12 @@ campaign's envelopes, cancelling an opened or a closed campaign, and cancelling 
 
 from __future__ import annotations
 
+import asyncio
 import time
+from datetime import timedelta
 
 from postbud.domain.status import ShipmentStatus
+from postbud.services.sandbox.clock import advance_clock
 from tests.integration.test_ekopost_fixtures import (
     NO_PERSON_WITH_MAILBOX,
     Ekopost,
@@ -108,3 +111,20 @@ def test_a_reply_mail_envelope_needs_its_template(ekopost: Ekopost) -> None:
     added = ekopost.post(path + "/content", template)
     assert added.json()["type"] == "attachment"
     assert ekopost.post(path + "/close").status_code == 200
+
+
+def test_the_sandbox_clock_releases_a_closed_campaign_on_its_output_date(ekopost: Ekopost) -> None:
+    now = ekopost.runtime.clock.now()
+    output = (now + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+    campaign = ekopost.campaign(output_date=output)
+    address = {"$type": "einbox", "recipient": NO_PERSON_WITH_MAILBOX}
+    envelope_id = _closed_envelope(ekopost, campaign["id"], address=address)
+    assert ekopost.post(f"/campaigns/{campaign['id']}/close").json()["state"] == "closed"
+    ekopost.run(lambda: asyncio.sleep(0.5))
+    assert ekopost.get(f"/campaigns/{campaign['id']}/envelopes/{envelope_id}").json()["state"] == "closed"
+    ekopost.run(lambda: advance_clock(ekopost.runtime, timedelta(days=2, minutes=1)))
+    ekopost.wait_for(envelope_id, ShipmentStatus.DELIVERED, ShipmentStatus.OPENED)
+    deadline = time.monotonic() + 30
+    while ekopost.get(f"/campaigns/{campaign['id']}").json()["state"] != "completed":
+        assert time.monotonic() < deadline, "the campaign never completed"
+        ekopost.run(lambda: asyncio.sleep(0.1))
