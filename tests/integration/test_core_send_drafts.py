@@ -210,3 +210,27 @@ async def test_a_draft_closed_in_an_open_batch_waits_for_the_batch(tmp_path: Pat
     assert stored.status is ShipmentStatus.DELIVERED
     assert await _inbox_of(runtime, PERSON_WITH_MAILBOX) == [draft.id]
     await runtime.close()
+
+
+async def test_a_draft_keeps_who_it_is_for_until_closed(tmp_path: Path, database_url: str) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    by_address = await start_draft(
+        letter(sender, documents=(), recipient=None, mailbox_address="OLA.NORDMANN#1A2B"), runtime
+    )
+    unknown = await start_draft(
+        letter(sender, documents=(), recipient=parse_party_id("01010110013"), reject_if_undeliverable=True),
+        runtime,
+    )
+    for draft in (by_address, unknown):
+        await _add(runtime, sender, draft.id, pdf_document("brev"), primary=True)
+
+    accepted = await close_draft(sender, by_address.id, runtime)
+    assert accepted.decision.channel is Channel.DIGITAL_MAILBOX
+    assert await _inbox_of(runtime, PERSON_WITH_MAILBOX) == [by_address.id]
+    with pytest.raises(NotFound) as caught:  # Undeliverable: nobody by that number, as asked
+        await close_draft(sender, unknown.id, runtime)
+    assert caught.value.entity == "recipient"
+    assert await _types(runtime, unknown.id) == [EventType.DRAFTED], "still a draft, nothing written"
+    await runtime.close()

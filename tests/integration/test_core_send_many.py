@@ -17,6 +17,10 @@ from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.letter_terms import Deadlines
 from postbud.domain.shipments import PrintInstructions
+from postbud.domain.status import ShipmentStatus
+from postbud.jobs.handlers import core_handlers
+from postbud.jobs.worker import Worker
+from postbud.services.letters.batches import complete_batch, open_batch
 from postbud.services.letters.drafts import AddDraftDocument, add_draft_document, close_draft, start_draft
 from postbud.services.letters.letter_request import SendLetter, Undeliverable
 from postbud.services.letters.send_letter import send_letter
@@ -251,4 +255,23 @@ async def test_the_recipient_limit_is_a_setting(tmp_path: Path, database_url: st
     assert (caught.value.first.rule, caught.value.first.code) == ("at most 2 recipients", RuleCode.TOO_MANY)
     accepted = await send_to_many(many(letter(sender), to(*MORE_PEOPLE[:2])), runtime)
     assert len(accepted.letters) == 2
+    await runtime.close()
+
+
+async def test_letters_of_a_request_in_an_open_batch_wait_for_it(tmp_path: Path, database_url: str) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_people_with_mailboxes(runtime)
+    batch = await open_batch(runtime, sender_id=sender, dialect="platform", external_id="run-1")
+    accepted = await send_to_many(many(letter(sender, batch_id=batch.id), to(*MORE_PEOPLE[:2])), runtime)
+    assert all(a.held and a.shipment.status is ShipmentStatus.SCHEDULED for a in accepted.letters)
+    await complete_batch(runtime, batch.id)
+    worker = Worker(runtime, core_handlers())
+    while await worker.run_once():
+        pass
+    async with runtime.reader() as uow:
+        for one in accepted.letters:
+            stored = await uow.shipments.get(one.shipment.id)
+            assert stored is not None
+            assert stored.status is ShipmentStatus.DELIVERED
     await runtime.close()
