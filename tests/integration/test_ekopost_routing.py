@@ -160,6 +160,12 @@ def test_a_postal_envelope_with_a_cover_page_needs_no_address_in_the_pdf(ekopost
     layout = shipment.channel_options.print_layout
     assert layout is not None
     assert layout.address_placement is AddressPlacement.COVER_PAGE
+    ekopost.wait_for(envelope_id, ShipmentStatus.POSTED)
+    envelope = ekopost.get(f"/campaigns/{_campaign_of(ekopost, envelope_id)}/envelopes/{envelope_id}").json()
+    assert envelope["state"] == "posted"
+    assert envelope["tracking"]["parcelNo"]
+    assert envelope["tracking"]["trackingState"] == "registered"
+    assert envelope["tracking"]["parcelNo"] in envelope["tracking"]["trackingUrl"]
 
 
 def _window_text(pdf: bytes) -> str:
