@@ -22,7 +22,7 @@ from postbud.domain.shipments import PrintInstructions
 from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
-from postbud.services.letters.batch_state import batch_event_view, batch_overview
+from postbud.services.letters.batch_state import batch_event_view, batch_overview, letters_in_batch
 from postbud.services.letters.batches import (
     batches_of,
     cancel_batch,
@@ -328,3 +328,22 @@ async def test_a_released_batch_is_not_cancelled(world: World) -> None:
     assert excinfo.value.code is ConflictCode.WRONG_STATE
     await world.work()
     assert await world.statuses(batch.id) == [ShipmentStatus.POSTED]
+
+
+async def test_a_batchs_letters_page_by_page_and_by_status(world: World) -> None:
+    batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-11")
+    ids = []
+    for _ in range(5):
+        ids.append(await world.to_mailbox(batch.id))
+        world.runtime.clock.advance(timedelta(milliseconds=5))
+    await cancel_letter(world.runtime, AsSender(world.sender), ids[1])
+    await cancel_letter(world.runtime, AsSender(world.sender), ids[3])
+
+    pages: list[list[uuid.UUID]] = []
+    after = None
+    while page := await letters_in_batch(world.runtime, batch.id, after=after, limit=2):
+        pages.append([letter.id for letter in page])
+        after = page[-1].cursor
+    assert pages == [ids[0:2], ids[2:4], ids[4:5]]
+    cancelled = await letters_in_batch(world.runtime, batch.id, statuses=[ShipmentStatus.CANCELLED])
+    assert [letter.id for letter in cancelled] == [ids[1], ids[3]]

@@ -9,6 +9,7 @@ locked while its batch is) and lets many letters of one batch move without waiti
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from postbud.domain.batches import Batch, BatchEvent, BatchState, derive_state, steps_to
 from postbud.domain.ids import new_id
 from postbud.domain.shipments import Shipment
+from postbud.domain.status import ShipmentStatus
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.repos.batches import LetterInBatch
@@ -97,6 +99,21 @@ async def batch_overview(runtime: Runtime, batch_id: uuid.UUID) -> BatchOverview
         if batch is None:
             return None
         return BatchOverview(batch, await uow.batches.letters(batch_id))
+
+
+async def letters_in_batch(
+    runtime: Runtime,
+    batch_id: uuid.UUID,
+    *,
+    statuses: Collection[ShipmentStatus] | None = None,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    limit: int | None = None,
+) -> list[LetterInBatch]:
+    """One page of the batch's letters (id, external id, status, channel, times), oldest first;
+    ``after``: the ``cursor`` of the last letter of the page before; ``statuses``: only those
+    (Ekopost's failed envelopes of a campaign)."""
+    async with runtime.reader() as uow:
+        return await uow.batches.letters(batch_id, statuses=statuses, after=after, limit=limit)
 
 
 async def batch_event_view(runtime: Runtime, event_id: uuid.UUID) -> BatchEventView | None:

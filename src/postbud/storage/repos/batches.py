@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -56,6 +57,13 @@ class LetterInBatch:
     status: ShipmentStatus
     channel: Channel | None
     updated_at: datetime
+    """When its status last changed."""
+    created_at: datetime
+
+    @property
+    def cursor(self) -> tuple[datetime, uuid.UUID]:
+        """Where the next page starts (``after``)."""
+        return self.created_at, self.id
 
 
 class BatchRepository:
@@ -165,14 +173,27 @@ class BatchRepository:
         query = select(s.status, func.count()).where(s.batch_id == batch_id).group_by(s.status)
         return {ShipmentStatus(status): int(n) for status, n in await self._conn.execute(query)}
 
-    async def letters(self, batch_id: uuid.UUID) -> list[LetterInBatch]:
-        """The batch's letters, oldest first, without their documents."""
+    async def letters(
+        self,
+        batch_id: uuid.UUID,
+        *,
+        statuses: Collection[ShipmentStatus] | None = None,
+        after: tuple[datetime, uuid.UUID] | None = None,
+        limit: int | None = None,
+    ) -> list[LetterInBatch]:
+        """The batch's letters without their documents, oldest first, keyset-paged by
+        (created_at, id) (``after``: the last one seen); ``statuses``: only letters in those."""
         s = schema.shipments.c
-        query = (
-            select(s.id, s.external_id, s.status, s.channel, s.updated_at)
-            .where(s.batch_id == batch_id)
-            .order_by(s.created_at, s.id)
+        query = select(s.id, s.external_id, s.status, s.channel, s.updated_at, s.created_at).where(
+            s.batch_id == batch_id
         )
+        if statuses:
+            query = query.where(s.status.in_([status.value for status in statuses]))
+        if after is not None:
+            query = query.where(tuple_(s.created_at, s.id) > after)
+        query = query.order_by(s.created_at, s.id)
+        if limit is not None:
+            query = query.limit(limit)
         return [
             LetterInBatch(
                 row.id,
@@ -180,6 +201,7 @@ class BatchRepository:
                 ShipmentStatus(row.status),
                 Channel(row.channel) if row.channel else None,
                 row.updated_at,
+                row.created_at,
             )
             for row in await self._conn.execute(query)
         ]
