@@ -88,6 +88,12 @@ def test_held_until_its_publish_time_then_fetched_read_confirmed_and_purged(alti
     problem(altinn.delete(f"/correspondence/{person_letter}/purge", person), 400, 1014)
     problem(altinn.get(f"/correspondence/{person_letter}", sender), 404, 1001)
     assert "PurgedByRecipient" not in history(altinn, person_letter, sender)
+    # Search leaves purged correspondences out, for their recipient and their sender alike.
+    assert altinn.get("/correspondence", person, **search).json() == {"ids": []}
+    as_sender = {"resourceId": "skd-melding", "role": "Sender"}
+    assert altinn.get("/correspondence", sender, **as_sender).json() == {"ids": [org_letter]}
+    purged_ones = altinn.get("/correspondence", sender, **as_sender, status="PurgedByRecipient")
+    assert purged_ones.json() == {"ids": []}
 
 
 def test_a_recipient_purges_only_after_confirming_when_confirmation_is_needed(altinn: Altinn) -> None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.integration.altinn_api_fixtures import API, ORG_RECIPIENT, PERSON, Altinn, altinn
+from tests.integration.altinn_api_fixtures import (
+    API,
+    ORG_RECIPIENT,
+    OWNER,
+    PERSON,
+    Altinn,
+    altinn,
+    correspondence,
+    problem,
+)
 
 __all__ = ["altinn"]
 
@@ -132,7 +141,10 @@ def test_the_k6_use_case_test(altinn: Altinn) -> None:
         "request.Recipients[0]": f"urn:altinn:organization:identifier-no:{ORG_RECIPIENT}",
     }
     files = {"attachments": ("usecase-attachment.txt", attachment, "text/plain")}
-    sender, recipient = altinn.as_sender(), altinn.as_org(ORG_RECIPIENT)
+    # As its helpers/altinnTokenService.js: one service owner's client for both roles.
+    write, read = "altinn:correspondence.write", "altinn:correspondence.read"
+    sender = {"Authorization": f"Bearer {altinn.org_token(OWNER, f'{write} altinn:serviceowner')}"}
+    recipient = {"Authorization": f"Bearer {altinn.org_token(OWNER, f'{read} altinn:serviceowner')}"}
     # TC01
     response = altinn.http.post(f"{API}/correspondence/upload", data=form, files=files, headers=sender)
     assert response.status_code == 200, response.text
@@ -155,3 +167,9 @@ def test_the_k6_use_case_test(altinn: Altinn) -> None:
     # TC05
     assert altinn.http.delete(f"{API}/correspondence/{cid}/purge", headers=recipient).status_code == 200
     assert altinn.http.get(f"{API}/correspondence/{cid}", headers=recipient).status_code == 404
+
+
+def test_the_owners_read_token_without_the_service_owner_scope_is_no_recipient(altinn: Altinn) -> None:
+    (cid,) = altinn.initialized(correspondence())
+    reader = {"Authorization": f"Bearer {altinn.org_token(OWNER, 'altinn:correspondence.read')}"}
+    problem(altinn.get(f"/correspondence/{cid}", reader), 401, 4001)

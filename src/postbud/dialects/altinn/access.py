@@ -54,12 +54,18 @@ class Letter:
 
 
 def role_of(caller: AltinnCaller, shipment: Shipment, record: CorrespondenceRecord) -> Caller | None:
-    """Sender first (the write scope and the resource owner's organisation), then recipient."""
+    """Sender first (the write scope and the resource owner's organisation), then recipient (the
+    correspondence's own, or the resource's owner with ``altinn:serviceowner`` acting as one)."""
     organisation = caller.organisation_number
-    if caller.acting_as_sender and organisation and record.sender_urn == ORGANISATION_URN + organisation:
+    owner = organisation is not None and record.sender_urn == ORGANISATION_URN + organisation
+    if caller.acting_as_sender and owner:
         return AsSender(shipment.sender_id)
     if caller.acting_as_recipient and shipment.recipient_party == str(caller_party(caller)):
         return AsRecipient(str(caller_party(caller)))
+    if caller.is_service_owner and owner and caller.acting_as_recipient and shipment.recipient_party:
+        # §10.3's service-owner bypass: the resource's owner passes the recipient check too (Altinn's
+        # use-case test reads, downloads and purges with the owner's read-scoped token).
+        return AsRecipient(shipment.recipient_party)
     return None
 
 

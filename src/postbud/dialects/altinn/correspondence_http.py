@@ -25,7 +25,7 @@ from postbud.dialects.altinn.statuses import (
     status_history,
 )
 from postbud.dialects.altinn.views import Correspondence, data_type, details, overview
-from postbud.domain.attachments import Attachment
+from postbud.domain.attachments import Attachment, AttachmentStatus
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.letter_actions import AsRecipient
 from postbud.services.letters.attachments import purge_attachment
@@ -73,7 +73,7 @@ async def _body(runtime: Runtime, letter: Letter) -> str:
         return ""
     try:
         text = (await runtime.blobs.get(primary.sha256)).decode("utf-8")
-    except (FileNotFoundError, KeyError):  # released after a purge
+    except LookupError:  # the blob was released after a purge
         return ""
     return text
 
@@ -225,7 +225,7 @@ async def download(dialect: AltinnDialect, request: Request) -> Response:
     try:
         await download_document(dialect.runtime, role, letter.shipment.id, document.id)
     except Conflict as exc:
-        if attachment is not None and attachment.status.value == "purged":
+        if attachment is not None and attachment.status is AttachmentStatus.PURGED:
             raise error(2019) from None
         if exc.field == "document":
             raise error(2020) from None

@@ -278,7 +278,11 @@ def _letter(
         attachment_ids=tuple(uuid.UUID(i) for i in record.attachment_ids),
         channel_options=ChannelOptions(
             business_inbox_for_persons=True,
-            notice=notice_plan(request.notification, record.language) if request.notification else None,
+            notice=(
+                notice_plan(request.notification, record.language, checked.resource.title(record.language))
+                if request.notification
+                else None
+            ),
         ),
         deadlines=Deadlines(due_at=request.due_date_time, needs_confirmation=request.is_confirmation_needed),
     )

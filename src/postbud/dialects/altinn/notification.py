@@ -56,7 +56,7 @@ def _texts(raw: Mapping[str, Any], prefix: str = "") -> NoticeTexts:
     )
 
 
-def notice_plan(notification: Notification, language: str) -> NoticePlan:
+def notice_plan(notification: Notification, language: str, resource_name: str | None = None) -> NoticePlan:
     raw = notification.raw
     reminder = None
     if notification.send_reminder:
@@ -71,4 +71,5 @@ def notice_plan(notification: Notification, language: str) -> NoticePlan:
         language=NoticeLanguage(language) if language in {"nb", "nn", "en"} else NoticeLanguage.NB,
         texts=_texts(raw),
         reminder=reminder,
+        resource_name=resource_name,
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from postbud.dialects.altinn import events
 from postbud.dialects.altinn.app import create_altinn_app
+from postbud.dialects.altinn.token_routes import token_routes
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.jobs.registry import JobHandler
 from postbud.plugins.protocol import Credentials, DialectRoutes, Mount, RuntimeOf
@@ -23,7 +24,11 @@ class AltinnPlugin:
     )
 
     def routes(self, runtime_of: RuntimeOf) -> DialectRoutes:
-        return DialectRoutes(mounts=(Mount(PATH, create_altinn_app(runtime_of)),))
+        return DialectRoutes(
+            mounts=(Mount(PATH, create_altinn_app(runtime_of)),),
+            # The sandbox issuer's OpenID configuration, JWKS and token exchange, at Altinn's own paths.
+            root_routes=tuple(token_routes(runtime_of)),
+        )
 
     def job_handlers(self) -> Mapping[str, JobHandler]:
         return {}

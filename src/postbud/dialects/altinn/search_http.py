@@ -17,8 +17,10 @@ from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error
 from postbud.dialects.altinn.model import Role
 from postbud.dialects.altinn.recipients import RecipientInvalid, parse_recipient
 from postbud.dialects.altinn.statuses import (
-    NOT_YET_FOR_RECIPIENT,
+    SEARCH_HIDES_FROM_RECIPIENT,
+    SEARCH_HIDES_FROM_SENDER,
     CorrespondenceStatus,
+    StatusEntry,
     latest,
     status_history,
 )
@@ -108,24 +110,28 @@ async def search(dialect: AltinnDialect, request: Request) -> Response:
     start, end = times["from"], times["to"]
     if start is not None and end is not None and start > end:
         raise error(1027)
-    ids = await _search(runtime, caller, resource_id, role, party, key)
-    found = [s for s in ids if _matches(s, start, end, _param(request, "sendersReference"))]
+    found = await _search(runtime, caller, resource_id, role, party, key)
+    reference = _param(request, "sendersReference")
     result: list[uuid.UUID] = []
-    for shipment in sorted(found, key=_publish_time, reverse=True):
-        events = (await get_shipment(shipment.id, runtime)).events
-        history = status_history(events)
-        as_recipient = shipment.recipient_party == str(party)
-        if status is not None:
-            if not any(e.status is status for e in history):
-                continue
-            if as_recipient and role is Role.Recipient and status in NOT_YET_FOR_RECIPIENT:
-                continue
-        elif as_recipient and role is Role.Recipient and latest(history).status in NOT_YET_FOR_RECIPIENT:
+    for shipment, relations in sorted(found, key=lambda item: _publish_time(item[0]), reverse=True):
+        if not _matches(shipment, start, end, reference):
             continue
-        result.append(shipment.id)
-        if len(result) == LIMIT:
-            break
+        history = status_history((await get_shipment(shipment.id, runtime)).events)
+        if any(_shown(history, hidden, status) for hidden in relations):
+            result.append(shipment.id)
+            if len(result) == LIMIT:
+                break
     return JSONResponse({"ids": [str(i) for i in result]})
+
+
+def _shown(
+    history: list[StatusEntry], hidden: frozenset[CorrespondenceStatus], status: CorrespondenceStatus | None
+) -> bool:
+    """As the real query: an asked-for status the correspondence has had (never a hidden one), else a
+    latest status that is not hidden."""
+    if status is not None:
+        return status not in hidden and any(e.status is status for e in history)
+    return latest(history).status not in hidden
 
 
 def _matches(shipment: Shipment, start: datetime | None, end: datetime | None, reference: str | None) -> bool:
@@ -144,8 +150,9 @@ async def _search(
     role: Role,
     party: PartyId,
     key: uuid.UUID | None,
-) -> list[Shipment]:
-    """The correspondences of the resource in the asked roles; the caller must be that party (4001)."""
+) -> list[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]]:
+    """The correspondences of the resource in the asked roles, each with what search hides from the
+    caller in each of its relations to it; the caller must be that party (4001)."""
     try:
         resource = await get_resource(runtime, resource_id)
     except NotFound:
@@ -156,20 +163,20 @@ async def _search(
         raise error(4001)
     if role is Role.RecipientAndSender and not (owner or own_party):
         raise error(4001)
-    letters: dict[uuid.UUID, Shipment] = {}
+    relations: dict[uuid.UUID, tuple[Shipment, list[frozenset[CorrespondenceStatus]]]] = {}
     if role in (Role.Sender, Role.RecipientAndSender) and owner:
         for s in await _letters(runtime, ShipmentFilter(sender_id=resource.owner_sender_id)):
-            letters[s.id] = s
+            relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_SENDER)
     if role in (Role.Recipient, Role.RecipientAndSender) and own_party:
         for s in await _letters(runtime, ShipmentFilter(recipient=str(party))):
             if s.recipient_party == str(party):
-                letters[s.id] = s
+                relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_RECIPIENT)
     chosen = []
-    for shipment in letters.values():
+    for shipment, hidden in relations.values():
         record = record_of(shipment)
         if record is None or record.resource_id != resource.id:
             continue
         if key is not None and record.idempotent_key != str(key):
             continue
-        chosen.append(shipment)
+        chosen.append((shipment, hidden))
     return chosen

@@ -53,6 +53,9 @@ PURGED: Final = frozenset({S.PurgedByRecipient, S.PurgedByAltinn})
 HIDDEN_FROM_SENDER: Final = frozenset({S.PurgedByRecipient, S.PurgedByAltinn, S.Archived})
 PURGEABLE_BY_SENDER: Final = frozenset({S.Initialized, S.ReadyForPublish, S.Failed})
 NOT_YET_FOR_RECIPIENT: Final = frozenset({S.Initialized, S.ReadyForPublish, S.Failed})
+SEARCH_HIDES_FROM_SENDER: Final = frozenset({S.Archived, S.PurgedByAltinn, S.PurgedByRecipient})
+"""Search (C3) leaves out, for its sender, what is in these by its latest status (and asked-for statuses)."""
+SEARCH_HIDES_FROM_RECIPIENT: Final = NOT_YET_FOR_RECIPIENT | PURGED
 
 _SIMPLE: Final[Mapping[EventType, CorrespondenceStatus]] = {
     EventType.DELIVERED: S.Published,
