@@ -16,6 +16,7 @@ from postbud.dialects.ekopost.auth import authenticate
 from postbud.dialects.ekopost.context import Call, RuntimeOf
 from postbud.dialects.ekopost.errors import EkopostError, from_domain, not_implemented
 from postbud.dialects.ekopost.render import error_response
+from postbud.dialects.ekopost.wire_in import refuse_nul_in_query
 from postbud.domain.errors import DomainError
 
 log = structlog.get_logger(__name__)
@@ -30,6 +31,7 @@ def _guarded(runtime_of: RuntimeOf, handler: Handler) -> Callable[[Request], Awa
         try:
             runtime = runtime_of()
             sender = await authenticate(runtime, request)
+            refuse_nul_in_query(request)
             return await handler(Call(runtime, sender), request)
         except EkopostError as exc:
             return error_response(exc)

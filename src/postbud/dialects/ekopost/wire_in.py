@@ -44,7 +44,27 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise invalid("body", f"must be a JSON object, not {type(value).__name__}")
+    _refuse_nul(value, "body")
     return value
+
+
+def refuse_nul_in_query(request: Request) -> None:
+    for key, value in request.query_params.multi_items():
+        _refuse_nul(value, key)
+
+
+def _refuse_nul(value: object, where: str) -> None:
+    """No text may hold U+0000: no database stores it, and no client means it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(where, "must not contain the character U+0000")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}" if where != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 async def read_object(request: Request, limit: int) -> dict[str, Any]:
