@@ -122,6 +122,6 @@ def test_the_address_in_a_window(window: str, code: str, city: str, country: str
     assert (found.postal_code, found.city, found.country) == (code, city, country)
 
 
-@pytest.mark.parametrize("window", ["", "Bara ett namn", "12345 Stockholm"])
+@pytest.mark.parametrize("window", ["", "Bara ett namn", "12345 Stockholm", "A" * 101 + "\n12345 Stad"])
 def test_no_address_in_a_window(window: str) -> None:
     assert address_in(window) is None

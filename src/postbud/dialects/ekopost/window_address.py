@@ -12,12 +12,15 @@ import re
 from postbud.dialects.ekopost.countries import country_code
 from postbud.domain.parties import PostalAddress
 
+MAX_ROW = 100
 _POSTAL_LINE = re.compile(r"^(?:(?P<prefix>[A-Z]{1,2})-)?(?P<code>\d{3}\s?\d{2}|\d{4})\s+(?P<city>\S.*)$")
 
 
 def address_in(text: str) -> PostalAddress | None:
     rows = [" ".join(row.split()) for row in text.replace("\r", "\n").split("\n")]
     rows = [row for row in rows if row]
+    if any(len(row) > MAX_ROW for row in rows):
+        return None  # no print house reads that as an address
     for index in range(len(rows) - 1, 0, -1):
         match = _POSTAL_LINE.match(rows[index])
         if match is None:
