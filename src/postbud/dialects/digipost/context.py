@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from postbud.dialects.digipost.keys import load_public_key
 from postbud.dialects.digipost.server_key import ServerKey, load_or_create
 from postbud.domain.parties import Sender
+from postbud.services.parties.credentials import digipost_sender
 from postbud.services.runtime import Runtime
 
 # A certificate registered through the CLI in another process is picked up within this time.
@@ -48,11 +49,9 @@ class DigipostDialect:
         cached = self._brokers.get(broker_id)
         if cached is not None and time.monotonic() - cached[0] < _BROKER_CACHE_SECONDS:
             return cached[1]
-        async with self.runtime.reader() as uow:
-            sender = await uow.senders.by_digipost_id(broker_id)
-        key = None
-        if sender is not None and sender.certificate_pem:
-            key = load_public_key(sender.certificate_pem.encode())
+        found = await digipost_sender(self.runtime, broker_id)
+        sender, pem = found if found is not None else (None, None)
+        key = load_public_key(pem.encode()) if pem else None
         broker = Broker(sender, key)
         self._brokers[broker_id] = (time.monotonic(), broker)
         return broker

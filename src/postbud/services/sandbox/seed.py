@@ -22,6 +22,7 @@ from postbud.domain.identifiers import (
 )
 from postbud.domain.ids import new_id
 from postbud.domain.parties import Sender
+from postbud.services.parties.credentials import record_digipost_certificate
 from postbud.services.parties.recipients import RecipientInput, build_recipient, with_free_mailbox_address
 from postbud.services.parties.senders import new_api_key
 from postbud.services.runtime import Runtime
@@ -250,6 +251,7 @@ async def sandbox_sender(runtime: Runtime) -> SandboxSender:
         else:
             sender = replace(sender, certificate_pem=cert_pem.decode("ascii"))
             await uow.senders.update(sender)
+        await record_digipost_certificate(uow, sender, runtime)
         await uow.senders.add_api_key(sender.id, api_key, "sandbox", now=now)
     folder.mkdir(parents=True, exist_ok=True)
     _write_private(folder / "sender-key.pem", key_pem.decode("ascii"))
