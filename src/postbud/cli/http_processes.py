@@ -1,7 +1,7 @@
-"""Serve one ASGI app from several processes on the same port.
+"""Serve one ASGI app from several processes on the same port (and on a dialect's own ports).
 
-Each process binds its own ``SO_REUSEPORT`` socket, so the kernel spreads connections evenly over
-them by their addresses; with one shared listening socket, whichever process wakes first tends
+Each process binds its own ``SO_REUSEPORT`` socket on every port, so the kernel spreads connections
+evenly over them by their addresses; with one shared listening socket, whichever process wakes first tends
 to take most of a burst of new keep-alive connections. Children are spawned (not forked) and build
 their own app from ``factory``, so nothing with threads or open connections crosses a fork.
 """
@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 from types import FrameType
 from typing import Any
@@ -31,36 +31,46 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_one(factory: Callable[[], Any], host: str, port: int, options: dict[str, Any]) -> None:
+def _serve_one(factory: Callable[[], Any], host: str, ports: Sequence[int], options: dict[str, Any]) -> None:
     import uvicorn
 
-    sock = _listening_socket(host, port)
-    config = uvicorn.Config(factory(), host=host, port=port, **options)
-    uvicorn.Server(config).run(sockets=[sock])
+    sockets = [_listening_socket(host, port) for port in ports]
+    config = uvicorn.Config(factory(), host=host, port=ports[0], **options)
+    uvicorn.Server(config).run(sockets=sockets)
 
 
-def _child(factory: Callable[[], Any], host: str, port: int, options: dict[str, Any]) -> None:
+def _child(factory: Callable[[], Any], host: str, ports: Sequence[int], options: dict[str, Any]) -> None:
     # Out of the terminal's process group: Ctrl-C reaches the parent only, which stops each child
     # once (a second signal would make uvicorn skip its graceful shutdown).
     os.setpgid(0, 0)
-    _serve_one(factory, host, port, options)
+    _serve_one(factory, host, ports, options)
 
 
 def serve_in_processes(
-    factory: Callable[[], Any], *, host: str, port: int, processes: int, options: dict[str, Any]
+    factory: Callable[[], Any],
+    *,
+    host: str,
+    port: int,
+    processes: int,
+    options: dict[str, Any],
+    more_ports: Sequence[int] = (),
 ) -> int:
     """Run ``processes`` servers of ``factory()`` until one exits or a signal stops them all.
 
-    ``factory`` must pickle (a module-level function, or a ``functools.partial`` of one);
-    ``options`` are further ``uvicorn.Config`` arguments. Returns the exit code.
+    Each listens on ``port`` and on every one of ``more_ports`` (a dialect's own port; the app
+    tells them apart by the port a request arrived on). ``factory`` must pickle (a module-level
+    function, or a ``functools.partial`` of one); ``options`` are further ``uvicorn.Config``
+    arguments. Returns the exit code.
     """
+    ports = (port, *more_ports)
     if processes <= 1:
-        _serve_one(factory, host, port, options)
+        _serve_one(factory, host, ports, options)
         return 0
-    _listening_socket(host, port).close()  # a port in use fails here, before any child starts
+    for each in ports:  # a port in use fails here, before any child starts
+        _listening_socket(host, each).close()
     context = multiprocessing.get_context("spawn")
     children = [
-        context.Process(target=_child, args=(factory, host, port, options), name=f"http-{index}")
+        context.Process(target=_child, args=(factory, host, ports, options), name=f"http-{index}")
         for index in range(processes)
     ]
     signalled = False

@@ -37,6 +37,17 @@ def serve(
     public_url: Annotated[
         str | None, typer.Option("--public-url", help="The URL clients reach Postbud on.")
     ] = None,
+    ekopost_port: Annotated[
+        int | None,
+        typer.Option("--ekopost-port", help="Also serve the Ekopost dialect at the root of this port."),
+    ] = None,
+    dialect_port: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dialect-port",
+            help="NAME=PORT: also serve the dialect NAME at the root of PORT (repeatable).",
+        ),
+    ] = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Do not seed an empty sandbox.")] = False,
     json_logs: Annotated[
         bool, typer.Option("--json", help="Log JSON lines instead of console text.")
@@ -57,8 +68,11 @@ def serve(
         public_url=public_url,
         log_json=True if json_logs else None,
     )
+    ports = _dialect_ports(dialect_port or [], ekopost_port)
+    if settings.port in ports.values():
+        raise typer.BadParameter(f"port {settings.port} is the main port", param_hint="--dialect-port")
     if not settings.log_json:
-        _banner(settings)
+        _banner(settings, ports)
     options: dict[str, Any] = {
         "log_config": None,
         "access_log": False,
@@ -66,7 +80,7 @@ def serve(
         "date_header": False,  # one Date only: see postbud.date_header
         "timeout_graceful_shutdown": 10,
     }
-    if http_workers == 1:
+    if http_workers == 1 and not ports:
         app = create_app(settings, seed=not no_seed)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, **options)
         uvicorn.Server(config).run()
@@ -74,13 +88,29 @@ def serve(
     # Migrate and seed once, here, rather than racing in every process.
     asyncio.run(_prepare(settings, seed=not no_seed))
     code = serve_in_processes(
-        partial(create_app, settings),
+        partial(create_app, settings, dialect_ports=ports),
         host=settings.host,
         port=settings.port,
         processes=http_workers,
         options=options,
+        more_ports=tuple(ports.values()),
     )
     raise typer.Exit(code)
+
+
+def _dialect_ports(pairs: list[str], ekopost_port: int | None) -> dict[str, int]:
+    """``--dialect-port NAME=PORT`` and ``--ekopost-port PORT`` as one name → port map."""
+    ports: dict[str, int] = {}
+    for pair in pairs:
+        name, _, number = pair.partition("=")
+        if not name.strip() or not number.strip().isdigit():
+            raise typer.BadParameter(f"{pair!r} is not NAME=PORT", param_hint="--dialect-port")
+        ports[name.strip()] = int(number)
+    if ekopost_port is not None:
+        ports["ekopost"] = ekopost_port
+    if len(set(ports.values())) != len(ports):
+        raise typer.BadParameter("each dialect needs a port of its own", param_hint="--dialect-port")
+    return ports
 
 
 async def _prepare(settings: Settings, *, seed: bool) -> None:
@@ -96,12 +126,14 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
         await runtime.close()
 
 
-def _banner(settings: Settings) -> None:
+def _banner(settings: Settings, ports: dict[str, int]) -> None:
     url = settings.resolved_public_url
     data = settings.resolved_data_dir
     out = console(stderr=True)
     out.print(f"[bold]Postbud[/] on {url}")
     out.print(f"  API docs      {url}/api/v1/docs")
+    for name, port in ports.items():
+        out.print(f"  {name:<13} port {port} (at its root)")
     out.print(f"  data folder   {data}")
     token = "POSTBUD_ADMIN_TOKEN" if settings.admin_token else str(data / "admin-token")
     out.print(f"  admin token   {token}")
