@@ -2,7 +2,8 @@
 
 The file is the same every time it is downloaded (UID, DTSTAMP and content come from the letter),
 so importing it twice updates one calendar entry instead of adding a second. Times are given in
-Europe/Oslo with the zone's VTIMEZONE included, as calendar programs expect for local meetings.
+the sender's time zone (its own, else the deployment's) with the zone's VTIMEZONE included, as
+calendar programs expect for local meetings.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -18,11 +18,11 @@ from icalendar import Event as CalendarEvent
 from postbud.domain.datatypes import Address, Appointment, Event, Info, datatype_from_dict
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import Conflict, ConflictCode
+from postbud.domain.regional import Regional
 from postbud.services.inbox.open_letter import readable_letter
 from postbud.services.inbox.query import Letter
 from postbud.services.runtime import Runtime
 
-LOCAL_ZONE = ZoneInfo("Europe/Oslo")
 PRODUCT_ID = "-//Postbud//Recipient inbox//EN"
 CALENDAR_KINDS = frozenset({Appointment.kind, Event.kind})
 
@@ -52,10 +52,6 @@ def _description(*blocks: str | None, info: tuple[Info, ...] = ()) -> str | None
     return "\n\n".join(text for text in texts if text) or None
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_ZONE)
-
-
 def _vevent(
     uid: str,
     stamp: datetime,
@@ -65,12 +61,13 @@ def _vevent(
     location: str | None,
     description: str | None,
     url: str | None,
+    region: Regional,
 ) -> CalendarEvent:
     event = CalendarEvent()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", _local(start))
-    event.add("dtend", _local(end))
+    event.add("dtstart", region.local(start))
+    event.add("dtend", region.local(end))
     event.add("summary", summary)
     if location:
         event.add("location", location)
@@ -94,7 +91,7 @@ def _calendar(events: list[CalendarEvent]) -> bytes:
 
 
 def appointment_events(
-    appointment: Appointment, uid: str, stamp: datetime, summary: str
+    appointment: Appointment, uid: str, stamp: datetime, summary: str, region: Regional
 ) -> list[CalendarEvent]:
     description = _description(appointment.sub_title, appointment.arrival_time, info=appointment.info)
     return [
@@ -107,22 +104,25 @@ def appointment_events(
             _location(appointment.place, appointment.address),
             description,
             appointment.link.url if appointment.link else None,
+            region,
         )
     ]
 
 
-def event_events(event: Event, uid: str, stamp: datetime, summary: str) -> list[CalendarEvent]:
+def event_events(
+    event: Event, uid: str, stamp: datetime, summary: str, region: Regional
+) -> list[CalendarEvent]:
     description = _description(event.sub_title, event.description, info=event.info)
     location = _location(event.place, event.address)
     url = event.links[0].url if event.links else None
     return [
-        _vevent(f"{i}.{uid}", stamp, t.start_time, t.end_time, summary, location, description, url)
+        _vevent(f"{i}.{uid}", stamp, t.start_time, t.end_time, summary, location, description, url, region)
         for i, t in enumerate(event.time_intervals, start=1)
     ]
 
 
-def letter_calendar(letter: Letter) -> CalendarFile:
-    """The letter's appointment or event as a calendar; Conflict if it has neither."""
+def letter_calendar(letter: Letter, region: Regional) -> CalendarFile:
+    """The letter's appointment or event as a calendar, in ``region``'s zone; Conflict if it has neither."""
     shipment = letter.shipment
     datatype = shipment.primary.datatype or {}
     kind = str(datatype.get("kind"))
@@ -134,10 +134,10 @@ def letter_calendar(letter: Letter) -> CalendarFile:
     uid = f"{shipment.id}.{shipment.primary.id}@postbud"
     summary = shipment.subject or letter.sender_name or "Postbud"
     if isinstance(model, Appointment):
-        events = appointment_events(model, uid, shipment.created_at, summary)
+        events = appointment_events(model, uid, shipment.created_at, summary, region)
     else:
         assert isinstance(model, Event)
-        events = event_events(model, uid, shipment.created_at, summary)
+        events = event_events(model, uid, shipment.created_at, summary, region)
     return CalendarFile(f"{_slug(summary)}.ics", _calendar(events))
 
 
@@ -150,4 +150,7 @@ async def calendar_file(
     runtime: Runtime, recipient_id: uuid.UUID, shipment_id: uuid.UUID, level: AuthenticationLevel
 ) -> CalendarFile:
     letter = await readable_letter(runtime, recipient_id, shipment_id, level)
-    return letter_calendar(letter)
+    deployment = runtime.settings.regional()
+    async with runtime.reader() as uow:
+        sender = await uow.senders.get(letter.shipment.sender_id)
+    return letter_calendar(letter, sender.regional(deployment) if sender is not None else deployment)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from postbud.domain.datatypes import (
     Inkasso,
@@ -29,6 +28,7 @@ from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, 
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import InvalidIdentifier, norwegian_account
+from postbud.domain.regional import Regional
 from postbud.domain.shipments import Shipment
 from postbud.services.inbox.open_letter import readable_letter
 from postbud.services.inbox.query import Letter
@@ -42,7 +42,6 @@ MAX_AMOUNT = Decimal("999999999.99")
 LATEST_PAYMENT_DAYS = 365
 PAYMENT_CHANNEL = "postbud-inbox"
 SANDBOX_BANK = PaymentBank(name="Postbud Sandbox Bank")
-BANK_ZONE = ZoneInfo("Europe/Oslo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +79,9 @@ def payment_of(letter: Letter) -> ShipmentEvent | None:
     return next((e for e in letter.events if e.dedup_key == PAYMENT_KEY), None)
 
 
-def bank_today(now: datetime) -> date:
-    return now.astimezone(BANK_ZONE).date()
+def bank_today(now: datetime, region: Regional | None = None) -> date:
+    """Today where the payer's bank is: the deployment's region (``Settings.regional``)."""
+    return (region or Regional()).local(now).date()
 
 
 def _amount(bill: Bill, order: PaymentOrder) -> Decimal:
@@ -124,9 +124,15 @@ def _check(bill: Bill, order: PaymentOrder, today: date) -> tuple[Decimal, str]:
 
 
 def _payment_data(
-    shipment: Shipment, bill: Bill, amount: Decimal, account: str, order: PaymentOrder, now: datetime
+    shipment: Shipment,
+    bill: Bill,
+    amount: Decimal,
+    account: str,
+    order: PaymentOrder,
+    today: date,
+    now: datetime,
 ) -> dict[str, Any]:
-    scheduled = order.pay_on > bank_today(now)
+    scheduled = order.pay_on > today
     payment = InvoicePayment(
         payment_id=str(uuid.uuid4()),
         payment_status="PDNG" if scheduled else "ACSC",  # ISO 20022: pending / settlement completed
@@ -165,12 +171,13 @@ async def pay_invoice(
     if payment_of(letter) is not None:
         raise Conflict("payment", "this invoice has already been paid", ConflictCode.ALREADY_DONE)
     now = runtime.clock.now()
-    amount, account = _check(bill, order, bank_today(now))
+    today = bank_today(now, runtime.settings.regional())
+    amount, account = _check(bill, order, today)
     async with runtime.unit_of_work() as uow:
         shipment = await uow.shipments.get(shipment_id, for_update=True)
         if shipment is None:
             raise NotFound("letter", shipment_id)
-        data = _payment_data(shipment, bill, amount, account, order, now)
+        data = _payment_data(shipment, bill, amount, account, order, today, now)
         draft = EventDraft(EventType.PAYMENT_REGISTERED, data=data, dedup_key=PAYMENT_KEY)
         recorded = await record_events(uow, shipment, [draft], now=now)
     if not recorded:

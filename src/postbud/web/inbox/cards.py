@@ -94,7 +94,7 @@ async def _extra(
         return {
             "bill": bill_of(shipment),
             "paid": _paid(payment) if payment else None,
-            "today": bank_today(runtime.clock.now()).isoformat(),
+            "today": bank_today(runtime.clock.now(), runtime.settings.regional()).isoformat(),
             "default_account": sandbox_account(recipient_id),
             "action": paths.action(shipment.id, "pay"),
         }
