@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.dialects.ekopost import render
-from postbud.dialects.ekopost.addresses import POSTAL
 from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import Call
+from postbud.dialects.ekopost.envelope_address import EINBOX, EINBOX_KIVRA, POSTAL
 from postbud.dialects.ekopost.envelopes import envelope_of, print_instructions
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
 from postbud.dialects.ekopost.peppol_bis import problems_of, well_formed_problems
@@ -100,6 +100,11 @@ def _with_print(
     return replace(shipment, print_instructions=instructions)
 
 
+PRINTED_OR_FALLING_BACK_TO_PRINT: Final = frozenset({POSTAL, EINBOX, EINBOX_KIVRA})
+"""Address types whose letter is printed, at once or when the recipient has no inbox (the seed's
+fallback); e-mail and the invoice types never fall back to paper."""
+
+
 async def _document_checks(shipment: Shipment, data: bytes) -> PostalAddress | None:
     """107 for a PDF that does not open or has no pages; the address its window shows, if any;
     105 for a postal envelope without a cover page whose window shows none."""
@@ -110,7 +115,7 @@ async def _document_checks(shipment: Shipment, data: bytes) -> PostalAddress | N
     record = EnvelopeRecord.of(shipment.properties)
     address_type = record.address.get("$type") if record is not None else POSTAL
     cover_page = bool(record.address.get("use_coverpage")) if record is not None else False
-    if cover_page:
+    if cover_page or address_type not in PRINTED_OR_FALLING_BACK_TO_PRINT:
         return None
     found = address_in(await window_text(data, RIGHT_WINDOW))
     if address_type == POSTAL and found is None:
