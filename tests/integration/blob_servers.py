@@ -240,6 +240,26 @@ class BlobStoreContract:
             await store.get(ref.sha256)
         await store.delete(ref.sha256)  # missing is not an error
 
+    async def test_quarantine_then_restore_or_discard(self, store: BlobStore) -> None:
+        data = os.urandom(3_000)
+        ref = await store.put(data)
+        await store.quarantine(ref.sha256)
+        assert not await store.exists(ref.sha256)
+        await store.quarantine(ref.sha256)  # a second time: nothing left to move
+        await store.restore(ref.sha256)
+        assert await store.get(ref.sha256) == data
+
+        await store.quarantine(ref.sha256)
+        await store.put(data)  # stored again while away: the restore keeps it and drops the copy
+        await store.restore(ref.sha256)
+        assert await store.get(ref.sha256) == data
+
+        await store.quarantine(ref.sha256)
+        await store.discard(ref.sha256)
+        await store.restore(ref.sha256)
+        assert not await store.exists(ref.sha256), "a discarded blob cannot come back"
+        await store.discard(ref.sha256)
+
     async def test_concurrent_puts_of_the_same_blob(self, store: BlobStore) -> None:
         data = os.urandom(30_000)
         refs = await asyncio.gather(*(store.put(data) for _ in range(20)))

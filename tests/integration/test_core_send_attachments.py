@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 
 from postbud.domain.attachments import Attachment, AttachmentStatus
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
@@ -24,7 +26,9 @@ from postbud.services.letters.attachments import (
     upload_attachment,
 )
 from postbud.services.letters.blob_release import (
+    QUARANTINE_GRACE,
     RELEASE_DELAY,
+    confirm_deletion,
     delete_unreferenced_blobs,
     release_letter_blobs,
     run_blob_release_job,
@@ -36,6 +40,7 @@ from postbud.storage import schema
 from postbud.storage.blobs import compute_ref
 from postbud.storage.job_kinds import BLOB_RELEASE
 from postbud.storage.repos.page_images import PageImage
+from postbud.storage.repos.shipments import document_row
 from tests.integration.core_helpers import (
     add_recipients,
     add_sender,
@@ -294,4 +299,42 @@ async def test_a_released_document_takes_its_page_images_along(tmp_path: Path, d
     assert await _exists(runtime, shared_picture.sha256), "another document's page shows it too"
     assert await count(runtime, schema.page_images, document_sha256=sha256) == 0
     assert await count(runtime, schema.page_images) == 1
+    await runtime.close()
+
+
+async def test_a_reference_written_while_its_blob_was_going_brings_the_blob_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await add_recipients(runtime)
+    content = pdf_document("raced").content
+    first = await send_letter(letter(sender, documents=(pdf_document("raced"),)), runtime)
+    other = await send_letter(letter(sender, documents=(pdf_document("other"),)), runtime)
+    sha256 = first.shipment.primary.sha256
+    async with runtime.unit_of_work() as uow:
+        await release_letter_blobs(uow, first.shipment.id, now=runtime.clock.now())
+    assert await delete_unreferenced_blobs([sha256], runtime) == [sha256]
+    assert not await _exists(runtime, sha256)
+
+    # A send that found the blob present just before it went commits its row just after:
+    # the row as that writer would have written it, with no new copy of the bytes.
+    racing = replace(other.shipment.primary, id=uuid.uuid4(), position=1, sha256=sha256, size=len(content))
+    async with runtime.unit_of_work() as uow:
+        await uow.conn.execute(
+            insert(schema.documents).values(document_row(racing, other.shipment.id, sender))
+        )
+    worker = Worker(runtime, {BLOB_RELEASE: JobHandler(run_blob_release_job)})
+    runtime.clock.advance(QUARANTINE_GRACE + timedelta(seconds=1))
+    while await worker.run_once():  # the confirming step (and the purge's own release job, a no-op now)
+        pass
+    assert await runtime.blobs.get(sha256) == content, "restored for the letter that names it"
+
+    # Without a late reference the confirming step deletes for good.
+    async with runtime.unit_of_work() as uow:
+        await release_letter_blobs(uow, other.shipment.id, now=runtime.clock.now())
+    assert sha256 in await delete_unreferenced_blobs([sha256], runtime)
+    assert await confirm_deletion([sha256], runtime) == [sha256]
+    await runtime.blobs.restore(sha256)
+    assert not await _exists(runtime, sha256)
     await runtime.close()

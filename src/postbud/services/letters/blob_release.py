@@ -4,15 +4,14 @@ Blobs are shared by content: one attachment in 500 letters, the same PDF sent tw
 and the copy a recipient shared. A use case that drops references (a purge, an attachment's end)
 calls `release_letter_blobs` or `release_blobs` inside its own transaction; that writes one
 durable `blob.release` job with it. The job checks, in a write transaction, which of the hashes
-nothing refers to now (documents.py's `referenced`) and deletes those blobs, with the page images
-rendered from them. It is idempotent: run twice, it deletes nothing more.
+nothing refers to now (documents.py's `referenced`), drops the page images rendered from them, and
+quarantines those blobs; a second run of the same job kind, ``QUARANTINE_GRACE`` later, deletes
+the quarantined ones still unreferenced and restores any that got a reference meanwhile. Both are
+idempotent.
 
-One race is left open: a send that stores the same bytes again finds the blob present (so it does
-not write it) a moment before this job deletes it, and commits its rows a moment after. Its letter
-would then name a missing blob. The window is the writer's time between storing a batch's blobs
-and committing it (milliseconds); the job runs ``RELEASE_DELAY`` after the purge, so the content
-was unused for that long. Closing it needs a two-phase delete (move to a trash, delete only if
-still unreferenced after a grace period, else restore), not built yet.
+Why two steps: a send that stores the same bytes again finds the blob present (so does not write
+it) a moment before the first step moves it aside, and commits its rows a moment after. A plain
+delete would leave that letter naming a missing blob; the second step brings it back instead.
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ from postbud.storage.unit_of_work import SqlUnitOfWork
 log = structlog.get_logger(__name__)
 
 RELEASE_DELAY = timedelta(minutes=5)
+QUARANTINE_GRACE = timedelta(minutes=5)
+"""How long a quarantined blob waits for a reference that was being written when it went."""
 
 
 async def release_letter_blobs(uow: SqlUnitOfWork, shipment_id: uuid.UUID, *, now: datetime) -> list[str]:
@@ -52,21 +53,43 @@ async def release_blobs(uow: SqlUnitOfWork, sha256s: Iterable[str], *, now: date
 
 
 async def delete_unreferenced_blobs(sha256s: Sequence[str], runtime: Runtime) -> list[str]:
-    """Delete the blobs of ``sha256s`` that nothing refers to, and the page images rendered from
-    them (those images too, unless something else refers to them); the hashes deleted."""
-    deleted: list[str] = []
+    """First step: quarantine the blobs of ``sha256s`` nothing refers to, and the page images
+    rendered from them (those images too, unless something else refers to them), and write the
+    job that confirms the deletion; the hashes quarantined (readers no longer find them)."""
+    now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         documents = uow.documents
         unreferenced = sorted(set(sha256s) - await documents.referenced(sha256s))
         images = await documents.drop_page_images(unreferenced)
         unreferenced_images = sorted(set(images) - await documents.referenced(images) - set(unreferenced))
-        for sha256 in [*unreferenced, *unreferenced_images]:
-            await runtime.blobs.delete(sha256)  # deleting a missing blob is not an error
-            deleted.append(sha256)
-    if deleted:
-        log.info("blobs released", count=len(deleted))
+        gone = [*unreferenced, *unreferenced_images]
+        if gone:
+            payload = {"sha256s": gone, "confirm": True}
+            await uow.jobs.enqueue(job_kinds.BLOB_RELEASE, payload, now=now, run_at=now + QUARANTINE_GRACE)
+        for sha256 in gone:
+            await runtime.blobs.quarantine(sha256)
+    if gone:
+        log.info("blobs quarantined", count=len(gone))
+    return gone
+
+
+async def confirm_deletion(sha256s: Sequence[str], runtime: Runtime) -> list[str]:
+    """Second step: delete the quarantined blobs nothing refers to still, restore the others;
+    the hashes deleted."""
+    async with runtime.unit_of_work() as uow:
+        referenced = await uow.documents.referenced(sha256s)
+        for sha256 in sorted(referenced):
+            log.warning("a quarantined blob got a reference: restored", sha256=sha256)
+            await runtime.blobs.restore(sha256)
+        deleted = sorted(set(sha256s) - referenced)
+        for sha256 in deleted:
+            await runtime.blobs.discard(sha256)
     return deleted
 
 
 async def run_blob_release_job(job: Job, runtime: Runtime) -> None:
-    await delete_unreferenced_blobs(list(job.payload["sha256s"]), runtime)
+    sha256s = list(job.payload["sha256s"])
+    if job.payload.get("confirm"):
+        await confirm_deletion(sha256s, runtime)
+    else:
+        await delete_unreferenced_blobs(sha256s, runtime)

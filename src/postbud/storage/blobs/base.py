@@ -106,4 +106,18 @@ class BlobStore(Protocol):
 
     async def delete(self, sha256: str) -> None: ...
 
+    async def quarantine(self, sha256: str) -> None:
+        """Move the blob aside: readers no longer find it, `restore` can bring it back. Nothing
+        happens for a missing blob. The first step of deleting a blob that may still be wanted."""
+        ...
+
+    async def restore(self, sha256: str) -> None:
+        """Bring a quarantined blob back (unless it was stored again meanwhile) and forget the
+        quarantined copy. Nothing happens without one."""
+        ...
+
+    async def discard(self, sha256: str) -> None:
+        """Delete the quarantined copy for good. Nothing happens without one."""
+        ...
+
     async def close(self) -> None: ...

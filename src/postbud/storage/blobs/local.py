@@ -44,6 +44,8 @@ _FILE_MODE = 0o640
 _DIR_MODE = 0o750
 _READ_CHUNK = 1024 * 1024
 _KNOWN_GOOD_LIMIT = 100_000
+_QUARANTINE = "quarantine"
+"""Blobs on their way out (see `quarantine`), beside the store's ``sha256/`` tree."""
 
 _T = TypeVar("_T")
 LocalSync = Literal["auto", "syncfs", "fsync"]
@@ -122,6 +124,18 @@ class LocalBlobStore:
 
     async def delete(self, sha256: str) -> None:
         await asyncio.to_thread(_delete_file, self.path_for(sha256))
+
+    def quarantined_path(self, sha256: str) -> Path:
+        return self.root / _QUARANTINE / blob_key(sha256)
+
+    async def quarantine(self, sha256: str) -> None:
+        await asyncio.to_thread(_move_file, self.path_for(sha256), self.quarantined_path(sha256))
+
+    async def restore(self, sha256: str) -> None:
+        await asyncio.to_thread(_restore_file, self.quarantined_path(sha256), self.path_for(sha256))
+
+    async def discard(self, sha256: str) -> None:
+        await asyncio.to_thread(_delete_file, self.quarantined_path(sha256))
 
     async def verify(self, sha256: str) -> bool:
         """Re-hash the stored file; False means it is corrupt. Raises `BlobNotFound`."""
@@ -296,6 +310,28 @@ def _write_tmp(item: _Pending, *, flush: bool) -> Path:
 def _mkdir(path: Path) -> None:
     with contextlib.suppress(FileExistsError):
         os.mkdir(path, _DIR_MODE)
+
+
+def _move_file(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target`` (same filesystem), both directories synced; no source: nothing."""
+    if not source.is_file():
+        return
+    target.parent.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        return
+    _fsync_dir(target.parent)
+    _fsync_dir(source.parent)
+
+
+def _restore_file(quarantined: Path, final: Path) -> None:
+    if not quarantined.is_file():
+        return
+    if final.is_file():  # stored again while it was away: the same bytes, by its name
+        _delete_file(quarantined)
+        return
+    _move_file(quarantined, final)
 
 
 def _fsync_dir(path: Path) -> None:

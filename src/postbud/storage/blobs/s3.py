@@ -114,6 +114,28 @@ class S3BlobStore:
         with contextlib.suppress(FileNotFoundError):
             await obstore.delete_async(self.store, blob_key(sha256))
 
+    async def quarantine(self, sha256: str) -> None:
+        # Copy then delete: S3 has no rename. A crash between leaves both, which restore/discard handle.
+        try:
+            data = await self.get(sha256)
+        except BlobNotFound:
+            return
+        await obstore.put_async(self.store, _quarantined_key(sha256), data)
+        await self.delete(sha256)
+
+    async def restore(self, sha256: str) -> None:
+        try:
+            result = await obstore.get_async(self.store, _quarantined_key(sha256))
+        except FileNotFoundError:
+            return
+        data = bytes(await result.bytes_async())
+        await self._put_one(BlobRef(sha256, len(data)), data)
+        await self.discard(sha256)
+
+    async def discard(self, sha256: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            await obstore.delete_async(self.store, _quarantined_key(sha256))
+
     async def verify(self, sha256: str) -> bool:
         """Download and re-hash the object; False means it is corrupt. Raises `BlobNotFound`."""
         data = await self.get(sha256)
@@ -135,6 +157,10 @@ class S3BlobStore:
         except FileNotFoundError:
             return None
         return meta["size"]
+
+
+def _quarantined_key(sha256: str) -> str:
+    return f"quarantine/{blob_key(sha256)}"
 
 
 def _not_found(exc: FileNotFoundError, sha256: str) -> Exception:
