@@ -9,14 +9,16 @@ what closing it needs.
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pikepdf
 from sqlalchemy import update
 
 from postbud.channels.print.geometry import area_of
-from postbud.channels.print.preflight import preflight, texts_in
+from postbud.channels.print.preflight import texts_in
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.print_layout import EnvelopeWindow
 from postbud.domain.shipments import Shipment
@@ -36,9 +38,15 @@ class PdfFacts:
 
 
 def _facts(content: bytes) -> PdfFacts:
-    result = preflight(content)
-    unreadable = any(p.startswith(("not a readable PDF", "the PDF is password")) for p in result.problems)
-    return PdfFacts(not unreadable, result.pages, result.problems)
+    """Opened and its pages counted only: the print house preflights the rest when it prints."""
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError:
+        return PdfFacts(False, 0, ("the PDF is password protected",))
+    except pikepdf.PdfError as exc:
+        return PdfFacts(False, 0, (f"not a readable PDF ({type(exc).__name__})",))
+    return PdfFacts(True, pages, () if pages else ("the PDF has no pages",))
 
 
 async def pdf_facts(content: bytes) -> PdfFacts:
