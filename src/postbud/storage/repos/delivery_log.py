@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postbud.domain.batches import BATCH_EVENT_PREFIX
 from postbud.storage import schema
 from postbud.storage.repos.webhooks import Attempt, Delivery
 
@@ -40,10 +41,14 @@ class DeliveryLogRepository:
     async def deliveries(self, query: DeliveryFilter) -> list[LoggedDelivery]:
         """Newest first, keyset-paged by (created_at, id)."""
         d, w, e = schema.webhook_deliveries.c, schema.webhooks.c, schema.events.c
+        b = schema.batch_events.c
+        # A delivery carries a letter's event or a batch's: the batch's is named as webhooks name it.
+        event_type = func.coalesce(e.type, literal(BATCH_EVENT_PREFIX) + b.type).label("event_type")
         select_ = (
-            select(schema.webhook_deliveries, w.url, e.type.label("event_type"), e.shipment_id)
+            select(schema.webhook_deliveries, w.url, event_type, e.shipment_id)
             .join(schema.webhooks, w.id == d.webhook_id)
             .outerjoin(schema.events, e.id == d.event_id)
+            .outerjoin(schema.batch_events, b.id == d.event_id)
         )
         if query.status is not None:
             select_ = select_.where(d.status == query.status)

@@ -41,6 +41,13 @@ _EVENTS: Final[Texts] = {
     "console.event.attachment_expired": ("Vedlegg utløpt", "Attachment expired"),
     "console.event.never_read": ("Ikke lest innen fristen", "Not read by the due date"),
     "console.event.never_confirmed": ("Ikke bekreftet innen fristen", "Not confirmed by the due date"),
+    # Batch events, as webhooks name them (``batch.`` + the batch's state).
+    "console.event.batch.opened": ("Bunt åpnet", "Batch opened"),
+    "console.event.batch.closed": ("Bunt lukket", "Batch closed"),
+    "console.event.batch.transferred": ("Bunt overlevert", "Batch transferred"),
+    "console.event.batch.completed": ("Bunt fullført", "Batch completed"),
+    "console.event.batch.failed": ("Bunt feilet", "Batch failed"),
+    "console.event.batch.cancelled": ("Bunt kansellert", "Batch cancelled"),
 }
 
 _STATUSES: Final[Texts] = {
