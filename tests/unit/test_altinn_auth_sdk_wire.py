@@ -161,3 +161,45 @@ def test_a_sandbox_token_names_exactly_one_party_and_a_scope() -> None:
         SandboxToken(scopes=["altinn:correspondence.read"], command=["postbud"])
     with pytest.raises(ValueError, match="scope"):
         SandboxToken(org="974761076", scopes=[], command=["postbud"])
+
+
+def test_notification_orders_are_read_into_typed_models() -> None:
+    sending = {
+        "id": str(ID),
+        "succeeded": False,
+        "recipient": {"emailAddress": None, "organizationNumber": "988077917", "isReserved": None},
+        "sendStatus": {"status": "Failed_RecipientNotIdentified", "description": "No contact details"},
+    }
+    details = from_json(
+        CorrespondenceDetails,
+        {
+            "correspondenceId": str(ID),
+            "status": "Published",
+            "notifications": [
+                {
+                    "id": str(ID),
+                    "sendersReference": "corr-sak-1",
+                    "isReminder": False,
+                    "notificationChannel": "Email",
+                    "processingStatus": {"status": "Completed", "lastUpdate": "2026-12-04T10:00:00+00:00"},
+                    "notificationStatusDetails": {
+                        "email": sending,
+                        "sms": None,
+                        "emails": [sending],
+                        "smses": [],
+                    },
+                }
+            ],
+        },
+    )
+    (order,) = details.notifications or []
+    assert order.notification_channel == "Email"
+    assert order.processing_status is not None
+    assert order.processing_status.last_update == datetime(2026, 12, 4, 10, tzinfo=UTC)
+    assert order.notification_status_details is not None
+    (email,) = order.notification_status_details.emails
+    assert email.succeeded is False
+    assert email.recipient is not None
+    assert email.recipient.organization_number == "988077917"
+    assert email.send_status is not None
+    assert email.send_status.status == "Failed_RecipientNotIdentified"

@@ -39,6 +39,10 @@ __all__ = [
     "NewAttachment",
     "Notification",
     "NotificationChannel",
+    "NotificationRecipient",
+    "NotificationSending",
+    "NotificationStatus",
+    "NotificationStatusDetails",
     "NotificationSummary",
     "NotificationTemplate",
     "ReferenceType",
@@ -291,9 +295,55 @@ class CorrespondenceContent:
 
 
 @dataclass(slots=True)
+class NotificationRecipient:
+    email_address: str | None = None
+    mobile_number: str | None = None
+    organization_number: str | None = None
+    national_identity_number: str | None = None
+    is_reserved: bool | None = None
+
+
+@dataclass(slots=True)
+class NotificationStatus:
+    status: str | None = None
+    description: str | None = None
+    last_update: datetime | None = None
+
+
+@dataclass(slots=True)
+class NotificationSending:
+    """One e-mail or SMS of a notification order."""
+
+    id: UUID | None = None
+    succeeded: bool | None = None
+    recipient: NotificationRecipient | None = None
+    send_status: NotificationStatus | None = None
+
+
+@dataclass(slots=True)
+class NotificationStatusDetails:
+    email: NotificationSending | None = None
+    sms: NotificationSending | None = None
+    emails: list[NotificationSending] = field(default_factory=list)
+    smses: list[NotificationSending] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class NotificationSummary:
+    """A notification order: the overview gives ``notification_order_id`` and ``is_reminder``; details
+    give the rest (``NotificationExt``: who, which channel, its processing and each sending)."""
+
     notification_order_id: UUID | None = None
     is_reminder: bool | None = None
+    id: UUID | None = None
+    senders_reference: str | None = None
+    creator: str | None = None
+    created: datetime | None = None
+    notification_channel: str | None = None
+    ignore_reservation: bool | None = None
+    resource_id: str | None = None
+    processing_status: NotificationStatus | None = None
+    notification_status_details: NotificationStatusDetails | None = None
 
 
 @dataclass(slots=True)
@@ -320,7 +370,7 @@ class CorrespondenceOverview:
     property_list: dict[str, str] | None = None
     reply_options: list[ReplyOption] | None = None
     external_references: list[ExternalReference] | None = None
-    notifications: list[Any] | None = None
+    notifications: list[NotificationSummary] | None = None
     altinn2_correspondence_id: int | None = None
 
 
