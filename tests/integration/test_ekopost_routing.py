@@ -4,6 +4,8 @@ email by the e-mail channel, postal (window or cover page) and einbox without a 
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -117,6 +119,14 @@ def test_an_einbox_envelope_with_neither_mailbox_nor_address_fails_with_a_reason
     assert envelope["failed_reason"]
     failed = ekopost.get(f"/campaigns/{campaign_id}/envelopes/failed", params={"address_type": "einbox"})
     assert [e["id"] for e in failed.json()] == [envelope_id]
+    assert (
+        ekopost.get(f"/campaigns/{campaign_id}/envelopes/failed", params={"address_type": "email"}).json()
+        == []
+    )
+    deadline = time.monotonic() + 30
+    while ekopost.get(f"/campaigns/{campaign_id}").json()["state"] != "failed":
+        assert time.monotonic() < deadline, "the campaign did not fail with its only envelope"
+        ekopost.run(lambda: asyncio.sleep(0.1))
 
 
 def _campaign_of(ekopost: Ekopost, envelope_id: str) -> str:
