@@ -47,3 +47,19 @@ def test_a_webhook_format_nobody_speaks_is_refused(data_dir: Path) -> None:
     assert failed_json("webhooks", "list", "--sender", "889640782", "--data-dir", str(data_dir))["type"] == (
         "urn:postbud:problem:not-found"
     )
+
+
+def test_a_recipient_gets_a_business_inbox_and_a_country_from_the_cli(data_dir: Path) -> None:
+    added = postbud_json(
+        "recipients", "add", "--id", "15108695088", "--name", "Ola Nordmann", "--business-inbox",
+        "--address", "Drottninggatan 1|111 51|Stockholm", "--country", "SE", "--data-dir", str(data_dir),
+    )  # fmt: skip
+    recipient = added["recipient"]
+    assert recipient["business_inbox"] is True
+    assert recipient["postal_address"]["country"] == "SE"
+    plain = postbud_json(
+        "recipients", "add", "--id", "31129956715", "--name", "Kari", "--address", "Storgata 1|0150|Oslo",
+        "--data-dir", str(data_dir),
+    )  # fmt: skip
+    assert plain["recipient"]["business_inbox"] is False
+    assert plain["recipient"]["postal_address"]["country"] == "NO", "the deployment's country"

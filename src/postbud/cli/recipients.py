@@ -45,6 +45,14 @@ def add(
     address: Annotated[
         str | None, typer.Option("--address", help="'line|zip|city' or 'line1|line2|zip|city'.")
     ] = None,
+    business_inbox: Annotated[
+        bool, typer.Option("--business-inbox", help="A person with a business inbox as well.")
+    ] = False,
+    kivra: Annotated[bool, typer.Option("--kivra", help="A person with a Kivra-style mailbox.")] = False,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="The address's country (ISO 3166-1 alpha-2); else the deployment's."),
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     json_out: Json = False,
@@ -61,6 +69,9 @@ def add(
         email=email,
         mobile=mobile,
         address=address,
+        business_inbox=business_inbox,
+        kivra=kivra,
+        country=country,
     )
 
     async def use(runtime: Runtime) -> Registered:
