@@ -58,6 +58,9 @@ class EventType(StrEnum):
     """The letter's due date passed and its recipient had not read it."""
     NEVER_CONFIRMED = "never_confirmed"
     """The letter's due date passed and its recipient had not confirmed it, as the sender asked."""
+    TRACKING_UPDATED = "tracking_updated"
+    """Registered post moved on after it was posted (in transit, awaiting pickup, delivered, returned);
+    ``data["state"]`` says where. Leaves the status as it is."""
 
 
 @dataclass(frozen=True, slots=True)
