@@ -4,10 +4,24 @@ the SDK's client."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx2
 import jwt
+import pytest
 
-from postbud.sdk.altinn import AltinnClient, MaskinportenExchange, SandboxToken, SearchRole
+from postbud.bootstrap import build_runtime
+from postbud.crypto.keys import generate_test_key_and_certificate
+from postbud.sdk.altinn import (
+    AltinnClient,
+    MaskinportenExchange,
+    MaskinportenToken,
+    SandboxToken,
+    SearchRole,
+    TokenError,
+)
+from postbud.services.parties.credentials import replace_digipost_certificate
+from postbud.services.parties.senders import find_sender
 from tests.integration.test_altinn_auth_sdk import OWNER, PERSON, RESOURCE, WRITE, Live, _request, live
 
 __all__ = ["live"]
@@ -37,3 +51,31 @@ def test_a_maskinporten_token_exchanged_by_the_sdk_sends_a_correspondence(live: 
         request.correspondence.content.attachments = []
         (sent,) = sender.initialize(request).correspondences
         assert sent.correspondence_id in sender.search(RESOURCE, SearchRole.SENDER)
+
+
+def test_the_sdk_logs_in_at_maskinporten_as_for_the_real_altinn(live: Live) -> None:
+    """MaskinportenToken → MaskinportenExchange → AltinnClient, with Postbud in place of both services."""
+    key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
+
+    async def register_certificate() -> None:
+        runtime = await build_runtime(live.runtime.settings)
+        try:
+            sender = await find_sender(OWNER, runtime)
+            await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
+        finally:
+            await runtime.close()
+
+    asyncio.run(register_certificate())
+    login = MaskinportenToken(
+        live.url + "/maskinporten/token", OWNER, key_pem, [WRITE, "altinn:serviceowner"], kid="key-1"
+    )
+    with AltinnClient(live.url, MaskinportenExchange(live.url, login)) as sender:
+        request = _request(PERSON)
+        request.correspondence.content.attachments = []
+        (sent,) = sender.initialize(request).correspondences
+        assert sender.get_overview(sent.correspondence_id).resource_id == RESOURCE
+    wrong_key = MaskinportenToken(
+        live.url + "/maskinporten/token", OWNER, generate_test_key_and_certificate("x")[0], [WRITE]
+    )
+    with pytest.raises(TokenError, match="invalid_grant"):
+        wrong_key()

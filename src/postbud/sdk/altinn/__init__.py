@@ -58,9 +58,20 @@ from .models import (
     ReplyOption,
     SearchRole,
 )
-from .tokens import MaskinportenExchange, SandboxToken, StaticToken, TokenProvider, token_expiry
+from .tokens import (
+    MASKINPORTEN_TEST_TOKEN_URL,
+    MASKINPORTEN_TOKEN_URL,
+    MaskinportenExchange,
+    MaskinportenToken,
+    SandboxToken,
+    StaticToken,
+    TokenProvider,
+    token_expiry,
+)
 
 __all__ = [
+    "MASKINPORTEN_TEST_TOKEN_URL",
+    "MASKINPORTEN_TOKEN_URL",
     "PRODUCTION_BASE_URL",
     "TEST_BASE_URL",
     "AltinnApiError",
@@ -90,6 +101,7 @@ __all__ = [
     "InitializedCorrespondence",
     "InitializedNotificationStatus",
     "MaskinportenExchange",
+    "MaskinportenToken",
     "NewAttachment",
     "Notification",
     "NotificationChannel",

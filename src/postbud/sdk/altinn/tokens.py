@@ -3,9 +3,11 @@
 - :class:`StaticToken`: a token you already have (from ``postbud token`` or Altinn's exchange);
 - :class:`SandboxToken`: Postbud's sandbox issuer, by running ``postbud token`` on the server's data
   folder (the machine must have that folder), minted again shortly before it expires;
-- :class:`MaskinportenExchange`: a Maskinporten token (from your own callable) exchanged at
-  ``GET {platform}/authentication/api/v1/exchange/maskinporten`` for an Altinn token — the way to
-  the real Altinn, and to Postbud with ``postbud token --maskinporten``;
+- :class:`MaskinportenToken`: a Maskinporten token for your client (its id and private key), from
+  Maskinporten's token endpoint — or Postbud's sandbox one;
+- :class:`MaskinportenExchange`: a Maskinporten token (from a provider above, or your own callable)
+  exchanged at ``GET {platform}/authentication/api/v1/exchange/maskinporten`` for an Altinn token —
+  the way to the real Altinn, and to Postbud;
 - any other ``Callable[[], str]``.
 
 A provider is called before every request; the ones here cache their token until 60 seconds
@@ -21,17 +23,31 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
+import jwt
+from cryptography.hazmat.primitives import serialization
 
 from .errors import TokenError
 
-__all__ = ["MaskinportenExchange", "SandboxToken", "StaticToken", "TokenProvider", "token_expiry"]
+__all__ = [
+    "MASKINPORTEN_TEST_TOKEN_URL",
+    "MASKINPORTEN_TOKEN_URL",
+    "MaskinportenExchange",
+    "MaskinportenToken",
+    "SandboxToken",
+    "StaticToken",
+    "TokenProvider",
+    "token_expiry",
+]
 
 TokenProvider = Callable[[], str]
+MASKINPORTEN_TOKEN_URL = "https://maskinporten.no/token"
+MASKINPORTEN_TEST_TOKEN_URL = "https://test.maskinporten.no/token"
 _RENEW_BEFORE_SECONDS = 60
 
 
@@ -137,6 +153,69 @@ def _postbud_command() -> list[str]:
     if found is None:
         raise TokenError("the postbud command is not installed here; pass command=[...] or use StaticToken")
     return [found]
+
+
+class MaskinportenToken:
+    """A Maskinporten access token for a client, by the JWT-bearer grant (RFC 7523).
+
+    The client assertion is signed (RS256) with ``private_key_pem`` and names ``client_id``,
+    ``scopes`` and the token endpoint's issuer as audience, living 120 seconds. For Postbud's sandbox
+    endpoint (``{base URL}/maskinporten/token``) the client id is the sender's organisation number and
+    the key the one of its registered certificate.
+    """
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        private_key_pem: bytes | str,
+        scopes: Sequence[str],
+        *,
+        kid: str | None = None,
+        audience: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self._url = token_url
+        self._client_id = client_id
+        self._key = private_key_pem.encode() if isinstance(private_key_pem, str) else private_key_pem
+        self._scope = " ".join(scopes)
+        self._kid = kid
+        self._audience = audience or token_url.rsplit("/", 1)[0] + "/"
+        self._timeout = timeout
+        self._cached = _Cached(self._login)
+
+    def assertion(self) -> str:
+        now = int(time.time())
+        claims = {
+            "aud": self._audience,
+            "iss": self._client_id,
+            "scope": self._scope,
+            "iat": now,
+            "exp": now + 120,
+            "jti": str(uuid.uuid4()),
+        }
+        headers = {"kid": self._kid} if self._kid else None
+        return jwt.encode(claims, serialization.load_pem_private_key(self._key, None), "RS256", headers)  # type: ignore[arg-type]
+
+    def _login(self) -> str:
+        form = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": self.assertion()}
+        try:
+            response = httpx2.post(
+                self._url, data=form, headers={"Accept": "application/json"}, timeout=self._timeout
+            )
+        except httpx2.TransportError as exc:
+            raise TokenError(f"Maskinporten login at {self._url} failed: {exc}") from exc
+        if response.status_code != 200:
+            raise TokenError(
+                f"Maskinporten login at {self._url} answered {response.status_code}: {response.text[:300]}"
+            )
+        token = response.json().get("access_token")
+        if not isinstance(token, str):
+            raise TokenError(f"Maskinporten login at {self._url} gave no access_token")
+        return token
+
+    def __call__(self) -> str:
+        return self._cached.get()
 
 
 class MaskinportenExchange:
