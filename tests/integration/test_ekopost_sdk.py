@@ -209,3 +209,38 @@ def test_send_letter_cancels_its_campaign_when_a_step_fails(live: LiveEkopost) -
         assert error.value.error_code == "107"
         (campaign,) = client.list_campaigns(name="Trasig")
         assert campaign.state == CampaignState.CANCELLED
+
+
+def test_a_failed_envelope_is_listed_with_its_reason(live: LiveEkopost) -> None:
+    """An einbox letter to a person with no mailbox, and no address in its window to print by."""
+    with live.client() as client:
+        sent = client.send_letter(letter_pdf(()), address=EinboxAddress(recipient=NO_PERSON_WITHOUT_MAILBOX))
+        envelope = wait_for_state(client, sent.campaign_id, sent.envelope_id, *DONE)
+        assert envelope.state == EnvelopeState.FAILED
+        assert envelope.failed_reason
+        failed = client.list_failed_envelopes(sent.campaign_id, address_type="einbox")
+        assert [(e.id, e.failed_reason) for e in failed] == [(envelope.id, envelope.failed_reason)]
+        assert client.list_failed_envelopes(sent.campaign_id, address_type="email") == []
+        deadline = time.monotonic() + 30
+        while (campaign := client.get_campaign(sent.campaign_id)).state != CampaignState.FAILED:
+            assert time.monotonic() < deadline, f"the campaign stayed {campaign.state}"
+            time.sleep(0.05)
+
+
+def test_cancelling_an_envelope_and_a_campaign(live: LiveEkopost) -> None:
+    with live.client() as client:
+        campaign = client.create_campaign(NewCampaign(name="Ångrad", output_date="2099-01-01 08:00:00"))
+        dropped = client.create_envelope(campaign.id, NewEnvelope(name="Bort"))
+        kept = client.create_envelope(campaign.id, NewEnvelope(name="Kvar"))
+        client.create_content(campaign.id, kept.id, NewContent.document(letter_pdf()))
+        assert client.cancel_envelope(campaign.id, dropped.id).state == EnvelopeState.CANCELLED
+        assert client.close_envelope(campaign.id, kept.id).state == EnvelopeState.CLOSED
+        closed = client.close_campaign(campaign.id)  # held until 2099
+        assert closed.state == CampaignState.CLOSED
+        cancelled = client.cancel_campaign(campaign.id)
+        assert cancelled.state == CampaignState.CANCELLED
+        states = {e.name: e.state for e in client.list_envelopes(campaign.id)}
+        assert states == {"Bort": EnvelopeState.CANCELLED, "Kvar": EnvelopeState.CANCELLED}
+        with pytest.raises(EkopostApiError) as again:
+            client.cancel_campaign(campaign.id)
+        assert again.value.error_code == "127"
