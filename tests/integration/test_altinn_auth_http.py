@@ -482,6 +482,7 @@ def test_a_maskinporten_login_as_altinns_examples_make_it(live: Live, tmp_path: 
 def test_the_maskinporten_endpoint_refuses_as_oauth_does(live: Live, tmp_path: Path) -> None:
     key_pem = _client_key(live, "920000002", tmp_path)
     _client_key(live, "930000000", tmp_path)  # registered, with a key of its own
+    system_user = [{"type": "urn:altinn:systemuser", "systemuser_org": {"ID": "0192:988077917"}}]
     cases = [
         (
             _token_grant(live, _assertion(key_pem, "920000002", READ), "client_credentials"),
@@ -504,6 +505,10 @@ def test_the_maskinporten_endpoint_refuses_as_oauth_does(live: Live, tmp_path: P
             "invalid_grant",
         ),
         (_token_grant(live, _assertion(key_pem, "920000002", "")), "invalid_scope"),
+        (
+            _token_grant(live, _assertion(key_pem, "920000002", READ, authorization_details=system_user)),
+            "invalid_request",
+        ),
     ]
     for answer, error in cases:
         assert answer.status_code == 400, answer.text

@@ -71,6 +71,14 @@ async def grant(runtime: Runtime, form: dict[str, str]) -> dict[str, Any]:
         raise OAuthError("invalid_request", f"the assertion is not a JWT ({exc})") from exc
     if header.get("alg") != ALGORITHM:
         raise OAuthError("invalid_grant", f"the assertion must be signed with {ALGORITHM}")
+    if "authorization_details" in unverified:
+        # Acting as another organisation's system user needs its delegation, which the sandbox has no
+        # register of; a token for the client itself would silently act as someone else.
+        raise OAuthError(
+            "invalid_request",
+            "system users (authorization_details) are not supported by Postbud's sandbox: an organisation "
+            "reads its own correspondence with postbud token --org ORGNR --scope altinn:correspondence.read",
+        )
     client_id = str(unverified.get("iss") or "")
     public_url = runtime.settings.resolved_public_url
     claims = _verified(assertion, await _client_key(runtime, client_id), public_url)
