@@ -229,6 +229,17 @@ def test_send_letter_cancels_the_campaign_when_a_step_fails() -> None:
     ]
 
 
+def test_send_letter_cancels_the_campaign_on_an_unreadable_answer_too() -> None:
+    recorder = Recorder(
+        httpx2.Response(200, json=CAMPAIGN),
+        httpx2.Response(200, text="<html>gateway</html>"),
+        httpx2.Response(200, json={**CAMPAIGN, "state": "cancelled"}),
+    )
+    with _client(recorder, api_key="KEY") as client, pytest.raises(UnexpectedResponseError):
+        client.send_letter(b"pdf")
+    assert recorder.requests[-1].url.path == "/campaigns/c1/cancel"
+
+
 def test_the_async_client_sends_one_letter_in_five_calls() -> None:
     closed_envelope = {**ENVELOPE, "state": "closed"}
     closed_campaign = {**CAMPAIGN, "state": "closed", "envelope_count": 1}

@@ -18,7 +18,7 @@ import httpx2
 
 from . import operations as ops
 from .addresses import Address, PostalAddress
-from .errors import EkopostApiError, EkopostConnectionError, error_object
+from .errors import EkopostApiError, EkopostClientError, EkopostConnectionError, error_object
 from .letter import Steps, send_letter_steps
 from .messaging import EdiInvitation, EdiSender, SmsMailing
 from .models import Campaign, Content, Envelope, NewCampaign, NewContent, NewEnvelope, SentLetter
@@ -117,7 +117,7 @@ class EkopostClient:
         while True:
             try:
                 result = self._run(call)
-            except (EkopostApiError, EkopostConnectionError) as exc:
+            except EkopostClientError as exc:
                 call = steps.throw(exc)
                 continue
             try:
@@ -326,7 +326,7 @@ class AsyncEkopostClient:
         while True:
             try:
                 result = await self._run(call)
-            except (EkopostApiError, EkopostConnectionError) as exc:
+            except EkopostClientError as exc:
                 call = steps.throw(exc)
                 continue
             try:
