@@ -89,7 +89,9 @@ class TokenVerifier:
             kind = self._own_issuers[issuer]
             if kid != self._own.key.kid:
                 raise TokenRejected(
-                    f"the token is signed by a key this issuer does not have (kid {kid!r})", issuer
+                    f"the token is signed by a key this issuer does not have (kid {kid!r}); "
+                    "postbud token must use the server's data folder (--data-dir)",
+                    issuer,
                 )
             key: RSAPublicKey | jwt.PyJWK = self._own.key.public_key
         elif issuer in self._external:
