@@ -56,6 +56,7 @@ def test_one_request_makes_one_correspondence_per_recipient(altinn: Altinn) -> N
     assert overview["replyOptions"] == [{"linkURL": "https://example.no/svar", "linkText": "Svar"}]
     assert overview["notification"] is None  # nulls are written
     assert overview["dueDateTime"] is None
+    assert overview["ignoreReservation"] is None  # not given: null, not false
     assert overview["created"].endswith("+00:00")
 
 

@@ -175,6 +175,10 @@ def test_search_rules(altinn: Altinn) -> None:
         1027,
     )
     assert "role" in validation(altinn.get("/correspondence", sender, resourceId="skd-melding"))
+    migrated = altinn.get(
+        "/correspondence", sender, resourceId="skd-melding", role="Sender", altinn2CorrespondenceId=7
+    )
+    assert migrated.json() == {"ids": []}
     assert datetime.fromisoformat(later(altinn)).tzinfo is not None
 
 

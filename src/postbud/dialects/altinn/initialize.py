@@ -272,7 +272,7 @@ def _letter(
         channels=(Channel.DIGITAL_MAILBOX, Channel.BUSINESS_INBOX),
         # A publish time in the past is now, as the real service takes it.
         publish_at=publish_at if publish_at is not None and publish_at > now else None,
-        ignore_reservation=request.ignore_reservation,
+        ignore_reservation=bool(request.ignore_reservation),
         properties=record.as_properties(),
         senders_reference=request.senders_reference,
         attachment_ids=tuple(uuid.UUID(i) for i in record.attachment_ids),

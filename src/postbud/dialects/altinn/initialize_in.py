@@ -83,7 +83,8 @@ class InitializeRequest:
     property_list: dict[str, str]
     reply_options: tuple[ReplyOption, ...]
     notification: Notification | None
-    ignore_reservation: bool
+    ignore_reservation: bool | None
+    """None when not given (written back as null); only ``True`` overrides a reservation."""
     is_confirmation_needed: bool
     is_confidential: bool
     allow_forwarding: bool
@@ -269,7 +270,7 @@ def read_initialize(body: Mapping[str, Any]) -> InitializeRequest:
         property_list=_properties(c),
         reply_options=_reply_options(c),
         notification=notification,
-        ignore_reservation=bool(c.boolean("ignoreReservation")),
+        ignore_reservation=c.boolean("ignoreReservation"),
         is_confirmation_needed=bool(c.boolean("isConfirmationNeeded")),
         is_confidential=bool(c.boolean("isConfidential")),
         allow_forwarding=bool(c.boolean("allowForwarding")),

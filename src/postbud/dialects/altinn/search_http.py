@@ -91,6 +91,9 @@ async def search(dialect: AltinnDialect, request: Request) -> Response:
     key = parse_guid(key_raw) if key_raw else None
     if key_raw and key is None:
         invalid.append(Invalid("idempotentKey", f"The value '{key_raw}' is not valid for idempotentKey."))
+    altinn2 = _param(request, "altinn2CorrespondenceId")
+    if altinn2 and not altinn2.strip().lstrip("-").isdigit():
+        invalid.append(Invalid("altinn2CorrespondenceId", f"The value '{altinn2}' is not valid."))
     party = caller_party(caller)
     on_behalf_of = _param(request, "onBehalfOf")
     if on_behalf_of:
@@ -111,6 +114,9 @@ async def search(dialect: AltinnDialect, request: Request) -> Response:
     if start is not None and end is not None and start > end:
         raise error(1027)
     found = await _search(runtime, caller, resource_id, role, party, key)
+    if altinn2:
+        # A short-circuit lookup of correspondences migrated from Altinn 2; Postbud has none.
+        return JSONResponse({"ids": []})
     reference = _param(request, "sendersReference")
     result: list[uuid.UUID] = []
     for shipment, relations in sorted(found, key=lambda item: _publish_time(item[0]), reverse=True):
