@@ -17,6 +17,7 @@ from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.identifiers import PartyId
 from postbud.domain.ids import new_id
+from postbud.domain.parties import Recipient
 from postbud.domain.shipments import PrintInstructions
 from postbud.services.letters.attachments import attached_documents
 from postbud.services.letters.letter_request import Accepted, SendLetter
@@ -26,6 +27,7 @@ from postbud.services.registration.at_send import registration_errors
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
 from postbud.storage.repos.shipments import send_request_row
+from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
 
 MAX_IDEMPOTENCY_KEY = 200
@@ -110,6 +112,15 @@ def _request_errors(cmd: SendToMany, letters: list[SendLetter], runtime: Runtime
     return errors
 
 
+async def _registered(uow: SqlUnitOfWork, letter: SendLetter) -> Recipient | None:
+    """The recipient a letter names in the registry (by identifier, or by mailbox address)."""
+    if letter.recipient is not None:
+        return await uow.recipients.by_party_id(letter.recipient)
+    if letter.mailbox_address is not None:
+        return await uow.recipients.by_mailbox_address(letter.mailbox_address)
+    return None
+
+
 async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
     now = runtime.clock.now()
     template = cmd.letter
@@ -117,6 +128,7 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
     errors = _request_errors(cmd, letters, runtime)
     if errors:
         raise ValidationFailed(errors)
+    # One read connection for the request's lookups: its recipients and the sender's webhooks.
     async with runtime.quick_reader() as uow:
         if cmd.idempotency_key is not None and await uow.shipments.by_idempotency_key(
             template.sender_id, template.dialect, cmd.idempotency_key
@@ -131,6 +143,8 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
             if batch is None or batch.sender_id != template.sender_id:
                 raise NotFound("batch", template.batch_id)
             batch.require_open()
+        subscriptions = await uow.events.subscriptions(template.sender_id)
+        recipients = [await _registered(uow, letter) for letter in letters]
     attached: tuple[Document, ...] = ()
     if template.attachment_ids:
         attached = await attached_documents(
@@ -148,10 +162,7 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
     shared = documents_of(template.documents, refs) + attached
     ws = WriteSet(blobs=contents, blob_refs=refs)
     accepted: list[Accepted] = []
-    for letter in letters:
-        recipient, subscriptions = await runtime.hot_reads.for_send(
-            letter.sender_id, party_id=letter.recipient, mailbox_address=letter.mailbox_address
-        )
+    for letter, recipient in zip(letters, recipients, strict=True):
         documents = tuple(replace(d, id=new_id(), id_scope=DocumentIdScope.LETTER) for d in shared)
         plan = await plan_letter(
             letter, documents, [*contents, *(None for _ in attached)], recipient, runtime, now=now
