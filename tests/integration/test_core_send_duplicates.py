@@ -159,6 +159,17 @@ async def test_every_refusal_of_the_send_path_carries_its_rule_code(
     assert await refused(documents=(empty,)) == ("documents[0]", "document is empty", RuleCode.EMPTY)
     twice = (pdf_document("a", external_id="x"), pdf_document("b", external_id="x"))
     assert (await refused(documents=twice))[::2] == ("documents[1].id", RuleCode.NOT_UNIQUE)
+    long_title = DocumentInput(pdf.content, "pdf", "application/pdf", title="t" * 256)
+    assert await refused(documents=(long_title,)) == (
+        "documents[0].title",
+        "at most 255 characters",
+        RuleCode.TOO_LONG,
+    )
+    assert await refused(external_id="m" * 101) == (
+        "external_id",
+        "at most 100 characters",
+        RuleCode.TOO_LONG,
+    )
     past = runtime.clock.now() - timedelta(days=1)
     assert await refused(publish_at=past) == ("publish_at", "must not be in the past", RuleCode.IN_PAST)
     text = DocumentInput(b"not a pdf", "txt", "text/plain")

@@ -28,9 +28,12 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.blob_release import release_letter_blobs
 from postbud.services.letters.letter_request import Accepted, DocumentInput, SendLetter
 from postbud.services.letters.plan_letter import (
+    MAX_EXTERNAL_ID,
+    MAX_TITLE,
     check_letter,
     documents_of,
     effect_rows,
+    facts_of,
     letter_errors,
     plan_letter,
 )
@@ -169,6 +172,10 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
         raise ValidationFailed.of(
             "document", f"larger than {settings.max_document_bytes} bytes", RuleCode.TOO_LARGE
         )
+    if cmd.document.title is not None and len(cmd.document.title) > MAX_TITLE:
+        raise ValidationFailed.of("document.title", f"at most {MAX_TITLE} characters", RuleCode.TOO_LONG)
+    if cmd.document.external_id is not None and len(cmd.document.external_id) > MAX_EXTERNAL_ID:
+        raise ValidationFailed.of("document.id", f"at most {MAX_EXTERNAL_ID} characters", RuleCode.TOO_LONG)
     refs = await compute_refs([content])
     for _ in range(_POSITION_ATTEMPTS):
         async with runtime.quick_reader() as uow:
@@ -248,7 +255,7 @@ async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Run
         batch.require_open()
     cmd = _letter_of(shipment, request.get("draft") or {})
     documents = shipment.documents
-    check_letter(cmd, [(d.size, d.external_id) for d in documents], runtime.settings, now)
+    check_letter(cmd, facts_of(documents), runtime.settings, now)
     if not any(d.position == 0 for d in documents):
         raise ValidationFailed.of("documents", "a letter needs a primary document", RuleCode.REQUIRED)
     recipient, subscriptions = await runtime.hot_reads.for_send(

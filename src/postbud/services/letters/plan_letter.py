@@ -48,10 +48,23 @@ PUBLISH_TOLERANCE = timedelta(seconds=30)
 _PDF_MAGIC = b"%PDF-"
 
 
+DocumentFacts = tuple[int, str | None, str | None]
+"""What validation needs of a document: its size, its id and its title."""
+MAX_TITLE = 255
+MAX_EXTERNAL_ID = 100
+
+
+def facts_of(documents: Sequence[DocumentInput | Document]) -> list[DocumentFacts]:
+    return [
+        (len(d.content) if isinstance(d, DocumentInput) else d.size, d.external_id, d.title)
+        for d in documents
+    ]
+
+
 def letter_errors(
-    cmd: SendLetter, documents: Sequence[tuple[int, str | None]], settings: Settings, now: datetime
+    cmd: SendLetter, documents: Sequence[DocumentFacts], settings: Settings, now: datetime
 ) -> list[FieldError]:
-    """What is wrong with a letter; ``documents``: each document's size and id, primary first."""
+    """What is wrong with a letter; ``documents``: each document's facts, primary first."""
     errors: list[FieldError] = []
     if not documents:
         errors.append(FieldError("documents", "a letter needs a primary document", RuleCode.REQUIRED))
@@ -60,7 +73,7 @@ def letter_errors(
             FieldError("documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY)
         )
     seen: set[str] = set()
-    for i, (size, external_id) in enumerate(documents):
+    for i, (size, external_id, title) in enumerate(documents):
         if size > settings.max_document_bytes:
             errors.append(
                 FieldError(
@@ -69,7 +82,17 @@ def letter_errors(
             )
         if not size:
             errors.append(FieldError(f"documents[{i}]", "document is empty", RuleCode.EMPTY))
+        if title is not None and len(title) > MAX_TITLE:
+            errors.append(
+                FieldError(f"documents[{i}].title", f"at most {MAX_TITLE} characters", RuleCode.TOO_LONG)
+            )
         if external_id:
+            if len(external_id) > MAX_EXTERNAL_ID:
+                errors.append(
+                    FieldError(
+                        f"documents[{i}].id", f"at most {MAX_EXTERNAL_ID} characters", RuleCode.TOO_LONG
+                    )
+                )
             if external_id in seen:
                 errors.append(
                     FieldError(
@@ -77,6 +100,8 @@ def letter_errors(
                     )
                 )
             seen.add(external_id)
+    if cmd.external_id is not None and len(cmd.external_id) > MAX_EXTERNAL_ID:
+        errors.append(FieldError("external_id", f"at most {MAX_EXTERNAL_ID} characters", RuleCode.TOO_LONG))
     if cmd.publish_at is not None and cmd.publish_at < now - PUBLISH_TOLERANCE:
         errors.append(FieldError("publish_at", "must not be in the past", RuleCode.IN_PAST))
     if cmd.senders_reference is not None and len(cmd.senders_reference) > MAX_SENDERS_REFERENCE:
@@ -90,7 +115,7 @@ def letter_errors(
 
 
 def check_letter(
-    cmd: SendLetter, documents: Sequence[tuple[int, str | None]], settings: Settings, now: datetime
+    cmd: SendLetter, documents: Sequence[DocumentFacts], settings: Settings, now: datetime
 ) -> None:
     errors = letter_errors(cmd, documents, settings, now)
     if errors:

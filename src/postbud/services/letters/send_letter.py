@@ -13,7 +13,13 @@ from postbud.domain.documents import Document
 from postbud.domain.errors import NotFound
 from postbud.services.letters.attachments import attached_documents
 from postbud.services.letters.letter_request import Accepted, DocumentInput, SendLetter, Undeliverable
-from postbud.services.letters.plan_letter import check_letter, documents_of, letter_rows, plan_letter
+from postbud.services.letters.plan_letter import (
+    check_letter,
+    documents_of,
+    facts_of,
+    letter_rows,
+    plan_letter,
+)
 from postbud.services.letters.submit import submit_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
@@ -24,9 +30,9 @@ __all__ = ["Accepted", "DocumentInput", "SendLetter", "Undeliverable", "send_let
 
 async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     now = runtime.clock.now()
-    sizes = [(len(d.content), d.external_id) for d in cmd.documents]
+    facts = facts_of(cmd.documents)
     if not cmd.attachment_ids:
-        check_letter(cmd, sizes, runtime.settings, now)
+        check_letter(cmd, facts, runtime.settings, now)
     # A reused letter or document id is caught by the unique constraints when the rows are written.
     if cmd.batch_id is not None:
         async with runtime.quick_reader() as uow:
@@ -39,7 +45,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
         attached = await attached_documents(
             cmd.sender_id, cmd.attachment_ids, runtime, first_position=len(cmd.documents), now=now
         )
-        check_letter(cmd, sizes + [(d.size, d.external_id) for d in attached], runtime.settings, now)
+        check_letter(cmd, facts + facts_of(attached), runtime.settings, now)
     recipient, subscriptions = await runtime.hot_reads.for_send(
         cmd.sender_id, party_id=cmd.recipient, mailbox_address=cmd.mailbox_address
     )

@@ -21,7 +21,13 @@ from postbud.domain.parties import Recipient
 from postbud.domain.shipments import PrintInstructions
 from postbud.services.letters.attachments import attached_documents
 from postbud.services.letters.letter_request import Accepted, SendLetter
-from postbud.services.letters.plan_letter import check_letter, documents_of, letter_rows, plan_letter
+from postbud.services.letters.plan_letter import (
+    check_letter,
+    documents_of,
+    facts_of,
+    letter_rows,
+    plan_letter,
+)
 from postbud.services.letters.submit import submit_letters
 from postbud.services.registration.at_send import registration_errors
 from postbud.services.runtime import Runtime
@@ -154,8 +160,7 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
             first_position=len(template.documents),
             now=now,
         )
-    sizes = [(len(d.content), d.external_id) for d in template.documents] + [(d.size, None) for d in attached]
-    check_letter(letters[0], sizes, runtime.settings, now)
+    check_letter(letters[0], facts_of(template.documents) + facts_of(attached), runtime.settings, now)
 
     contents = [d.content for d in template.documents]
     refs = await compute_refs(contents)  # each content once, however many letters carry it
