@@ -50,6 +50,8 @@ _PDF_MAGIC = b"%PDF-"
 
 DocumentFacts = tuple[int, str | None, str | None]
 """What validation needs of a document: its size, its id and its title."""
+# The widths of the columns that store them: PostgreSQL refuses longer values (SQLite kept them),
+# so both refuse them here first. Digipost's schema caps a subject at 255; its message-id is unbounded.
 MAX_TITLE = 255
 MAX_EXTERNAL_ID = 100
 
