@@ -24,7 +24,7 @@ from postbud.domain.datatypes import (
     datatype_to_dict,
 )
 from postbud.domain.documents import Document
-from postbud.domain.errors import DomainError, NotFound, ValidationFailed
+from postbud.domain.errors import DomainError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.shipments import Shipment
@@ -75,7 +75,7 @@ async def add_data(cmd: AddData, runtime: Runtime) -> None:
         elif kind != _STOP_SHARING:
             await record_events(uow, shipment, [_accepted(document, cmd.datatype)], now=now)
     if problem is not None:
-        raise ValidationFailed.of(f"documents[{document.position}].datatype", problem)
+        raise ValidationFailed.of(f"documents[{document.position}].datatype", problem, RuleCode.DATATYPE)
     if kind == _STOP_SHARING:
         await _stop_sharing(runtime, cmd)
 

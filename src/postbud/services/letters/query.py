@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from postbud.domain.channels import Channel
-from postbud.domain.errors import FieldError, NotFound, ValidationFailed
+from postbud.domain.errors import FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.events import ShipmentEvent
 from postbud.domain.identifiers import InvalidIdentifier, parse_party_id
 from postbud.domain.shipments import Shipment
@@ -53,17 +53,23 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         at, _, ident = raw.partition("|")
         return datetime.fromisoformat(at), uuid.UUID(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.of("cursor", "is not a cursor this server handed out") from None
+        raise ValidationFailed.of(
+            "cursor", "is not a cursor this server handed out", RuleCode.WRONG_FORMAT
+        ) from None
 
 
 def _check(query: ShipmentFilter) -> list[FieldError]:
     errors: list[FieldError] = []
     if query.status is not None and query.status not in {s.value for s in ShipmentStatus}:
-        errors.append(FieldError("status", f"one of {', '.join(s.value for s in ShipmentStatus)}"))
+        errors.append(
+            FieldError("status", f"one of {', '.join(s.value for s in ShipmentStatus)}", RuleCode.INVALID)
+        )
     if query.channel is not None and query.channel not in {c.value for c in Channel}:
-        errors.append(FieldError("channel", f"one of {', '.join(c.value for c in Channel)}"))
+        errors.append(
+            FieldError("channel", f"one of {', '.join(c.value for c in Channel)}", RuleCode.INVALID)
+        )
     if not 1 <= query.limit <= MAX_PAGE:
-        errors.append(FieldError("limit", f"between 1 and {MAX_PAGE}"))
+        errors.append(FieldError("limit", f"between 1 and {MAX_PAGE}", RuleCode.INVALID))
     return errors
 
 
@@ -79,7 +85,7 @@ async def list_shipments(query: ShipmentFilter, runtime: Runtime) -> ShipmentPag
             try:
                 party = parse_party_id(query.recipient, allow_synthetic=True)
             except InvalidIdentifier as exc:
-                raise ValidationFailed.of("recipient", exc.rule) from None
+                raise ValidationFailed.of("recipient", exc.rule, RuleCode.WRONG_FORMAT) from None
             found = await uow.recipients.by_party_id(party) or await uow.recipients.by_mailbox_address(
                 party.value
             )

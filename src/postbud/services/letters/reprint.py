@@ -16,7 +16,7 @@ from typing import Final
 from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.channels import Channel
-from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
@@ -73,10 +73,16 @@ async def print_again(runtime: Runtime, shipment_id: uuid.UUID) -> int:
                 raise NotFound("shipment", shipment_id)
             events = await uow.events.for_shipment(shipment_id)
             if not print_failed(shipment, events):
-                raise Conflict("letter", "only a letter whose print failed can be printed again")
+                raise Conflict(
+                    "letter",
+                    "only a letter whose print failed can be printed again",
+                    ConflictCode.WRONG_STATE,
+                )
             queued = await uow.shipment_jobs.by_keys(reprint_keys(shipment_id, events))
             if any(job.status in (READY, RUNNING) for job in queued.values()):
-                raise Conflict("letter", "a new print of this letter is already queued")
+                raise Conflict(
+                    "letter", "a new print of this letter is already queued", ConflictCode.ALREADY_DONE
+                )
             attempt = attempts_of(events) + 1
             data = {"channel": Channel.PRINT.value, "reason": REASON, "attempt": attempt}
             draft = EventDraft(EventType.ROUTED, Channel.PRINT, data, _requested_key(attempt))
@@ -88,7 +94,9 @@ async def print_again(runtime: Runtime, shipment_id: uuid.UUID) -> int:
                 idempotency_key=reprint_job_key(shipment_id, attempt),
             )
     except IntegrityError:  # two clicks at once: the unique keys let one through
-        raise Conflict("letter", "a new print of this letter is already queued") from None
+        raise Conflict(
+            "letter", "a new print of this letter is already queued", ConflictCode.ALREADY_DONE
+        ) from None
     runtime.jobs_available()
     return attempt
 
