@@ -95,6 +95,8 @@ def test_0_wrong_or_missing_credentials(ekopost: Ekopost) -> None:
     assert ekopost.http.get("/ekopost/campaigns", headers=ekopost.basic()).status_code == 200
     hyphened = ekopost.basic(user=CUSTOMER_ORGNR[:6] + "-" + CUSTOMER_ORGNR[6:])
     assert ekopost.http.get("/ekopost/campaigns", headers=hyphened).status_code == 200
+    with_century = ekopost.basic(user="16" + CUSTOMER_ORGNR)
+    assert ekopost.http.get("/ekopost/campaigns", headers=with_century).status_code == 200
 
 
 def test_100a_101_102_closing_too_early(ekopost: Ekopost) -> None:

@@ -44,6 +44,8 @@ async def _by_basic(runtime: Runtime, user: str, password: str) -> Sender | None
         return sender
     by_key = await sender_by_dialect_api_key(runtime, EKOPOST, password)
     compact = user.replace("-", "").replace(" ", "")
+    if len(compact) == 12 and compact.startswith("16"):
+        compact = compact[2:]  # a Swedish organisation number written with its "16" century prefix
     if by_key is not None and by_key.organisation_number.replace("-", "") == compact:
         return by_key
     return None
