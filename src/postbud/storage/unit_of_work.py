@@ -39,8 +39,8 @@ class SqlUnitOfWork:
     """``async with SqlUnitOfWork(db) as uow:`` commits on a clean exit and rolls back on error.
 
     Every repository is built here, on this transaction's connection, and nowhere else: a use case
-    cannot end up with a repository that writes outside the transaction it commits. The ones the
-    send path needs are built on entry; the others when first used, so the hot path pays nothing
+    cannot end up with a repository that writes outside the transaction it commits. The ones most
+    use cases need are built on entry; the others when first used, so the send path pays nothing
     for them.
     """
 
