@@ -34,6 +34,7 @@ from postbud.sdk.ekopost import (
     MastercardAddress,
     NewCampaign,
     NewContent,
+    NewEnvelope,
     PostalAddress,
     ProtectedAddress,
     Signer,
@@ -108,6 +109,12 @@ def test_dates_and_content_are_written_as_ekopost_reads_them() -> None:
     assert (content["length"], content["type"], content["mime"]) == (len(pdf), "document", "application/pdf")
     assert content["return_address"] is True
     assert NewContent.markup(b"<x/>").to_wire()["mime"] == "application/xml"
+    assert NewEnvelope().to_wire() == {
+        "address": None,
+        "postage": "priority",
+        "plex": "simplex",
+        "color": False,
+    }
 
 
 def test_answers_are_read_liberally() -> None:

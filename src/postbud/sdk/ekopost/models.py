@@ -111,6 +111,7 @@ class NewEnvelope:
     def to_wire(self) -> dict[str, Any]:
         optional = without_nones(
             {
+                "name": self.name,
                 "pu": self.pu,
                 "kb": self.kb,
                 "consignor_contact": self.consignor_contact,
@@ -118,8 +119,8 @@ class NewEnvelope:
                 "unique_id": self.unique_id,
             }
         )
+        # ``address`` is sent even when null: the seed's way of saying "postal, from the document".
         return {
-            "name": self.name,
             "address": None if self.address is None else self.address.to_wire(),
             "postage": str(self.postage),
             "plex": str(self.plex),
