@@ -35,7 +35,9 @@ class EnvelopeWindow:
             and self.top + self.height <= _A4_HEIGHT_MM
         )
         if not inside:
-            raise ValidationFailed.of("window", "the window must lie on an A4 sheet (210 × 297 mm)")
+            raise ValidationFailed.of(
+                "window", "the window must lie on an A4 sheet (210 × 297 mm)", RuleCode.INVALID
+            )
 
 
 LEFT_WINDOW = EnvelopeWindow(left=20.0, top=40.0, width=85.0, height=40.0)

@@ -110,7 +110,9 @@ def parse_address(text: str, name: str, country: str = NORWAY.country) -> Postal
     parts = [p.strip() for p in text.split("|")]
     if len(parts) < 3 or not all(parts):
         raise ValidationFailed.of(
-            "address", "write 'line|postal code|city' or 'line1|line2|postal code|city'"
+            "address",
+            "write 'line|postal code|city' or 'line1|line2|postal code|city'",
+            RuleCode.WRONG_FORMAT,
         )
     *lines, postal_code, city = parts
     pattern, rule = _POSTAL_CODES.get(country, (None, f"at most {_MAX_POSTAL_CODE} characters"))
@@ -124,10 +126,12 @@ def _party(raw: str, errors: list[FieldError]) -> PartyId | None:
     try:
         party = parse_party_id(raw, allow_synthetic=True)
     except InvalidIdentifier as exc:
-        errors.append(FieldError("id", exc.rule))
+        errors.append(FieldError("id", exc.rule, RuleCode.WRONG_FORMAT))
         return None
     if party.kind in {PartyIdKind.DIGIPOST_ADDRESS, PartyIdKind.EMAIL}:
-        errors.append(FieldError("id", "must identify a person or organisation, not an address"))
+        errors.append(
+            FieldError("id", "must identify a person or organisation, not an address", RuleCode.INVALID)
+        )
         return None
     return party
 
@@ -140,7 +144,7 @@ def _contact(
     try:
         return check(value)
     except InvalidIdentifier as exc:
-        errors.append(FieldError(name, exc.rule))
+        errors.append(FieldError(name, exc.rule, RuleCode.WRONG_FORMAT))
         return None
 
 
@@ -159,9 +163,9 @@ def build_recipient(
         )
     name = data.name.strip()
     if not name:
-        errors.append(FieldError("name", "must not be empty"))
+        errors.append(FieldError("name", "must not be empty", RuleCode.EMPTY))
     elif len(name) > _MAX_NAME:
-        errors.append(FieldError("name", f"at most {_MAX_NAME} characters"))
+        errors.append(FieldError("name", f"at most {_MAX_NAME} characters", RuleCode.TOO_LONG))
     party = _party(data.id, errors)
     email = _contact(data.email, "email", email_address, errors)
     # A national number (no +, no 00) is read in the address's country, else the deployment's.
@@ -176,9 +180,11 @@ def build_recipient(
         raise ValidationFailed(errors)
     person = party.kind in PERSON_KINDS
     if data.reserved and not person:
-        raise ValidationFailed.of("reserved", "only people can reserve against digital post")
+        raise ValidationFailed.of(
+            "reserved", "only people can reserve against digital post", RuleCode.INVALID
+        )
     if data.kivra and not person:
-        raise ValidationFailed.of("kivra", "only people have a Kivra-style mailbox")
+        raise ValidationFailed.of("kivra", "only people have a Kivra-style mailbox", RuleCode.INVALID)
     mailbox_address = None
     if data.mailbox and person:
         mailbox_address = data.mailbox_address or mailbox_address_for(name, party)
@@ -208,7 +214,7 @@ async def with_free_mailbox_address(uow: SqlUnitOfWork, recipient: Recipient) ->
         other = await uow.recipients.by_mailbox_address(candidate)
         if other is None or other.id == recipient.id:
             return replace(recipient, capabilities=replace(recipient.capabilities, mailbox_address=candidate))
-    raise ValidationFailed.of("mailbox_address", "is already taken by another recipient")
+    raise ValidationFailed.of("mailbox_address", "is already taken by another recipient", RuleCode.NOT_UNIQUE)
 
 
 async def _store(uow: SqlUnitOfWork, data: RecipientInput, runtime: Runtime) -> Registered:
@@ -274,7 +280,7 @@ def _flag(value: str, column: str, errors: list[FieldError]) -> bool:
     if text in _TRUE:
         return True
     if text not in _FALSE:
-        errors.append(FieldError(column, "write true or false"))
+        errors.append(FieldError(column, "write true or false", RuleCode.WRONG_FORMAT))
     return False
 
 
@@ -322,7 +328,8 @@ def parse_csv(text: str) -> ParsedCsv:
         rule = (
             f"missing columns: {', '.join(missing)}" if missing else f"unknown columns: {', '.join(unknown)}"
         )
-        raise ValidationFailed.of("header", f"{rule} (expected {','.join(CSV_COLUMNS)})")
+        code = RuleCode.REQUIRED if missing else RuleCode.INVALID
+        raise ValidationFailed.of("header", f"{rule} (expected {','.join(CSV_COLUMNS)})", code)
     rows: list[tuple[int, RecipientInput]] = []
     rejected: list[RowError] = []
     first_line: dict[str, int] = {}
@@ -336,7 +343,8 @@ def parse_csv(text: str) -> ParsedCsv:
             continue
         key = str(parse_party_id(data.id, allow_synthetic=True))
         if key in first_line:
-            rejected.append(RowError(line, (FieldError("id", f"repeats line {first_line[key]}"),)))
+            repeated = FieldError("id", f"repeats line {first_line[key]}", RuleCode.NOT_UNIQUE)
+            rejected.append(RowError(line, (repeated,)))
             continue
         first_line[key] = line
         rows.append((line, data))
