@@ -18,17 +18,20 @@ from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.channels import Channel
 from postbud.domain.clock import Clock
 from postbud.domain.documents import Document
+from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.identifiers.tracking import s10
 from postbud.domain.parties import PostalAddress
-from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout
+from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout, TrackingState
 from postbud.domain.regional import NORWAY
 from postbud.domain.shipments import Postage, PrintInstructions, Shipment
+from postbud.domain.status import ShipmentStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.letters.tracking import record_tracking
 from postbud.storage.blobs import BlobStore, LocalBlobStore
 from tests.integration.core_helpers import add_sender, runtime_for
 from tests.unit.test_print_pdf import make_pdf
@@ -271,3 +274,59 @@ def _pdf_with_window_text(text: str, *, left_mm: float, top_mm: float) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+async def test_a_registered_letters_tracking_moves_on_once_each_and_never_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+
+    async def posted(postage: Postage) -> uuid.UUID:
+        accepted = await send_letter(
+            SendLetter(
+                sender_id=sender,
+                dialect="platform",
+                recipient_name="Kari Nordmann",
+                documents=(
+                    DocumentInput(content=make_pdf(1), file_type="pdf", mime="application/pdf", title="Rek"),
+                ),
+                print_instructions=PrintInstructions(KARI, postage=postage),
+            ),
+            runtime,
+        )
+        assert await Worker(runtime, core_handlers()).run_once() == 1
+        return accepted.shipment.id
+
+    registered = await posted(Postage.REGISTERED)
+    moved = await record_tracking(runtime, registered, TrackingState.IN_TRANSIT)
+    assert moved.type is EventType.TRACKING_UPDATED
+    number = moved.data["tracking"]["number"]
+    assert s10(number) == number
+    for again, code in [
+        (TrackingState.IN_TRANSIT, ConflictCode.ALREADY_DONE),
+        (TrackingState.REGISTERED, ConflictCode.WRONG_STATE),
+    ]:
+        with pytest.raises(Conflict) as caught:
+            await record_tracking(runtime, registered, again)
+        assert caught.value.code is code
+    await record_tracking(runtime, registered, TrackingState.DELIVERED)  # awaiting pickup was not reported
+    with pytest.raises(Conflict):
+        await record_tracking(runtime, registered, TrackingState.RETURNED)
+    async with runtime.reader() as uow:
+        stored = await uow.shipments.get(registered)
+        events = await uow.events.for_shipment(registered)
+    assert stored is not None
+    assert stored.status is ShipmentStatus.POSTED, "tracking does not change the letter's status"
+    assert [e.data["tracking"]["state"] for e in events if e.type is EventType.TRACKING_UPDATED] == [
+        "in_transit",
+        "delivered",
+    ]
+
+    economy = await posted(Postage.ECONOMY)
+    with pytest.raises(Conflict) as untracked:
+        await record_tracking(runtime, economy, TrackingState.IN_TRANSIT)
+    assert untracked.value.code is ConflictCode.WRONG_STATE
+    with pytest.raises(NotFound):
+        await record_tracking(runtime, uuid.uuid4(), TrackingState.IN_TRANSIT)
+    await runtime.close()
