@@ -223,7 +223,7 @@ def test_119_120_123_139_140_recipients(ekopost: Ekopost) -> None:
     _error(ekopost.post(path, {"address": {"$type": "email", "subject": "Hej"}}), "120")
     _error(ekopost.post(path, {"address": {"$type": "email", "email": "kund@@exa mple"}}), "123")
     _error(ekopost.post(path, {"address": {"$type": "protected", "recipient": "191212121212"}}), "140")
-    _error(ekopost.post(path, {"postage": "protected"}), "140")
+    _error(ekopost.post(path, {"postage": "protected"}), "127", mentions="protected")
     assert ekopost.get(f"/campaigns/{campaign['id']}").json()["envelope_count"] == 0
 
 

@@ -20,7 +20,10 @@ from postbud.services.inbox.query import list_letters
 from postbud.services.letters.query import ShipmentDetails, get_shipment
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.parties.recipients import get_recipient
+from postbud.services.parties.sender_settings import allow_protected_mailing
+from postbud.services.parties.senders import find_sender
 from tests.integration.test_ekopost_fixtures import (
+    CUSTOMER_ORGNR,
     NO_PERSON_WITH_MAILBOX,
     NO_PERSON_WITHOUT_MAILBOX,
     SE_PERSON_WITH_KIVRA,
@@ -216,3 +219,48 @@ def test_the_print_ready_pdf_shows_the_address_in_the_window(ekopost: Ekopost) -
     window = _window_text(_print_pdf(ekopost, on_cover))
     assert "Kalle Anka" in window
     assert "Ankeborg" in window
+
+
+PROTECTED_PERSON = "19610305-4166"
+
+
+def _allow_protected_mailing(ekopost: Ekopost) -> None:
+    async def allow() -> None:
+        sender = await find_sender(CUSTOMER_ORGNR, ekopost.runtime)
+        await allow_protected_mailing(ekopost.runtime, sender.id)
+
+    ekopost.run(allow)
+
+
+def test_protected_mailing_prints_only_the_recipients_number(ekopost: Ekopost) -> None:
+    address = {"$type": "protected", "recipient": PROTECTED_PERSON, "use_coverpage": True}
+    campaign = ekopost.campaign()
+    refused = ekopost.post(
+        f"/campaigns/{campaign['id']}/envelopes", {"address": address, "postage": "protected"}
+    )
+    assert refused.json()["error_code"] == "140"  # not set up yet
+    _allow_protected_mailing(ekopost)
+    on_cover = _send(ekopost, address, letter_pdf(()), postage="protected")
+    in_window = _send(ekopost, {**address, "use_coverpage": False}, letter_pdf((PROTECTED_PERSON,)))
+    for envelope_id in (on_cover, in_window):
+        ekopost.wait_for(envelope_id, *IN_PRINT_OR_LATER)
+        shipment = _details(ekopost, envelope_id).shipment
+        assert shipment.channel is Channel.PRINT
+        assert shipment.print_instructions is not None
+        assert shipment.print_instructions.postage.value == "protected"
+        window = _window_text(_print_pdf(ekopost, envelope_id))
+        assert "".join(ch for ch in window if ch.isdigit()) == "196103054166"
+    campaign_id = _campaign_of(ekopost, on_cover)
+    echoed = ekopost.get(f"/campaigns/{campaign_id}/envelopes/{on_cover}").json()
+    assert echoed["address"] == {"$type": "protected", "recipient": PROTECTED_PERSON, "use_coverpage": True}
+    assert echoed["postage"] == "protected"
+
+
+def test_protected_mailing_without_a_cover_page_shows_nothing_but_the_number(ekopost: Ekopost) -> None:
+    _allow_protected_mailing(ekopost)
+    campaign = ekopost.campaign()
+    address = {"$type": "protected", "recipient": PROTECTED_PERSON, "use_coverpage": False}
+    envelope = ekopost.envelope(campaign["id"], address=address)
+    with_address = ekopost.add(campaign["id"], envelope["id"], content_body(letter_pdf()))
+    assert with_address.status_code == 400
+    assert with_address.json()["error_code"] == "105"

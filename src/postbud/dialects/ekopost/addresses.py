@@ -71,9 +71,7 @@ def parse_address(raw: object, *, rek: bool) -> EnvelopeAddress:
     if kind in {EINVOICE, EBANK, MASTERCARD, LOOKUP}:
         return invoice_address(raw, kind)
     if kind == PROTECTED:
-        raise EkopostError(
-            "140", "address.$type 'protected': this customer has no setup for protected mailing in Postbud"
-        )
+        return _protected(raw)
     return _einbox(raw, kind)
 
 
@@ -128,6 +126,17 @@ def _check_rek(names: tuple[str, ...], streets: tuple[str, ...], postal_code: st
         raise EkopostError(
             "135", "address.postal_code: registered post (rek) takes five digits only (spaces allowed)"
         )
+
+
+def _protected(raw: Mapping[str, Any]) -> EnvelopeAddress:
+    """A recipient with a protected identity: printed, showing only their number, never an address."""
+    shown = text(raw, "recipient", max_length=40, where="address.")
+    if shown is None:
+        raise EkopostError("119", "address.recipient: the recipient's social security number is required")
+    recipient_id(shown, "address.recipient")
+    cover_page = boolean(raw, "use_coverpage", where="address.")
+    wire = {"$type": PROTECTED, "recipient": shown, "use_coverpage": cover_page}
+    return EnvelopeAddress(PROTECTED, wire, cover_page=cover_page, protected_identifier=shown)
 
 
 def _email(raw: Mapping[str, Any]) -> EnvelopeAddress:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from postbud.dialects.ekopost import render
 from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import Call
-from postbud.dialects.ekopost.envelope_address import EINBOX, EINBOX_KIVRA, POSTAL
+from postbud.dialects.ekopost.envelope_address import EINBOX, EINBOX_KIVRA, POSTAL, PROTECTED
 from postbud.dialects.ekopost.envelopes import envelope_of, print_instructions
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
 from postbud.dialects.ekopost.peppol_bis import problems_of, well_formed_problems
@@ -115,6 +115,8 @@ async def _document_checks(shipment: Shipment, data: bytes) -> PostalAddress | N
     record = EnvelopeRecord.of(shipment.properties)
     address_type = record.address.get("$type") if record is not None else POSTAL
     cover_page = bool(record.address.get("use_coverpage")) if record is not None else False
+    if address_type == PROTECTED and not cover_page and record is not None:
+        await _only_the_identifier(data, str(record.address.get("recipient") or ""))
     if cover_page or address_type not in PRINTED_OR_FALLING_BACK_TO_PRINT:
         return None
     found = address_in(await window_text(data, RIGHT_WINDOW))
@@ -125,6 +127,21 @@ async def _document_checks(shipment: Shipment, data: bytes) -> PostalAddress | N
             "the top-left); put it there or set use_coverpage",
         )
     return found
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+async def _only_the_identifier(data: bytes, identifier: str) -> None:
+    """Protected mailing without a cover page: the window shows the recipient's number and nothing else."""
+    shown = await window_text(data, RIGHT_WINDOW)
+    if _compact(shown) != _compact(identifier):
+        raise EkopostError(
+            "105",
+            "data: for a protected identity the envelope window of page 1 (x 112–207 mm, y 35–71 mm) must "
+            f"show only the recipient's number {identifier}, nothing else; or set use_coverpage",
+        )
 
 
 def _check_markup(shipment: Shipment, data: bytes) -> None:

@@ -53,6 +53,8 @@ class EnvelopeAddress:
     invoice: InvoiceDetails | None = None
     needs_markup: bool = False
     """The envelope's invoice travels as XML markup (einvoice): closing it needs one (100B)."""
+    protected_identifier: str | None = None
+    """A protected identity: all the envelope may show of the recipient (no address, ever)."""
 
     @property
     def is_postal(self) -> bool:

@@ -24,10 +24,11 @@ from postbud.dialects.ekopost.states import ENVELOPE_STATE_NAMES, envelope_state
 from postbud.dialects.ekopost.wire_in import boolean, path_id, read_object, text
 from postbud.domain.batches import Batch, BatchStatus
 from postbud.domain.channel_options import ChannelOptions
-from postbud.domain.errors import Conflict, ConflictCode, NotFound
+from postbud.domain.errors import Conflict, ConflictCode, NotFound, NotPermitted
 from postbud.domain.letter_actions import AsSender
 from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout
+from postbud.domain.print_permissions import require_protected_mailing
 from postbud.domain.shipments import Postage, PrintInstructions, Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batch_letters import letters_of_batch
@@ -62,10 +63,20 @@ def print_instructions(
     )
 
 
-def layout(cover_page: bool) -> PrintLayout:
-    """Ekopost's right-hand window; the address on a cover page or in the letter's own window."""
+def layout(cover_page: bool, protected_identifier: str | None = None) -> PrintLayout:
+    """Ekopost's right-hand window; the address on a cover page or in the letter's own window; for a
+    protected identity only the recipient's number, wherever it is shown."""
     placement = AddressPlacement.COVER_PAGE if cover_page else AddressPlacement.DOCUMENT
-    return PrintLayout(window=RIGHT_WINDOW, address_placement=placement)
+    return PrintLayout(
+        window=RIGHT_WINDOW,
+        address_placement=placement,
+        protected_identity=protected_identifier is not None,
+        protected_identifier=protected_identifier,
+    )
+
+
+PROTECTED_STAND_IN = PostalAddress(name="", lines=(), postal_code="", city="")
+"""The address of a protected identity, which the letter never carries: the print house holds it."""
 
 
 def _choice(value: str | None, allowed: tuple[str, ...] | list[str], field: str, default: str) -> str:
@@ -101,8 +112,10 @@ async def create(call: Call, request: Request) -> Response:
     postage = _choice(text(body, "postage"), list(POSTAGES), "postage", "priority")
     plex = _choice(text(body, "plex"), PLEXES, "plex", "simplex")
     address = await resolved(call.runtime, parse_address(body.get("address"), rek=postage == "rek"))
-    if postage == "protected" or address.type == PROTECTED:
-        raise EkopostError("140", "postage 'protected': this customer has no setup for protected mailing")
+    if address.type == PROTECTED:
+        postage = "protected"  # an address of a protected identity goes by protected post only
+    elif postage == "protected":
+        raise invalid("postage", "'protected' needs an address of $type 'protected'")
     unique_id = text(body, "unique_id", max_length=_MAX_UNIQUE_ID)
     record = EnvelopeRecord(
         name=text(body, "name", max_length=_MAX_NAME),
@@ -116,6 +129,20 @@ async def create(call: Call, request: Request) -> Response:
         agent=text(body, "agent", max_length=200),
         warning=address.warnings[0] if address.warnings else None,
     )
+    postal = PROTECTED_STAND_IN if address.protected_identifier else address.postal
+    options = ChannelOptions(
+        mailbox_providers=address.providers,
+        print_layout=layout(address.cover_page, address.protected_identifier),
+        einvoice_format=address.einvoice_format,
+        invoice=address.invoice,
+    )
+    instructions = print_instructions(record, postal, cover_page=address.cover_page)
+    try:
+        require_protected_mailing(call.sender, options, instructions)
+    except NotPermitted:
+        raise EkopostError(
+            "140", "address.$type 'protected': this customer is not set up for protected mailing"
+        ) from None
     command = SendLetter(
         sender_id=call.sender.id,
         dialect=DIALECT,
@@ -124,17 +151,12 @@ async def create(call: Call, request: Request) -> Response:
         external_id=unique_id,
         recipient=address.recipient,
         recipient_name=address.postal.name if address.postal else None,
-        print_instructions=print_instructions(record, address.postal, cover_page=address.cover_page),
+        print_instructions=instructions,
         email_address=address.email,
         batch_id=batch.id,
         properties=record.as_properties(),
         invoice_reference=address.invoice.invoice_number if address.invoice else None,
-        channel_options=ChannelOptions(
-            mailbox_providers=address.providers,
-            print_layout=layout(address.cover_page),
-            einvoice_format=address.einvoice_format,
-            invoice=address.invoice,
-        ),
+        channel_options=options,
     )
     try:
         shipment = await start_draft(command, call.runtime)
