@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from postbud.dialects.altinn import initialize_rules as rules
 from postbud.dialects.altinn.access import ORGANISATION_URN, owned_resource
 from postbud.dialects.altinn.auth import AltinnCaller
-from postbud.dialects.altinn.errors import AltinnError, error
+from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
 from postbud.dialects.altinn.notification import notice_plan
 from postbud.dialects.altinn.recipients import AltinnRecipient
@@ -106,7 +106,7 @@ def _matched_uploads(metadata: Sequence[NewAttachment], uploads: Sequence[Upload
     return matched
 
 
-def _first(*checks: AltinnError | None) -> None:
+def _first(*checks: AltinnError | ValidationProblem | None) -> None:
     for check in checks:
         if check is not None:
             raise check

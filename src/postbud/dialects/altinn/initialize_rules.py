@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from postbud.dialects.altinn.errors import AltinnError, error
+from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error, invalid
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment, Notification
 from postbud.dialects.altinn.model import NotificationChannel, NotificationTemplate, ReferenceType
 from postbud.dialects.altinn.text_rules import is_markdown_without_html, is_plain_text
@@ -21,6 +21,7 @@ MAX_FILE_NAME = 255
 MAX_REPLY_URL = 255
 MIN_EXPIRATION_DAYS = 1
 """Non-production's minimum (production: 14); Postbud is a sandbox for this rule."""
+MAX_EXPIRATION_DAYS = 100 * 366
 ALLOWED_EXTENSIONS = frozenset(
     [
         ".doc",
@@ -122,9 +123,12 @@ def check_new_attachment(attachment: NewAttachment) -> AltinnError | None:
     return None
 
 
-def check_expiration(days: int | None) -> AltinnError | None:
+def check_expiration(days: int | None) -> AltinnError | ValidationProblem | None:
     if days is not None and days < MIN_EXPIRATION_DAYS:
         return error(2017, MIN_EXPIRATION_DAYS)
+    if days is not None and days > MAX_EXPIRATION_DAYS:
+        # Beyond any calendar Postbud can store an expiry in (the real service fails with a 500).
+        return invalid("ExpirationInDays", f"ExpirationInDays must be at most {MAX_EXPIRATION_DAYS}")
     return None
 
 

@@ -19,6 +19,7 @@ from postbud.dialects.altinn.errors import Invalid
 
 E = TypeVar("E", bound=IntEnum)
 
+INT32 = range(-(2**31), 2**31)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
@@ -123,7 +124,7 @@ class Reader:
         value = self.raw(name)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or not INT32.start <= value < INT32.stop:
             self.fail(name, f"The JSON value could not be converted to System.Int32. Path: $.{name}")
             return None
         return value
