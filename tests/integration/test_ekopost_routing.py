@@ -14,11 +14,12 @@ import pypdfium2 as pdfium
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
-from postbud.domain.print_layout import AddressPlacement
+from postbud.domain.print_layout import AddressPlacement, TrackingState
 from postbud.domain.status import ShipmentStatus
 from postbud.services.inbox.query import list_letters
 from postbud.services.letters.query import ShipmentDetails, get_shipment
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.letters.tracking import record_tracking
 from postbud.services.parties.recipients import get_recipient
 from postbud.services.parties.sender_settings import allow_protected_mailing
 from postbud.services.parties.senders import find_sender
@@ -179,6 +180,11 @@ def test_a_postal_envelope_with_a_cover_page_needs_no_address_in_the_pdf(ekopost
     assert envelope["tracking"]["parcelNo"]
     assert envelope["tracking"]["trackingState"] == "registered"
     assert envelope["tracking"]["parcelNo"] in envelope["tracking"]["trackingUrl"]
+    ekopost.run(
+        lambda: record_tracking(ekopost.runtime, uuid.UUID(envelope_id), TrackingState.AWAITING_PICKUP)
+    )
+    moved = ekopost.get(f"/campaigns/{_campaign_of(ekopost, envelope_id)}/envelopes").json()
+    assert moved[0]["tracking"]["trackingState"] == "awaiting_pickup"
 
 
 def _window_text(pdf: bytes) -> str:

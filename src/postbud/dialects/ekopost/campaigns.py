@@ -25,7 +25,7 @@ from postbud.dialects.ekopost.wire_in import (
     text,
 )
 from postbud.domain.batches import Batch, BatchStatus
-from postbud.domain.errors import Conflict, NotFound
+from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batch_state import batch_overview
 from postbud.services.letters.batches import (
@@ -125,7 +125,12 @@ async def close(call: Call, request: Request) -> Response:
     opened = [str(letter.id) for letter in letters if letter.status is ShipmentStatus.DRAFT]
     if opened:
         raise EkopostError("102", f"envelopes still opened: {', '.join(opened[:10])}")
-    closed = await complete_batch(call.runtime, batch.id)
+    try:
+        closed = await complete_batch(call.runtime, batch.id)
+    except Conflict as exc:
+        if exc.code is ConflictCode.NOT_YET:  # an envelope was created while we looked
+            raise EkopostError("102", f"campaign {batch.external_id}: {exc.rule}") from None
+        raise
     return render.json_response(render.campaign(closed, len(letters)))
 
 

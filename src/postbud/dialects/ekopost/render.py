@@ -21,6 +21,7 @@ from postbud.domain.documents import Document
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
+from postbud.domain.tracking import current_tracking
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -62,6 +63,8 @@ def address(wire: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _FAILURES = frozenset({EventType.PRINT_FAILED, EventType.DELIVERY_FAILED, EventType.NOT_DELIVERED})
+_TRACKING = frozenset({EventType.POSTED, EventType.TRACKING_UPDATED})
+TRACKING_URL = "https://tracking.postnord.com/?id="
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +77,17 @@ class EnvelopeFacts:
 
 
 def facts_of(shipment: Shipment, events: Sequence[ShipmentEvent]) -> EnvelopeFacts:
-    changed = shipment.created_at
+    changed = max([shipment.created_at, *(e.at for e in events)])
     failed_reason = None
-    tracking = None
     for event in events:
-        changed = max(changed, event.at)
         if event.type in _FAILURES:
             reason = event.data.get("reason") or event.data.get("error")
             failed_reason = str(reason) if reason else event.type.value
-        found = event.data.get("tracking")
-        if isinstance(found, Mapping) and found.get("number"):
-            tracking = {
-                "parcelNo": found["number"],
-                "trackingState": found.get("state"),
-                "trackingUrl": f"https://tracking.postnord.com/?id={found['number']}",
-            }
+    tracked = current_tracking(e.data for e in events if e.type in _TRACKING)
+    tracking = None
+    if tracked is not None:
+        number, state = tracked
+        tracking = {"parcelNo": number, "trackingState": state.value, "trackingUrl": TRACKING_URL + number}
     return EnvelopeFacts(changed, failed_reason, tracking)
 
 
