@@ -85,6 +85,7 @@ def test_a_boolean_that_is_none(value: object) -> None:
         ("2026-12-04", datetime(2026, 12, 4, tzinfo=UTC)),
         ("2026-12-04 10:00:00", datetime(2026, 12, 4, 10, tzinfo=UTC)),
         ("2026-12-04 10:00:03.944609+00:00", datetime(2026, 12, 4, 10, 0, 3, 944609, tzinfo=UTC)),
+        ("2026-12-04 10:00:03.944609", datetime(2026, 12, 4, 10, 0, 3, 944609, tzinfo=UTC)),
         ("2026-12-04T11:00:00+01:00", datetime(2026, 12, 4, 10, tzinfo=UTC)),
         ("2026-12-04T10:00:00Z", datetime(2026, 12, 4, 10, tzinfo=UTC)),
     ],
