@@ -41,7 +41,9 @@ class LetterTerms:
         for i, expiry in enumerate(self.document_expiry):
             where = f"document_expiry[{i}]"
             if expiry.document_id not in document_ids:
-                errors.append(FieldError(f"{where}.document_id", "not a document of this letter"))
+                errors.append(
+                    FieldError(f"{where}.document_id", "not a document of this letter", RuleCode.INVALID)
+                )
             if expiry.document_id in seen:
                 errors.append(FieldError(f"{where}.document_id", "named twice", RuleCode.NOT_UNIQUE))
             seen.add(expiry.document_id)
@@ -64,7 +66,7 @@ class Deadlines:
     def for_letter(self, shipment_id: uuid.UUID, document_ids: list[uuid.UUID]) -> LetterTerms:
         """The letter's terms, given its document ids in position order."""
         errors = [
-            FieldError(f"document_expiry[{i}].position", "the letter has no document there")
+            FieldError(f"document_expiry[{i}].position", "the letter has no document there", RuleCode.INVALID)
             for i, (position, _) in enumerate(self.expiry_by_position)
             if not 0 <= position < len(document_ids)
         ]

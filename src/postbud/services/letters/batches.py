@@ -52,7 +52,7 @@ async def open_batch(
         state=BatchState.OPENED,
         state_changed_at=now,
     )
-    duplicate = Conflict("batch.id", f"batch {external_id} already exists")
+    duplicate = Conflict("batch.id", f"batch {external_id} already exists", ConflictCode.DUPLICATE)
     try:
         async with runtime.unit_of_work() as uow:
             if await uow.batches.by_external_id(sender_id, dialect, external_id):
