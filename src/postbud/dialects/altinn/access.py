@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from postbud.dialects.altinn.auth import AltinnCaller
 from postbud.dialects.altinn.errors import error
+from postbud.dialects.altinn.recipients import ORGANISATION_URN
 from postbud.dialects.altinn.stored import CorrespondenceRecord, record_of
 from postbud.domain.errors import NotFound
 from postbud.domain.events import ShipmentEvent
@@ -19,8 +20,6 @@ from postbud.domain.shipments import Shipment
 from postbud.services.letters.query import get_shipment
 from postbud.services.parties.resources import get_resource
 from postbud.services.runtime import Runtime
-
-ORGANISATION_URN = "urn:altinn:organization:identifier-no:"
 
 
 async def owned_resource(runtime: Runtime, caller: AltinnCaller, resource_id: str) -> Resource:

@@ -10,12 +10,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from postbud.dialects.altinn import initialize_rules as rules
-from postbud.dialects.altinn.access import ORGANISATION_URN, owned_resource
+from postbud.dialects.altinn.access import owned_resource
 from postbud.dialects.altinn.auth import AltinnCaller, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnDialect
 from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error
 from postbud.dialects.altinn.http_in import json_body, path_guid
 from postbud.dialects.altinn.initialize_in import NewAttachment, read_attachment
+from postbud.dialects.altinn.recipients import ORGANISATION_URN
 from postbud.dialects.altinn.views import attachment_details, attachment_overview, data_type
 from postbud.dialects.altinn.wire import Reader
 from postbud.domain.attachments import Attachment, AttachmentStatus

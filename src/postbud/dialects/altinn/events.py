@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from postbud.dialects.altinn.recipients import urn_of
+from postbud.dialects.altinn.recipients import ORGANISATION_URN, PERSON_URN, urn_of
 from postbud.dialects.altinn.stored import record_of
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.webhooks.cloudevents import cloud_event
@@ -34,8 +34,6 @@ NAMES: Final[Mapping[EventType, tuple[str, str]]] = {
     EventType.NOTIFICATION_SENT: ("correspondencenotificationdelivered", SENDER),
     EventType.NOTIFICATION_FAILED: ("correspondencenotificationfailed", SENDER),
 }
-_ORGANISATION = "urn:altinn:organization:identifier-no:"
-_PERSON = "urn:altinn:person:identifier-no:"
 
 
 def _name(event: ShipmentEvent) -> tuple[str, str] | None:
@@ -46,10 +44,10 @@ def _name(event: ShipmentEvent) -> tuple[str, str] | None:
 
 
 def _alternative(urn: str) -> str | None:
-    if urn.startswith(_ORGANISATION):
-        return "/organisation/" + urn[len(_ORGANISATION) :]
-    if urn.startswith(_PERSON):
-        return "/person/" + urn[len(_PERSON) :]
+    if urn.startswith(ORGANISATION_URN):
+        return "/organisation/" + urn[len(ORGANISATION_URN) :]
+    if urn.startswith(PERSON_URN):
+        return "/person/" + urn[len(PERSON_URN) :]
     return None
 
 

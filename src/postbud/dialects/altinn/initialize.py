@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from starlette.responses import JSONResponse, Response
 
 from postbud.dialects.altinn import initialize_rules as rules
-from postbud.dialects.altinn.access import ORGANISATION_URN, owned_resource
+from postbud.dialects.altinn.access import owned_resource
 from postbud.dialects.altinn.auth import AltinnCaller
 from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
 from postbud.dialects.altinn.notification import notice_plan
-from postbud.dialects.altinn.recipients import AltinnRecipient
+from postbud.dialects.altinn.recipients import ORGANISATION_URN, AltinnRecipient
 from postbud.dialects.altinn.stored import BODY_FILE_TYPE, BODY_MIME, CorrespondenceRecord
 from postbud.dialects.altinn.views import data_type
 from postbud.dialects.altinn.wire import time_out
