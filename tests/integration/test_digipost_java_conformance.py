@@ -1,0 +1,214 @@
+"""Digipost's official Java client, unchanged, against a real ``postbud serve`` process.
+
+One Postbud process on a fresh data folder, the sender and recipients registered through the CLI,
+one ``mvn test`` run of tests/conformance/digipost-java (the JUnit suite), which fails this test
+when any Java test fails. See docs/dialects/digipost-conformance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, load_pem_private_key
+from cryptography.hazmat.primitives.serialization.pkcs12 import serialize_key_and_certificates
+
+from tests.tool_check import tool_missing
+
+REPO = Path(__file__).resolve().parents[2]
+SUITE = REPO / "tests" / "conformance" / "digipost-java"
+CLIENT_SOURCE = SUITE / "client"
+CLIENT_VERSION = "upstream-646ebf8"  # as in client/pom.xml and pom.xml
+POSTBUD = REPO / ".venv" / "bin" / "postbud"
+
+BROKER_ID = 777001
+KEYSTORE_PASSWORD = "conformance"
+# Who the Java tests write to; the JUnit suite names the same ids (Recipients.java).
+MAILBOX_PERSON = ("15108695088", "Ola Nordmann", "Storgata 1|0155|Oslo")
+PAPER_PERSON = ("31129956715", "Kari Nordmann", "Prinsens gate 2|0152|Oslo")
+MAILBOX_ORGANISATION = ("984661185", "Mottaker Bedrift AS", "Bedriftsveien 3|0580|Oslo")
+
+SERVER_START_TIMEOUT_S = 60
+MAVEN_TIMEOUT_S = 900
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _postbud(*args: str, data_dir: Path) -> str:
+    result = subprocess.run(
+        [str(POSTBUD), *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"postbud {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    data_dir: Path
+    log: Path
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``postbud serve`` on a fresh, unseeded data folder and a free port."""
+    data_dir = tmp_path / "data"
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(POSTBUD), "serve", "--no-seed", "--port", str(port), "--data-dir", str(data_dir)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "POSTBUD_WORKERS": "1"},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while True:
+                assert process.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, "postbud serve did not become ready"
+                try:
+                    if httpx2.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                time.sleep(0.2)
+            yield Served(url, data_dir, log_path)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _register(served: Served, keys: Path) -> Path:
+    """Register the sender and recipients through the CLI; return the sender's PKCS#12 keystore."""
+    key_file = keys / "sender-key.pem"
+    _postbud(
+        "senders", "add", "--name", "Konformanse Kommune", "--orgnr", "974760673",
+        "--digipost-id", str(BROKER_ID), "--generate-key", str(key_file), "--json",
+        data_dir=served.data_dir,
+    )  # fmt: skip
+    for person, name, address in (MAILBOX_PERSON, PAPER_PERSON):
+        mailbox = ["--mailbox"] if person == MAILBOX_PERSON[0] else []
+        _postbud(
+            "recipients", "add", "--id", person, "--name", name, *mailbox,
+            "--email", "mottaker@example.no", "--mobile", "+4741234567", "--address", address,
+            data_dir=served.data_dir,
+        )  # fmt: skip
+    organisation, name, address = MAILBOX_ORGANISATION
+    _postbud(
+        "recipients", "add", "--id", organisation, "--name", name, "--mailbox", "--address", address,
+        data_dir=served.data_dir,
+    )  # fmt: skip
+    key = load_pem_private_key(key_file.read_bytes(), password=None)
+    certificate = x509.load_pem_x509_certificate((keys / "sender-key.cert.pem").read_bytes())
+    keystore = keys / "sender.p12"
+    keystore.write_bytes(
+        serialize_key_and_certificates(
+            b"sender",
+            key,  # type: ignore[arg-type]
+            certificate,
+            None,
+            BestAvailableEncryption(KEYSTORE_PASSWORD.encode()),
+        )
+    )
+    return keystore
+
+
+def _maven(*args: str, cwd: Path, log: Path) -> int:
+    """Run Maven offline when everything is cached (the usual case), else online."""
+    with log.open("a") as out:
+        for mode in (["-o"], []):
+            code = subprocess.run(
+                ["mvn", "-B", "-q", *mode, *args],
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=False,
+                timeout=MAVEN_TIMEOUT_S,
+            ).returncode
+            if code == 0 or not _looks_like_missing_artifact(log):
+                return code
+    return code
+
+
+def _client_installed() -> bool:
+    """Whether ~/.m2 has the pinned client (its version names the exact upstream source)."""
+    folder = Path.home() / ".m2/repository/no/digipost/digipost-api-client-java" / CLIENT_VERSION
+    return (folder / f"digipost-api-client-java-{CLIENT_VERSION}.jar").is_file()
+
+
+def _looks_like_missing_artifact(log: Path) -> bool:
+    text = log.read_text(errors="replace")
+    return "offline mode" in text or "has not been downloaded" in text or "Could not resolve" in text
+
+
+def _surefire_failures(reports: Path) -> str:
+    """The failed and erroring Java tests, with their messages and stack traces."""
+    lines: list[str] = []
+    for report in sorted(reports.glob("TEST-*.xml")):
+        for case in ET.parse(report).getroot().iter("testcase"):
+            for problem in (*case.iter("failure"), *case.iter("error")):
+                lines.append(f"--- {case.get('classname')}.{case.get('name')}: {problem.get('message')}")
+                lines.append((problem.text or "").strip()[:4000])
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_the_official_java_client_passes_against_postbud(served: Served, tmp_path: Path) -> None:
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        tool_missing("Java and Maven (`mvn`) are needed to run Digipost's official Java client")
+    keystore = _register(served, tmp_path)
+    maven_log = tmp_path / "maven.log"
+
+    # The official client as published, built once from its pinned source into ~/.m2.
+    if not _client_installed():
+        skip = ("-DskipTests", "-Dmaven.javadoc.skip=true", "-Dgpg.skip=true", "-Dmaven.source.skip=true")
+        built = _maven("install", *skip, cwd=CLIENT_SOURCE, log=maven_log)
+        assert built == 0, maven_log.read_text()[-20000:]
+
+    reports = SUITE / "target" / "surefire-reports"
+    shutil.rmtree(reports, ignore_errors=True)
+    started = time.monotonic()
+    code = _maven(
+        "test",
+        f"-Dpostbud.url={served.url}/digipost",
+        f"-Dpostbud.brokerId={BROKER_ID}",
+        f"-Dpostbud.keystore={keystore}",
+        f"-Dpostbud.keystorePassword={KEYSTORE_PASSWORD}",
+        f"-Dpostbud.dataDir={served.data_dir}",
+        cwd=SUITE,
+        log=maven_log,
+    )
+    elapsed = time.monotonic() - started
+    ran = list(reports.glob("TEST-*.xml"))
+    assert ran, f"no Java test ran ({elapsed:.0f} s):\n{maven_log.read_text()[-20000:]}"
+    assert code == 0, (
+        f"Java conformance tests failed ({elapsed:.0f} s):\n{_surefire_failures(reports)}\n"
+        f"--- Maven output (tail):\n{maven_log.read_text()[-6000:]}\n"
+        f"--- postbud serve log (tail):\n{served.log.read_text()[-6000:]}"
+    )
