@@ -1,6 +1,6 @@
-"""A real Postbud Digipost dialect on a loopback port, for the SDK tests (real HTTP, real uvicorn).
-
-``live_digipost`` is module-scoped: one server per test module, shared by its tests.
+"""A real Postbud on a loopback port, for the tests that reach it as a client would (real HTTP,
+real uvicorn): ``loopback_listener`` and ``serving`` for any app, and ``live_digipost``, the Digipost
+dialect alone, module-scoped (one server per test module, shared by its tests).
 """
 
 from __future__ import annotations
@@ -58,13 +58,37 @@ async def _call(function: Callable[..., Awaitable[T]], *args: Any) -> T:
     return await function(*args)
 
 
-@pytest.fixture(scope="module")
-def live_digipost(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDigipost]:
+def loopback_listener() -> tuple[socket.socket, str]:
+    """A socket bound to a free loopback port, and the root URL a server on it answers at."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    root_url = f"http://127.0.0.1:{port}"
+    return listener, f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@contextlib.contextmanager
+def serving(app: Any, listener: socket.socket, **options: Any) -> Iterator[None]:
+    """``app`` served by uvicorn on ``listener`` (in a thread) until the block ends; ``options`` go to
+    ``uvicorn.Config``. The listener is closed after the server stops."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **options))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()
+
+
+@pytest.fixture(scope="module")
+def live_digipost(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDigipost]:
+    listener, root_url = loopback_listener()
 
     key_pem, cert_pem = generate_test_key_and_certificate("Testkommune")
     settings = Settings(data_dir=tmp_path_factory.mktemp("live") / "data", workers=0, public_url=root_url)
@@ -80,18 +104,5 @@ def live_digipost(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDigi
 
     app = Starlette(lifespan=lifespan, routes=[Mount("/digipost", create_digipost_app(lambda: live.runtime))])
     # The dialect signs its own Date header; a second one from uvicorn would break verification.
-    config = uvicorn.Config(app, log_level="warning", date_header=False, server_header=False, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(app, listener, date_header=False, server_header=False, lifespan="on"):
         yield live
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()

@@ -12,10 +12,8 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +23,6 @@ from typing import Any
 import httpx2 as httpx
 import jwt
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,6 +38,7 @@ from postbud.services.parties.credentials import grant_organisation
 from postbud.services.parties.senders import find_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
+from tests.integration.sdk_live_server import loopback_listener, serving
 
 POSTBUD = Path(sys.executable).with_name("postbud")
 SENDER_ORG = "974761076"
@@ -103,9 +101,8 @@ def _probe(live: Live, policy: Policy) -> Route:
 
 @contextlib.contextmanager
 def _serve(data_dir: Path) -> Iterator[Live]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    live = Live(f"http://127.0.0.1:{listener.getsockname()[1]}", data_dir)
+    listener, url = loopback_listener()
+    live = Live(url, data_dir)
     settings = Settings(data_dir=data_dir, workers=0, public_url=live.url)
 
     @contextlib.asynccontextmanager
@@ -115,20 +112,8 @@ def _serve(data_dir: Path) -> Iterator[Live]:
         await live.runtime.close()
 
     routes = [*token_routes(lambda: live.runtime), *(_probe(live, policy) for policy in Policy)]
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=routes, lifespan=lifespan), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(Starlette(routes=routes, lifespan=lifespan), listener):
         yield live
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ carrying Altinn's codes."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from postbud.app import create_app
 from postbud.bootstrap import build_runtime
@@ -44,6 +41,7 @@ from postbud.services.parties.resources import RegisterResource, register_resour
 from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
+from tests.integration.sdk_live_server import loopback_listener, serving
 
 OWNER = "974761076"
 OTHER_OWNER = "991825827"
@@ -100,27 +98,13 @@ async def _prepared(settings: Settings) -> None:
 
 @pytest.fixture
 def live(tmp_path: Path, database_url: str) -> Iterator[Live]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener, url = loopback_listener()
     data_dir = tmp_path / "data"
     settings = Settings(data_dir=data_dir, database_url=database_url, workers=1, public_url=url)
     asyncio.run(_prepared(settings))
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(app, listener):
         yield Live(url, data_dir, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
 
 
 def _request(*recipients: str, **changes: Any) -> InitializeCorrespondences:

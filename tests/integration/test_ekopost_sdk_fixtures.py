@@ -8,8 +8,6 @@ The customer, the other customer and the recipients are the Ekopost dialect's ow
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
@@ -17,13 +15,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-import uvicorn
 
 from postbud.app import create_app
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.sdk.ekopost import EkopostClient, Envelope
 from postbud.services.runtime import Runtime
+from tests.integration.sdk_live_server import loopback_listener, serving
 from tests.integration.test_ekopost_fixtures import CUSTOMER_ORGNR, _prepare
 
 T = TypeVar("T")
@@ -85,26 +83,12 @@ async def _prepared(settings: Settings) -> tuple[str, str]:
 
 @pytest.fixture
 def live(tmp_path: Path, database_url: str) -> Iterator[LiveEkopost]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener, url = loopback_listener()
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url, workers=1, public_url=url)
     api_key, other_api_key = asyncio.run(_prepared(settings))
     app = _LoopRecorder(create_app(settings))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(app, listener, lifespan="on"):
         yield LiveEkopost(url, api_key, other_api_key, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
 
 
 def wait_for_state(
