@@ -25,8 +25,6 @@ ORIGIN = "https://af.altinn.example"
         ("GET", "/correspondence/{id}/attachments/downloadall"),
         ("POST", "/correspondence/{id}/forward"),
         ("GET", "/correspondence/{id}/forward/check"),
-        ("GET", "/correspondence/{id}/notification/check"),
-        ("GET", "/correspondence/{id}/notification/check/main"),
         ("GET", "/confidential-reminders"),
     ],
 )

@@ -92,3 +92,24 @@ def test_no_reminder_once_read(altinn: Altinn) -> None:
     altinn.advance(timedelta(days=8))  # seven days on, moved into the SMS hours (09–20 Oslo)
     altinn.work()
     assert [n["isReminder"] for n in notifications(altinn, cid)] == [False]
+
+
+def test_the_condition_endpoints_say_whether_to_notify(altinn: Altinn) -> None:
+    scope = "altinn:system/notifications.condition.check"
+    checker = {"Authorization": f"Bearer {altinn.org_token(OTHER_ORG_RECIPIENT, scope)}"}
+    (cid,) = published(altinn, correspondence(PERSON))
+
+    def check(path: str) -> Any:
+        response = altinn.get(f"/correspondence/{cid}/notification/{path}", checker)
+        assert response.status_code == 200, response.text
+        return response.json()["sendNotification"]
+
+    assert (check("check/main"), check("check")) == (True, True)
+    person = altinn.as_person(PERSON)
+    altinn.get(f"/correspondence/{cid}", person)
+    altinn.post(f"/correspondence/{cid}/markasread", person)
+    assert (check("check/main"), check("check")) == (True, False)  # no reminder once read
+    altinn.delete(f"/correspondence/{cid}/purge", person)
+    assert (check("check/main"), check("check")) == (False, False)
+    refused = altinn.get(f"/correspondence/{cid}/notification/check", altinn.as_sender())
+    assert refused.status_code == 403

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from postbud.dialects.altinn import attachments_http, correspondence_http, search_http
+from postbud.dialects.altinn import attachments_http, correspondence_http, notification_check, search_http
 from postbud.dialects.altinn.auth import AltinnAuthError, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnApiSettings, AltinnDialect
 from postbud.dialects.altinn.errors import (
@@ -104,10 +104,8 @@ def create_altinn_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         ),
         route(f"{c}/forward", _not_implemented("Forwarding (C11)"), "POST"),
         route(f"{c}/forward/check", _not_implemented("The forwarding check (H4)"), "GET"),
-        route(f"{c}/notification/check", _not_implemented("The reminder condition check (H2)"), "GET"),
-        route(
-            f"{c}/notification/check/main", _not_implemented("The notification condition check (H3)"), "GET"
-        ),
+        route(f"{c}/notification/check", notification_check.check_reminder, "GET"),
+        route(f"{c}/notification/check/main", notification_check.check_main, "GET"),
         route("/confidential-reminders", _not_implemented("Confidential reminders (H6)"), "GET"),
         route("/attachment", attachments_http.initialize, "POST"),
         route(f"{a}/upload", attachments_http.upload, "POST"),
