@@ -4,13 +4,10 @@ the SDK's client."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 import jwt
 import pytest
 
-from postbud.bootstrap import build_runtime
 from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.sdk.altinn import (
     AltinnClient,
@@ -20,8 +17,6 @@ from postbud.sdk.altinn import (
     SearchRole,
     TokenError,
 )
-from postbud.services.parties.credentials import replace_digipost_certificate
-from postbud.services.parties.senders import find_sender
 from tests.integration.test_altinn_auth_sdk import OWNER, PERSON, RESOURCE, WRITE, Live, _request, live
 
 __all__ = ["live"]
@@ -55,17 +50,7 @@ def test_a_maskinporten_token_exchanged_by_the_sdk_sends_a_correspondence(live: 
 
 def test_the_sdk_logs_in_at_maskinporten_as_for_the_real_altinn(live: Live) -> None:
     """MaskinportenToken → MaskinportenExchange → AltinnClient, with Postbud in place of both services."""
-    key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
-
-    async def register_certificate() -> None:
-        runtime = await build_runtime(live.runtime.settings)
-        try:
-            sender = await find_sender(OWNER, runtime)
-            await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
-        finally:
-            await runtime.close()
-
-    asyncio.run(register_certificate())
+    key_pem = live.owner_client_key()
     login = MaskinportenToken(
         live.url + "/maskinporten/token", OWNER, key_pem, [WRITE, "altinn:serviceowner"], kid="key-1"
     )

@@ -19,6 +19,7 @@ import pytest
 from postbud.app import create_app
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
+from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.dialects.altinn.tokens import mint_organisation_token, mint_person_token
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
@@ -37,8 +38,9 @@ from postbud.sdk.altinn import (
     SandboxToken,
     SearchRole,
 )
+from postbud.services.parties.credentials import replace_digipost_certificate
 from postbud.services.parties.resources import RegisterResource, register_resource
-from postbud.services.parties.senders import RegisterSender, register_sender
+from postbud.services.parties.senders import RegisterSender, find_sender, register_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
 from tests.integration.sdk_live_server import loopback_listener, serving
@@ -71,6 +73,22 @@ class Live:
 
     def minted(self, org: str, scope: str) -> str:
         return mint_organisation_token(token_issuer(self.data_dir), self.url, org, [scope])
+
+    def owner_client_key(self) -> bytes:
+        """The key of a new certificate registered for the owner: its Maskinporten client's key (in the
+        sandbox, a client is its sender's certificate)."""
+        key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
+
+        async def register() -> None:
+            runtime = await build_runtime(self.runtime.settings)
+            try:
+                sender = await find_sender(OWNER, runtime)
+                await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
+            finally:
+                await runtime.close()
+
+        asyncio.run(register())
+        return key_pem
 
 
 async def _prepare(runtime: Runtime) -> None:

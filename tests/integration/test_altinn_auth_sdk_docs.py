@@ -7,7 +7,6 @@ the one ``test_altinn_auth_sdk`` prepares.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
@@ -20,12 +19,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from postbud.bootstrap import build_runtime
-from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.sdk.altinn import MaskinportenToken
-from postbud.services.parties.credentials import replace_digipost_certificate
-from postbud.services.parties.senders import find_sender
-from tests.integration.test_altinn_auth_sdk import OWNER, Live, live
+from tests.integration.test_altinn_auth_sdk import Live, live
 
 __all__ = ["live"]
 
@@ -48,26 +43,10 @@ def test_the_document_has_an_example_for_every_section() -> None:
     assert all(DOCUMENTED_URL not in code for _, code in blocks[1:]), "only the first block names the URL"
 
 
-def _client_key_file(live: Live, directory: Path) -> None:
-    """``client-key.pem``: the key of the certificate registered for the owner (its Maskinporten client)."""
-    key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
-
-    async def register() -> None:
-        runtime = await build_runtime(live.runtime.settings)
-        try:
-            sender = await find_sender(OWNER, runtime)
-            await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
-        finally:
-            await runtime.close()
-
-    asyncio.run(register())
-    (directory / "client-key.pem").write_bytes(key_pem)
-
-
 def test_the_examples_run_against_a_live_server(
     live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _client_key_file(live, tmp_path)
+    (tmp_path / "client-key.pem").write_bytes(live.owner_client_key())
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "altinn_sdk_docs"}
     for line, code in python_blocks():

@@ -8,7 +8,6 @@ poll, download and purge as the recipient would."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
@@ -16,32 +15,12 @@ import httpx2
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from postbud.bootstrap import build_runtime
-from postbud.crypto.keys import generate_test_key_and_certificate
-from postbud.services.parties.credentials import replace_digipost_certificate
-from postbud.services.parties.senders import find_sender
 from tests.integration.test_altinn_auth_sdk import OWNER, RESOURCE, Live, live
 
 __all__ = ["live"]
 
 RECIPIENT = "urn:altinn:organization:identifier-no:988077917"
 ATTACHMENT = b"Use case attachment\n" * 64
-
-
-def _client_key(live: Live) -> bytes:
-    """The service owner's Maskinporten client: in the sandbox, its sender's certificate and key."""
-    key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
-
-    async def register() -> None:
-        runtime = await build_runtime(live.runtime.settings)
-        try:
-            sender = await find_sender(OWNER, runtime)
-            await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
-        finally:
-            await runtime.close()
-
-    asyncio.run(register())
-    return key_pem
 
 
 def _altinn_token(live: Live, key_pem: bytes, scope: str) -> str:
@@ -78,7 +57,7 @@ def _altinn_token(live: Live, key_pem: bytes, scope: str) -> str:
 
 def test_altinns_use_case_passes_with_only_the_base_url_and_tokens_changed(live: Live) -> None:
     base_url = live.url
-    key_pem = _client_key(live)
+    key_pem = live.owner_client_key()
     sender_token = _altinn_token(live, key_pem, "altinn:correspondence.write altinn:serviceowner")
     recipient_token = _altinn_token(live, key_pem, "altinn:correspondence.read altinn:serviceowner")
     sender = {"Authorization": f"Bearer {sender_token}"}
