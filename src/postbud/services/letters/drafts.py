@@ -12,7 +12,7 @@ fails it (StaleWrite, then Conflict WRONG_STATE) if the letter stopped being the
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from postbud.services.letters.plan_letter import (
     facts_of,
     letter_errors,
     plan_letter,
+    shipment_of,
 )
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.submit import submit_letters
@@ -114,30 +115,9 @@ async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
         if batch is None or batch.sender_id != cmd.sender_id:
             raise NotFound("batch", cmd.batch_id)
         batch.require_open()
-    shipment = Shipment(
-        id=new_id(),
-        sender_id=cmd.sender_id,
-        dialect=cmd.dialect,
-        external_id=cmd.external_id,
-        recipient_id=None,
-        recipient_party=str(cmd.recipient) if cmd.recipient else cmd.mailbox_address,
-        recipient_name=cmd.recipient_name,
-        channels=cmd.channels,
-        documents=(),
-        created_at=now,
-        publish_at=cmd.publish_at,
-        print_instructions=cmd.print_instructions,
-        print_if_unread_after=cmd.print_if_unread_after,
-        notifications=cmd.notifications,
-        email_address=cmd.email_address,
-        batch_id=cmd.batch_id,
-        invoice_reference=cmd.invoice_reference,
+    shipment = replace(
+        shipment_of(cmd, None, (), shipment_id=new_id(), created_at=now, channel=None),
         status=ShipmentStatus.DRAFT,
-        ignore_reservation=cmd.ignore_reservation,
-        properties=cmd.properties,
-        registration=cmd.registration,
-        senders_reference=cmd.senders_reference,
-        channel_options=cmd.channel_options,
     )
     ws = WriteSet()
     shipment_rows(shipment, ws, request={**request_json(shipment), "draft": _draft_json(cmd)})

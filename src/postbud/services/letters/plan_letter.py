@@ -209,30 +209,13 @@ async def plan_letter(
             reason = "waiting for its batch" if cmd.batch_id else "waiting for its publish time"
             drafts.append(EventDraft(EventType.HELD, decision.channel, {"reason": reason}, "held"))
 
-    shipment = Shipment(
-        id=shipment_id or new_id(),
-        sender_id=cmd.sender_id,
-        dialect=cmd.dialect,
-        external_id=cmd.external_id,
-        recipient_id=recipient.id if recipient else None,
-        recipient_party=str(cmd.recipient) if cmd.recipient else cmd.mailbox_address,
-        recipient_name=recipient.name if recipient else cmd.recipient_name,
-        channels=cmd.channels,
-        documents=documents,
+    shipment = shipment_of(
+        cmd,
+        recipient,
+        documents,
+        shipment_id=shipment_id or new_id(),
         created_at=created_at or now,
-        publish_at=cmd.publish_at,
-        print_instructions=cmd.print_instructions,
-        print_if_unread_after=cmd.print_if_unread_after,
-        notifications=cmd.notifications,
-        email_address=cmd.email_address,
-        batch_id=cmd.batch_id,
-        invoice_reference=cmd.invoice_reference,
         channel=decision.channel,
-        ignore_reservation=cmd.ignore_reservation,
-        properties=cmd.properties,
-        registration=cmd.registration,
-        senders_reference=cmd.senders_reference,
-        channel_options=cmd.channel_options,
     )
     adapter = runtime.channel(decision.channel) if decision.channel else None
     inline = adapter is not None and adapter.inline and not held
@@ -241,6 +224,44 @@ async def plan_letter(
         drafts.extend(await adapter.deliver(shipment, recipient))
     shipment = replace(shipment, status=derive_status(d.type for d in drafts) or shipment.status)
     return LetterPlan(shipment, decision, held, drafts, inline, cmd.deadlines)
+
+
+def shipment_of(
+    cmd: SendLetter,
+    recipient: Recipient | None,
+    documents: tuple[Document, ...],
+    *,
+    shipment_id: uuid.UUID,
+    created_at: datetime,
+    channel: Channel | None,
+) -> Shipment:
+    """The letter ``cmd`` asks for, to ``recipient`` as the registry has it (None: as ``cmd`` names
+    it), sent by ``channel``: the one record a send, a letter of many and a draft all begin with."""
+    return Shipment(
+        id=shipment_id,
+        sender_id=cmd.sender_id,
+        dialect=cmd.dialect,
+        external_id=cmd.external_id,
+        recipient_id=recipient.id if recipient else None,
+        recipient_party=str(cmd.recipient) if cmd.recipient else cmd.mailbox_address,
+        recipient_name=recipient.name if recipient else cmd.recipient_name,
+        channels=cmd.channels,
+        documents=documents,
+        created_at=created_at,
+        publish_at=cmd.publish_at,
+        print_instructions=cmd.print_instructions,
+        print_if_unread_after=cmd.print_if_unread_after,
+        notifications=cmd.notifications,
+        email_address=cmd.email_address,
+        batch_id=cmd.batch_id,
+        invoice_reference=cmd.invoice_reference,
+        channel=channel,
+        ignore_reservation=cmd.ignore_reservation,
+        properties=cmd.properties,
+        registration=cmd.registration,
+        senders_reference=cmd.senders_reference,
+        channel_options=cmd.channel_options,
+    )
 
 
 async def _require_pdf(
