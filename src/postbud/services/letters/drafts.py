@@ -36,6 +36,7 @@ from postbud.services.letters.plan_letter import (
     facts_of,
     letter_errors,
     plan_letter,
+    require_open_batch,
     shipment_of,
 )
 from postbud.services.letters.record_event import record_events
@@ -111,10 +112,7 @@ async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
         raise ValidationFailed(errors)
     if cmd.batch_id is not None:
         async with runtime.quick_reader() as uow:
-            batch = await uow.batches.get(cmd.batch_id)
-        if batch is None or batch.sender_id != cmd.sender_id:
-            raise NotFound("batch", cmd.batch_id)
-        batch.require_open()
+            await require_open_batch(uow, cmd)
     shipment = replace(
         shipment_of(cmd, None, (), shipment_id=new_id(), created_at=now, channel=None),
         status=ShipmentStatus.DRAFT,

@@ -17,7 +17,7 @@ from postbud.config import Settings
 from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS, channel_options_errors
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
-from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
+from postbud.domain.errors import FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft, realise
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
@@ -41,6 +41,7 @@ from postbud.storage.blobs import BlobRef
 from postbud.storage.repos.events import Subscription, event_rows
 from postbud.storage.repos.jobs import enqueue_into
 from postbud.storage.repos.shipments import shipment_rows
+from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
 
 # A publish time this close to now counts as now: clocks of client and server differ a little.
@@ -224,6 +225,16 @@ async def plan_letter(
         drafts.extend(await adapter.deliver(shipment, recipient))
     shipment = replace(shipment, status=derive_status(d.type for d in drafts) or shipment.status)
     return LetterPlan(shipment, decision, held, drafts, inline, cmd.deadlines)
+
+
+async def require_open_batch(uow: SqlUnitOfWork, cmd: SendLetter) -> None:
+    """The batch ``cmd`` names, if any, is its sender's own (NotFound otherwise) and still open."""
+    if cmd.batch_id is None:
+        return
+    batch = await uow.batches.get(cmd.batch_id)
+    if batch is None or batch.sender_id != cmd.sender_id:
+        raise NotFound("batch", cmd.batch_id)
+    batch.require_open()
 
 
 def shipment_of(

@@ -10,7 +10,6 @@ rows in one transaction, before anyone is answered.
 from __future__ import annotations
 
 from postbud.domain.documents import Document
-from postbud.domain.errors import NotFound
 from postbud.services.letters.attachments import attached_documents
 from postbud.services.letters.letter_request import Accepted, DocumentInput, SendLetter, Undeliverable
 from postbud.services.letters.plan_letter import (
@@ -19,6 +18,7 @@ from postbud.services.letters.plan_letter import (
     facts_of,
     letter_rows,
     plan_letter,
+    require_open_batch,
 )
 from postbud.services.letters.submit import submit_letters
 from postbud.services.runtime import Runtime
@@ -36,10 +36,7 @@ async def send_letter(cmd: SendLetter, runtime: Runtime) -> Accepted:
     # A reused letter or document id is caught by the unique constraints when the rows are written.
     if cmd.batch_id is not None:
         async with runtime.quick_reader() as uow:
-            batch = await uow.batches.get(cmd.batch_id)
-        if batch is None or batch.sender_id != cmd.sender_id:
-            raise NotFound("batch", cmd.batch_id)
-        batch.require_open()
+            await require_open_batch(uow, cmd)
     attached: tuple[Document, ...] = ()
     if cmd.attachment_ids:
         attached = await attached_documents(

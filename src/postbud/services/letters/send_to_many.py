@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from postbud.domain.documents import Document, DocumentIdScope
-from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, FieldError, RuleCode, ValidationFailed
 from postbud.domain.identifiers import PartyId
 from postbud.domain.ids import new_id
 from postbud.domain.parties import Recipient
@@ -27,6 +27,7 @@ from postbud.services.letters.plan_letter import (
     facts_of,
     letter_rows,
     plan_letter,
+    require_open_batch,
 )
 from postbud.services.letters.submit import submit_letters
 from postbud.services.registration.at_send import registration_errors
@@ -144,11 +145,7 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
                 "a request with this idempotency key was already made",
                 ConflictCode.DUPLICATE,
             )
-        if template.batch_id is not None:
-            batch = await uow.batches.get(template.batch_id)
-            if batch is None or batch.sender_id != template.sender_id:
-                raise NotFound("batch", template.batch_id)
-            batch.require_open()
+        await require_open_batch(uow, template)
         subscriptions = await uow.events.subscriptions(template.sender_id)
         recipients = [await _registered(uow, letter) for letter in letters]
     attached: tuple[Document, ...] = ()
