@@ -153,15 +153,11 @@ def attachment_overview(
         "sendersReference": attachment.senders_reference or "",
         "expirationInDays": attachment.properties.get("expirationInDays"),
         "status": status.name,
-        "statusText": attachment_status_text(attachment),
+        "statusText": status.name,
         "statusChanged": time_out(attachment.updated_at),
         "correspondenceIds": [str(i) for i in correspondence_ids],
         "dataType": data_type(attachment.file_name),
     }
-
-
-def attachment_status_text(attachment: Attachment) -> str:
-    return ATTACHMENT_STATUSES[attachment.status].name
 
 
 def attachment_details(
