@@ -1,5 +1,6 @@
 """A real Postbud on a loopback port, for the tests that reach it as a client would (real HTTP,
-real uvicorn): ``loopback_listener`` and ``serving`` for any app, and ``live_digipost``, the Digipost
+real uvicorn): ``loopback_listener`` and ``serving`` for any app, ``run_with_runtime`` to set up its
+world, and ``live_digipost``, the Digipost
 dialect alone, module-scoped (one server per test module, shared by its tests).
 """
 
@@ -84,6 +85,20 @@ def serving(app: Any, listener: socket.socket, **options: Any) -> Iterator[None]
         server.should_exit = True
         thread.join(timeout=30)
         listener.close()
+
+
+def run_with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """``await work(runtime)`` on a runtime of its own, built from ``settings`` and closed after, in a
+    fresh event loop (not a live server's): to set up its world or change it from the test thread."""
+
+    async def run() -> T:
+        runtime = await build_runtime(settings)
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(run())
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ policy that answers the authenticated caller; nothing of Postbud's is replaced.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -38,7 +37,7 @@ from postbud.services.parties.credentials import grant_organisation
 from postbud.services.parties.senders import find_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
-from tests.integration.sdk_live_server import loopback_listener, serving
+from tests.integration.sdk_live_server import loopback_listener, run_with_runtime, serving
 
 POSTBUD = Path(sys.executable).with_name("postbud")
 SENDER_ORG = "974761076"
@@ -504,15 +503,11 @@ def test_the_maskinporten_endpoint_refuses_as_oauth_does(live: Live, tmp_path: P
 def test_a_client_with_granted_scopes_gets_only_those(live: Live, tmp_path: Path) -> None:
     key_pem = _client_key(live, "950000007", tmp_path)
 
-    async def grant_read() -> None:
-        runtime = await build_runtime(Settings(data_dir=live.data_dir, workers=0, public_url=live.url))
-        try:
-            sender = await find_sender("950000007", runtime)
-            await grant_organisation(runtime, sender.id, "altinn", (READ,))
-        finally:
-            await runtime.close()
+    async def grant_read(runtime: Runtime) -> None:
+        sender = await find_sender("950000007", runtime)
+        await grant_organisation(runtime, sender.id, "altinn", (READ,))
 
-    asyncio.run(grant_read())
+    run_with_runtime(Settings(data_dir=live.data_dir, workers=0, public_url=live.url), grant_read)
     assert _token_grant(live, _assertion(key_pem, "950000007", READ)).status_code == 200
     refused = _token_grant(live, _assertion(key_pem, "950000007", f"{READ} {WRITE}"))
     assert refused.status_code == 400

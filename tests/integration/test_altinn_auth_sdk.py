@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from postbud.app import create_app
-from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.dialects.altinn.tokens import mint_organisation_token, mint_person_token
@@ -43,7 +42,7 @@ from postbud.services.parties.resources import RegisterResource, register_resour
 from postbud.services.parties.senders import RegisterSender, find_sender, register_sender
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.token_issuer import token_issuer
-from tests.integration.sdk_live_server import loopback_listener, serving
+from tests.integration.sdk_live_server import loopback_listener, run_with_runtime, serving
 
 OWNER = "974761076"
 OTHER_OWNER = "991825827"
@@ -79,15 +78,11 @@ class Live:
         sandbox, a client is its sender's certificate)."""
         key_pem, certificate_pem = generate_test_key_and_certificate("Skatteetaten")
 
-        async def register() -> None:
-            runtime = await build_runtime(self.runtime.settings)
-            try:
-                sender = await find_sender(OWNER, runtime)
-                await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
-            finally:
-                await runtime.close()
+        async def register(runtime: Runtime) -> None:
+            sender = await find_sender(OWNER, runtime)
+            await replace_digipost_certificate(runtime, sender.id, certificate_pem.decode())
 
-        asyncio.run(register())
+        run_with_runtime(self.runtime.settings, register)
         return key_pem
 
 
@@ -106,20 +101,12 @@ async def _prepare(runtime: Runtime) -> None:
             )
 
 
-async def _prepared(settings: Settings) -> None:
-    runtime = await build_runtime(settings)
-    try:
-        await _prepare(runtime)
-    finally:
-        await runtime.close()
-
-
 @pytest.fixture
 def live(tmp_path: Path, database_url: str) -> Iterator[Live]:
     listener, url = loopback_listener()
     data_dir = tmp_path / "data"
     settings = Settings(data_dir=data_dir, database_url=database_url, workers=1, public_url=url)
-    asyncio.run(_prepared(settings))
+    run_with_runtime(settings, _prepare)
     app = create_app(settings)
     with serving(app, listener):
         yield Live(url, data_dir, app)

@@ -17,11 +17,10 @@ from typing import Any, TypeVar
 import pytest
 
 from postbud.app import create_app
-from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.sdk.ekopost import EkopostClient, Envelope
 from postbud.services.runtime import Runtime
-from tests.integration.sdk_live_server import loopback_listener, serving
+from tests.integration.sdk_live_server import loopback_listener, run_with_runtime, serving
 from tests.integration.test_ekopost_fixtures import CUSTOMER_ORGNR, _prepare
 
 T = TypeVar("T")
@@ -73,19 +72,11 @@ class LiveEkopost:
         return asyncio.run_coroutine_threadsafe(call(), self.app.loop).result(timeout=30)
 
 
-async def _prepared(settings: Settings) -> tuple[str, str]:
-    runtime = await build_runtime(settings)
-    try:
-        return await _prepare(runtime)
-    finally:
-        await runtime.close()
-
-
 @pytest.fixture
 def live(tmp_path: Path, database_url: str) -> Iterator[LiveEkopost]:
     listener, url = loopback_listener()
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url, workers=1, public_url=url)
-    api_key, other_api_key = asyncio.run(_prepared(settings))
+    api_key, other_api_key = run_with_runtime(settings, _prepare)
     app = _LoopRecorder(create_app(settings))
     with serving(app, listener, lifespan="on"):
         yield LiveEkopost(url, api_key, other_api_key, app)
