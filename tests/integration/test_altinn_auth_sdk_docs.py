@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx2
 import pytest
 
 from postbud.sdk.altinn import MaskinportenToken
+from tests.integration.blob_servers import free_port
 from tests.integration.test_altinn_auth_sdk import Live, live
 
 __all__ = ["live"]
@@ -66,17 +66,11 @@ SHELL_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
 SERVE_LINE = "postbud serve &"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_the_shell_examples_run_against_postbud_serve(tmp_path: Path) -> None:
     """The setup, curl and ``postbud token`` examples, in bash, against ``postbud serve`` (real processes)."""
     blocks = SHELL_BLOCK.findall(DOC.read_text(encoding="utf-8"))
     assert SERVE_LINE in blocks[0]
-    port = _free_port()
+    port = free_port()
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
