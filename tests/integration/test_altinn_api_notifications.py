@@ -73,6 +73,16 @@ def test_a_generic_notice_goes_by_e_mail_and_a_reminder_follows_while_unread(alt
     assert reminders[0]["notificationStatusDetails"]["emails"][0]["succeeded"] is True
 
 
+def test_a_correspondence_published_at_once_is_notified_too(altinn: Altinn) -> None:
+    notification = {"notificationTemplate": "GenericAltinnMessage", "notificationChannel": "Email"}
+    (letter,) = altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}", notification=notification))
+    altinn.work()
+    (sent,) = notifications(altinn, letter)
+    assert sent["isReminder"] is False
+    assert sent["notificationStatusDetails"]["email"]["succeeded"] is True
+    assert sent["notificationStatusDetails"]["email"]["recipient"]["emailAddress"] == "post@bedrift.example"
+
+
 def test_no_reminder_once_read(altinn: Altinn) -> None:
     notification = {
         "notificationTemplate": "CustomMessage",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from postbud.channels.notify import wants_notice
 from postbud.config import Settings
 from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS, channel_options_errors
 from postbud.domain.channels import Channel
@@ -323,7 +324,7 @@ def effect_rows(plan: LetterPlan, subscriptions: list[Subscription], ws: WriteSe
         )
     elif not plan.held and not plan.inline:
         enqueue_into(ws, job_kinds.DELIVER, sid, now=now, idempotency_key=f"deliver:{shipment.id}")
-    if plan.inline and shipment.notifications:
+    if plan.inline and wants_notice(shipment):
         enqueue_into(ws, job_kinds.NOTIFY, sid, now=now, idempotency_key=f"notify:{shipment.id}")
     if shipment.print_if_unread_after is not None and shipment.print_instructions is not None:
         enqueue_into(
