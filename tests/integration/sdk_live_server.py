@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -50,13 +49,16 @@ class LiveDigipost:
 
     def run(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
         """``await function(*args)`` on the server's own event loop, from the test thread."""
-        loop: asyncio.AbstractEventLoop = self._state["loop"]
-        future: Future[T] = asyncio.run_coroutine_threadsafe(_call(function, *args), loop)
-        return future.result(timeout=30)
+        return run_on_loop(self._state["loop"], function, *args)
 
 
-async def _call(function: Callable[..., Awaitable[T]], *args: Any) -> T:
-    return await function(*args)
+def run_on_loop(loop: asyncio.AbstractEventLoop, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """``await function(*args)`` on ``loop`` (a live server's), from the test thread."""
+
+    async def call() -> T:
+        return await function(*args)
+
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(timeout=30)
 
 
 def loopback_listener() -> tuple[socket.socket, str]:

@@ -20,7 +20,7 @@ from postbud.app import create_app
 from postbud.config import Settings
 from postbud.sdk.ekopost import EkopostClient, Envelope
 from postbud.services.runtime import Runtime
-from tests.integration.sdk_live_server import loopback_listener, run_with_runtime, serving
+from tests.integration.sdk_live_server import loopback_listener, run_on_loop, run_with_runtime, serving
 from tests.integration.test_ekopost_fixtures import CUSTOMER_ORGNR, _prepare
 
 T = TypeVar("T")
@@ -65,11 +65,7 @@ class LiveEkopost:
     def run(self, function: Callable[[], Awaitable[T]]) -> T:
         """``await function()`` on the server's own event loop, from the test thread."""
         assert self.app.loop is not None
-
-        async def call() -> T:
-            return await function()
-
-        return asyncio.run_coroutine_threadsafe(call(), self.app.loop).result(timeout=30)
+        return run_on_loop(self.app.loop, function)
 
 
 @pytest.fixture
