@@ -1,7 +1,8 @@
 """Dates, times, money and sizes as a Norwegian or an English reader expects them, by Babel (CLDR);
 and an amount as such a reader types it.
 
-Times are shown in Norway's time zone, where the letters' senders and readers are. Bokmål reads as
+Times are shown in the deployment's time zone (``Settings.time_zone``; Norway's unless configured),
+where the letters' senders and readers are. Bokmål reads as
 ``nb_NO``; English as ``en_150`` (English for Europe): day-month-year dates, 24-hour times and the
 currency after the amount (``1,234.50 NOK``), which suits a reader of Norwegian post.
 """
@@ -20,7 +21,10 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import NumberFormatError, format_currency, format_decimal, get_group_symbol, parse_decimal
 from babel.units import format_unit
 
-LOCAL_ZONE: Final = ZoneInfo("Europe/Oslo")
+from postbud.domain.regional import Regional
+
+DEFAULT_ZONE: Final = Regional().zone
+"""The zone of a deployment that names none; the web's pages are drawn in ``Settings.regional().zone``."""
 LOCALES: Final = {"nb": Locale.parse("nb_NO"), "en": Locale.parse("en_150")}
 _NBSP: Final = "\u00a0"
 # CLDR's "atTime" date-time pattern, which Babel does not carry: "23. nov. 2026 kl. 14:05".
@@ -37,25 +41,25 @@ def _locale(lang: str) -> Locale:
     return LOCALES[_lang(lang)]
 
 
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_ZONE)
+def local(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> datetime:
+    return moment.astimezone(zone)
 
 
-def date_text(day: date | datetime, lang: str) -> str:
+def date_text(day: date | datetime, lang: str, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     """``23. nov. 2026`` / ``23 Nov 2026``."""
     if isinstance(day, datetime):
-        day = local(day).date()
+        day = local(day, zone).date()
     return format_date(day, "medium", locale=_locale(lang))
 
 
-def time_text(moment: datetime, lang: str) -> str:
-    return format_time(local(moment), "short", locale=_locale(lang))
+def time_text(moment: datetime, lang: str, zone: ZoneInfo = DEFAULT_ZONE) -> str:
+    return format_time(local(moment, zone), "short", locale=_locale(lang))
 
 
-def datetime_text(moment: datetime, lang: str) -> str:
+def datetime_text(moment: datetime, lang: str, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     """``23. nov. 2026 kl. 14:05`` / ``23 Nov 2026, 14:05``."""
     pattern = _AT_TIME.get(_lang(lang)) or str(get_datetime_format("medium", locale=_locale(lang)))
-    return pattern.replace("{1}", date_text(moment, lang)).replace("{0}", time_text(moment, lang))
+    return pattern.replace("{1}", date_text(moment, lang, zone)).replace("{0}", time_text(moment, lang, zone))
 
 
 def _rounded(value: Decimal | int | float, decimals: int) -> Decimal:
@@ -134,19 +138,20 @@ def organisation_number_text(number: str) -> str:
 
 
 class Formatter:
-    """``fmt.money(x)`` and friends in templates, bound to one request's language."""
+    """``fmt.money(x)`` and friends in templates, in one request's language and the deployment's zone."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, zone: ZoneInfo = DEFAULT_ZONE) -> None:
         self.lang = lang
+        self.zone = zone
 
     def date(self, day: Date | DateTime) -> str:
-        return date_text(day, self.lang)
+        return date_text(day, self.lang, self.zone)
 
     def time(self, moment: DateTime) -> str:
-        return time_text(moment, self.lang)
+        return time_text(moment, self.lang, self.zone)
 
     def datetime(self, moment: DateTime) -> str:
-        return datetime_text(moment, self.lang)
+        return datetime_text(moment, self.lang, self.zone)
 
     def iso(self, moment: DateTime | Date) -> str:
         return moment.isoformat()

@@ -24,7 +24,7 @@ from postbud.web.webapp import static_app
 
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
-    pages = Pages(Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS))
+    pages = Pages(Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS), zone=settings.regional().zone)
     return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)
 
 

@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from postbud.web.csrf import CSRF_FIELD, csrf_token
-from postbud.web.formatting import Formatter
+from postbud.web.formatting import DEFAULT_ZONE, Formatter
 from postbud.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogue, Translator
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
@@ -49,8 +50,16 @@ def request_language(request: Request) -> str:
 
 
 class Pages:
-    def __init__(self, catalogue: Catalogue, directories: Sequence[Path] = (TEMPLATES_DIR,)) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        directories: Sequence[Path] = (TEMPLATES_DIR,),
+        *,
+        zone: ZoneInfo = DEFAULT_ZONE,
+    ) -> None:
+        """``zone``: the deployment's, which every date and time on a page is shown in."""
         self.catalogue = catalogue
+        self.zone = zone
         self.env = Environment(
             loader=FileSystemLoader([str(d) for d in directories]),
             autoescape=True,
@@ -80,7 +89,7 @@ class Pages:
             "request": request,
             "lang": lang,
             "t": Translator(self.catalogue, lang),
-            "fmt": Formatter(lang),
+            "fmt": Formatter(lang, self.zone),
             # Pages drawn outside the session middleware (a crash page) have no session, so no forms.
             "csrf_token": csrf_token(request) if "session" in request.scope else "",
             "home_url": home_url(request),

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from postbud.services.console.activity_chart import Activity
-from postbud.web.formatting import local
+from postbud.web.formatting import DEFAULT_ZONE, local
 
 WIDTH: Final = 480
 HEIGHT: Final = 180
@@ -63,7 +64,7 @@ def _scale_top(peak: int) -> int:
         step *= 10
 
 
-def letters_chart(activity: Activity) -> Chart:
+def letters_chart(activity: Activity, zone: ZoneInfo = DEFAULT_ZONE) -> Chart:
     hours = len(activity.hours)
     plot_width = WIDTH - LEFT
     plot_height = HEIGHT - TOP - BOTTOM
@@ -81,9 +82,9 @@ def letters_chart(activity: Activity) -> Chart:
             y -= height
             bars.append(Bar(LEFT + i * slot + GAP / 2, y, slot - GAP, height, name, counts[i], hour))
     hour_ticks = [
-        Tick(LEFT + (i + 0.5) * slot, local(hour).strftime("%H"))
+        Tick(LEFT + (i + 0.5) * slot, local(hour, zone).strftime("%H"))
         for i, hour in enumerate(activity.hours)
-        if local(hour).hour % LABEL_EVERY_HOURS == 0
+        if local(hour, zone).hour % LABEL_EVERY_HOURS == 0
     ]
     count_ticks = [
         Tick(baseline - value / top * plot_height, str(value)) for value in sorted({0, top // 2, top})

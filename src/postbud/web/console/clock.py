@@ -63,6 +63,6 @@ async def advance(request: Request, form: FormData) -> Response:
     except ValidationFailed:
         flash(request, "console.clock_invalid", error=True)
     else:
-        when = Formatter(request_language(request)).datetime(view.now)
+        when = Formatter(request_language(request), web_context(request).pages.zone).datetime(view.now)
         flash(request, "console.clock_advanced", now=when)
     return see_other(paths.CLOCK)

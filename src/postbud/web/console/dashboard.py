@@ -26,7 +26,7 @@ async def _activity_context(request: Request) -> dict[str, object]:
     current = await activity(runtime)
     return {
         "activity": current,
-        "chart": letters_chart(current),
+        "chart": letters_chart(current, web_context(request).pages.zone),
         "backlog_statuses": BACKLOG_STATUSES,
     }
 
