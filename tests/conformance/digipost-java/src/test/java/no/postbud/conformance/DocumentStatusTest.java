@@ -6,8 +6,10 @@ import no.digipost.api.client.representations.Document;
 import no.digipost.api.client.representations.DocumentStatus;
 import no.digipost.api.client.representations.FileType;
 import no.digipost.api.client.representations.Message;
+import no.digipost.api.client.representations.MessageRecipient;
 import org.junit.jupiter.api.Test;
 
+import java.time.ZonedDateTime;
 import java.util.UUID;
 
 import static no.postbud.conformance.Postbud.CLIENT;
@@ -39,5 +41,33 @@ class DocumentStatusTest {
         assertNotNull(status.delivered);
         assertEquals(1, status.getAttachments().size());
         assertEquals(attachment.uuid, status.getAttachments().get(0).uuid);
+    }
+
+    @Test
+    void a_printed_letter_is_delivered_by_print() {
+        Document primary = new Document(UUID.randomUUID(), "Status papir", FileType.PDF);
+        Message message = Message.newMessage(UUID.randomUUID(), primary)
+                .recipient(new MessageRecipient(Recipients.PAPER_PERSON, Recipients.printDetailsForPaperPerson()))
+                .build();
+        CLIENT.createMessage(message).addContent(primary, Pdfs.printable(), Pdfs.printable()).send();
+
+        DocumentStatus status = CLIENT.getDocumentStatus(SENDER, primary.uuid);
+
+        assertEquals(DeliveryStatus.DELIVERED, status.status);
+        assertEquals(Channel.PRINT, status.channel);
+    }
+
+    @Test
+    void a_held_letter_is_not_delivered_yet() {
+        Document primary = new Document(UUID.randomUUID(), "Holdt tilbake", FileType.PDF);
+        Message message = Message.newMessage(UUID.randomUUID(), primary)
+                .recipient(Recipients.MAILBOX_PERSON)
+                .deliveryTime(ZonedDateTime.now().plusDays(2))
+                .build();
+        CLIENT.createMessage(message).addContent(primary, Pdfs.printable()).send();
+
+        DocumentStatus status = CLIENT.getDocumentStatus(SENDER, primary.uuid);
+
+        assertEquals(DeliveryStatus.NOT_DELIVERED, status.status);
     }
 }

@@ -9,6 +9,7 @@ import no.digipost.api.client.representations.MessageRecipient;
 import no.digipost.api.client.representations.MessageStatus;
 import org.junit.jupiter.api.Test;
 
+import java.time.ZonedDateTime;
 import java.util.UUID;
 
 import static no.postbud.conformance.Postbud.CLIENT;
@@ -75,7 +76,7 @@ class SendTest {
     @Test
     void a_letter_with_a_delivery_time_is_complete_and_held() {
         Document primary = new Document(UUID.randomUUID(), "Sendes i morgen", FileType.PDF);
-        java.time.ZonedDateTime tomorrow = java.time.ZonedDateTime.now().plusDays(1);
+        ZonedDateTime tomorrow = ZonedDateTime.now().plusDays(1);
         Message message = Message.newMessage(UUID.randomUUID(), primary)
                 .recipient(Recipients.MAILBOX_PERSON)
                 .deliveryTime(tomorrow)
