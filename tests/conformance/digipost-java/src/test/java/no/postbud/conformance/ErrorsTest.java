@@ -23,6 +23,8 @@ import java.net.URI;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZonedDateTime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.UUID;
 
 import static no.postbud.conformance.Postbud.CLIENT;
@@ -89,6 +91,31 @@ class ErrorsTest {
         assertFails(ErrorCode.PEPPOL_FILE_MUST_BE_XML, ErrorType.CLIENT_DATA, () -> send(
                 Message.newMessage(UUID.randomUUID(), document())
                         .recipient(new PeppolAddresses("0192:" + Recipients.MAILBOX_ORGANISATION, "0192:974760673"))));
+    }
+
+    @Test
+    void unknown_peppol_recipient() {
+        Document invoice = new Document(UUID.randomUUID(), "E-faktura", FileType.XML);
+        Message message = Message.newMessage(UUID.randomUUID(), invoice)
+                .recipient(new PeppolAddresses("0192:" + Recipients.MAILBOX_ORGANISATION, "0192:974760673"))
+                .build();
+        assertFails(ErrorCode.UNKNOWN_PEPPOL_RECIPIENT, ErrorType.CLIENT_DATA, () -> CLIENT.createMessage(message)
+                .addContent(invoice, "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>".getBytes(UTF_8))
+                .send());
+    }
+
+    @Test
+    void events_beyond_the_page_limit_are_an_invalid_query_parameter() {
+        ZonedDateTime now = ZonedDateTime.now();
+        assertFails(ErrorCode.INVALID_QUERY_PARAMETER, ErrorType.CLIENT_TECHNICAL,
+                () -> CLIENT.getDocumentEvents(SENDER, now.minusDays(1), now, 0, 10_001));
+    }
+
+    @Test
+    void events_from_after_to_are_an_invalid_date_range() {
+        ZonedDateTime now = ZonedDateTime.now();
+        assertFails(ErrorCode.INVALID_DATE_RANGE, ErrorType.CLIENT_TECHNICAL,
+                () -> CLIENT.getDocumentEvents(SENDER, now, now.minusDays(1), 0, 10));
     }
 
     @Test

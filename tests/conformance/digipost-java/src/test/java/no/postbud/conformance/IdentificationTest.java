@@ -1,9 +1,11 @@
 package no.postbud.conformance;
 
+import no.digipost.api.client.representations.DigipostAddress;
 import no.digipost.api.client.representations.Identification;
 import no.digipost.api.client.representations.IdentificationResult;
 import no.digipost.api.client.representations.IdentificationResultCode;
 import no.digipost.api.client.representations.InvalidReason;
+import no.digipost.api.client.representations.NameAndAddress;
 import no.digipost.api.client.representations.OrganisationNumber;
 import no.digipost.api.client.representations.PersonalIdentificationNumber;
 import no.digipost.api.client.representations.UnidentifiedReason;
@@ -51,5 +53,19 @@ class IdentificationTest {
         IdentificationResult result = CLIENT.identifyRecipient(
                 new Identification(new OrganisationNumber(Recipients.MAILBOX_ORGANISATION)));
         assertEquals(IdentificationResultCode.DIGIPOST, result.getResult());
+    }
+
+    @Test
+    void by_name_and_address_the_mailbox_owner_is_digipost() {
+        IdentificationResult result = CLIENT.identifyRecipient(
+                new Identification(new NameAndAddress("Ola Nordmann", "Storgata 1", null, "0155", "Oslo")));
+        assertEquals(IdentificationResultCode.DIGIPOST, result.getResult());
+    }
+
+    @Test
+    void an_unknown_digipost_address_is_unidentified() {
+        IdentificationResult result = CLIENT.identifyRecipient(new Identification(new DigipostAddress("ingen.her#0000")));
+        assertEquals(IdentificationResultCode.UNIDENTIFIED, result.getResult());
+        assertEquals(UnidentifiedReason.NOT_FOUND, result.getUnidentifiedReason());
     }
 }

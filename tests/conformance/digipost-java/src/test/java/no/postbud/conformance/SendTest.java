@@ -7,8 +7,10 @@ import no.digipost.api.client.representations.Message;
 import no.digipost.api.client.representations.MessageDelivery;
 import no.digipost.api.client.representations.MessageRecipient;
 import no.digipost.api.client.representations.MessageStatus;
+import no.digipost.api.client.representations.OrganisationNumber;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.UUID;
 
@@ -86,5 +88,34 @@ class SendTest {
 
         assertEquals(MessageStatus.COMPLETE, delivery.getStatus());
         assertEquals(tomorrow.toInstant().toEpochMilli(), delivery.getDeliveryTime().toInstant().toEpochMilli());
+    }
+
+    @Test
+    void a_letter_to_an_organisation_with_a_mailbox_is_delivered_in_digipost() {
+        Document primary = new Document(UUID.randomUUID(), "Til bedriften", FileType.PDF);
+        Message message = Message.newMessage(UUID.randomUUID(), primary)
+                .recipient(new OrganisationNumber(Recipients.MAILBOX_ORGANISATION))
+                .build();
+
+        MessageDelivery delivery = CLIENT.createMessage(message).addContent(primary, Pdfs.printable()).send();
+
+        assertEquals(Channel.DIGIPOST, delivery.getChannel());
+        assertEquals(MessageStatus.DELIVERED, delivery.getStatus());
+    }
+
+    @Test
+    void an_html_letter_is_delivered_in_digipost() {
+        Document primary = new Document(UUID.randomUUID(), "HTML-brev", FileType.HTML);
+        Message message = Message.newMessage(UUID.randomUUID(), primary)
+                .recipient(Recipients.MAILBOX_PERSON)
+                .build();
+
+        MessageDelivery delivery = CLIENT.createMessage(message)
+                .addContent(primary, "<html><body><p>Hei</p></body></html>".getBytes(StandardCharsets.UTF_8))
+                .send();
+
+        assertEquals(Channel.DIGIPOST, delivery.getChannel());
+        assertEquals(MessageStatus.DELIVERED, delivery.getStatus());
+        assertEquals("html", delivery.getPrimaryDocument().getDigipostFileType());
     }
 }
