@@ -32,7 +32,7 @@ final class Postbud {
         return new DigipostClient(config, BrokerId.of(SENDER.value()), signer());
     }
 
-    private static Signer signer() {
+    static Signer signer() {
         try (InputStream keystore = Files.newInputStream(Path.of(required("postbud.keystore")))) {
             return Signer.usingKeyFromPKCS12KeyStore(keystore, required("postbud.keystorePassword"));
         } catch (IOException e) {
