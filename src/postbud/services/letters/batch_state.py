@@ -2,8 +2,9 @@
 
 Whenever ``record_events`` changes the status of a letter in a batch, it asks for a
 ``batch.refresh`` job in that same transaction; the job derives the batch's state from all its
-letters under the batch's lock. Asking by job keeps the lock order one way (a letter is never
-locked while its batch is) and lets many letters of one batch move without waiting for each other.
+letters under the batch's lock. Asking by job keeps the lock order one way (a batch is never
+locked by a transaction that holds one of its letters; cancelling a batch locks it, then its
+letters) and lets many letters of one batch move without waiting for each other.
 """
 
 from __future__ import annotations
