@@ -132,3 +132,31 @@ async def test_a_notice_plan_is_sent_on_publication_and_reminded_once_while_unre
     await advance_clock(runtime, timedelta(days=2))
     assert await work(runtime) == 0, "one reminder only"
     await runtime.close()
+
+
+async def test_a_letter_delivered_in_its_send_request_is_notified_by_its_plan(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    sender = await add_sender(runtime)
+    await register_recipient(
+        RecipientInput(id=KARI, name="Kari Nordmann", mailbox=True, email="kari@example.no"), runtime
+    )
+    accepted = await send_letter(
+        SendLetter(
+            sender_id=sender,
+            dialect="platform",
+            recipient=parse_party_id(KARI),
+            documents=(pdf_document("Vedtak"),),
+            channel_options=ChannelOptions(notice=PLAN),
+        ),
+        runtime,
+    )
+    assert accepted.decision.channel is Channel.DIGITAL_MAILBOX
+    await work(runtime)
+    [notice] = await notices(runtime, accepted.shipment.id)
+    assert (notice.type, notice.channel) == (EventType.NOTIFICATION_SENT, Channel.EMAIL), "no mobile: e-mail"
+    eml = message_from_bytes(await runtime.blobs.get(notice.data["eml_sha256"]), policy=policy.default)
+    assert isinstance(eml, EmailMessage)
+    assert eml["Subject"] == "Nytt brev fra Skatteetaten"
+    await runtime.close()
