@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 SUITE = REPO / "tests" / "conformance" / "digipost-java"
 CLIENT_SOURCE = SUITE / "client"
 CLIENT_VERSION = "upstream-646ebf8"  # as in client/pom.xml and pom.xml
-POSTBUD = REPO / ".venv" / "bin" / "postbud"
+POSTBUD = Path(sys.executable).with_name("postbud")
 
 BROKER_ID = 777001
 KEYSTORE_PASSWORD = "conformance"
@@ -201,6 +202,7 @@ def test_the_official_java_client_passes_against_postbud(served: Served, tmp_pat
         f"-Dpostbud.keystore={keystore}",
         f"-Dpostbud.keystorePassword={KEYSTORE_PASSWORD}",
         f"-Dpostbud.dataDir={served.data_dir}",
+        f"-Dpostbud.cli={POSTBUD}",
         cwd=SUITE,
         log=maven_log,
     )
