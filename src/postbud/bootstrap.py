@@ -4,40 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from postbud.channels.base import ChannelAdapter
-from postbud.channels.einvoice import EInvoiceCapture
-from postbud.channels.email import EmailChannel, Mailer
 from postbud.channels.faults import FaultInjector
-from postbud.channels.inboxes import InboxChannel
-from postbud.channels.print import SandboxPrintHouse
-from postbud.channels.sms import SmsChannel, SmsGateway
+from postbud.channels.wiring import channel_adapters
 from postbud.config import Settings
-from postbud.domain.channels import Channel
 from postbud.domain.clock import Clock
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.clock import stored_clock_offset
 from postbud.services.sandbox.faults import stored_faults
-from postbud.storage.blobs import BlobStore, open_blob_store
+from postbud.storage.blobs import open_blob_store
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter
 from postbud.storage.migrate import migrate
-
-
-def default_channels(
-    settings: Settings, *, blobs: BlobStore, clock: Clock, faults: FaultInjector | None = None
-) -> dict[Channel, ChannelAdapter]:
-    """Every channel, real where configured and sandbox capture otherwise; one shared fault injector."""
-    faults = faults if faults is not None else FaultInjector()
-    mailer = Mailer(blobs, clock, smtp_url=settings.smtp_url, sender=settings.smtp_from)
-    sms = SmsGateway(blobs, clock, url=settings.sms_gateway_url)
-    return {
-        Channel.DIGITAL_MAILBOX: InboxChannel(Channel.DIGITAL_MAILBOX, faults),
-        Channel.BUSINESS_INBOX: InboxChannel(Channel.BUSINESS_INBOX, faults),
-        Channel.PRINT: SandboxPrintHouse(blobs, clock, faults),
-        Channel.EMAIL: EmailChannel(mailer, faults),
-        Channel.SMS: SmsChannel(sms, faults),
-        Channel.EINVOICE: EInvoiceCapture(faults),
-    }
 
 
 async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime:
@@ -64,7 +41,7 @@ async def build_runtime(settings: Settings, *, run_migrations: bool = True) -> R
         blobs=blobs,
         writer=writer,
         clock=clock,
-        channels=default_channels(settings, blobs=blobs, clock=clock, faults=faults),
+        channels=channel_adapters(settings, blobs=blobs, clock=clock, faults=faults),
         faults=faults,
     )
     await runtime.refresh_shared_settings()  # start on the sandbox's time, not on real time

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
+from postbud.channels.notify import wants_notice
 from postbud.domain.batches import BatchStatus
 from postbud.domain.channels import Channel
 from postbud.domain.event_drafts import EventDraft
@@ -140,7 +141,7 @@ async def _carry(
         await uow.jobs.enqueue(job_kinds.DELIVER, payload, now=now, idempotency_key=f"deliver:{shipment.id}")
         return []
     drafts = await adapter.deliver(replace(shipment, channel=channel), recipient)
-    if shipment.notifications:
+    if wants_notice(shipment):
         await uow.jobs.enqueue(job_kinds.NOTIFY, payload, now=now, idempotency_key=f"notify:{shipment.id}")
     return drafts
 
