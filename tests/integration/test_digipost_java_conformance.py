@@ -142,8 +142,10 @@ def _register(served: Served, keys: Path) -> Path:
 
 def _maven(*args: str, cwd: Path, log: Path) -> int:
     """Run Maven offline when everything is cached (the usual case), else online."""
-    with log.open("a") as out:
-        for mode in (["-o"], []):
+    code = 1
+    for mode in (["-o"], []):
+        start = log.stat().st_size if log.exists() else 0
+        with log.open("a") as out:
             code = subprocess.run(
                 ["mvn", "-B", "-q", *mode, *args],
                 cwd=cwd,
@@ -152,20 +154,23 @@ def _maven(*args: str, cwd: Path, log: Path) -> int:
                 check=False,
                 timeout=MAVEN_TIMEOUT_S,
             ).returncode
-            if code == 0 or not _looks_like_missing_artifact(log):
-                return code
+        if code == 0 or not _missed_an_artifact(log, start):
+            return code
     return code
+
+
+def _missed_an_artifact(log: Path, start: int) -> bool:
+    """Whether the Maven run whose output begins at ``start`` failed for want of a download."""
+    with log.open("rb") as out:
+        out.seek(start)
+        text = out.read().decode(errors="replace")
+    return "offline mode" in text or "has not been downloaded" in text or "Could not resolve" in text
 
 
 def _client_installed() -> bool:
     """Whether ~/.m2 has the pinned client (its version names the exact upstream source)."""
     folder = Path.home() / ".m2/repository/no/digipost/digipost-api-client-java" / CLIENT_VERSION
     return (folder / f"digipost-api-client-java-{CLIENT_VERSION}.jar").is_file()
-
-
-def _looks_like_missing_artifact(log: Path) -> bool:
-    text = log.read_text(errors="replace")
-    return "offline mode" in text or "has not been downloaded" in text or "Could not resolve" in text
 
 
 def _surefire_failures(reports: Path) -> str:
