@@ -43,15 +43,26 @@ final class SandboxInbox {
 
     /** Shares the reader's letter {@code sharedSubject} in answer to the (newest) request {@code subject}. */
     void shareInAnswerTo(String subject, String sharedSubject) {
+        String letter = letterPath(subject);
+        String page = get(letter);
+        Pattern shareable = Pattern.compile("name=\"document\" value=\"([^\"]+)\"[^>]*>\\s*<label[^>]*>\\s*"
+                + Pattern.quote(sharedSubject) + "\\s*<");
+        post(letter + "/share", "csrf_token", first(CSRF, page), "document", first(shareable, page));
+    }
+
+    /** Withdraws the sharing the reader gave in answer to the (newest) request with this subject. */
+    void withdrawSharingOf(String subject) {
+        String letter = letterPath(subject);
+        post(letter + "/withdraw", "csrf_token", first(CSRF, get(letter)));
+    }
+
+    private String letterPath(String subject) {
         Matcher letter = Pattern.compile("href=\"(/inbox/letters/[0-9a-f-]+)\">\\s*<span class=\"letter__sender\">[^<]*</span>"
                 + "\\s*<span class=\"letter__subject\">\\s*" + Pattern.quote(subject) + "\\s*</span>").matcher(get("/inbox/"));
         if (!letter.find()) {
             throw new IllegalStateException("no letter \"" + subject + "\" on the first page of the inbox");
         }
-        String page = get(letter.group(1));
-        Pattern shareable = Pattern.compile("name=\"document\" value=\"([^\"]+)\"[^>]*>\\s*<label[^>]*>\\s*"
-                + Pattern.quote(sharedSubject) + "\\s*<");
-        post(letter.group(1) + "/share", "csrf_token", first(CSRF, page), "document", first(shareable, page));
+        return letter.group(1);
     }
 
     private String get(String path) {

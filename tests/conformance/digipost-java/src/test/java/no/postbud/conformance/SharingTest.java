@@ -86,4 +86,25 @@ class SharingTest {
         CLIENT.stopSharing(SENDER, state.stopSharing());
         assertTrue(CLIENT.getShareDocumentsRequestState(SENDER, requestUuid).getSharedDocuments().isEmpty());
     }
+
+    @Test
+    void the_recipient_withdraws_the_sharing() {
+        String payslip = "Lønnsslipp " + UUID.randomUUID();
+        Letters.sendToMailbox(payslip, null);
+        String subject = "Del dokumentasjon " + UUID.randomUUID();
+        UUID requestUuid = Letters.sendToMailbox(subject, new ShareDocumentsRequest(
+                Duration.ofDays(30).toSeconds(), "Vi trenger dokumentasjon på inntekt.", null)).getPrimaryDocument().uuid;
+        ZonedDateTime since = ZonedDateTime.now().minusMinutes(1);
+        SandboxInbox ola = new SandboxInbox(URI.create(Postbud.required("postbud.url")));
+        ola.signInAs("Ola Nordmann");
+        ola.shareInAnswerTo(subject, payslip);
+
+        ola.withdrawSharingOf(subject);
+
+        ShareDocumentsRequestState state = CLIENT.getShareDocumentsRequestState(SENDER, requestUuid);
+        assertNotNull(state.getWithdrawnTime());
+        assertTrue(state.getSharedDocuments().isEmpty());
+        assertTrue(CLIENT.getDocumentEvents(SENDER, since, ZonedDateTime.now().plusMinutes(1), 0, 10_000).getEvents().stream()
+                .anyMatch(e -> requestUuid.equals(e.getUuid()) && e.getType() == DocumentEventType.SHARE_DOCUMENTS_REQUEST_SHARING_WITHDRAWN));
+    }
 }
