@@ -193,7 +193,13 @@ def test_the_official_java_client_passes_against_postbud(served: Served, tmp_pat
 
     # The official client as published, built once from its pinned source into ~/.m2.
     if not _client_installed():
-        skip = ("-DskipTests", "-Dmaven.javadoc.skip=true", "-Dgpg.skip=true", "-Dmaven.source.skip=true")
+        skip = (
+            "-DskipTests",
+            "-Dmaven.javadoc.skip=true",
+            "-Dgpg.skip=true",
+            "-Dmaven.source.skip=true",
+            "-DskipAssembly=true",
+        )
         built = _maven("install", *skip, cwd=CLIENT_SOURCE, log=maven_log)
         assert built == 0, maven_log.read_text()[-20000:]
 
