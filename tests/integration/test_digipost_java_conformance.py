@@ -184,10 +184,17 @@ def _surefire_failures(reports: Path) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.slow
-def test_the_official_java_client_passes_against_postbud(served: Served, tmp_path: Path) -> None:
+@pytest.fixture
+def java_and_maven() -> None:
+    """Checked before Postbud is started, so a machine without them skips at once."""
     if shutil.which("java") is None or shutil.which("mvn") is None:
         tool_missing("Java and Maven (`mvn`) are needed to run Digipost's official Java client")
+
+
+@pytest.mark.slow
+def test_the_official_java_client_passes_against_postbud(
+    java_and_maven: None, served: Served, tmp_path: Path
+) -> None:
     keystore = _register(served, tmp_path)
     maven_log = tmp_path / "maven.log"
 
