@@ -210,8 +210,9 @@ def test_the_official_java_client_passes_against_postbud(
         built = _maven("install", *skip, cwd=CLIENT_SOURCE, log=maven_log)
         assert built == 0, maven_log.read_text()[-20000:]
 
-    reports = SUITE / "target" / "surefire-reports"
-    shutil.rmtree(reports, ignore_errors=True)
+    # A copy per run, so that two runs on one checkout do not share Maven's target folder.
+    suite = shutil.copytree(SUITE, tmp_path / "suite", ignore=shutil.ignore_patterns("target", "client"))
+    reports = suite / "target" / "surefire-reports"
     started = time.monotonic()
     code = _maven(
         "test",
@@ -221,7 +222,7 @@ def test_the_official_java_client_passes_against_postbud(
         f"-Dpostbud.keystorePassword={KEYSTORE_PASSWORD}",
         f"-Dpostbud.dataDir={served.data_dir}",
         f"-Dpostbud.cli={POSTBUD}",
-        cwd=SUITE,
+        cwd=suite,
         log=maven_log,
     )
     elapsed = time.monotonic() - started
