@@ -32,7 +32,12 @@ function init(args)
     by_length[tonumber(length)] = #offsets
   end
   total = #offsets
-  next_envelope = 1
+  -- BENCH_START: where each thread's walk begins (1-based), to go on where an earlier run stopped.
+  local starts = {}
+  for first_envelope in (os.getenv("BENCH_START") or ""):gmatch("%d+") do
+    table.insert(starts, tonumber(first_envelope))
+  end
+  next_envelope = starts[slice + 1] or 1
   queue, first, last = {}, 1, 0
   in_flight = 0
   created, contents, closed, idle, finished = 0, 0, 0, 0, 0
@@ -121,6 +126,10 @@ function done(summary, latency, requests)
     sums.finished = sums.finished + thread:get("finished")
     sums.envelopes = sums.envelopes + thread:get("total")
   end
+  local nexts = {}
+  for _, thread in ipairs(threads) do
+    table.insert(nexts, tostring(thread:get("next_envelope")))
+  end
   local parts = {}
   for status, n in pairs(counts) do
     table.insert(parts, string.format('"%d": %d', status, n))
@@ -128,11 +137,11 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %d, "duration_us": %d, "envelopes": %d, "created": %d, "contents": %d, ' ..
-    '"closed": %d, "idle": %d, "finished_threads": %d, ' ..
+    '"closed": %d, "idle": %d, "finished_threads": %d, "next": [%s], ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
     '"latency_us": {"p50": %d, "p90": %d, "p99": %d, "max": %d, "mean": %.1f}, "failures": {%s}}\n',
     summary.requests, summary.duration, sums.envelopes, sums.created, sums.contents, sums.closed, sums.idle,
-    sums.finished, e.connect, e.read, e.write, e.status, e.timeout,
+    sums.finished, table.concat(nexts, ", "), e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
     table.concat(parts, ", ")))
 end

@@ -11,7 +11,9 @@ or after ``--duration`` seconds. Figure: envelopes closed per second.
 
 (b) Print. The campaign (output date today, so released at once) is closed, and the database is
 polled until every closed envelope is print-ready (its SENT_TO_PRINT event names a print PDF) or
-``--print-timeout`` passes; peak RSS of the server is sampled meanwhile.
+``--print-timeout`` passes; peak RSS of the server is sampled meanwhile. ``--ingest-rounds R`` runs wrk
+R times (each at most ``--duration`` s) into the campaign first, each going on where the last stopped,
+for a larger N in (b) with short runs.
 
 Afterwards, with Postbud stopped: every envelope wrk saw closed is stored, not a draft, with its
 document in the blob store, and every print PDF is in the blob store. The machine's other load
@@ -146,6 +148,8 @@ class Ingest:
     server_cpu: float = 0.0
     wrk_cpu: float = 0.0
     other_cpu: float = 0.0
+    next_envelopes: list[int] = field(default_factory=list)
+    """Where each wrk thread's walk of the pool would go on."""
 
     @property
     def cpu_ms_per_envelope(self) -> float:
@@ -194,6 +198,7 @@ def run_wrk(
     *,
     duration: int,
     loop: bool = False,
+    starts: list[int] | None = None,
 ) -> Ingest:
     for marker in pool.glob("done-*"):
         marker.unlink()
@@ -216,6 +221,7 @@ def run_wrk(
         "BENCH_AUTH": f"api-key {api_key}",
         "BENCH_HOST": f"{HOST}:{args.port}",
         "BENCH_LOOP": "1" if loop else "0",
+        "BENCH_START": ",".join(str(n) for n in starts or []),
     }
     load = Load(server)
     wrk = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -249,6 +255,7 @@ def run_wrk(
         server_cpu=server_cpu,
         wrk_cpu=wrk_cpu / seconds,
         other_cpu=other_cpu,
+        next_envelopes=list(report["next"]),
     )
 
 
@@ -413,6 +420,15 @@ def postbud_run(args: argparse.Namespace, pool: Path, work: Path) -> tuple[Inges
         campaign = call(args.port, api_key, "campaigns", {"name": "Bench", "output_date": today})["id"]
         ingest = run_wrk(args, pool, campaign, api_key, server, duration=args.duration)
         print(_ingest_line(ingest), flush=True)
+        closed_by_wrk = ingest.closed
+        more, starts = ingest, ingest.next_envelopes
+        for _ in range(args.ingest_rounds - 1):  # more of the pool into the campaign, for (b)
+            if more.finished:
+                break
+            more = run_wrk(args, pool, campaign, api_key, server, duration=args.duration, starts=starts)
+            print(_ingest_line(more), flush=True)
+            closed_by_wrk += more.closed
+            starts = more.next_envelopes
         # Envelopes wrk left half-made when its time ran out are cancelled, so the campaign can close
         # (after the requests still in the server when wrk stopped have finished).
         time.sleep(3)
@@ -435,12 +451,12 @@ def postbud_run(args: argparse.Namespace, pool: Path, work: Path) -> tuple[Inges
     stored, bare, documents_ok, pdfs_ok = verify(data_dir, campaign)
     printing.pdfs_ok = pdfs_ok
     print(
-        f"  verified: {stored} envelopes stored closed (wrk saw {ingest.closed} closed), {bare} without a"
+        f"  verified: {stored} envelopes stored closed (wrk saw {closed_by_wrk} closed), {bare} without a"
         f" document, documents {'all present' if documents_ok else 'MISSING'},"
         f" print PDFs {'all present' if pdfs_ok else 'MISSING'}",
         flush=True,
     )
-    if stored < ingest.closed or bare or not documents_ok or not pdfs_ok:
+    if stored < closed_by_wrk or bare or not documents_ok or not pdfs_ok:
         raise SystemExit("Postbud acknowledged envelopes it did not store!")
     return ingest, printing
 
@@ -463,6 +479,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--duration", type=int, default=20, help="at most this many seconds of wrk per server"
+    )
+    parser.add_argument(
+        "--ingest-rounds",
+        type=int,
+        default=1,
+        help="runs of wrk (each --duration s) filling the campaign for (b); the ingest figure is the first's",
     )
     parser.add_argument("--floor-duration", type=int, default=10, help="seconds of wrk against the floor")
     parser.add_argument("--print-timeout", type=int, default=300, help="seconds to wait for print-ready")
