@@ -27,8 +27,33 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(_config(connection), "head")
 
 
+def _upgrade_sqlite(connection: Connection) -> None:
+    """Upgrade with SQLite's foreign-key actions off, checking every key before the commit.
+
+    A migration that changes a constraint rebuilds its table (copy, drop, rename); with foreign keys
+    on, dropping it would fail or run the ON DELETE actions of every table that refers to it (SQLite's
+    own procedure for altering a table). The pragma is a no-op inside a transaction, so it is set on
+    the connection before the transaction begins, and set back before the connection is returned.
+    """
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            command.upgrade(_config(connection), "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+    finally:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
 async def migrate(database: Database) -> None:
     """Upgrade to head in one transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: advisory lock)."""
+    if database.is_sqlite:
+        async with database.write_engine.connect() as conn:
+            await conn.run_sync(_upgrade_sqlite)
+        return
     async with database.transaction() as conn:
         await conn.run_sync(_upgrade)
 

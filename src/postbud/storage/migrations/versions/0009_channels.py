@@ -22,12 +22,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("senders") as batch:
-        batch.add_column(sa.Column("time_zone", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("country", sa.String(2), nullable=True))
-        batch.add_column(
-            sa.Column("may_protected_print", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMNs: a batch rebuild of ``senders`` on SQLite would drop a table others refer to.
+    op.add_column("senders", sa.Column("time_zone", sa.String(64), nullable=True))
+    op.add_column("senders", sa.Column("country", sa.String(2), nullable=True))
+    op.add_column(
+        "senders",
+        sa.Column("may_protected_print", sa.Boolean(), nullable=False, server_default=sa.text("false")),
+    )
 
 
 def downgrade() -> None:
