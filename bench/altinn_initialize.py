@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.digipost_send import HOST, cpu_seconds, ensure_wrk, stop_server
+from bench.digipost_send import HOST, cpu_seconds, ensure_wrk, postbud_serve_command, stop_server
 from bench.ekopost_ingest import Load, start
 
 REPO = Path(__file__).resolve().parent.parent
@@ -314,19 +314,7 @@ def main() -> int:
                 floor = stream(args, token, numbers, server, "floor")
             finally:
                 stop_server(server)
-        command = [
-            str(Path(sys.executable).parent / "postbud"),
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(args.port),
-            "--http-workers",
-            str(args.processes),
-            "--workers",
-            str(args.job_workers),
-            "--no-seed",
-        ]
+        command = postbud_serve_command(data_dir, args)
         server = start(command, work / "postbud.log", args.port)
         bigs: list[Big] = []
         try:

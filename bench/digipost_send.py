@@ -255,6 +255,23 @@ def postbud_cli(*args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+def postbud_serve_command(data_dir: Path, args: argparse.Namespace) -> list[str]:
+    """`postbud serve` on a prepared data folder, as every benchmark runs it against its floor."""
+    return [
+        str(Path(sys.executable).parent / "postbud"),
+        "serve",
+        "--data-dir",
+        str(data_dir),
+        "--port",
+        str(args.port),
+        "--http-workers",
+        str(args.processes),
+        "--workers",
+        str(args.job_workers),
+        "--no-seed",
+    ]
+
+
 def seeded_data_dir(directory: Path) -> tuple[dict, tuple[str, ...]]:
     sender = json.loads(postbud_cli("seed", "--data-dir", str(directory), "--json"))["sandbox_sender"]
     listing = json.loads(
@@ -351,19 +368,7 @@ def one_run(args: argparse.Namespace, number: int) -> tuple[Result | None, Resul
             str(args.processes),
         ]
         floor = run_server(args, "floor", floor_command, spec, args.pool_rate, work)
-    postbud_command = [
-        str(Path(sys.executable).parent / "postbud"),
-        "serve",
-        "--data-dir",
-        str(data_dir),
-        "--port",
-        str(args.port),
-        "--http-workers",
-        str(args.processes),
-        "--workers",
-        str(args.job_workers),
-        "--no-seed",
-    ]
+    postbud_command = postbud_serve_command(data_dir, args)
     # Postbud does strictly more than the floor: a pool a little larger than the floor's rate lasts.
     rate = args.pool_rate if floor is None else min(args.pool_rate, floor.msgs_per_s * 1.15 + 100)
     postbud = run_server(args, "postbud", postbud_command, spec, rate, work)

@@ -50,6 +50,7 @@ from bench.digipost_send import (
     ensure_wrk,
     machine_busy_seconds,
     postbud_cli,
+    postbud_serve_command,
     process_tree,
     stop_server,
     wait_healthy,
@@ -400,19 +401,7 @@ def postbud_run(args: argparse.Namespace, pool: Path, work: Path) -> tuple[Inges
         )
     )
     api_key = added["api_key"]
-    command = [
-        str(Path(sys.executable).parent / "postbud"),
-        "serve",
-        "--data-dir",
-        str(data_dir),
-        "--port",
-        str(args.port),
-        "--http-workers",
-        str(args.processes),
-        "--workers",
-        str(args.job_workers),
-        "--no-seed",
-    ]
+    command = postbud_serve_command(data_dir, args)
     server = start(command, work / "postbud.log", args.port)
     printing = Printing()
     try:
