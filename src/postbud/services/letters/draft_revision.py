@@ -15,16 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pikepdf
-from sqlalchemy import update
 
 from postbud.channels.print.geometry import area_of
 from postbud.channels.print.preflight import texts_in
-from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.print_layout import EnvelopeWindow
 from postbud.domain.shipments import Shipment
-from postbud.domain.status import ShipmentStatus
+from postbud.services.letters.drafts import sender_draft
 from postbud.services.runtime import Runtime
-from postbud.storage import schema
 from postbud.storage.repos.shipments import request_json
 
 
@@ -72,20 +69,11 @@ async def revise_draft(
     """Apply ``change`` to the sender's draft (print instructions, properties, channel options) and
     store it; the draft's routing data stays as it was."""
     async with runtime.unit_of_work() as uow:
-        shipment = await uow.shipments.get(shipment_id, for_update=True)
-        if shipment is None or shipment.sender_id != sender_id:
-            raise NotFound("shipment", shipment_id)
-        if shipment.status is not ShipmentStatus.DRAFT:
-            raise Conflict(
-                "shipment", f"the letter is {shipment.status.value}, not a draft", ConflictCode.WRONG_STATE
-            )
+        shipment = await sender_draft(uow, sender_id, shipment_id)
         stored = await uow.shipments.draft_request(shipment_id) or {}
         revised = change(shipment)
         request = {**request_json(revised), "draft": stored.get("draft") or {}}
-        s = schema.shipments.c
-        await uow.conn.execute(
-            update(schema.shipments)
-            .where(s.id == shipment_id, s.status == ShipmentStatus.DRAFT.value)
-            .values(request=request, recipient_name=revised.recipient_name, updated_at=runtime.clock.now())
+        await uow.shipments.revise_draft(
+            shipment_id, request, recipient_name=revised.recipient_name, now=runtime.clock.now()
         )
     return revised

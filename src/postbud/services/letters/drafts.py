@@ -125,7 +125,7 @@ async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
     return shipment
 
 
-async def _draft(
+async def sender_draft(
     uow: SqlUnitOfWork, sender_id: uuid.UUID, shipment_id: uuid.UUID, *, lock: bool = True
 ) -> Shipment:
     """The sender's draft (its row locked for the transaction); a letter no longer a draft refused."""
@@ -157,7 +157,7 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
     refs = await compute_refs([content])
     for _ in range(_POSITION_ATTEMPTS):
         async with runtime.quick_reader() as uow:
-            shipment = await _draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
+            shipment = await sender_draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
         if len(shipment.documents) >= 1 + settings.max_attachments:
             raise ValidationFailed.of(
                 "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
@@ -224,7 +224,7 @@ async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Run
     the group commit (refused if the draft changed while it was being planned)."""
     now = runtime.clock.now()
     async with runtime.quick_reader() as uow:
-        shipment = await _draft(uow, sender_id, shipment_id, lock=False)
+        shipment = await sender_draft(uow, sender_id, shipment_id, lock=False)
         request = await uow.shipments.draft_request(shipment_id)
         batch = await uow.batches.get(shipment.batch_id) if shipment.batch_id is not None else None
     if request is None:  # closed or cancelled since the read above
@@ -263,7 +263,7 @@ async def cancel_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Ru
     """Give up a draft (event CANCELLED); its documents' blobs go once nothing else needs them."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        shipment = await _draft(uow, sender_id, shipment_id)
+        shipment = await sender_draft(uow, sender_id, shipment_id)
         cancelled = EventDraft(
             EventType.CANCELLED, None, {"reason": "draft cancelled by its sender"}, "cancelled"
         )

@@ -359,6 +359,17 @@ class ShipmentRepository:
         ids = (await self._conn.execute(query)).scalar_one_or_none()
         return [uuid.UUID(i) for i in ids or ()]
 
+    async def revise_draft(
+        self, shipment_id: uuid.UUID, request: dict[str, Any], *, recipient_name: str | None, now: datetime
+    ) -> None:
+        """Store a draft's revised request (only while it is still a draft)."""
+        s = schema.shipments.c
+        await self._conn.execute(
+            update(schema.shipments)
+            .where(s.id == shipment_id, s.status == ShipmentStatus.DRAFT.value)
+            .values(request=request, recipient_name=recipient_name, updated_at=now)
+        )
+
     async def draft_request(self, shipment_id: uuid.UUID) -> dict[str, Any] | None:
         """The stored request of a draft, with what closing it needs (``request["draft"]``)."""
         s = schema.shipments.c
