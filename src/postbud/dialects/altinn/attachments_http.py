@@ -4,20 +4,20 @@ initialize, upload (raw bytes, MD5 checked and reported), overview, details, pur
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from postbud.dialects.altinn import initialize_rules as rules
 from postbud.dialects.altinn.access import owned_resource
+from postbud.dialects.altinn.attachment_command import attachment_command
 from postbud.dialects.altinn.auth import AltinnCaller, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnDialect
 from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error
 from postbud.dialects.altinn.http_in import json_body, path_guid
 from postbud.dialects.altinn.initialize_in import NewAttachment, read_attachment
 from postbud.dialects.altinn.recipients import ORGANISATION_URN
-from postbud.dialects.altinn.views import attachment_details, attachment_overview, data_type
+from postbud.dialects.altinn.views import attachment_details, attachment_overview
 from postbud.dialects.altinn.wire import Reader
 from postbud.domain.attachments import Attachment, AttachmentStatus
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, ValidationFailed
@@ -25,7 +25,6 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.attachment_uses import letters_naming
 from postbud.services.letters.attachments import (
     AttachmentDetails,
-    InitializeAttachment,
     get_attachment,
     initialize_attachment,
     purge_attachment,
@@ -77,24 +76,8 @@ async def initialize(dialect: AltinnDialect, request: Request) -> Response:
     for check in (rules.check_new_attachment(item), rules.check_expiration(item.expiration_in_days)):
         if check is not None:
             raise check
-    now = dialect.runtime.clock.now()
-    expires = now + timedelta(days=item.expiration_in_days) if item.expiration_in_days else None
     attachment = await initialize_attachment(
-        InitializeAttachment(
-            sender_id=resource.owner_sender_id,
-            dialect="altinn",
-            file_name=item.file_name or "",
-            mime=data_type(item.file_name or ""),
-            name=item.display_name,
-            senders_reference=item.senders_reference,
-            md5=item.checksum,
-            expires_at=expires,
-            properties={
-                "resourceId": resource.id,
-                "isEncrypted": item.is_encrypted,
-                "expirationInDays": item.expiration_in_days,
-            },
-        ),
+        attachment_command(item, resource, expiry_from=dialect.runtime.clock.now()),
         dialect.runtime,
     )
     return JSONResponse(str(attachment.id))

@@ -17,13 +17,13 @@ from starlette.responses import JSONResponse, Response
 
 from postbud.dialects.altinn import initialize_rules as rules
 from postbud.dialects.altinn.access import owned_resource
+from postbud.dialects.altinn.attachment_command import attachment_command
 from postbud.dialects.altinn.auth import AltinnCaller
 from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
 from postbud.dialects.altinn.notification import notice_plan
 from postbud.dialects.altinn.recipients import ORGANISATION_URN, AltinnRecipient
 from postbud.dialects.altinn.stored import BODY_FILE_TYPE, BODY_MIME, CorrespondenceRecord
-from postbud.dialects.altinn.views import data_type
 from postbud.dialects.altinn.wire import time_out
 from postbud.domain.attachments import Attachment, AttachmentStatus
 from postbud.domain.channel_options import ChannelOptions
@@ -34,7 +34,6 @@ from postbud.domain.letter_terms import Deadlines
 from postbud.domain.parties import Recipient
 from postbud.domain.resources import Resource
 from postbud.services.letters.attachments import (
-    InitializeAttachment,
     initialize_attachment,
     purge_attachment,
     upload_attachment,
@@ -121,23 +120,8 @@ async def _store_uploads(
 ) -> list[uuid.UUID]:
     ids: list[uuid.UUID] = []
     for item, upload in zip(metadata, uploads, strict=True):
-        expires = publish_at + timedelta(days=item.expiration_in_days) if item.expiration_in_days else None
         attachment = await initialize_attachment(
-            InitializeAttachment(
-                sender_id=resource.owner_sender_id,
-                dialect="altinn",
-                file_name=item.file_name or "",
-                mime=data_type(item.file_name or ""),
-                name=item.display_name,
-                senders_reference=item.senders_reference,
-                md5=item.checksum,
-                expires_at=expires,
-                properties={
-                    "resourceId": resource.id,
-                    "isEncrypted": item.is_encrypted,
-                    "expirationInDays": item.expiration_in_days,
-                },
-            ),
+            attachment_command(item, resource, expiry_from=publish_at),
             runtime,
         )
         try:
