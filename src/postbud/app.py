@@ -28,6 +28,7 @@ from postbud.plugins.ports import DialectPorts, ports_to_apps
 from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
+from postbud.web.api_docs import ApiDocs
 from postbud.web.mount import mount_web
 
 log = structlog.get_logger(__name__)
@@ -131,7 +132,7 @@ def create_app(
         description="Postbud's platform API: senders, recipients, shipments and their events, jobs.",
         lifespan=lifespan,
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # served by ApiDocs below, from the package rather than a CDN
         redoc_url=None,
     )
     # Mounted before the API routers: a send is routed at once, without matching every API route.
@@ -142,6 +143,13 @@ def create_app(
         app.add_middleware(DialectPorts, by_port=ports_to_apps(dialect_ports, installed.own_port_apps))
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router)
+    api_docs = ApiDocs(
+        title=app.title,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=f"{PREFIX}/redoc",
+    )
+    app.router.routes.extend(api_docs.routes())
     app.include_router(platform_router())
     app.include_router(resources_api.router)  # the resource registry (Altinn), beside the platform API
     mount_web(app, settings, lambda: app.state.runtime)
