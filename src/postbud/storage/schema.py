@@ -516,3 +516,58 @@ letter_document_expiry = Table(
     Column("document_id", Uuid, primary_key=True),
     Column("expires_at", UtcDateTime, nullable=False),
 )
+
+# Webhook inspection (issues 12 and 13, WEBHOOKS): each attempt's request and response, as sent and
+# as answered, each body bounded in size (``*_truncated`` when cut); a delivery that is a test event
+# (it names no event); and the sandbox's request bins, which keep what was posted to them.
+webhook_attempts.append_column(Column("request_method", String(10)))
+webhook_attempts.append_column(Column("request_url", String(2000)))
+webhook_attempts.append_column(Column("request_headers", JsonDocument))
+webhook_attempts.append_column(Column("request_body", Text))
+webhook_attempts.append_column(
+    Column("request_body_truncated", Boolean, nullable=False, default=False, server_default=false())
+)
+webhook_attempts.append_column(Column("response_headers", JsonDocument))
+webhook_attempts.append_column(Column("response_body", Text))
+webhook_attempts.append_column(
+    Column("response_body_truncated", Boolean, nullable=False, default=False, server_default=false())
+)
+webhook_deliveries.append_column(
+    Column("is_test", Boolean, nullable=False, default=False, server_default=false())
+)
+
+request_bin_requests = Table(
+    "request_bin_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("bin", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("headers", JsonDocument, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("body_size", Integer, nullable=False),
+    Column("body_truncated", Boolean, nullable=False, default=False),
+    # The subscription whose URL is this bin, and whether the request carries its valid signature.
+    Column("webhook_id", Uuid),
+    Column("signature", String(20), nullable=False),
+    Column("signature_detail", String(500)),
+    Index("ix_request_bin_requests_bin_id", "bin", "id"),
+)
+
+# Recovery after a crash (issue 13): every process that runs job workers, with its heartbeat. A
+# running job's ``locked_by`` names one of these; when its process is known to be dead, its jobs
+# are released at once instead of waiting out their lease.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    # The kernel's boot id and pid namespace: processes that share it can see each other's pids.
+    Column("machine", String(200)),
+    # The process's start time in clock ticks since boot, so a reused pid is not taken for it.
+    Column("pid_started", BigInteger),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("heartbeat_at", UtcDateTime, nullable=False),
+)
