@@ -12,6 +12,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
+from postbud.dialects.digipost.datatype_wire_names import wire_name
 from postbud.dialects.digipost.datatypes_xml import (
     DATATYPES_NAMESPACE,
     datatypes_schema,
@@ -513,12 +514,12 @@ def test_model_fields_follow_the_xsd_element_order(
     def compare(model: Any, xsd_element: Any, path: str) -> None:
         xsd_children = list(dict.fromkeys(e.local_name for e in xsd_element.type.content.iter_elements()))
         fields = model.model_fields
-        assert [info.alias or name for name, info in fields.items()] == xsd_children, path
+        assert [wire_name(model, name) for name in fields] == xsd_children, path
         by_name = {e.local_name: e for e in xsd_element.type.content.iter_elements()}
         for name, info in fields.items():
             nested = _nested_model(info.annotation)
             if nested is not None:
-                compare(nested, by_name[info.alias or name], f"{path}/{info.alias or name}")
+                compare(nested, by_name[wire_name(model, name)], f"{path}/{wire_name(model, name)}")
 
     compare(DATATYPE_KINDS[kind], independent_schema.elements[kind], kind)
 

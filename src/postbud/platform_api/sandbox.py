@@ -166,3 +166,12 @@ async def advance(body: AdvanceIn, runtime: RuntimeDep, _: AdminDep) -> ClockOut
         return ClockOut.of(await sandbox_clock.advance_to_next_job(runtime))
     assert body.seconds is not None
     return ClockOut.of(await sandbox_clock.advance_clock(runtime, timedelta(seconds=body.seconds)))
+
+@router.post(
+    "/clock/reset",
+    summary="Set the sandbox clock back to real time",
+    description="Business time (publish times, reminders, deadlines, print days) runs on real time again; "
+    "what was scheduled keeps its time. Date headers, signatures and tokens are on real time always.",
+)
+async def reset_clock(runtime: RuntimeDep, _: AdminDep) -> ClockOut:
+    return ClockOut.of(await sandbox_clock.reset_clock(runtime))

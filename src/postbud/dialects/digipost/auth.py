@@ -49,7 +49,7 @@ async def authenticate(dialect: DigipostDialect, request: Request, body_sha256: 
             headers=request.headers,
             body_sha256_b64=body_sha256,
             public_key_for=public_key_for,
-            now=dialect.runtime.clock.now(),
+            now=dialect.runtime.wall_clock.now(),  # the client's clock, not the sandbox's
         )
     except RequestCheckFailed as exc:
         raise DigipostError(exc.code, exc.message, exc.http_status) from exc

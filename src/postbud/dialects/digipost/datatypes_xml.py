@@ -1,7 +1,8 @@
 """Digipost datatypes on the wire: XML elements in the datatypes namespace ↔ `postbud.domain.datatypes`.
 
-The mapping is driven by the models themselves: a field's alias is its element name and fields are
-declared in schema order, so one generic reader and writer serve all 21 datatypes.
+The mapping is driven by the models themselves: fields are declared in schema order and each is
+named on the wire as `datatype_wire_names.py` says, so one generic reader and writer serve all 21
+datatypes. The models know only the core's names; everything a client sees here is in Digipost's.
 
 `parse_datatype` checks the element twice. The models run first because their errors name the field
 and rule precisely; `datatypes.xsd` then catches what a model cannot see (element order, stray text,
@@ -33,6 +34,7 @@ from postbud.domain.datatypes import (
     field_errors,
 )
 
+from .datatype_wire_names import wire_name
 from .schema import parse_xml
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "parse_datatype",
     "parse_datatype_xml",
     "render_datatype",
+    "wire_errors",
 ]
 
 DATATYPES_NAMESPACE: Final = "http://api.digipost.no/schema/datatypes"
@@ -85,7 +88,7 @@ def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
         result.append(
             _Field(
                 name=name,
-                element=info.alias or name,
+                element=wire_name(model, name),
                 repeated=repeated,
                 model=nested,
                 collapse_whitespace=annotation in _WHITESPACE_COLLAPSING,
@@ -98,6 +101,11 @@ def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
 @cache
 def _fields_by_element(model: type[BaseModel]) -> dict[str, _Field]:
     return {field.element: field for field in _fields(model)}
+
+
+@cache
+def _fields_by_name(model: type[BaseModel]) -> dict[str, _Field]:
+    return {field.name: field for field in _fields(model)}
 
 
 def _qname(local: str) -> str:
@@ -126,7 +134,7 @@ def parse_datatype(element: etree._Element) -> DataType:
     try:
         datatype = model.model_validate(data)
     except ValidationError as exc:
-        errors.extend(field_errors(kind, exc))
+        errors.extend(wire_errors(field_errors(kind, exc)))
     if errors:
         raise DataTypeInvalid(errors)
 
@@ -155,11 +163,11 @@ def _read_children(
             errors.append((f"{path}/{qname.localname}", "unexpected"))
             continue
         if field.repeated:
-            items: list[Any] = data.setdefault(field.element, [])
+            items: list[Any] = data.setdefault(field.name, [])
             child_path = f"{path}/{field.element}[{len(items) + 1}]"
         else:
             child_path = f"{path}/{field.element}"
-            if field.element in data:
+            if field.name in data:
                 errors.append((child_path, "maxOccurs=1"))
                 continue
         if field.model is not None:
@@ -173,8 +181,35 @@ def _read_children(
         if field.repeated:
             items.append(value)
         else:
-            data[field.element] = value
+            data[field.name] = value
     return data
+
+
+# ---------------------------------------------------------------------------------------------- names
+
+_STEP = re.compile(r"([^\[]*)(\[\d+\])?")
+
+
+def wire_errors(errors: list[FieldError]) -> list[FieldError]:
+    """The domain's (path, rule) pairs in Digipost's words: ``appointment/sub_title`` becomes
+    ``appointment/sub-title``, ``requiredOneOf=from_time|to_time`` becomes ``requiredOneOf=from|to``."""
+    return [_wire_error(path, rule) for path, rule in errors]
+
+
+def _wire_error(path: str, rule: str) -> FieldError:
+    kind, *steps = path.split("/")
+    current: type[BaseModel] | None = DATATYPE_KINDS.get(kind)
+    wire = [kind]
+    for step in steps:
+        match = _STEP.fullmatch(step)
+        name, index = (match.group(1), match.group(2) or "") if match else (step, "")
+        field = _fields_by_name(current).get(name) if current is not None else None
+        wire.append((field.element if field is not None else name) + index)
+        current = field.model if field is not None else None
+    if rule.startswith("requiredOneOf=") and current is not None:
+        names = rule.removeprefix("requiredOneOf=").split("|")
+        rule = "requiredOneOf=" + "|".join(wire_name(current, name) for name in names)
+    return "/".join(wire), rule
 
 
 # ---------------------------------------------------------------------------------------------- schema

@@ -59,7 +59,7 @@ def signed(
         request_path=response_path(request),
         body=body,
         private_key=dialect.server_key.private_key,
-        now=dialect.runtime.clock.now(),
+        now=dialect.runtime.wall_clock.now(),  # clients check Date within ±5 minutes of theirs
     )
     headers.update(extra_headers or {})
     return Response(body, status_code=status, media_type=media_type, headers=headers)

@@ -1,7 +1,8 @@
-"""The 21 Digipost "smart post" datatypes as immutable, validated values (no XML here).
+"""The 21 "smart post" datatypes (Digipost's catalogue) as immutable, validated values.
 
-Each datatype is a pydantic model whose field aliases are the Digipost wire names; `kind` on each class
-is its XML root element name. Persist with `datatype_to_dict` / `datatype_from_dict` (JSON-safe).
+Each datatype is a pydantic model whose fields have the core's names only (no wire names, no XML);
+`kind` on each class names the datatype. Persist with `datatype_to_dict` / `datatype_from_dict`
+(JSON-safe, keyed by those core names). A dialect maps the names onto its wire in its own table.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .common import (
     Address,
     Barcode,
     DataTypeBase,
-    DigipostModel,
+    DatatypeModel,
     Info,
     Language,
     Link,
@@ -118,7 +119,7 @@ _ALL: tuple[type[DataType], ...] = (
 )
 
 DATATYPE_KINDS: Mapping[str, type[DataType]] = MappingProxyType({cls.kind: cls for cls in _ALL})
-"""Datatype model by Digipost XML root element name."""
+"""Datatype model by kind."""
 
 _FOLLOW_UPS: dict[type[DataType], tuple[type[DataType], ...]] = {
     Invoice: (InvoicePayment,),
@@ -164,7 +165,7 @@ __all__ = [
     "DataType",
     "DataTypeBase",
     "DataTypeInvalid",
-    "DigipostModel",
+    "DatatypeModel",
     "Event",
     "ExternalLink",
     "FieldError",

@@ -21,13 +21,13 @@ def _default_end_time(validated: dict[str, Any]) -> datetime:
 class Appointment(DataTypeBase):
     kind: ClassVar[str] = "appointment"
 
-    start_time: ZonedDateTime = Field(alias="start-time")
-    end_time: ZonedDateTime = Field(default_factory=_default_end_time, alias="end-time")
-    arrival_time: String150 | None = Field(default=None, alias="arrival-time")
+    start_time: ZonedDateTime
+    end_time: ZonedDateTime = Field(default_factory=_default_end_time)
+    arrival_time: String150 | None = None
     """Free text, e.g. "Arrive 15 minutes early"."""
     place: String150 | None = None
     address: Address | None = None
-    sub_title: String150 | None = Field(default=None, alias="sub-title")
+    sub_title: String150 | None = None
     info: tuple[Info, ...] = Field(default=(), max_length=2)
     language: Language = Language.NB
     link: ExternalLink | None = None

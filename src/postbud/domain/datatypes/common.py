@@ -1,7 +1,7 @@
-"""Building blocks shared by the Digipost datatypes: the base models, scalar types and shared sub-types.
+"""Building blocks shared by the datatypes: the base models, scalar types and shared sub-types.
 
-Field aliases are the Digipost wire names (kebab-case or camelCase exactly as Digipost spells them);
-Python attribute names are snake_case. Models accept either spelling on input.
+Fields carry the core's own names (snake_case) and nothing else: how a dialect spells them on its
+wire (Digipost's ``start-time``, ``timeLabel``) is that dialect's table, not the domain's.
 """
 
 from __future__ import annotations
@@ -124,23 +124,22 @@ String255: TypeAlias = Annotated[str, StringConstraints(max_length=255)]
 String300: TypeAlias = Annotated[str, StringConstraints(max_length=300)]
 
 
-class DigipostModel(BaseModel):
-    """Immutable value object; validation errors name fields by the key the caller used."""
+class DatatypeModel(BaseModel):
+    """Immutable value object; validation errors name fields by their core names."""
 
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
-        validate_by_name=True,
-        validate_by_alias=True,
         allow_inf_nan=False,
     )
 
 
-class DataTypeBase(DigipostModel):
-    """A datatype that may be the root element of `document/data-type`."""
+class DataTypeBase(DatatypeModel):
+    """A datatype a document may carry (and data added to a document later)."""
 
     kind: ClassVar[str]
-    """The Digipost XML root element name, e.g. ``"externalLink"``."""
+    """The datatype's name, e.g. ``"externalLink"``: the names of Digipost's catalogue, where these
+    datatypes come from, and also the root element of the datatype in Digipost's XML."""
 
 
 class Language(StrEnum):
@@ -149,33 +148,33 @@ class Language(StrEnum):
     EN = "EN"
 
 
-class Address(DigipostModel):
-    street_address: String100 | None = Field(default=None, alias="street-address")
-    street_address_2: String100 | None = Field(default=None, alias="street-address-2")
-    postal_code: String10 | None = Field(default=None, alias="postal-code")
+class Address(DatatypeModel):
+    street_address: String100 | None = None
+    street_address_2: String100 | None = None
+    postal_code: String10 | None = None
     city: String100 | None = None
     country: str | None = None
 
 
-class Info(DigipostModel):
+class Info(DatatypeModel):
     """A titled block of text; newlines and tabs in `text` are shown to the recipient."""
 
     title: String150 | None = None
     text: str | None = None
 
 
-class Barcode(DigipostModel):
-    barcode_value: String20 | None = Field(default=None, alias="barcode-value")
-    barcode_type: String12 | None = Field(default=None, alias="barcode-type")
-    barcode_text: str | None = Field(default=None, alias="barcode-text")
-    show_value_in_barcode: bool = Field(default=False, alias="show-value-in-barcode")
+class Barcode(DatatypeModel):
+    barcode_value: String20 | None = None
+    barcode_type: String12 | None = None
+    barcode_text: str | None = None
+    show_value_in_barcode: bool = False
 
 
-class Link(DigipostModel):
+class Link(DatatypeModel):
     url: WebUrl
     description: String70
 
 
-class TimeInterval(DigipostModel):
-    start_time: ZonedDateTime = Field(alias="start-time")
-    end_time: ZonedDateTime = Field(alias="end-time")
+class TimeInterval(DatatypeModel):
+    start_time: ZonedDateTime
+    end_time: ZonedDateTime

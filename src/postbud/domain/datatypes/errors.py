@@ -1,7 +1,8 @@
 """`DataTypeInvalid` and the translation of pydantic validation errors into (field path, rule) pairs.
 
-Paths start with the datatype's root element name and join field names with ``/``; list items carry a
-1-based index as in XPath, e.g. ``proof/info[3]/title``. Rules are short and stable, named after the
+Paths start with the datatype's kind and join the core's field names with ``/``; list items carry a
+1-based index as in XPath, e.g. ``proof/info[3]/title``. (A dialect renames the fields in its own
+words before it shows the path to its client.) Rules are short and stable, named after the
 XSD facet that expresses them where there is one:
 
 ``required`` · ``unexpected`` · ``maxLength=N`` · ``pattern=RE`` · ``enumeration=A|B`` · ``maxOccurs=N`` ·

@@ -22,16 +22,15 @@ from .common import (
 class Event(DataTypeBase):
     kind: ClassVar[str] = "event"
 
-    sub_title: String100 | None = Field(default=None, alias="sub-title")
-    # Digipost calls each interval element `start-time` although it holds a start and an end.
-    time_intervals: tuple[TimeInterval, ...] = Field(alias="start-time", min_length=1)
-    time_label: String100 | None = Field(default=None, alias="timeLabel")
+    sub_title: String100 | None = None
+    time_intervals: tuple[TimeInterval, ...] = Field(min_length=1)
+    time_label: String100 | None = None
     description: String120 | None = None
     place: str | None = None
-    place_label: String100 | None = Field(default=None, alias="placeLabel")
+    place_label: String100 | None = None
     address: Address | None = None
     info: tuple[Info, ...] = Field(default=(), max_length=10)
-    barcode_label: String100 | None = Field(default=None, alias="barcodeLabel")
+    barcode_label: String100 | None = None
     barcode: Barcode | None = None
     links: tuple[Link, ...] = ()
     language: Language | None = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from .common import DataTypeBase, String30, String300, WebUrl, ZonedDateTime
 
 
@@ -17,4 +15,4 @@ class ExternalLink(DataTypeBase):
     url: WebUrl
     deadline: ZonedDateTime | None = None
     description: String300 | None = None
-    button_text: String30 | None = Field(default=None, alias="button-text")
+    button_text: String30 | None = None

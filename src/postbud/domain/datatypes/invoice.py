@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
-from .common import BankAccount, DataTypeBase, DigipostModel, Money, String25, ZonedDateTime
+from .common import BankAccount, DataTypeBase, DatatypeModel, Money, String25, ZonedDateTime
 from .external_link import ExternalLink
 
 
@@ -14,9 +12,9 @@ class Invoice(DataTypeBase):
     kind: ClassVar[str] = "invoice"
 
     link: ExternalLink | None = None
-    due_date: ZonedDateTime = Field(alias="due-date")
+    due_date: ZonedDateTime
     sum: Money
-    creditor_account: BankAccount = Field(alias="creditor-account")
+    creditor_account: BankAccount
     kid: String25 | None = None
 
 
@@ -24,13 +22,13 @@ class Inkasso(DataTypeBase):
     kind: ClassVar[str] = "inkasso"
 
     link: ExternalLink | None = None
-    due_date: ZonedDateTime = Field(alias="due-date")
+    due_date: ZonedDateTime
     sum: Money | None = None
     account: BankAccount | None = None
     kid: String25 | None = None
 
 
-class PaymentBank(DigipostModel):
+class PaymentBank(DatatypeModel):
     id: str | None = None
     name: str | None = None
 
@@ -38,11 +36,11 @@ class PaymentBank(DigipostModel):
 class InvoicePayment(DataTypeBase):
     kind: ClassVar[str] = "invoice-payment"
 
-    payment_id: str = Field(alias="payment-id")
-    payment_status: str = Field(alias="payment-status")
+    payment_id: str
+    payment_status: str
     """Free text; ISO 20022 status codes such as ``PDNG`` may be used."""
-    payment_time: ZonedDateTime = Field(alias="payment-time")
-    debtor_account: BankAccount = Field(alias="debtor-account")
-    debtor_account_name: str | None = Field(default=None, alias="debtor-account-name")
-    payment_channel: str = Field(alias="payment-channel")
-    payment_bank: PaymentBank = Field(alias="payment-bank")
+    payment_time: ZonedDateTime
+    debtor_account: BankAccount
+    debtor_account_name: str | None = None
+    payment_channel: str
+    payment_bank: PaymentBank

@@ -5,13 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
-
 from .common import (
     Address,
     Barcode,
     DataTypeBase,
-    DigipostModel,
+    DatatypeModel,
     Int32,
     Language,
     Money,
@@ -34,27 +32,27 @@ class PickupTag(StrEnum):
     POSTEN = "POSTEN"
 
 
-class PickupRecipient(DigipostModel):
+class PickupRecipient(DatatypeModel):
     name: str | None = None
-    digipost_address: str = Field(alias="digipost-address")
+    digipost_address: str
     address: Address | None = None
 
 
-class PickupSender(DigipostModel):
+class PickupSender(DatatypeModel):
     name: str | None = None
     reference: str | None = None
     address: Address | None = None
 
 
-class PickupPlace(DigipostModel):
+class PickupPlace(DatatypeModel):
     name: str
     code: str
     instruction: str
-    shelf_location: str | None = Field(default=None, alias="shelf-location")
+    shelf_location: str | None = None
     address: Address
 
 
-class PickupPackage(DigipostModel):
+class PickupPackage(DatatypeModel):
     """Dimensions in centimetres, weight in grams."""
 
     length: Int32 | None = None
@@ -63,32 +61,32 @@ class PickupPackage(DigipostModel):
     weight: Int32 | None = None
 
 
-class PickupCost(DigipostModel):
-    value_to_be_payed: Money = Field(alias="value-to-be-payed")
-    package_value: Money | None = Field(default=None, alias="package-value")
-    customs_fee_outlayed: Money | None = Field(default=None, alias="customs-fee-outlayed")
-    vas_text: str | None = Field(default=None, alias="vas-text")
-    customs_fee: Money | None = Field(default=None, alias="customs-fee")
-    customs_fee_outlay_cost: Money | None = Field(default=None, alias="customs-fee-outlay-cost")
-    cod_amount: Money | None = Field(default=None, alias="cod-amount")
-    cod_fee: Money | None = Field(default=None, alias="cod-fee")
+class PickupCost(DatatypeModel):
+    value_to_be_payed: Money
+    package_value: Money | None = None
+    customs_fee_outlayed: Money | None = None
+    vas_text: str | None = None
+    customs_fee: Money | None = None
+    customs_fee_outlay_cost: Money | None = None
+    cod_amount: Money | None = None
+    cod_fee: Money | None = None
 
 
 class PickupNotice(DataTypeBase):
     kind: ClassVar[str] = "pickup-notice"
 
-    parcel_id: str = Field(alias="parcel-id")
-    parcel_uuid: str | None = Field(default=None, alias="parcel-uuid")
+    parcel_id: str
+    parcel_uuid: str | None = None
     barcode: Barcode
-    product_name: str | None = Field(default=None, alias="product-name")
-    arrival_date_time: ZonedDateTime = Field(alias="arrival-date-time")
-    return_date_time: ZonedDateTime = Field(alias="return-date-time")
+    product_name: str | None = None
+    arrival_date_time: ZonedDateTime
+    return_date_time: ZonedDateTime
     recipient: PickupRecipient
     sender: PickupSender | None = None
-    pickup_place: PickupPlace = Field(alias="pickup-place")
+    pickup_place: PickupPlace
     package: PickupPackage | None = None
     cost: PickupCost | None = None
-    extra_information: str | None = Field(default=None, alias="extra-information")
+    extra_information: str | None = None
     status: PickupStatus | None = None
     tags: tuple[PickupTag, ...] = ()
     language: Language = Language.NB
@@ -99,4 +97,4 @@ class PickupNoticeStatus(DataTypeBase):
     kind: ClassVar[str] = "pickup-notice-status"
 
     status: PickupStatus
-    occurrence_datetime: ZonedDateTime | None = Field(default=None, alias="occurrence-datetime")
+    occurrence_datetime: ZonedDateTime | None = None

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from .common import (
     Address,
     DataTypeBase,
-    DigipostModel,
+    DatatypeModel,
     Info,
     Int32,
     Language,
@@ -34,66 +34,64 @@ def _require_one_of(*names: str) -> PydanticCustomError:
     )
 
 
-class Period(DigipostModel):
-    from_time: LocalDateTime | None = Field(default=None, alias="from")
-    to_time: LocalDateTime | None = Field(default=None, alias="to")
+class Period(DatatypeModel):
+    from_time: LocalDateTime | None = None
+    to_time: LocalDateTime | None = None
 
     @model_validator(mode="after")
     def _one_end_given(self) -> Self:
         if self.from_time is None and self.to_time is None:
-            raise _require_one_of("from", "to")
+            raise _require_one_of("from_time", "to_time")
         return self
 
 
-class CalendarDate(DigipostModel):
+class CalendarDate(DatatypeModel):
     """A point in a year (month, day, time of day) that repeats every year."""
 
     month: Annotated[int, Field(ge=1, le=12)]
     day: Annotated[int, Field(ge=1, le=31)]
     hour: Annotated[int, Field(ge=0, le=23)] = 0
-    minute: Annotated[int, Field(ge=0, le=59)] = Field(default=0, alias="min")
-    time_zone: str | None = Field(default=None, alias="time-zone")
+    minute: Annotated[int, Field(ge=0, le=59)] = 0
+    time_zone: str | None = None
     """Deprecated by Digipost and ignored; kept only so input round-trips."""
 
 
-class YearlyRepeatingPeriod(DigipostModel):
-    start_year: Int32 | None = Field(default=None, alias="start-year")
-    end_year: Int32 | None = Field(default=None, alias="end-year")
-    from_date: CalendarDate = Field(alias="from")
-    to_date: CalendarDate = Field(alias="to")
+class YearlyRepeatingPeriod(DatatypeModel):
+    start_year: Int32 | None = None
+    end_year: Int32 | None = None
+    from_date: CalendarDate
+    to_date: CalendarDate
 
 
-class ValidPeriod(DigipostModel):
+class ValidPeriod(DatatypeModel):
     period: Period | None = None
-    yearly_repeating_period: YearlyRepeatingPeriod | None = Field(
-        default=None, alias="yearly-repeating-period"
-    )
+    yearly_repeating_period: YearlyRepeatingPeriod | None = None
 
     @model_validator(mode="after")
     def _some_period_given(self) -> Self:
         if self.period is None and self.yearly_repeating_period is None:
-            raise _require_one_of("period", "yearly-repeating-period")
+            raise _require_one_of("period", "yearly_repeating_period")
         return self
 
 
-class ProofHolder(DigipostModel):
+class ProofHolder(DatatypeModel):
     firstname: str
     surname: str
-    social_security_number: SocialSecurityNumber | None = Field(default=None, alias="social-security-number")
+    social_security_number: SocialSecurityNumber | None = None
     address: Address | None = None
 
 
 class Proof(DataTypeBase):
     kind: ClassVar[str] = "proof"
 
-    authorizer_name: String30 | None = Field(default=None, alias="authorizer-name")
-    background_color: BackgroundColor | None = Field(default=None, alias="background-color")
-    issued_time: ZonedDateTime | None = Field(default=None, alias="issued-time")
-    valid_period: ValidPeriod = Field(alias="valid-period")
-    proof_holder: ProofHolder = Field(alias="proof-holder")
+    authorizer_name: String30 | None = None
+    background_color: BackgroundColor | None = None
+    issued_time: ZonedDateTime | None = None
+    valid_period: ValidPeriod
+    proof_holder: ProofHolder
     title: String255
-    proof_id_name: String100 | None = Field(default=None, alias="proof-id-name")
-    proof_id_value: String250 | None = Field(default=None, alias="proof-id-value")
-    attributes: tuple[Info, ...] = Field(default=(), alias="attribute", max_length=5)
+    proof_id_name: String100 | None = None
+    proof_id_value: String250 | None = None
+    attributes: tuple[Info, ...] = Field(default=(), max_length=5)
     info: tuple[Info, ...] = Field(default=(), max_length=3)
     language: Language = Language.NB

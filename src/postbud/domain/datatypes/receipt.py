@@ -1,16 +1,14 @@
-"""`receipt`: a purchase receipt. Several Digipost element names here are camelCase."""
+"""`receipt`: a purchase receipt."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from .common import (
     Address,
     Barcode,
     DataTypeBase,
-    DigipostModel,
+    DatatypeModel,
     Double,
     Int32,
     Language,
@@ -24,85 +22,75 @@ from .common import (
 )
 
 
-class ForeignCurrencyPayment(DigipostModel):
-    currency_code: String3 | None = Field(default=None, alias="currency-code")
+class ForeignCurrencyPayment(DatatypeModel):
+    currency_code: String3 | None = None
     amount: Money | None = None
-    exchange_rate: Money | None = Field(default=None, alias="exchange-rate")
+    exchange_rate: Money | None = None
     label: str | None = None
 
 
-class ReceiptPayment(DigipostModel):
-    payment_type: str | None = Field(default=None, alias="type")
-    card_number: String25 | None = Field(default=None, alias="card-number")
+class ReceiptPayment(DatatypeModel):
+    payment_type: str | None = None
+    card_number: String25 | None = None
     """Masked card number."""
-    card_name: str | None = Field(default=None, alias="cardName")
+    card_name: str | None = None
     amount: Money | None = None
-    currency_code: String3 | None = Field(default=None, alias="currency-code")
-    transaction_id: str | None = Field(default=None, alias="transaction-id")
-    foreign_currency_payment: ForeignCurrencyPayment | None = Field(
-        default=None, alias="foreign-currency-payment"
-    )
+    currency_code: String3 | None = None
+    transaction_id: str | None = None
+    foreign_currency_payment: ForeignCurrencyPayment | None = None
 
 
-class ReceiptLine(DigipostModel):
-    item_name: str | None = Field(default=None, alias="item-name")
-    item_description: str | None = Field(default=None, alias="item-description")
-    item_code: str | None = Field(default=None, alias="item-code")
+class ReceiptLine(DatatypeModel):
+    item_name: str | None = None
+    item_description: str | None = None
+    item_code: str | None = None
     unit: str | None = None
     quantity: Double
-    item_price: Money | None = Field(default=None, alias="item-price")
-    item_vat: Money | None = Field(default=None, alias="item-vat")
-    total_price: Money | None = Field(default=None, alias="total-price")
-    total_vat: Money | None = Field(default=None, alias="total-vat")
+    item_price: Money | None = None
+    item_vat: Money | None = None
+    total_price: Money | None = None
+    total_vat: Money | None = None
     discount: Money | None = None
-    serial_number: str | None = Field(default=None, alias="serialNumber")
-    ean_code: str | None = Field(default=None, alias="eanCode")
+    serial_number: str | None = None
+    ean_code: str | None = None
 
 
-class VatLevel(DigipostModel):
-    gross_amount: Money | None = Field(default=None, alias="grossAmount")
-    net_amount: Money | None = Field(default=None, alias="netAmount")
+class VatLevel(DatatypeModel):
+    gross_amount: Money | None = None
+    net_amount: Money | None = None
     vat: Money | None = None
-    vat_percent: Money | None = Field(default=None, alias="vatPercent")
+    vat_percent: Money | None = None
 
 
-class VatDetails(DigipostModel):
+class VatDetails(DatatypeModel):
     levels: tuple[VatLevel, ...] = ()
     sum: Money | None = None
 
 
-class TaxiDetails(DigipostModel):
-    car_plate_number: str | None = Field(default=None, alias="carPlateNumber")
+class TaxiDetails(DatatypeModel):
+    car_plate_number: str | None = None
     license: str | None = None
-    org_number_license_holder: str | None = Field(default=None, alias="orgNumberLicenseHolder")
-    start_time: ZonedDateTime | None = Field(default=None, alias="startTime")
-    stop_time: ZonedDateTime | None = Field(default=None, alias="stopTime")
+    org_number_license_holder: str | None = None
+    start_time: ZonedDateTime | None = None
+    stop_time: ZonedDateTime | None = None
     tips: Money | None = None
-    total_meter_price: Money | None = Field(default=None, alias="totalMeterPrice")
-    total_distance_before_boarding_in_meters: Int32 | None = Field(
-        default=None, alias="totalDistanceBeforeBoardingInMeters"
-    )
-    total_distance_in_meters: Int32 | None = Field(default=None, alias="totalDistanceInMeters")
-    total_distance_with_passenger_in_meters: Int32 | None = Field(
-        default=None, alias="totalDistanceWithPassengerInMeters"
-    )
-    total_time_before_boarding_in_seconds: Int32 | None = Field(
-        default=None, alias="totalTimeBeforeBoardingInSeconds"
-    )
-    total_time_in_seconds: Int32 | None = Field(default=None, alias="totalTimeInSeconds")
-    total_time_with_passenger_in_seconds: Int32 | None = Field(
-        default=None, alias="totalTimeWithPassengerInSeconds"
-    )
+    total_meter_price: Money | None = None
+    total_distance_before_boarding_in_meters: Int32 | None = None
+    total_distance_in_meters: Int32 | None = None
+    total_distance_with_passenger_in_meters: Int32 | None = None
+    total_time_before_boarding_in_seconds: Int32 | None = None
+    total_time_in_seconds: Int32 | None = None
+    total_time_with_passenger_in_seconds: Int32 | None = None
     vat: VatDetails | None = None
 
 
-class ReceiptCustomer(DigipostModel):
+class ReceiptCustomer(DatatypeModel):
     name: str | None = None
     address: Address | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
+    phone_number: str | None = None
 
 
-class ReceiptDelivery(DigipostModel):
+class ReceiptDelivery(DatatypeModel):
     name: str | None = None
     address: Address | None = None
     terms: str | None = None
@@ -111,27 +99,27 @@ class ReceiptDelivery(DigipostModel):
 class Receipt(DataTypeBase):
     kind: ClassVar[str] = "receipt"
 
-    receipt_id: String50 | None = Field(default=None, alias="receiptId")
-    receipt_number: str | None = Field(default=None, alias="receiptNumber")
-    purchase_time: ZonedDateTime = Field(alias="purchaseTime")
-    total_price: Money = Field(alias="totalPrice")
-    total_vat: Money = Field(alias="totalVat")
+    receipt_id: String50 | None = None
+    receipt_number: str | None = None
+    purchase_time: ZonedDateTime
+    total_price: Money
+    total_vat: Money
     currency: String3 | None = None
     """ISO 4217 code, e.g. ``NOK``."""
     cashier: String100 | None = None
-    cash_register: String50 | None = Field(default=None, alias="register")
-    merchant_chain: str | None = Field(default=None, alias="merchant-chain")
-    merchant_name: String150 = Field(alias="merchant-name")
-    merchant_phone_number: str | None = Field(default=None, alias="merchant-phone-number")
-    merchant_address: Address | None = Field(default=None, alias="merchant-address")
+    cash_register: String50 | None = None
+    merchant_chain: str | None = None
+    merchant_name: String150
+    merchant_phone_number: str | None = None
+    merchant_address: Address | None = None
     orgnumber: str | None = None
     barcode: Barcode | None = None
     payments: tuple[ReceiptPayment, ...] = ()
     items: tuple[ReceiptLine, ...] = ()
-    taxi_details: TaxiDetails | None = Field(default=None, alias="taxiDetails")
+    taxi_details: TaxiDetails | None = None
     customer: ReceiptCustomer | None = None
     delivery: ReceiptDelivery | None = None
-    order_number: str | None = Field(default=None, alias="order-number")
-    membership_number: str | None = Field(default=None, alias="membership-number")
+    order_number: str | None = None
+    membership_number: str | None = None
     comment: str | None = None
     language: Language = Language.NB

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, TypeAlias
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from .common import (
     DataTypeBase,
-    DigipostModel,
+    DatatypeModel,
     Int64,
     Language,
     NonNegativeInt32,
@@ -27,16 +27,16 @@ ShortNumber: TypeAlias = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$
 Digits: TypeAlias = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
 
 
-class ResidenceAddress(DigipostModel):
-    unit_number: UnitNumber | None = Field(default=None, alias="unit-number")
-    house_number: String20 | None = Field(default=None, alias="house-number")
+class ResidenceAddress(DatatypeModel):
+    unit_number: UnitNumber | None = None
+    house_number: String20 | None = None
     """Number with optional letter, e.g. ``11A``."""
-    street_name: String100 | None = Field(default=None, alias="street-name")
-    postal_code: String10 | None = Field(default=None, alias="postal-code")
+    street_name: String100 | None = None
+    postal_code: String10 | None = None
     city: String100 | None = None
 
 
-class Matrikkel(DigipostModel):
+class Matrikkel(DatatypeModel):
     """Cadastre identifier (kommune-, gårds-, bruks-, feste- and seksjonsnummer)."""
 
     kommunenummer: ShortNumber
@@ -52,17 +52,17 @@ class Residence(DataTypeBase):
     address: ResidenceAddress
     matrikkel: Matrikkel | None = None
     source: String50 | None = None
-    external_id: String50 | None = Field(default=None, alias="external-id")
+    external_id: String50 | None = None
 
 
-class Hjemmelshaver(DigipostModel):
+class Hjemmelshaver(DatatypeModel):
     """A registered owner."""
 
     name: String75
     email: String50 | None = None
 
 
-class Omsetningshistorikk(DigipostModel):
+class Omsetningshistorikk(DatatypeModel):
     """One sale of the residence."""
 
     dato: ZonedDateTime
@@ -72,11 +72,11 @@ class Omsetningshistorikk(DigipostModel):
     beloep: Int64 | None = None
 
 
-class Heftelse(DigipostModel):
+class Heftelse(DatatypeModel):
     """An encumbrance (mortgage) on the residence."""
 
     panthaver: String100
-    type_pant: str = Field(alias="type-pant")
+    type_pant: str
     beloep: str
     """Free text in Digipost, not a number."""
 
@@ -87,12 +87,12 @@ class Boligdetaljer(DataTypeBase):
     residence: Residence
     hjemmelshavere: tuple[Hjemmelshaver, ...] = ()
     bruksareal: NonNegativeInt32 | None = None
-    antall_oppholdsrom: NonNegativeInt32 | None = Field(default=None, alias="antall-oppholdsrom")
-    antall_baderom: NonNegativeInt32 | None = Field(default=None, alias="antall-baderom")
+    antall_oppholdsrom: NonNegativeInt32 | None = None
+    antall_baderom: NonNegativeInt32 | None = None
     omsetningshistorikk: tuple[Omsetningshistorikk, ...] = ()
     organisasjonsnummer: String20 | None = None
     bruksenhet: String10 | None = None
     andelsnummer: str | None = None
     heftelser: tuple[Heftelse, ...] = ()
-    call_to_action: ExternalLink | None = Field(default=None, alias="callToAction")
+    call_to_action: ExternalLink | None = None
     language: Language = Language.NB

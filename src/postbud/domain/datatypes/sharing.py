@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from .common import DataTypeBase, Int64
 
 
 class ShareDocumentsRequest(DataTypeBase):
     kind: ClassVar[str] = "share-documents-request"
 
-    max_share_duration_seconds: Int64 = Field(alias="max-share-duration-seconds")
+    max_share_duration_seconds: Int64
     purpose: str
     """Short consent prompt; the primary document explains in detail."""
-    allowed_origin_organisation_numbers: tuple[str, ...] = Field(
-        default=(), alias="allowed-origin-organisation-numbers"
-    )
+    allowed_origin_organisation_numbers: tuple[str, ...] = ()
 
 
 class ShareDocumentsRequestDocumentsShared(DataTypeBase):
     kind: ClassVar[str] = "share-documents-request-documents-shared"
 
-    document_ids: tuple[Int64, ...] = Field(default=(), alias="document-ids")
+    document_ids: tuple[Int64, ...] = ()
 
 
 class ShareDocumentsRequestSharingStopped(DataTypeBase):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from .common import DataTypeBase, ZonedDateTime
 
 
 class SignedDocument(DataTypeBase):
     kind: ClassVar[str] = "signedDocument"
 
-    document_issuer: str = Field(alias="document-issuer")
-    document_subject: str = Field(alias="document-subject")
-    signing_time: ZonedDateTime = Field(alias="signing-time")
+    document_issuer: str
+    document_subject: str
+    signing_time: ZonedDateTime
