@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from postbud.cli import db, recipients, resources, seed, senders, serve, shipments, token, webhooks, worker
+from postbud.cli import (
+    clock,
+    db,
+    recipients,
+    resources,
+    seed,
+    senders,
+    serve,
+    shipments,
+    token,
+    webhooks,
+    worker,
+)
 
 app = typer.Typer(
     name="postbud",
@@ -27,6 +39,7 @@ app.add_typer(recipients.app, name="recipients")
 app.add_typer(shipments.app, name="shipments")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(resources.app, name="resources")
+app.add_typer(clock.app, name="clock")
 
 
 def main() -> None:

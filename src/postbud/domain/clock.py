@@ -1,4 +1,14 @@
-"""Time, with a sandbox clock operators can move forward to make scheduled things happen now.
+"""Two clocks: business time, which a sandbox operator may move, and the real (wall) time.
+
+``Clock`` is **business time**: when a letter is published, printed, reminded of, due, when its
+deadlines and a share's expiry pass, what a batch's output date defaults to, which jobs are due,
+what events and rows are stamped with. A sandbox operator moves it forward (or back to real time)
+to make scheduled things happen now.
+
+``WallClock`` is **the protocols' time**, which the sandbox never moves, because the peer at the
+other end compares it with its own clock: HTTP ``Date`` headers, Digipost's request-date window
+and response signature, token lifetimes (``exp``/``iat``/``nbf``), webhook signature timestamps,
+session cookies and job leases.
 
 The offset an operator sets is kept in the database (``services/sandbox/clock.py``), so the
 server and every ``postbud worker`` agree on the time: each process ``refresh``-es its clock
@@ -22,7 +32,16 @@ OffsetSource = Callable[[], Awaitable[tuple[timedelta, int]]]
 log = structlog.get_logger(__name__)
 
 
+class WallClock:
+    """The real time, never moved: for what a peer checks against its own clock (see the module)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
 class Clock:
+    """Business time: the real time plus the sandbox offset (see the module)."""
+
     def __init__(self, source: OffsetSource | None = None) -> None:
         self.offset = timedelta()
         self._source = source

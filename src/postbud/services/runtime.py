@@ -9,7 +9,7 @@ from postbud.channels.base import ChannelAdapter
 from postbud.channels.faults import FaultInjector
 from postbud.config import Settings
 from postbud.domain.channels import Channel
-from postbud.domain.clock import Clock
+from postbud.domain.clock import Clock, WallClock
 from postbud.storage.blobs import BlobStore
 from postbud.storage.database import Database
 from postbud.storage.group_commit import GroupCommitWriter
@@ -24,7 +24,10 @@ class Runtime:
     blobs: BlobStore
     writer: GroupCommitWriter
     clock: Clock
+    """Business time, which the sandbox clock moves (``domain/clock.py`` says which uses are which)."""
     channels: dict[Channel, ChannelAdapter]
+    wall_clock: WallClock = field(default_factory=WallClock)
+    """The real time, never moved: what a protocol's peer compares with its own clock."""
     job_signal: asyncio.Event = field(default_factory=asyncio.Event)
     faults: FaultInjector = field(default_factory=FaultInjector)
     """The sandbox's injected faults, shared with the channels (and read by webhook delivery)."""

@@ -1,9 +1,12 @@
-"""Use case: move the sandbox clock forward, so what waits for a time happens now.
+"""Use case: move the sandbox clock forward, so what waits for a time happens now; or set it back.
 
-A letter's delivery time, print-if-unread, its reminders, a retry's backoff are jobs due at a time; a share's
-expiry is compared with the clock when read. Moving the clock makes them due. The offset is
-stored (so workers in other processes move with it within a second) and only ever grows: events
-already recorded keep their order.
+The sandbox clock is business time only (``domain/clock.py``): a letter's delivery time,
+print-if-unread, its reminders, a retry's backoff are jobs due at a time; a share's expiry is
+compared with the clock when read. Moving the clock makes them due. Date headers, signatures and
+tokens keep the real time, so clients go on working however far it moved. The offset is stored
+(so workers in other processes move with it within a second, and it survives a restart) and is
+moved forward in steps; ``reset_clock`` sets it back to real time. Events recorded while the clock
+was ahead keep their (future) times, so a letter's timeline may then show a later event first.
 """
 
 from __future__ import annotations
@@ -58,6 +61,15 @@ async def advance_clock(runtime: Runtime, by: timedelta) -> ClockView:
         stored = await uow.sandbox_settings.advance_clock(by, now=runtime.clock.now())
     runtime.clock.adopt(stored.offset, stored.revision)
     runtime.jobs_available()
+    return await clock_view(runtime)
+
+
+async def reset_clock(runtime: Runtime) -> ClockView:
+    """Set the clock back to real time for every process; what was scheduled keeps its time."""
+    require_sandbox(runtime)
+    async with runtime.unit_of_work() as uow:
+        stored = await uow.sandbox_settings.reset_clock(now=runtime.wall_clock.now())
+    runtime.clock.adopt(stored.offset, stored.revision)
     return await clock_view(runtime)
 
 

@@ -91,6 +91,11 @@ class SandboxSettingsRepository:
         await self._bump(now=now, offset_by=by)
         return await self.clock()
 
+    async def reset_clock(self, *, now: datetime) -> StoredClock:
+        """Back to real time: the offset becomes 0 (as a step, so every process adopts it)."""
+        await self._bump(now=now, offset_by=-(await self.clock()).offset)
+        return await self.clock()
+
     async def put_fault(
         self,
         kind: str,

@@ -40,6 +40,7 @@ def console_routes() -> list[BaseRoute]:
         form_route("/faults/clear", admin_action(faults.clear)),
         Route("/clock", admin_page(clock.clock_page), methods=["GET"]),
         form_route("/clock/advance", admin_action(clock.advance)),
+        form_route("/clock/reset", admin_action(clock.reset)),
     ]
 
 

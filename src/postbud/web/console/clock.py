@@ -1,8 +1,8 @@
-"""The sandbox clock: what time it is here, what waits for later, and moving time forward."""
+"""The sandbox clock: what time it is here, what waits for later, moving it forward and back to real time."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from starlette.datastructures import FormData
@@ -10,7 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.domain.errors import Conflict, NotPermitted, ValidationFailed
-from postbud.services.sandbox.clock import MAX_STEP, advance_clock, advance_to_next_job, clock_view
+from postbud.services.sandbox.clock import (
+    MAX_STEP,
+    advance_clock,
+    advance_to_next_job,
+    clock_view,
+    reset_clock,
+)
 from postbud.web.console import paths
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
@@ -36,13 +42,16 @@ async def clock_page(request: Request) -> Response:
     return page(request, "console/clock.html", context)
 
 
-def _step(form: FormData) -> timedelta | None:
-    amount = text_field(form, "amount", max_length=6) or ""
+def _step(form: FormData) -> timedelta | str:
+    """The step the form asks for, or the key of the text that names the rule it broke."""
+    amount = (text_field(form, "amount", max_length=20) or "").strip()
     unit = UNITS.get(text_field(form, "unit", max_length=10) or "")
-    if unit is None or not amount.isdigit() or int(amount) == 0:
-        return None
+    if unit is None:
+        return "console.clock_invalid_unit"
+    if not amount.isdigit() or int(amount) == 0:
+        return "console.clock_invalid_amount"
     step = int(amount) * unit
-    return step if step <= MAX_STEP else None
+    return step if step <= MAX_STEP else "console.clock_too_far"
 
 
 async def advance(request: Request, form: FormData) -> Response:
@@ -52,8 +61,8 @@ async def advance(request: Request, form: FormData) -> Response:
             view = await advance_to_next_job(runtime)
         else:
             step = _step(form)
-            if step is None:
-                flash(request, "console.clock_invalid", error=True)
+            if isinstance(step, str):
+                flash(request, step, error=True, days=str(MAX_STEP.days))
                 return see_other(paths.CLOCK)
             view = await advance_clock(runtime, step)
     except NotPermitted:
@@ -61,8 +70,21 @@ async def advance(request: Request, form: FormData) -> Response:
     except Conflict:
         flash(request, "console.clock_nothing_waiting", error=True)
     except ValidationFailed:
-        flash(request, "console.clock_invalid", error=True)
+        flash(request, "console.clock_too_far", error=True, days=str(MAX_STEP.days))
     else:
-        when = Formatter(request_language(request), web_context(request).pages.zone).datetime(view.now)
-        flash(request, "console.clock_advanced", now=when)
+        flash(request, "console.clock_advanced", now=_when(request, view.now))
     return see_other(paths.CLOCK)
+
+
+async def reset(request: Request, form: FormData) -> Response:
+    try:
+        view = await reset_clock(web_context(request).runtime)
+    except NotPermitted:
+        flash(request, "console.sandbox_only", error=True)
+    else:
+        flash(request, "console.clock_was_reset", now=_when(request, view.now))
+    return see_other(paths.CLOCK)
+
+
+def _when(request: Request, moment: datetime) -> str:
+    return Formatter(request_language(request), web_context(request).pages.zone).datetime(moment)

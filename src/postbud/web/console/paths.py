@@ -24,6 +24,7 @@ WEBHOOK_FAULT: Final = f"{FAULTS}/webhook"
 CLEAR_FAULTS: Final = f"{FAULTS}/clear"
 CLOCK: Final = f"{ROOT}/clock"
 ADVANCE_CLOCK: Final = f"{CLOCK}/advance"
+RESET_CLOCK: Final = f"{CLOCK}/reset"
 
 
 def sign_in(next_url: str | None = None) -> str:

@@ -302,11 +302,31 @@ _PAGES: Final[Texts] = {
     "console.unit_days": ("dager", "days"),
     "console.clock_move": ("Still fram", "Move forward"),
     "console.clock_forward_only": (
-        "Klokken går bare framover (høyst {days} dager om gangen), så hendelser beholder rekkefølgen sin.",
-        "The clock only moves forward (at most {days} days at a time), so events keep their order.",
+        "Klokken går fram, høyst {days} dager om gangen, eller tilbake til virkelig tid. Den flytter bare "
+        "forretningstid (publisering, print, påminnelser, frister); Date-hoder, signaturer og tokens følger "
+        "alltid virkelig tid.",
+        "The clock moves forward, at most {days} days at a time, or back to real time. It moves business "
+        "time only (publishing, print, reminders, deadlines); Date headers, signatures and tokens always "
+        "keep the real time.",
     ),
     "console.clock_advanced": ("Klokken i sandkassen er nå {now}.", "The sandbox clock now says {now}."),
-    "console.clock_invalid": ("Oppgi et helt antall større enn 0.", "Give a whole number greater than 0."),
+    "console.clock_invalid_amount": (
+        "Hvor langt må være et helt tall, 1 eller mer.",
+        "How far must be a whole number, 1 or more.",
+    ),
+    "console.clock_invalid_unit": (
+        "Velg minutter, timer eller dager som enhet.",
+        "Choose minutes, hours or days as the unit.",
+    ),
+    "console.clock_too_far": (
+        "Klokken kan flyttes høyst {days} dager om gangen. Ingenting er endret.",
+        "The clock moves at most {days} days at a time. Nothing was changed.",
+    ),
+    "console.clock_reset": ("Tilbake til virkelig tid", "Back to real time"),
+    "console.clock_was_reset": (
+        "Klokken i sandkassen går som virkelig tid igjen: {now}.",
+        "The sandbox clock runs on real time again: {now}.",
+    ),
     "console.clock_nothing_waiting": (
         "Ingen jobb venter på et senere tidspunkt.",
         "No job waits for a later time.",
