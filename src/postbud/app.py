@@ -29,6 +29,7 @@ from postbud.plugins.registry import DialectRegistry, default_dialects
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
 from postbud.web.api_docs import ApiDocs
+from postbud.web.home_facts import Deployment, DialectDoor
 from postbud.web.mount import mount_web
 
 log = structlog.get_logger(__name__)
@@ -152,7 +153,23 @@ def create_app(
     app.router.routes.extend(api_docs.routes())
     app.include_router(platform_router())
     app.include_router(resources_api.router)  # the resource registry (Altinn), beside the platform API
-    mount_web(app, settings, lambda: app.state.runtime)
+    app.state.deployment = Deployment(
+        version=app.version,
+        doors=tuple(
+            DialectDoor(
+                d.name,
+                installed.mount_paths.get(d.name, ()),
+                (dialect_ports or {}).get(d.name),
+                d.credentials.description,
+            )
+            for d in dialects.dialects
+        ),
+        docs_path=api_docs.docs_url,
+        reference_path=api_docs.redoc_url,
+        openapi_path=api_docs.openapi_url,
+        api_path=PREFIX,
+    )
+    mount_web(app, settings, lambda: app.state.runtime, app.state.deployment)
     app.add_middleware(SharedSettingsMiddleware, runtime_of=runtime_of)
     app.add_middleware(DateHeaderMiddleware)
     return app

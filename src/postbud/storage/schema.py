@@ -120,7 +120,6 @@ shipments = Table(
     Column("senders_reference_sha256", String(64)),
     UniqueConstraint("sender_id", "dialect", "external_id"),
     Index("ix_shipments_sender_created", "sender_id", "created_at"),
-    Index("ix_shipments_status", "status"),
     Index("ix_shipments_batch", "batch_id"),
 )
 
@@ -570,4 +569,58 @@ workers = Table(
     Column("pid_started", BigInteger),
     Column("started_at", UtcDateTime, nullable=False),
     Column("heartbeat_at", UtcDateTime, nullable=False),
+)
+
+# --- Reads that cost one page at any size (issue 13 item 7) ----------------------------------------
+# A sender's event feed: only the events a sender polls for (domain/event_feed.py), of letters sent
+# through ``dialect``, written in the event's transaction. A poll walks (sender, dialect, at, event)
+# and reads one page of it, never the other events of the sender's letters.
+event_feed = Table(
+    "event_feed",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("channel", String(20)),
+    Column("shipment_id", Uuid, nullable=False),
+)
+Index(
+    "ix_event_feed_sender_id_dialect_at_event_id",
+    event_feed.c.sender_id,
+    event_feed.c.dialect,
+    event_feed.c.at,
+    event_feed.c.event_id,
+)
+
+# Letters routed per hour and channel ("" = not delivered), counted in the routing event's
+# transaction, for the console's chart. Each process counts in its own ``shard``, so the group-commit
+# writers of several processes never wait for each other's row; the chart adds the shards up.
+routed_letters_per_hour = Table(
+    "routed_letters_per_hour",
+    metadata,
+    Column("hour", UtcDateTime, primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("shard", Integer, primary_key=True),
+    Column("letters", BigInteger, nullable=False),
+)
+
+# Letter lists filtered by status or channel (of all senders, or of one) walk an index in the
+# list's order, (created_at, id) newest first, and stop after one page.
+Index("ix_shipments_status_created_at_id", shipments.c.status, shipments.c.created_at, shipments.c.id)
+Index("ix_shipments_channel_created_at_id", shipments.c.channel, shipments.c.created_at, shipments.c.id)
+Index(
+    "ix_shipments_sender_id_status_created_at_id",
+    shipments.c.sender_id,
+    shipments.c.status,
+    shipments.c.created_at,
+    shipments.c.id,
+)
+Index(
+    "ix_shipments_sender_id_channel_created_at_id",
+    shipments.c.sender_id,
+    shipments.c.channel,
+    shipments.c.created_at,
+    shipments.c.id,
 )

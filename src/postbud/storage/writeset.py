@@ -24,7 +24,11 @@ from postbud.storage.errors import StaleWrite
 from postbud.storage.prepared_insert import PreparedInsert
 
 # Rows in these tables may already exist (a retried job, a replayed event): skip, don't fail.
-_IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name})
+_IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name, schema.event_feed.name})
+# Counters: a row adds its count to the row with the same key (reads at scale, issue 13). A batch's
+# rows are merged first and written in key order, so two transactions never wait for each other
+# in a cycle.
+_COUNTERS = {schema.routed_letters_per_hour.name: "letters"}
 # Parents before children, whatever order the rows were added in.
 _TABLE_ORDER = [t.name for t in schema.metadata.sorted_tables]
 
@@ -56,6 +60,13 @@ class WriteSet:
 
 
 def _insert(dialect: str, table: Table) -> Any:
+    count = _COUNTERS.get(table.name)
+    if count is not None:
+        upsert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+        return upsert.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={count: table.c[count] + upsert.excluded[count]},
+        )
     if table.name not in _IGNORE_CONFLICTS:
         return table.insert()
     if dialect == "postgresql":
@@ -68,7 +79,21 @@ def _merged_rows(writesets: Sequence[WriteSet]) -> dict[str, list[dict[str, Any]
     for ws in writesets:
         for name, rows in ws.rows.items():
             merged.setdefault(name, []).extend(rows)
+    for name, count in _COUNTERS.items():
+        if name in merged:
+            merged[name] = _summed(merged[name], count)
     return merged
+
+
+def _summed(rows: list[dict[str, Any]], count: str) -> list[dict[str, Any]]:
+    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(value for column, value in sorted(row.items()) if column != count)
+        if key in totals:
+            totals[key][count] += row[count]
+        else:
+            totals[key] = dict(row)
+    return [totals[key] for key in sorted(totals, key=repr)]
 
 
 def _statements(dialect: str, writesets: Sequence[WriteSet]) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
@@ -94,6 +119,9 @@ def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
     merged = _merged_rows(writesets)
     dbapi_connection = conn.connection.driver_connection
     for name in _TABLE_ORDER:
+        if name in _COUNTERS and name in merged:
+            conn.execute(_insert(conn.dialect.name, schema.metadata.tables[name]), merged[name])
+            continue
         by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in merged.get(name, ()):
             by_keys.setdefault(tuple(row), []).append(row)

@@ -35,7 +35,7 @@ async def record_events(
         if draft.dedup_key and await uow.events.exists(shipment.id, draft.dedup_key):
             continue
         event = realise(shipment, draft, now)
-        event_rows(event, subscriptions, ws)
+        event_rows(event, subscriptions, ws, dialect=shipment.dialect)
         recorded.append(event)
         status = next_status(status, draft.type) or status
         if draft.type is EventType.ROUTED and draft.channel is not None:

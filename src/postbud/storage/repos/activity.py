@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,10 +20,8 @@ from postbud.domain.documents import Sensitivity
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.storage import schema
 from postbud.storage.repos.jobs import READY
+from postbud.storage.repos.routed_counts import NOT_DELIVERED, hour_of
 from postbud.storage.types import UtcDateTime
-
-# A letter is routed once: print-if-unread's later "routed:print" is a second route, not a letter.
-_FIRST_ROUTE_KEYS = ("routed", "not_delivered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +87,6 @@ def _feed_row(row: RowMapping) -> FeedRow:
     )
 
 
-def _hour_of(conn: AsyncConnection, column: ColumnElement[datetime]) -> ColumnElement[object]:
-    if conn.dialect.name == "postgresql":
-        return func.date_trunc("hour", column)
-    return func.strftime("%Y-%m-%d %H:00:00", column)
-
-
-def _as_hour(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
-
-
 class ActivityRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -121,20 +107,21 @@ class ActivityRepository:
         return [_feed_row(r) for r in (await self._conn.execute(query)).mappings()]
 
     async def letters_routed_per_hour(self, since: datetime) -> list[HourCount]:
-        """Letters by the channel they were routed to (None: not delivered), per hour from ``since``."""
-        e = schema.events.c
-        hour = _hour_of(self._conn, e.at).label("hour")
+        """Letters by the channel they were routed to (None: not delivered), per hour from ``since``.
+
+        Read from the counts kept as letters are routed (storage/repos/routed_counts.py): a few
+        rows per hour, however many letters there were.
+        """
+        r = schema.routed_letters_per_hour.c
         query = (
-            select(hour, e.channel, func.count().label("letters"))
-            .where(
-                e.at >= since,
-                e.type.in_([EventType.ROUTED.value, EventType.NOT_DELIVERED.value]),
-                e.dedup_key.in_(_FIRST_ROUTE_KEYS),
-            )
-            .group_by(hour, e.channel)
+            select(r.hour, r.channel, func.sum(r.letters).label("letters"))
+            .where(r.hour >= hour_of(since))
+            .group_by(r.hour, r.channel)
         )
         rows = await self._conn.execute(query)
-        return [HourCount(_as_hour(r.hour), r.channel, int(r.letters)) for r in rows]
+        return [
+            HourCount(r.hour, None if r.channel == NOT_DELIVERED else r.channel, int(r.letters)) for r in rows
+        ]
 
     async def scheduled_jobs(self, now: datetime) -> Scheduled:
         """Ready jobs waiting for a later time (a publish time, print-if-unread, a retry)."""

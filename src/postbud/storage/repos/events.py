@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.batches import ALL_BATCH_EVENTS, BatchState, batch_event_name
 from postbud.domain.channels import Channel
+from postbud.domain.event_feed import in_feed
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.ids import new_id
 from postbud.storage import schema
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.storage.repos.jobs import job_row
+from postbud.storage.repos.routed_counts import is_first_route, routed_count_row
 from postbud.storage.writeset import WriteSet
 
 
@@ -35,8 +37,12 @@ class Subscription:
         return ALL_BATCH_EVENTS in self.event_types or batch_event_name(state) in self.event_types
 
 
-def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: WriteSet) -> None:
-    """The event row, plus one delivery and one delivery job per interested webhook."""
+def event_rows(
+    event: ShipmentEvent, subscriptions: list[Subscription], ws: WriteSet, *, dialect: str | None = None
+) -> None:
+    """The event row, plus one delivery and one delivery job per interested webhook; an outcome a
+    sender polls for also goes into its feed (which needs the letter's ``dialect``), and a letter's
+    first route is counted for the console's chart."""
     ws.add(
         schema.events,
         {
@@ -53,6 +59,21 @@ def event_rows(event: ShipmentEvent, subscriptions: list[Subscription], ws: Writ
     for sub in subscriptions:
         if sub.wants(event.type):
             delivery_rows(sub, event.id, event.sender_id, event.at, ws)
+    if dialect is not None and in_feed(event.type, event.channel):
+        ws.add(
+            schema.event_feed,
+            {
+                "event_id": event.id,
+                "sender_id": event.sender_id,
+                "dialect": dialect,
+                "at": event.at,
+                "type": event.type.value,
+                "channel": event.channel.value if event.channel else None,
+                "shipment_id": event.shipment_id,
+            },
+        )
+    if is_first_route(event):
+        ws.add(schema.routed_letters_per_hour, routed_count_row(event))
 
 
 def delivery_rows(
@@ -182,14 +203,16 @@ class EventRepository:
     ) -> list[EventOnDocument]:
         """Events of ``kinds`` in [since, until), oldest first, of shipments sent through ``dialect``.
 
-        One query: the sender's time index narrows the events, and each joins its shipment and
-        primary document by key.
+        Read from the sender's event feed, which holds only the events a poll can show: the walk
+        down (sender, dialect, at, event) stops after ``offset + limit`` rows, and each joins its
+        event, shipment and primary document by key. Every kind asked for must be a feed kind
+        (domain/event_feed.py).
         """
         if not kinds:
             return []
-        e, s, d = schema.events.c, schema.shipments.c, schema.documents.c
+        f, e, s, d = schema.event_feed.c, schema.events.c, schema.shipments.c, schema.documents.c
         wanted: list[ColumnElement[bool]] = [
-            e.type == kind if channels is None else and_(e.type == kind, e.channel.in_(list(channels)))
+            f.type == kind if channels is None else and_(f.type == kind, f.channel.in_(list(channels)))
             for kind, channels in kinds
         ]
         query = (
@@ -199,10 +222,12 @@ class EventRepository:
                 d.external_id.label("document_external_id"),
                 s.created_at.label("shipment_created_at"),
             )
-            .join(schema.shipments, s.id == e.shipment_id)
-            .join(schema.documents, and_(d.shipment_id == e.shipment_id, d.position == 0))
-            .where(e.sender_id == sender_id, e.at >= since, e.at < until, s.dialect == dialect, or_(*wanted))
-            .order_by(e.at, e.id)
+            .select_from(schema.event_feed)
+            .join(schema.events, e.id == f.event_id)
+            .join(schema.shipments, s.id == f.shipment_id)
+            .join(schema.documents, and_(d.shipment_id == f.shipment_id, d.position == 0))
+            .where(f.sender_id == sender_id, f.dialect == dialect, f.at >= since, f.at < until, or_(*wanted))
+            .order_by(f.at, f.event_id)
             .offset(offset)
             .limit(limit)
         )
