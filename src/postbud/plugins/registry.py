@@ -33,6 +33,8 @@ class Installed:
     startups: tuple[Callable[[], Awaitable[None]], ...] = ()
     own_port_apps: Mapping[str, ASGIApp] = field(default_factory=dict)
     """Dialect name → its app for a port of its own (``postbud serve --<name>-port``)."""
+    mount_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Dialect name → where it is mounted (``/digipost``): what the home page and banner show."""
 
 
 class DialectRegistry:
@@ -68,8 +70,10 @@ class DialectRegistry:
         a dialect's requests are matched first (a send is routed without trying every API route)."""
         startups: list[Callable[[], Awaitable[None]]] = []
         own_ports: dict[str, ASGIApp] = {}
+        mount_paths: dict[str, tuple[str, ...]] = {}
         for dialect in self.dialects:
             routes = dialect.routes(runtime_of)
+            mount_paths[dialect.name] = tuple(mount.path for mount in routes.mounts)
             for mount in routes.mounts:
                 app.mount(mount.path, mount.app)
                 for route in mount.direct_routes:
@@ -79,7 +83,7 @@ class DialectRegistry:
                 startups.append(routes.startup)
             if routes.own_port_app is not None:
                 own_ports[dialect.name] = routes.own_port_app
-        return Installed(tuple(startups), own_ports)
+        return Installed(tuple(startups), own_ports, mount_paths)
 
 
 def default_dialects() -> DialectRegistry:

@@ -1,17 +1,21 @@
-"""Mounting the web pages on Postbud's app: static files at /static, the recipient inbox at /inbox,
-the operator console at /console."""
+"""Mounting the web pages on Postbud's app: the home page at /, static files at /static, the
+recipient inbox at /inbox, the operator console at /console."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from postbud.config import Settings
 from postbud.services.runtime import Runtime
 from postbud.web.console.app import create_console_app
 from postbud.web.console.texts import CONSOLE_TEXTS
 from postbud.web.context import WebContext
+from postbud.web.home import create_home_app
+from postbud.web.home_facts import Deployment
+from postbud.web.home_texts import HOME_TEXTS
 from postbud.web.i18n import Catalogue
 from postbud.web.inbox.app import create_inbox_app
 from postbud.web.inbox.texts import INBOX_TEXTS
@@ -24,12 +28,23 @@ from postbud.web.webapp import static_app
 
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
-    pages = Pages(Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS), zone=settings.regional().zone)
+    pages = Pages(
+        Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, HOME_TEXTS), zone=settings.regional().zone
+    )
     return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)
 
 
-def mount_web(app: Starlette, settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
+def mount_web(
+    app: Starlette,
+    settings: Settings,
+    runtime_of: Callable[[], Runtime],
+    deployment: Deployment | None = None,
+) -> WebContext:
+    """``deployment``: what the home page at ``/`` shows; without it there is no home page."""
     context = build_web_context(settings, runtime_of)
+    if deployment is not None:
+        # One route, not a mount at "/": every other path stays the app's (an API's 404 stays JSON).
+        app.router.routes.append(Route("/", create_home_app(context, deployment), methods=["GET"]))
     app.mount("/static", static_app(), name="static")
     app.mount("/inbox", create_inbox_app(context), name="inbox")
     app.mount("/console", create_console_app(context), name="console")

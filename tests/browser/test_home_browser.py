@@ -1,0 +1,96 @@
+"""A newcomer opens http://host:port/ in a browser: it says what runs, where each API is and how to
+connect, shows the sandbox credentials and time, and its links lead to the inbox, the console and
+the API docs."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+def _stored_credentials(server: LiveServer) -> dict[str, str]:
+    stored: dict[str, str] = json.loads(
+        (server.settings.resolved_data_dir / "sandbox" / "sender.json").read_text()
+    )
+    return stored
+
+
+def _fact(page: Page, section: str, term: str) -> str:
+    """The text of the fact ``term`` (a <dt>) in the section headed ``section``."""
+    region = page.get_by_role("region", name=section)
+    return region.locator(".fact", has=page.locator("dt", has_text=term)).first.locator("dd").inner_text()
+
+
+def test_the_home_page_says_what_runs_and_how_to_connect(
+    live_server: LiveServer, inbox_page: Page, screenshots: Path
+) -> None:
+    page = inbox_page
+    url = live_server.url
+    page.goto(f"{url}/")
+    expect(page).to_have_title(re.compile("Postbud"))
+    expect(page.get_by_role("heading", level=1, name=f"Postbud {version('postbud')}")).to_be_visible()
+
+    # Each API's base URL, as a client is configured with it.
+    apis = page.get_by_role("region", name="API-ene og hvordan du kobler til")
+    digipost = apis.get_by_role("article", name="Digipost")
+    expect(digipost).to_contain_text(f"{url}/digipost/")
+    expect(digipost).to_contain_text("X-Digipost-UserId")
+    expect(apis.get_by_role("article", name="Ekopost")).to_contain_text(f"{url}/ekopost/")
+    altinn = apis.get_by_role("article", name="Altinn Correspondence")
+    expect(altinn).to_contain_text(f"{url}/correspondence/api/v1/")
+    expect(altinn).to_contain_text(f"POST {url}/maskinporten/token")
+    expect(apis.get_by_role("article", name="Postbuds plattform-API")).to_contain_text(f"{url}/api/v1")
+
+    # The sandbox credentials are the ones in sender.json; the admin token only by where it is.
+    stored = _stored_credentials(live_server)
+    assert _fact(page, "Testnøkler", "API-nøkkel") == stored["api_key"]
+    assert _fact(page, "Testnøkler", "Broker-id") == str(stored["digipost_id"])
+    assert _fact(page, "Testnøkler", "Signeringsnøkkel") == stored["key_file"]
+    assert "POSTBUD_ADMIN_TOKEN" in _fact(page, "Testnøkler", "Admin-nøkkel")
+    assert "browser-admin" not in page.content()
+    expect(digipost).to_contain_text(stored["key_file"])
+    expect(apis.get_by_role("article", name="Ekopost")).to_contain_text(
+        f"Authorization: api-key {stored['api_key']}"
+    )
+
+    # What runs, and the sandbox time.
+    assert _fact(page, "Dette kjører", "Database").startswith("SQLite – ")
+    assert _fact(page, "Dette kjører", "Dokumenter") == f"filer i {live_server.settings.resolved_blob_url}"
+    expect(page.get_by_role("region", name="Tid i sandkassen").locator("time")).to_have_attribute(
+        "datetime", re.compile(r"^\d{4}-\d{2}-\d{2}T")
+    )
+    page.screenshot(path=str(screenshots / "home.png"), full_page=True)
+
+    # In English too.
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=2, name="The APIs and how to connect")).to_be_visible()
+    expect(page.get_by_role("region", name="Sandbox credentials")).to_contain_text(stored["api_key"])
+
+
+@pytest.mark.parametrize(
+    ("link", "lands_on"),
+    [
+        ("Innboksen", re.compile(r"/inbox/sign-in")),
+        ("Konsollen", re.compile(r"/console/sign-in")),
+        ("API-dokumentasjonen", re.compile(r"/api/v1/docs$")),
+        ("ReDoc (referanse)", re.compile(r"/api/v1/redoc$")),
+    ],
+)
+def test_the_home_page_links_lead_where_they_say(
+    live_server: LiveServer, inbox_page: Page, link: str, lands_on: re.Pattern[str]
+) -> None:
+    page = inbox_page
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("main").get_by_role("link", name=link, exact=True).click()
+    expect(page).to_have_url(lands_on)
+    if "docs" in lands_on.pattern:
+        expect(page.locator(".opblock").first).to_be_visible()
