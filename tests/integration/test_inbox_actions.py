@@ -75,7 +75,11 @@ def test_a_payment_on_a_later_date_is_pending(world: World) -> None:
     [
         ({"amount": "1.00"}, "amount", "Beløpet må være det brevet ber om"),
         ({"amount": "abc"}, "amount", "Skriv et beløp"),
-        ({"from_account": "12345678901"}, "from_account", "Kontonummeret er ikke gyldig"),
+        (
+            {"from_account": "12345678901"},
+            "from_account",
+            "Kontrollsifferet (det siste sifferet) stemmer ikke",
+        ),
         ({"pay_on": "2001-01-01"}, "pay_on", "Velg en betalingsdato"),
         ({"pay_on": "i morgen"}, "pay_on", "Velg en betalingsdato"),
         ({"pay_on": "2999-01-01"}, "pay_on", "Velg en betalingsdato"),

@@ -24,6 +24,7 @@ from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 from postbud.web.templating import request_language
 
+ACCOUNT_DIGITS: Final = 11
 _FIELD_MESSAGES: Final = {
     "amount": "pay.error.amount",
     "from_account": "pay.error.from_account",
@@ -32,10 +33,22 @@ _FIELD_MESSAGES: Final = {
 }
 
 
-def _message_key(field: str, fixed_amount: bool) -> str:
+def _message_key(field: str, fixed_amount: bool, account: str) -> str:
     if field == "amount" and fixed_amount:
         return "pay.error.amount_fixed"
+    if field == "from_account":
+        return _account_rule(account)
     return _FIELD_MESSAGES.get(field, "pay.error.generic")
+
+
+def _account_rule(typed: str) -> str:
+    """Which rule a refused account number broke: its characters, its length (11) or its MOD11 check digit."""
+    number = "".join(typed.split()).replace(".", "")
+    if not (number.isascii() and number.isdigit()):
+        return "pay.error.from_account_digits"
+    if len(number) != ACCOUNT_DIGITS:
+        return "pay.error.from_account_length"
+    return "pay.error.from_account_check_digit"
 
 
 class _Unreadable(ValueError):
@@ -82,7 +95,12 @@ async def pay(request: Request, form: FormData, identity: Identity) -> Response:
         letter = await letter_for_change(request, identity)
         bill = bill_of(letter.shipment)
         fixed_amount = bill is not None and bill.amount is not None
-        fields = {e.field: web.pages.text(request, _message_key(e.field, fixed_amount)) for e in exc.errors}
+        typed = text_field(form, "from_account", max_length=20) or ""
+        digits = sum(c.isdigit() for c in typed)
+        fields = {
+            e.field: web.pages.text(request, _message_key(e.field, fixed_amount, typed), count=digits)
+            for e in exc.errors
+        }
         return await render_letter(request, identity, letter, problems=Problems(summary, fields), status=400)
     except Conflict as exc:
         key = "pay.error.already_paid" if exc.code is ConflictCode.ALREADY_DONE else "pay.error.not_payable"

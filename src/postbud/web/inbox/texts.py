@@ -235,8 +235,21 @@ _PAY: Final[Texts] = {
         "The amount must be the one the letter asks for.",
     ),
     "pay.error.from_account": (
-        "Kontonummeret er ikke gyldig (11 siffer).",
-        "The account number is not valid (11 digits).",
+        "Skriv kontonummeret du betaler fra, 11 siffer.",
+        "Enter the account number you pay from, 11 digits.",
+    ),
+    "pay.error.from_account_digits": (
+        "Kontonummeret kan bare ha sifre (og mellomrom eller punktum mellom dem).",
+        "The account number may contain only digits (with spaces or dots between them).",
+    ),
+    "pay.error.from_account_length": (
+        "Et kontonummer har 11 siffer; dette har {count}.",
+        "An account number has 11 digits; this one has {count}.",
+    ),
+    "pay.error.from_account_check_digit": (
+        "Kontrollsifferet (det siste sifferet) stemmer ikke med de ti første (MOD11). "
+        "Se etter et feilskrevet siffer.",
+        "The check digit (the last digit) does not match the first ten (MOD11). Look for a mistyped digit.",
     ),
     "pay.error.pay_on": (
         "Velg en betalingsdato fra i dag og innen ett år.",
