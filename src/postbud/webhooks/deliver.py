@@ -1,7 +1,9 @@
 """The ``webhook.deliver`` job: POST one signed event to one webhook, and log the attempt.
 
 At-least-once: a failed attempt raises, so the worker retries with backoff (30 attempts span
-more than a day). A delivery already marked delivered is never sent again by a stray job.
+more than a day). A delivery already marked delivered is never sent again by a stray job. The
+deliveries of one letter (or batch) to one subscription keep their events' order (``ordering``):
+one waits while an earlier one is unsettled, and is released when that one settles.
 """
 
 from __future__ import annotations
@@ -14,25 +16,48 @@ from datetime import timedelta
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx2
-from sqlalchemy import update
 
 from postbud.domain.errors import NotFound
 from postbud.jobs.backoff import minimum_total
 from postbud.jobs.registry import JobHandler
 from postbud.services.runtime import Runtime
-from postbud.storage import schema
 from postbud.storage.repos.jobs import Job
-from postbud.storage.repos.webhooks import Webhook
-from postbud.webhooks.formats import CORE_FORMATS, RenderContext, SignedBody, WebhookFormats
-from postbud.webhooks.notices import load_notice
+from postbud.storage.repos.webhooks import (
+    CANCELLED,
+    DELIVERED,
+    FAILED,
+    PENDING,
+    RETRYING,
+    SETTLED,
+    STATUSES,
+    WAITING,
+    Delivery,
+    Webhook,
+)
+from postbud.webhooks import exchange, ordering
+from postbud.webhooks.formats import CORE_FORMATS, RenderContext, WebhookFormats
+from postbud.webhooks.notices import Notice, ProbeNotice, load_notice
 
-MAX_ATTEMPTS = 30
+__all__ = [
+    "CANCELLED",
+    "DELIVERED",
+    "FAILED",
+    "MAX_ATTEMPTS",
+    "PENDING",
+    "RETRYING",
+    "SETTLED",
+    "STATUSES",
+    "WAITING",
+    "deliver",
+    "give_up",
+    "job_handler",
+    "run",
+    "settle",
+]
+
+MAX_ATTEMPTS = ordering.MAX_ATTEMPTS
 TIMEOUT = 10.0
 USER_AGENT = "Postbud-Webhooks/0.1"
-_ERROR_BODY_BYTES = 200
-
-PENDING, RETRYING, DELIVERED, FAILED, CANCELLED = "pending", "retrying", "delivered", "failed", "cancelled"
-SETTLED = (DELIVERED, FAILED, CANCELLED)
 
 
 class DeliveryFailed(Exception):
@@ -96,14 +121,15 @@ def job_handler(formats: WebhookFormats) -> JobHandler:
 
 
 async def settle(runtime: Runtime, delivery_id: uuid.UUID, status: str, error: str) -> None:
-    """Close a delivery without an attempt (cancelled, or failed outside an attempt)."""
-    d = schema.webhook_deliveries.c
+    """Close a delivery without an attempt (cancelled, or failed outside an attempt); the next one
+    of its letter, if it waits, goes out."""
+    released = False
     async with runtime.unit_of_work() as uow:
-        await uow.conn.execute(
-            update(schema.webhook_deliveries)
-            .where(d.id == delivery_id, d.status.not_in(SETTLED))
-            .values(status=status, last_error=error, next_attempt_at=None)
-        )
+        delivery = await uow.webhooks.settle(delivery_id, status=status, error=error)
+        if delivery is not None:
+            released = await ordering.release_next(uow, delivery, now=runtime.clock.now())
+    if released:
+        runtime.jobs_available()
 
 
 async def deliver(
@@ -123,81 +149,74 @@ async def deliver(
     if not webhook.active:
         await settle(runtime, delivery_id, CANCELLED, "the webhook is inactive")
         return
-    try:
-        notice = await load_notice(runtime, delivery.event_id)
-    except NotFound as exc:
-        # Nothing to send: the shipment was deleted, or a concurrent writer won the event's
-        # dedup key and this delivery's event row was never inserted.
-        await settle(runtime, delivery_id, CANCELLED, str(exc))
-        return
+    notice: Notice | ProbeNotice
+    if delivery.is_test:
+        notice = ProbeNotice(delivery.event_id, webhook.id, webhook.sender_id, delivery.created_at)
+    else:
+        if await ordering.waits_behind_earlier(runtime, delivery):
+            return  # released, with a job of its own, when the earlier one settles
+        try:
+            notice = await load_notice(runtime, delivery.event_id)
+        except NotFound as exc:
+            # Nothing to send: the shipment was deleted, or a concurrent writer won the event's
+            # dedup key and this delivery's event row was never inserted.
+            await settle(runtime, delivery_id, CANCELLED, str(exc))
+            return
+    await _attempt(runtime, webhook, delivery, notice, attempt, max_attempts, request_timeout, formats)
 
+
+async def _attempt(
+    runtime: Runtime,
+    webhook: Webhook,
+    delivery: Delivery,
+    notice: Notice | ProbeNotice,
+    attempt: int,
+    max_attempts: int,
+    request_timeout: float,
+    formats: WebhookFormats,
+) -> None:
     at = runtime.clock.now()
     started = time.perf_counter()
+    # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
+    about = RenderContext(delivery.id, runtime.settings.resolved_public_url)
+    signed = formats.signed(webhook.format, webhook.secret, notice, about, int(time.time()))
     if fault := runtime.faults.should_fail_webhook(webhook.url):
         status_code, error = fault.outcome(request_timeout)  # a sandbox fault: the target seems down
+        result = exchange.Outcome(
+            status_code,
+            error,
+            exchange.request_exchange("POST", webhook.url, signed.headers, signed.body),
+        )
     else:
-        # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
-        about = RenderContext(delivery_id, runtime.settings.resolved_public_url)
-        signed = formats.signed(webhook.format, webhook.secret, notice, about, int(time.time()))
-        status_code, error = await _post(webhook, signed, request_timeout)
+        result = await exchange.post(http_client(), webhook.url, signed, request_timeout)
     duration_ms = round((time.perf_counter() - started) * 1000)
 
-    if error is None:
+    if result.error is None:
         outcome, next_attempt_at = DELIVERED, None
     elif attempt >= max_attempts:
         outcome, next_attempt_at = FAILED, None
     else:
         outcome, next_attempt_at = RETRYING, at + _earliest_retry(attempt)
+    released = False
     async with runtime.unit_of_work() as uow:
         await uow.webhooks.record_attempt(
-            delivery_id,
+            delivery.id,
             at=at,
-            status_code=status_code,
-            error=error,
+            status_code=result.status_code,
+            error=result.error,
             duration_ms=duration_ms,
             outcome=outcome,
             next_attempt_at=next_attempt_at,
+            exchange=result.exchange,
         )
-    if error is not None:
-        raise DeliveryFailed(error)
+        if outcome in SETTLED:
+            released = await ordering.release_next(uow, delivery, now=runtime.clock.now())
+    if released:
+        runtime.jobs_available()
+    if result.error is not None:
+        raise DeliveryFailed(result.error)
 
 
 def _earliest_retry(attempt: int) -> timedelta:
     # The worker adds jitter to the delay, so the log can only say "not before".
     return minimum_total(attempt) - minimum_total(attempt - 1)
-
-
-async def _post(
-    webhook: Webhook, signed: SignedBody, request_timeout: float
-) -> tuple[int | None, str | None]:
-    """POST the signed body; returns the status code (None without a response) and an error, if any."""
-    try:
-        # httpx's timeout bounds each read; this bounds the whole exchange, so a receiver
-        # trickling bytes cannot hold a worker.
-        async with (
-            asyncio.timeout(request_timeout),
-            http_client().stream(
-                "POST", webhook.url, content=signed.body, headers=signed.headers, timeout=request_timeout
-            ) as response,
-        ):
-            if response.is_success:
-                return response.status_code, None
-            return response.status_code, f"HTTP {response.status_code}{await _excerpt(response)}"
-    except (TimeoutError, httpx2.TimeoutException):
-        return None, f"timeout: no answer within {request_timeout:g} s"
-    except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
-        return None, f"{type(exc).__name__}: {exc}"
-
-
-async def _excerpt(response: httpx2.Response) -> str:
-    """The start of an error response, which often says why; never the whole body."""
-    data = bytearray()
-    try:
-        async for chunk in response.aiter_bytes():
-            data += chunk
-            if len(data) >= _ERROR_BODY_BYTES:
-                break
-    except httpx2.HTTPError:
-        pass
-    text = data[:_ERROR_BODY_BYTES].decode("utf-8", "replace").strip()
-    return f": {text}" if text else ""

@@ -16,8 +16,8 @@ from typing import Any
 
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.webhooks import cloudevents, hmac_sha1, signing
-from postbud.webhooks.notices import LetterNotice, Notice
-from postbud.webhooks.payload import encode, notice_payload
+from postbud.webhooks.notices import LetterNotice, Notice, ProbeNotice
+from postbud.webhooks.payload import TEST_TYPE, encode, notice_payload, probe_payload
 
 __all__ = [
     "RenderContext",
@@ -81,6 +81,23 @@ def _neutral(format: WebhookFormat, notice: Notice, context: RenderContext) -> M
     return notice_payload(notice)
 
 
+def _probe(format: WebhookFormat, notice: ProbeNotice, context: RenderContext) -> Mapping[str, Any]:
+    """A test event: the core's in every format, as no dialect has one."""
+    standard = probe_payload(notice)
+    if format is WebhookFormat.CLOUDEVENTS:
+        return cloudevents.cloud_event(
+            id=standard["id"],
+            source=f"{context.public_url}/api/v1/webhooks/{notice.webhook_id}",
+            type="no.postbud." + TEST_TYPE,
+            time=notice.at,
+            data=standard["data"],
+        )
+    if format is WebhookFormat.EKOPOST:
+        # Ekopost's own events carry the delivery's id as "id" and their name as "event".
+        return {**standard, "event": "test", "id": str(context.delivery_id)}
+    return standard
+
+
 def _sign(
     format: WebhookFormat, secret: str, document: Mapping[str, Any], msg_id: str, timestamp: int
 ) -> SignedBody:
@@ -112,13 +129,22 @@ class WebhookFormats:
             raise ValueError(f"two renderers for the {format} webhook format")
         return WebhookFormats({**self._renderers, format: renderer})
 
-    def render(self, format: WebhookFormat, notice: Notice, context: RenderContext) -> Mapping[str, Any]:
+    def render(
+        self, format: WebhookFormat, notice: Notice | ProbeNotice, context: RenderContext
+    ) -> Mapping[str, Any]:
+        if isinstance(notice, ProbeNotice):
+            return _probe(format, notice, context)
         renderer = self._renderers.get(format)
         document = renderer(notice, context) if renderer is not None else None
         return document if document is not None else _neutral(format, notice, context)
 
     def signed(
-        self, format: WebhookFormat, secret: str, notice: Notice, context: RenderContext, timestamp: int
+        self,
+        format: WebhookFormat,
+        secret: str,
+        notice: Notice | ProbeNotice,
+        context: RenderContext,
+        timestamp: int,
     ) -> SignedBody:
         """The body and headers of one attempt (``timestamp``: seconds since the epoch, now)."""
         document = self.render(format, notice, context)

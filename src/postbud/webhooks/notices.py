@@ -46,6 +46,16 @@ class BatchNotice:
 Notice = LetterNotice | BatchNotice
 
 
+@dataclass(frozen=True, slots=True)
+class ProbeNotice:
+    """A test event an operator or sender asked for: no letter or batch, rendered by the core only."""
+
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    sender_id: uuid.UUID
+    at: datetime
+
+
 async def load_notice(runtime: Runtime, event_id: uuid.UUID) -> Notice:
     """NotFound if the event, or its letter or batch, is not (or no longer) there."""
     async with runtime.reader() as uow:

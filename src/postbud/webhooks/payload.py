@@ -10,9 +10,10 @@ from postbud.domain.batches import batch_event_name
 from postbud.domain.events import ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.services.runtime import Runtime
-from postbud.webhooks.notices import BatchNotice, LetterNotice, Notice, load_notice
+from postbud.webhooks.notices import BatchNotice, LetterNotice, Notice, ProbeNotice, load_notice
 
 TYPE_PREFIX = "shipment."
+TEST_TYPE = "webhook.test"
 
 
 def payload(event: ShipmentEvent, shipment: Shipment) -> dict[str, Any]:
@@ -58,6 +59,19 @@ def batch_payload(notice: BatchNotice) -> dict[str, Any]:
                 for letter in notice.letters
             ],
             "event": event.data,
+        },
+    }
+
+
+def probe_payload(notice: ProbeNotice) -> dict[str, Any]:
+    return {
+        "id": str(notice.id),
+        "type": TEST_TYPE,
+        "created_at": notice.at.isoformat(),
+        "data": {
+            "webhook_id": str(notice.webhook_id),
+            "sender_id": str(notice.sender_id),
+            "message": "A test event from Postbud: this subscription's URL and secret work.",
         },
     }
 

@@ -12,9 +12,10 @@ from typing import Final
 from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.delivery_log import DeliveryFilter, LoggedDelivery
-from postbud.webhooks.deliver import CANCELLED, DELIVERED, FAILED, PENDING, RETRYING
+from postbud.webhooks.deliver import STATUSES
 
-STATUSES: Final = (PENDING, RETRYING, DELIVERED, FAILED, CANCELLED)
+__all__ = ["PAGE_SIZE", "STATUSES", "DeliveryPage", "delivery_log", "webhook_targets"]
+
 PAGE_SIZE: Final = 30
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.batches import BATCH_EVENT_PREFIX
 from postbud.storage import schema
-from postbud.storage.repos.webhooks import Attempt, Delivery
+from postbud.storage.repos.webhooks import ATTEMPT_COLUMNS, Attempt, Delivery, attempt_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +78,10 @@ class DeliveryLogRepository:
         if not delivery_ids:
             return {}
         a = schema.webhook_attempts.c
-        query = (
-            select(a.delivery_id, a.at, a.status_code, a.error, a.duration_ms)
-            .where(a.delivery_id.in_(list(delivery_ids)))
-            .order_by(a.at)
-        )
+        query = select(*ATTEMPT_COLUMNS).where(a.delivery_id.in_(list(delivery_ids))).order_by(a.at, a.id)
         found: dict[uuid.UUID, list[Attempt]] = defaultdict(list)
-        for row in await self._conn.execute(query):
-            found[row.delivery_id].append(Attempt(row.at, row.status_code, row.error, row.duration_ms))
+        for row in (await self._conn.execute(query)).mappings():
+            found[row["delivery_id"]].append(attempt_from_row(row))
         return found
 
     async def target_urls(self) -> list[str]:
