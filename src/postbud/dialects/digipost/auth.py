@@ -11,8 +11,8 @@ from starlette.requests import Request
 from postbud.dialects.digipost.context import Broker, DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.multipart import MultipartReader
-from postbud.dialects.digipost.responses import request_path
-from postbud.dialects.digipost.signing import RequestCheckFailed, UnknownBroker, check_request
+from postbud.dialects.digipost.responses import remember_signed_path_form, request_path
+from postbud.dialects.digipost.signing import RequestCheckFailed, UnknownBroker, check_signed_request
 
 
 async def read_body(request: Request, limit: int, reader: MultipartReader | None = None) -> tuple[bytes, str]:
@@ -42,7 +42,7 @@ async def authenticate(dialect: DigipostDialect, request: Request, body_sha256: 
         return broker.public_key
 
     try:
-        check_request(
+        checked = check_signed_request(
             method=request.method,
             raw_path=request_path(request),
             query=request.url.query,
@@ -53,5 +53,6 @@ async def authenticate(dialect: DigipostDialect, request: Request, body_sha256: 
         )
     except RequestCheckFailed as exc:
         raise DigipostError(exc.code, exc.message, exc.http_status) from exc
+    remember_signed_path_form(request, signed_decoded_path=checked.signed_decoded_path)
     assert broker is not None
     return broker

@@ -31,18 +31,26 @@ def request_path(request: Request) -> str:
     return str(request.scope.get("root_path", "")) + str(request.scope["path"])
 
 
-_DECODED_PATH = "postbud.digipost.sign_decoded_path"
+_SIGNED_RAW_PATH = "postbud.digipost.client_signed_raw_path"
 
 
-def sign_over_decoded_path(request: Request) -> None:
-    """Have this request's response (answer or error) signed over the percent-decoded path, which is
-    what the Java client verifies for search and autocomplete."""
-    request.scope[_DECODED_PATH] = True
+def remember_signed_path_form(request: Request, *, signed_decoded_path: bool) -> None:
+    """Note which form of the path the client signed its request over, once that has verified."""
+    request.scope[_SIGNED_RAW_PATH] = not signed_decoded_path
 
 
 def response_path(request: Request) -> str:
+    """The path a response is signed over: the one this client will verify against.
+
+    The official Java client signs one form of the path and verifies the response over the other
+    (reference §2.3, only different where the path has escapes, as a search query does): up to
+    16.4.2 (Apache HttpClient 4) it signs the raw path and verifies over the decoded one; from
+    16.4.3 (HttpClient 5) it signs the decoded path and verifies over the raw one. So a request
+    signed over the raw path is answered over the decoded path, and every other response (signed
+    over the decoded path, or not verified at all) over the raw path, as the current client expects.
+    """
     path = request_path(request)
-    return unquote(path) if request.scope.get(_DECODED_PATH) else path
+    return unquote(path) if request.scope.get(_SIGNED_RAW_PATH) else path
 
 
 def signed(

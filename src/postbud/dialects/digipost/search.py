@@ -6,10 +6,8 @@ query matches when every word occurs in the name, the mailbox address, the posta
 At most 10 hits are returned, as Digipost does; mobile numbers are masked (``*****527``).
 
 The query arrives percent-encoded (``%20``) or, when a client follows our own self links, with
-``+`` for spaces; both read as spaces. Every response on these paths, errors included, is signed
-over the *decoded* path: that is the path the Java client verifies against (it takes the request
-URI's decoded path), while the request itself is accepted signed either way (see
-``signing.check_request``).
+``+`` for spaces; both read as spaces. The request is accepted signed over either form of the
+path, and the response is signed over the form the client verifies (``responses.response_path``).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from starlette.responses import Response
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.render import link
 from postbud.dialects.digipost.request_in import authenticated_sender
-from postbud.dialects.digipost.responses import sign_over_decoded_path, signed, xml_bytes
+from postbud.dialects.digipost.responses import signed, xml_bytes
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.parties import PartyKind, PostalAddress, Recipient
 
@@ -125,12 +123,10 @@ async def _hits(dialect: DigipostDialect, request: Request) -> tuple[str, list[R
 
 
 async def search_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    sign_over_decoded_path(request)
     query, hits = await _hits(dialect, request)
     return signed(dialect, request, xml_bytes(recipients_element(dialect.base_url, query, hits)))
 
 
 async def suggest_recipients(dialect: DigipostDialect, request: Request) -> Response:
-    sign_over_decoded_path(request)
     query, hits = await _hits(dialect, request)
     return signed(dialect, request, xml_bytes(autocomplete_element(dialect.base_url, query, hits)))

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import unquote
@@ -27,8 +28,10 @@ __all__ = [
     "EMPTY_BODY_SHA256",
     "RequestCheckFailed",
     "ResponseVerificationFailed",
+    "SignedRequest",
     "UnknownBroker",
     "check_request",
+    "check_signed_request",
     "content_sha256",
     "http_date",
     "parse_http_date",
@@ -229,6 +232,15 @@ def _invalid_signature(canonical: str) -> RequestCheckFailed:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """A request that passed the checks: its broker, and whether the client signed the
+    percent-decoded form of a path whose raw form differs (§2.3)."""
+
+    broker_id: int
+    signed_decoded_path: bool = False
+
+
 def check_request(
     *,
     method: str,
@@ -247,6 +259,30 @@ def check_request(
     there is no body. ``public_key_for`` returns the broker's registered key, None when the broker has
     no certificate, and raises :class:`UnknownBroker` for an unknown id.
     """
+    return check_signed_request(
+        method=method,
+        raw_path=raw_path,
+        query=query,
+        headers=headers,
+        body_sha256_b64=body_sha256_b64,
+        public_key_for=public_key_for,
+        now=now,
+        max_skew=max_skew,
+    ).broker_id
+
+
+def check_signed_request(
+    *,
+    method: str,
+    raw_path: str,
+    query: str,
+    headers: Mapping[str, str],
+    body_sha256_b64: str | None,
+    public_key_for: Callable[[int], RSAPublicKey | None],
+    now: datetime,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
+) -> SignedRequest:
+    """:func:`check_request`, also telling which form of the path the client signed."""
     lowered = _lower_keys(headers)
     broker_id = _broker_id(lowered)
     try:
@@ -272,13 +308,13 @@ def check_request(
     path = raw_path.partition("?")[0]
     canonical = request_string_to_sign(method, path, lowered, query)
     if verify(public_key, canonical, signature):
-        return broker_id
+        return SignedRequest(broker_id)
     # Clients disagree on whether the signed path is percent-encoded (§2.3); accept both forms.
     decoded = unquote(path)
     if decoded != path:
         decoded_canonical = request_string_to_sign(method, decoded, lowered, query)
         if verify(public_key, decoded_canonical, signature):
-            return broker_id
+            return SignedRequest(broker_id, signed_decoded_path=True)
     raise _invalid_signature(canonical)
 
 

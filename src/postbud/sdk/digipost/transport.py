@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import httpx2
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -68,9 +69,10 @@ def prepare(
         headers["Content-Type"] = call.content_type or "application/octet-stream"
         headers["X-Content-SHA256"] = content_sha256(call.body)
     request = http.build_request(call.method, call.url, content=call.body or None, headers=headers)
-    # Sign exactly what goes on the wire: the encoded path and query as httpx2 will send them.
+    # Like the official Java client (from 16.4.3): the decoded path and the query as it goes on the
+    # wire; the response is then verified over the raw path (reference §2.3).
     path, _, query = request.url.raw_path.decode("ascii").partition("?")
-    canonical = request_string_to_sign(call.method, path, headers, query)
+    canonical = request_string_to_sign(call.method, unquote(path), headers, query)
     request.headers["X-Digipost-Signature"] = sign(config.private_key, canonical)
     return request
 

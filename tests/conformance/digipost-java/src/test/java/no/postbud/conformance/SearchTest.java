@@ -41,4 +41,23 @@ class SearchTest {
                 .anyMatch(s -> s.getSearchString().toLowerCase().contains("ola nordmann")),
                 () -> "suggestions: " + suggestions.getSuggestions().stream().map(s -> s.getSearchString()).toList());
     }
+
+    /** A space: the client signs the decoded path and verifies the answer over the encoded one. */
+    @Test
+    void search_with_a_space_finds_the_mailbox_owner() {
+        List<Recipient> hits = CLIENT.search("Ola Nordmann").getRecipients();
+
+        assertFalse(hits.isEmpty());
+        assertEquals("Ola", hits.get(0).getFirstname());
+    }
+
+    /** A space: the client signs the decoded path and verifies the answer over the encoded one. */
+    @Test
+    void autocomplete_with_a_space_is_verified() {
+        Autocomplete suggestions = CLIENT.getAutocompleteSuggestions("Ola Nord");
+
+        assertTrue(suggestions.getSuggestions().stream()
+                .anyMatch(s -> s.getSearchString().toLowerCase().contains("ola nordmann")),
+                () -> "suggestions: " + suggestions.getSuggestions().stream().map(s -> s.getSearchString()).toList());
+    }
 }
