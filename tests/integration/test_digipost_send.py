@@ -18,6 +18,7 @@ from tests.integration.digipost_fixtures import (
     message,
     text,
 )
+from tests.integration.digipost_requests import add_recipient
 
 __all__ = ["client"]
 
@@ -64,7 +65,8 @@ def test_print_fallback_for_a_person_without_mailbox(client: SignedClient) -> No
     assert response.status_code == 201, response.text
     root = etree.fromstring(response.content)
     assert (text(root, "delivery-method"), text(root, "status")) == ("PRINT", "DELIVERED_TO_PRINT")
-    assert root.findtext(f"{{{V8}}}primary-document/{{{V8}}}subject") == "N/A"
+    # The letter's own subject, as for a digital letter (not "N/A": no source says Digipost blanks it).
+    assert root.findtext(f"{{{V8}}}primary-document/{{{V8}}}subject") == "Vedtak"
 
 
 def test_unknown_recipient_without_fallback_is_404(client: SignedClient) -> None:
@@ -196,3 +198,37 @@ def test_duplicate_message_id_and_document_uuid_are_refused(client: SignedClient
     reused = client.send(same_document, {doc: a_pdf()})
     assert reused.status_code == 400
     assert error_code(reused) == "DUPLICATE_DOCUMENT_ID"
+
+
+def test_a_name_and_address_that_identification_finds_is_delivered_to_that_mailbox(
+    client: SignedClient,
+) -> None:
+    """Identification of this name and address answers DIGIPOST; the send goes where it points."""
+    add_recipient(
+        client,
+        "01088044300",
+        "Åse Ødegård",
+        mailbox="aase.odegard#1A2B",
+        street="Bjørkeveien 3",
+        postal_code="0370",
+    )
+    named = (
+        "<name-and-address><fullname>Åse Ødegård</fullname><addressline1>Bjørkeveien 3</addressline1>"
+        "<postalcode>0370</postalcode><city>Oslo</city></name-and-address>"
+    )
+    doc = str(uuid.uuid4())
+    response = client.send(message(named, doc), {doc: a_pdf()})
+    assert response.status_code == 201, response.text
+    root = etree.fromstring(response.content)
+    assert (text(root, "delivery-method"), text(root, "status")) == ("DIGIPOST", "DELIVERED")
+
+
+def test_a_name_and_address_nobody_has_is_unknown(client: SignedClient) -> None:
+    named = (
+        "<name-and-address><fullname>Ingen Her</fullname><addressline1>Tomtegata 9</addressline1>"
+        "<postalcode>0370</postalcode><city>Oslo</city></name-and-address>"
+    )
+    doc = str(uuid.uuid4())
+    response = client.send(message(named, doc), {doc: a_pdf()})
+    assert response.status_code == 404
+    assert error_code(response) == "UNKNOWN_RECIPIENT"

@@ -203,7 +203,7 @@ def test_send_with_print_fallback_prints_for_a_person_without_mailbox(live_digip
     with DigipostClient(live_digipost.config()) as client:
         delivery = client.send_with_print_fallback(message, PRINT_DETAILS, contents)
     assert (delivery.delivery_method, delivery.status) == (Channel.PRINT, MessageStatus.DELIVERED_TO_PRINT)
-    assert delivery.primary_document.subject == "N/A"
+    assert delivery.primary_document.subject == message.primary_document.subject
 
 
 @pytest.mark.anyio

@@ -115,17 +115,27 @@ async def lookup(runtime: Runtime, identification: etree._Element) -> Lookup:
         if kind == "digipost-address":
             return Lookup(await uow.recipients.by_mailbox_address(value))
         if kind == "name-and-address":
-            name = " ".join(_text(chosen, "fullname").split())
-            matches = await uow.recipients.by_name_and_postal_code(
-                name, _text(chosen, "postalcode"), limit=_NAME_MATCH_LIMIT
+            return await by_name_and_address(
+                runtime, _text(chosen, "fullname"), _text(chosen, "postalcode"), _text(chosen, "addressline1")
             )
-            return _single(matches, _text(chosen, "addressline1"))
     # bank-account-number: the registry knows no accounts, so a valid one is simply not found.
     try:
         norwegian_account(value)
     except InvalidIdentifier:
         return Lookup(invalid_reason="UNKNOWN")
     return Lookup()
+
+
+async def by_name_and_address(runtime: Runtime, fullname: str, postal_code: str, addressline1: str) -> Lookup:
+    """The one recipient with this name at this postal code (the street tells several apart); a send
+    to a ``name-and-address`` goes where identification of it points."""
+    name = " ".join(fullname.split())
+    async with runtime.reader() as uow:
+        matches = await uow.recipients.by_name_and_postal_code(name, postal_code, limit=_NAME_MATCH_LIMIT)
+    found = _single(matches, addressline1)
+    if found.recipient is not None and found.recipient.kind is PartyKind.ORGANISATION:
+        return Lookup(found.recipient, _ORGANISATION_CHANNELS)
+    return found
 
 
 def is_digital(found: Lookup) -> bool:

@@ -61,6 +61,15 @@ MIME_OF_FILE_TYPE = {
 
 
 @dataclass(frozen=True, slots=True)
+class NameAndAddress:
+    """A ``name-and-address`` recipient, to be identified before the letter is routed."""
+
+    fullname: str
+    addressline1: str
+    postal_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedMessage:
     """A Digipost message in core terms, waiting for its sender and batch to be resolved."""
 
@@ -81,6 +90,7 @@ class ParsedMessage:
     batch_uuid: str | None
     direct_to_print: bool
     registration: RegistrationRequest | None = None
+    name_and_address: NameAndAddress | None = None
 
 
 class _Reader:
@@ -288,6 +298,7 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
     assert recipient_el is not None
     recipient: PartyId | None = None
     mailbox_address = recipient_name = email_address = None
+    named: NameAndAddress | None = None
     channels: tuple[Channel, ...] = (Channel.DIGITAL_MAILBOX, Channel.BUSINESS_INBOX)
     if (pin := r.text(recipient_el, "personal-identification-number")) is not None:
         recipient = _identifier(pin, "recipient/personal-identification-number")
@@ -307,6 +318,11 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         channels = (Channel.EMAIL,)
     elif (name_and_address := r.child(recipient_el, "name-and-address")) is not None:
         recipient_name = r.text(name_and_address, "fullname")
+        named = NameAndAddress(
+            recipient_name or "",
+            r.text(name_and_address, "addressline1") or "",
+            r.text(name_and_address, "postalcode") or "",
+        )
         channels = ()
     elif (peppol := r.child(recipient_el, "peppol-addresses")) is not None:
         recipient = _peppol_address(r, peppol, "receiver")
@@ -372,4 +388,5 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         batch_uuid=r.text(batch, "uuid") if batch is not None else None,
         direct_to_print=direct_to_print,
         registration=registration,
+        name_and_address=named,
     )

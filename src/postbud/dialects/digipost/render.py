@@ -98,14 +98,13 @@ def _document(
     tag: str,
     doc: Document,
     *,
-    printed: bool,
     add_data: tuple[str, str] | None = None,
 ) -> None:
     """``add_data``, when given, is (base URL, URI) of the document's ``add_data`` link."""
     el = _el(parent, ns, tag)
     if doc.external_id:
         _el(el, ns, "uuid", doc.external_id)
-    _el(el, ns, "subject", "N/A" if printed else (doc.title or ""))
+    _el(el, ns, "subject", doc.title or "")
     _el(el, ns, "file-type", doc.file_type)
     if doc.opening_receipt:
         _el(el, ns, "opening-receipt", "true")
@@ -132,9 +131,8 @@ def message_delivery(
     if method != PENDING:  # not delivered, and when it will be is not known yet
         delivered_at = shipment.publish_at or shipment.created_at
         _el(root, ns, "delivery-time", delivered_at.isoformat(timespec="milliseconds"))
-    printed = shipment.channel is Channel.PRINT
     for doc in shipment.documents:
         tag = "primary-document" if doc.is_primary else "attachment"
         uri = add_data_uri(base, sender_id, doc) if base is not None and version == 8 else None
-        _document(root, ns, tag, doc, printed=printed, add_data=(base, uri) if base and uri else None)
+        _document(root, ns, tag, doc, add_data=(base, uri) if base and uri else None)
     return root

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,6 +11,7 @@ from starlette.responses import Response
 from postbud.dialects.digipost.auth import authenticate, read_body
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
+from postbud.dialects.digipost.identification import by_name_and_address
 from postbud.dialects.digipost.message_in import ParsedMessage, read_message
 from postbud.dialects.digipost.multipart import MultipartReader, Part, boundary_of
 from postbud.dialects.digipost.pdf_check import check_printable
@@ -71,6 +74,18 @@ async def _resolve_sender(dialect: DigipostDialect, broker: Sender, parsed: Pars
     return sender
 
 
+async def _identified(dialect: DigipostDialect, parsed: ParsedMessage) -> ParsedMessage:
+    """A letter to a name and address goes to the recipient identification finds there (its mailbox,
+    else print by the letter's print-details); one nobody or several fit stays as it came."""
+    named = parsed.name_and_address
+    if named is None:
+        return parsed
+    found = await by_name_and_address(dialect.runtime, named.fullname, named.postal_code, named.addressline1)
+    if found.recipient is None:
+        return parsed
+    return replace(parsed, recipient=found.recipient.party_id, channels=found.channels, direct_to_print=False)
+
+
 async def send_message(dialect: DigipostDialect, request: Request) -> Response:
     settings = dialect.runtime.settings
     version = _version(request.headers.get("content-type", ""))
@@ -94,6 +109,7 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
             f"{len(parsed.documents)} documents but {len(contents)} file parts",
         )
     sender = await _resolve_sender(dialect, broker.sender, parsed)
+    parsed = await _identified(dialect, parsed)
     if parsed.print_instructions is not None and not sender.may_print:
         raise DigipostError("NOT_APPROVED_FOR_PRINT", "the sender has no print agreement", 403)
     if parsed.direct_to_print and not sender.may_direct_print:

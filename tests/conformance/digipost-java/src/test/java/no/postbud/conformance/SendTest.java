@@ -7,6 +7,7 @@ import no.digipost.api.client.representations.Message;
 import no.digipost.api.client.representations.MessageDelivery;
 import no.digipost.api.client.representations.MessageRecipient;
 import no.digipost.api.client.representations.MessageStatus;
+import no.digipost.api.client.representations.NameAndAddress;
 import no.digipost.api.client.representations.OrganisationNumber;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,23 @@ class SendTest {
         assertEquals(Channel.PRINT, delivery.getChannel());
         assertEquals(MessageStatus.DELIVERED_TO_PRINT, delivery.getStatus());
         assertNotNull(delivery.getDeliveryTime());
+        assertEquals("Brev på papir", delivery.getPrimaryDocument().subject);
+    }
+
+    /** Identification of this name and address answers DIGIPOST; the letter goes to that mailbox. */
+    @Test
+    void a_letter_to_a_name_and_address_goes_to_the_mailbox_identification_finds() {
+        Document primary = new Document(UUID.randomUUID(), "Til navn og adresse", FileType.PDF);
+        Message message = Message.newMessage(UUID.randomUUID(), primary)
+                .recipient(new NameAndAddress("Ola Nordmann", "Storgata 1", null, "0155", "Oslo"))
+                .build();
+
+        MessageDelivery delivery = CLIENT.createMessage(message)
+                .addContent(primary, Pdfs.printable())
+                .send();
+
+        assertEquals(Channel.DIGIPOST, delivery.getChannel());
+        assertEquals(MessageStatus.DELIVERED, delivery.getStatus());
     }
 
     @Test
@@ -73,6 +91,7 @@ class SendTest {
 
         assertEquals(Channel.PRINT, delivery.getChannel());
         assertEquals(MessageStatus.DELIVERED_TO_PRINT, delivery.getStatus());
+        assertEquals("Direkte print", delivery.getPrimaryDocument().subject);
     }
 
     @Test
