@@ -6,7 +6,6 @@ factory returns; they reach storage and channels through ``app.state.runtime``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +18,7 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.date_header import DateHeaderMiddleware
 from postbud.direct_lane import PostbudApp
+from postbud.jobs.pool import worker_pool
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
 from postbud.observability import RequestContextMiddleware, configure_logging, ops_router
@@ -75,20 +75,10 @@ async def seed_if_empty(runtime: Runtime) -> None:
 async def running_workers(
     runtime: Runtime, count: int, dialects: DialectRegistry | None = None
 ) -> AsyncIterator[list[Worker]]:
-    """Run ``count`` workers until the block ends, then let each finish its current job."""
-    stop = asyncio.Event()
-    handlers = job_handlers(dialects)
-    workers = [Worker(runtime, handlers) for _ in range(count)]
-    tasks = [asyncio.create_task(w.run(stop), name=f"worker-{i}") for i, w in enumerate(workers)]
-    try:
+    """Run ``count`` workers until the block ends, then let each finish its current job
+    (``jobs/pool.py``: with their entry in the worker registry)."""
+    async with worker_pool(runtime, job_handlers(dialects), count) as workers:
         yield workers
-    finally:
-        stop.set()
-        runtime.jobs_available()
-        _, pending = await asyncio.wait(tasks, timeout=30) if tasks else (set(), set())
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def create_app(

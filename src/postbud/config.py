@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     sandbox: bool = True
     workers: int = 2
     """Job workers started inside ``postbud serve`` (0 runs the API alone)."""
+    worker_heartbeat_seconds: float = Field(default=2.0, gt=0)
+    """How often a process with job workers beats in the worker registry and looks for dead ones."""
+    worker_dead_after_seconds: float = Field(default=15.0, gt=0)
+    """A worker on another machine that has not beaten for this long is dead: its jobs run elsewhere."""
     max_document_bytes: int = 100 * 1024 * 1024
     max_request_bytes: int = 200 * 1024 * 1024
     max_attachments: int = 201

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from postbud.jobs.backoff import minimum_total, retry_delay
+from postbud.jobs.presence import WorkerPresence
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
 from postbud.services.runtime import Runtime
@@ -90,23 +91,26 @@ async def test_workers_in_several_processes_run_each_job_once(tmp_path: Path, da
     assert max(by_process.values()) < share + MOST_IN_ONE_ROUND, "each process kept to its share"
 
 
-async def test_jobs_of_a_crashed_worker_are_taken_over_after_their_lease(
+async def test_jobs_of_an_unregistered_holder_are_taken_over_after_their_lease(
     tmp_path: Path, database_url: str
 ) -> None:
     runtime = await runtime_for(tmp_path, database_url)
     await enqueue(runtime, 5)
     log_file = tmp_path / "runs.log"
-    crashed = Worker(runtime, probe_handlers(log_file), name="crashed", lease=timedelta(seconds=30))
+    crashed = Worker(runtime, probe_handlers(log_file), name="crashed", lease=timedelta(seconds=0))
     in_flight = await crashed.claim()  # claimed, then the process "dies" before running them
     assert len(in_flight) == 5
 
-    survivor = Worker(runtime, probe_handlers(log_file), name="survivor")
-    assert await survivor.run_once() == 0, "the lease still protects them"
-    runtime.clock.advance(timedelta(seconds=31))
+    presence = WorkerPresence(runtime)
+    await presence.register()
+    survivor = Worker(runtime, probe_handlers(log_file), name=presence.id)
+    assert await survivor.run_once() == 0, "a running job is not claimed, however old its lease"
+    assert await presence.beat() == 5, "the lease ran out by the wall clock and no registered worker holds it"
     assert await survivor.run_once() == 5
     assert sorted(runs(log_file)) == list(range(5))
     async with runtime.unit_of_work() as uow:
         assert not await uow.jobs.complete(in_flight[0].id, "crashed", now=runtime.clock.now())
+    await presence.leave()
     await runtime.close()
 
 

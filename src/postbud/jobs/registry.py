@@ -21,3 +21,7 @@ class JobHandler:
 
 class PermanentFailure(Exception):
     """Retrying cannot help: bury the job at once."""
+
+
+class HolderDied(PermanentFailure):
+    """The job's last attempt ended with its worker's process: it is buried, not run again."""

@@ -1,7 +1,8 @@
 """Workers: claim due jobs, run their handlers, retry with backoff, bury what keeps failing.
 
-Several workers may run in one process and in many processes; claims are leases, so a job
-whose worker died is picked up again when the lease runs out. Handlers must be idempotent.
+Several workers may run in one process and in many processes. A claimed job names its holder,
+the process's entry in the worker registry (``presence.py``); when that process dies, its jobs
+are made ready again within seconds and run once more, so handlers must be idempotent.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import os
 import socket
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
 from postbud.jobs.backoff import retry_delay
-from postbud.jobs.registry import JobHandler, PermanentFailure
+from postbud.jobs.registry import HolderDied, JobHandler, PermanentFailure
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
 
@@ -35,6 +36,9 @@ class Worker:
         poll_interval: float = 0.5,
         lease: timedelta = timedelta(minutes=5),
     ) -> None:
+        """``name``: the holder the claims are made for, the process's entry in the worker registry
+        (several workers of one process share it). ``lease``: how long a claim holds by the wall
+        clock when its holder is not registered."""
         self.runtime = runtime
         self.handlers = handlers
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -48,7 +52,11 @@ class Worker:
             return []
         async with self.runtime.unit_of_work() as uow:
             return await uow.jobs.claim(
-                self.name, now=self.runtime.clock.now(), lease=self.lease, limit=self.batch
+                self.name,
+                now=self.runtime.clock.now(),
+                lease=self.lease,
+                limit=self.batch,
+                wall_now=datetime.now(UTC),
             )
 
     async def run_once(self) -> int:
@@ -65,6 +73,8 @@ class Worker:
             await self.runtime.refresh_shared_settings()  # and which faults the sandbox injects
             if handler is None:
                 raise PermanentFailure(f"no handler for job kind {job.kind!r}")
+            if job.attempts > job.max_attempts:
+                raise HolderDied(f"its worker died during its last attempt ({job.max_attempts} allowed)")
             await handler.run(job, self.runtime)
         except Exception as exc:
             await self._failed(job, handler, exc)

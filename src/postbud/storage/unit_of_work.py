@@ -32,6 +32,7 @@ from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
 from postbud.storage.repos.webhooks import WebhookRepository
+from postbud.storage.repos.workers import WorkerRegistry
 from postbud.storage.writeset import WriteSet, apply
 
 
@@ -131,6 +132,10 @@ class SqlUnitOfWork:
     @cached_property
     def waiting_jobs(self) -> WaitingJobRepository:
         return WaitingJobRepository(self.conn)
+
+    @cached_property
+    def workers(self) -> WorkerRegistry:
+        return WorkerRegistry(self.conn)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -2,18 +2,23 @@
 
 Claiming is safe with many workers in many processes: PostgreSQL uses FOR UPDATE SKIP LOCKED;
 SQLite serialises writers with BEGIN IMMEDIATE, so a claim is one atomic step there too.
-A claim is a lease: a worker that dies leaves a job whose lease runs out and is claimed again.
+A claimed job is ``running`` and names its holder, an entry of the worker registry
+(``repos/workers.py``). It becomes ready again only when its holder is known to be dead
+(``release_held_by``), or, for a holder that never registered, when its lease runs out by the
+wall clock (``release_lapsed``). A due time (``run_at``) is business time and may follow the
+sandbox clock; a lease never does, so moving the sandbox clock never hands a running job to a
+second worker.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -67,9 +72,9 @@ def enqueue_into(ws: WriteSet, kind: str, payload: dict[str, Any], **options: An
 
 
 def due(now: Any) -> ColumnElement[bool]:
-    """Jobs to run at ``now`` (a time, or a bind parameter): ready and due, or with a lapsed lease."""
+    """Jobs to run at ``now`` (a time, or a bind parameter): ready and due."""
     j = schema.jobs.c
-    return or_(and_(j.status == READY, j.run_at <= now), and_(j.status == RUNNING, j.locked_until < now))
+    return and_(j.status == READY, j.run_at <= now)
 
 
 def _job(row: Mapping[str, Any]) -> Job:
@@ -92,7 +97,12 @@ class JobQueue:
         await self._conn.execute(schema.jobs.insert().values(**row))
         return uuid.UUID(str(row["id"]))
 
-    async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int) -> list[Job]:
+    async def claim(
+        self, worker: str, *, now: datetime, lease: timedelta, limit: int, wall_now: datetime | None = None
+    ) -> list[Job]:
+        """Take up to ``limit`` due jobs for ``worker``. ``now`` decides what is due (business
+        time); the lease runs from ``wall_now`` (the wall clock), a backstop for holders that are
+        not in the worker registry."""
         j = schema.jobs.c
         query = select(schema.jobs).where(due(now)).order_by(j.run_at).limit(limit)
         if self._conn.dialect.name == "postgresql":
@@ -106,7 +116,7 @@ class JobQueue:
             .values(
                 status=RUNNING,
                 locked_by=worker,
-                locked_until=now + lease,
+                locked_until=(wall_now or datetime.now(UTC)) + lease,
                 attempts=j.attempts + 1,
                 updated_at=now,
             )
@@ -151,6 +161,46 @@ class JobQueue:
             .where(schema.jobs.c.id == job_id)
             .values(status=READY, run_at=now, attempts=0, locked_by=None, locked_until=None, updated_at=now)
         )
+
+    async def release_held_by(self, holders: Iterable[str], *, reason: str, now: datetime) -> int:
+        """Make the running jobs of these (dead) holders ready again; how many there were.
+
+        The attempt they used stays counted, so a job that kills its process every time is
+        buried after ``max_attempts`` instead of taking the workers down forever."""
+        wanted = list(holders)
+        if not wanted:
+            return 0
+        j = schema.jobs.c
+        result = await self._conn.execute(
+            update(schema.jobs)
+            .where(j.status == RUNNING, j.locked_by.in_(wanted))
+            .values(status=READY, locked_by=None, locked_until=None, last_error=reason[:4000], updated_at=now)
+        )
+        return int(result.rowcount)
+
+    async def release_lapsed(self, *, wall_now: datetime, now: datetime) -> int:
+        """Make ready the running jobs whose holder is not in the worker registry and whose lease
+        ran out by the wall clock (a holder from before the registry, or one taken for dead)."""
+        j = schema.jobs.c
+        registered = select(schema.workers.c.id).where(schema.workers.c.id == j.locked_by).exists()
+        result = await self._conn.execute(
+            update(schema.jobs)
+            .where(j.status == RUNNING, j.locked_until < wall_now, ~registered)
+            .values(
+                status=READY,
+                locked_by=None,
+                locked_until=None,
+                last_error="its lease ran out while its holder was not registered",
+                updated_at=now,
+            )
+        )
+        return int(result.rowcount)
+
+    async def held_by(self, holder: str) -> list[uuid.UUID]:
+        """The jobs ``holder`` is running."""
+        j = schema.jobs.c
+        rows = await self._conn.execute(select(j.id).where(j.status == RUNNING, j.locked_by == holder))
+        return [row[0] for row in rows]
 
     async def counts(self) -> dict[str, int]:
         j = schema.jobs.c
