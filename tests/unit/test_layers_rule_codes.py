@@ -21,7 +21,6 @@ STILL_WITHOUT_CODES: dict[str, str] = {
     "cli/senders.py": "PLUGINS",
     "services/parties/credentials.py": "PLUGINS",
     "services/parties/senders.py": "PLUGINS",
-    "webhooks/manage.py": "PLUGINS",
 }
 
 

@@ -1,4 +1,5 @@
-"""Use cases for senders' webhooks: subscribe, pause, and inspect or repeat deliveries.
+"""Use cases for senders' webhooks: subscribe, pause, remove, send a test event, and inspect or
+repeat deliveries.
 
 ``sender_id`` arguments, where optional, scope a lookup to one sender: another sender's
 webhook or delivery is then reported as not found.
@@ -11,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from postbud.domain.batches import BATCH_EVENT_NAMES
+from postbud.domain.batches import BATCH_EVENT_NAMES, FINAL_STATES, batch_event_name
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.events import EventType
 from postbud.domain.ids import new_id
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.services.runtime import Runtime
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
-from postbud.storage.repos.webhooks import Attempt, Delivery, Webhook
+from postbud.storage.repos.webhooks import Attempt, Delivery, Exchange, Webhook
 from postbud.webhooks.deliver import MAX_ATTEMPTS, PENDING
 from postbud.webhooks.formats import new_secret
 from postbud.webhooks.payload import TYPE_PREFIX
@@ -27,16 +28,24 @@ __all__ = [
     "ALL_EVENTS",
     "Attempt",
     "Delivery",
+    "Exchange",
     "Webhook",
     "add_webhook",
+    "default_event_types",
+    "delivery",
     "delivery_attempts",
+    "get_webhook",
     "list_deliveries",
     "list_webhooks",
     "redeliver",
+    "remove_webhook",
+    "send_test_event",
     "set_active",
 ]
 
 ALL_EVENTS = "*"
+EKOPOST_EVENTS = tuple(sorted(batch_event_name(state) for state in FINAL_STATES))
+"""Ekopost's only callback is "campaign completed": a campaign that reached its end."""
 MAX_URL_LENGTH = 2000
 _EVENT_TYPES = frozenset(t.value for t in EventType) | BATCH_EVENT_NAMES
 """A letter's event types (``delivered``), and a batch's (``batch.completed``, ``batch.*``)."""
@@ -64,7 +73,7 @@ def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[Fiel
     for raw in event_types:
         value = raw.strip().removeprefix(TYPE_PREFIX)
         if value != ALL_EVENTS and value not in _EVENT_TYPES:
-            errors.append(FieldError("event_types", f"unknown event type {raw!r}"))
+            errors.append(FieldError("event_types", f"unknown event type {raw!r}", RuleCode.INVALID))
         elif value not in types:
             types.append(value)
     if not types and not errors:
@@ -74,22 +83,32 @@ def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[Fiel
     return tuple(types), errors
 
 
+def default_event_types(format: WebhookFormat) -> tuple[str, ...]:
+    """What a subscription gets when it names no event types: every letter event, or for Ekopost's
+    format the campaign's end (completed, failed, cancelled), as Ekopost's own callbacks are."""
+    return EKOPOST_EVENTS if format is WebhookFormat.EKOPOST else (ALL_EVENTS,)
+
+
 async def add_webhook(
     runtime: Runtime,
     sender_id: uuid.UUID,
     url: str,
-    event_types: Iterable[str] = (ALL_EVENTS,),
+    event_types: Iterable[str] | None = None,
     *,
     format: WebhookFormat | str = WebhookFormat.STANDARD,
 ) -> tuple[Webhook, str]:
-    """Subscribe ``url`` to the sender's events in ``format``; returns the webhook and its signing secret."""
-    types, errors = _event_types(event_types)
-    errors = _validate_url(url) + errors
+    """Subscribe ``url`` to the sender's events in ``format``; returns the webhook and its signing secret.
+
+    ``event_types`` None: the format's default (``default_event_types``)."""
+    errors = _validate_url(url)
     try:
         chosen = WebhookFormat(format)
     except ValueError:
         names = ", ".join(f.value for f in WebhookFormat)
         errors.append(FieldError("format", f"one of {names}", RuleCode.INVALID))
+        chosen = WebhookFormat.STANDARD
+    types, type_errors = _event_types(default_event_types(chosen) if event_types is None else event_types)
+    errors += type_errors
     if errors:
         raise ValidationFailed(errors)
     secret = new_secret(chosen)
@@ -115,14 +134,56 @@ async def list_webhooks(runtime: Runtime, sender_id: uuid.UUID | None = None) ->
         return await uow.webhooks.list(sender_id)
 
 
+def _owned_webhook(webhook: Webhook | None, webhook_id: uuid.UUID, sender_id: uuid.UUID | None) -> Webhook:
+    if webhook is None or (sender_id is not None and webhook.sender_id != sender_id):
+        raise NotFound("webhook", webhook_id)
+    return webhook
+
+
+async def get_webhook(
+    runtime: Runtime, webhook_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> Webhook:
+    async with runtime.reader() as uow:
+        return _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+
+
+async def remove_webhook(
+    runtime: Runtime, webhook_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> Webhook:
+    """Unsubscribe: the webhook goes, with its deliveries and their log. Queued jobs find nothing."""
+    async with runtime.unit_of_work() as uow:
+        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        await uow.webhooks.remove(webhook_id)
+    return webhook
+
+
+async def send_test_event(
+    runtime: Runtime, webhook_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> Delivery:
+    """Queue a test event (``webhook.test``) to the webhook, signed like every delivery and logged."""
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as uow:
+        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        if not webhook.active:
+            raise Conflict(
+                "webhook", "the webhook is paused; resume it to send a test event", ConflictCode.WRONG_STATE
+            )
+        delivery_id = await uow.webhooks.add_test_delivery(webhook, now=now)
+        await uow.jobs.enqueue(
+            WEBHOOK_DELIVER, {"delivery_id": str(delivery_id)}, now=now, max_attempts=MAX_ATTEMPTS
+        )
+        created = await uow.webhooks.delivery(delivery_id)
+    runtime.jobs_available()
+    assert created is not None
+    return created
+
+
 async def set_active(
     runtime: Runtime, webhook_id: uuid.UUID, active: bool, *, sender_id: uuid.UUID | None = None
 ) -> Webhook:
     """Pause or resume a webhook. A paused webhook's queued deliveries are cancelled when due."""
     async with runtime.unit_of_work() as uow:
-        webhook = await uow.webhooks.get(webhook_id)
-        if webhook is None or (sender_id is not None and webhook.sender_id != sender_id):
-            raise NotFound("webhook", webhook_id)
+        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
         await uow.webhooks.set_active(webhook_id, active)
     return replace(webhook, active=active)
 
@@ -142,6 +203,13 @@ def _owned(delivery: Delivery | None, delivery_id: uuid.UUID, sender_id: uuid.UU
     if delivery is None or (sender_id is not None and delivery.sender_id != sender_id):
         raise NotFound("delivery", delivery_id)
     return delivery
+
+
+async def delivery(
+    runtime: Runtime, delivery_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
+) -> Delivery:
+    async with runtime.reader() as uow:
+        return _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
 
 
 async def delivery_attempts(
