@@ -31,7 +31,12 @@ def add(
     sender: SenderRef,
     url: Annotated[str, typer.Option("--url", help="http(s) URL to POST events to.")],
     events: Annotated[
-        list[str] | None, typer.Option("--event", help="Event type (repeatable); all events if left out.")
+        list[str] | None,
+        typer.Option(
+            "--event",
+            help="Event type (repeatable). Left out: every letter event; with --format ekopost, the "
+            "campaign's end (batch.completed, batch.failed, batch.cancelled), as Ekopost's callbacks.",
+        ),
     ] = None,
     fmt: Annotated[
         WebhookFormat,
@@ -47,11 +52,11 @@ def add(
 ) -> None:
     """Subscribe a URL to a sender's events; prints the signing secret once."""
     from postbud.services.parties.senders import find_sender
-    from postbud.webhooks.manage import ALL_EVENTS, add_webhook
+    from postbud.webhooks.manage import add_webhook
 
     async def use(runtime: Runtime) -> tuple[Webhook, str]:
         found = await find_sender(sender, runtime)
-        return await add_webhook(runtime, found.id, url, events or [ALL_EVENTS], format=fmt)
+        return await add_webhook(runtime, found.id, url, events or None, format=fmt)
 
     webhook, secret = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:
@@ -122,6 +127,41 @@ def resume(
 ) -> None:
     """Deliver to a paused webhook again."""
     _set_active(webhook_id, True, data_dir, database_url, json_out)
+
+
+@app.command("remove")
+def remove(
+    webhook_id: uuid.UUID, data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: Json = False
+) -> None:
+    """Unsubscribe: remove a webhook with its deliveries and their log."""
+    from postbud.webhooks.manage import remove_webhook
+
+    async def use(runtime: Runtime) -> Webhook:
+        return await remove_webhook(runtime, webhook_id)
+
+    webhook = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(_webhook_json(webhook))
+    else:
+        console().print(f"Removed {webhook.url}")
+
+
+@app.command("test")
+def send_test(
+    webhook_id: uuid.UUID, data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: Json = False
+) -> None:
+    """Queue a test event (webhook.test) to a webhook; a running Postbud's workers send it."""
+    from postbud.platform_api.models import DeliveryOut
+    from postbud.webhooks.manage import send_test_event
+
+    async def use(runtime: Runtime) -> Delivery:
+        return await send_test_event(runtime, webhook_id)
+
+    delivery = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(DeliveryOut.of(delivery).model_dump(mode="json"))
+    else:
+        console().print(f"Test event queued as delivery {delivery.id}")
 
 
 @app.command("deliveries")
