@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 PREFIX = "/api/v1"
 """Each router carries the full prefix, so route templates (metric labels) are complete."""
+MAX_OFFSET = 2**31 - 1
+"""The largest offset a list takes: a bigger one would overflow the databases' integers (a 500)."""
 
 
 def platform_router() -> APIRouter:

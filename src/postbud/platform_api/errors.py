@@ -8,6 +8,7 @@ types and its list of ``{field, rule}`` errors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Response
@@ -16,8 +17,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from postbud.domain.errors import Conflict, DomainError, FieldError, NotFound, NotPermitted, ValidationFailed
-from postbud.http.problem_details import PROBLEM_JSON, ProblemDetails, errors_as_list
+from postbud.domain.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    NotFound,
+    NotPermitted,
+    RuleCode,
+    ValidationFailed,
+)
+from postbud.http.problem_details import PROBLEM_JSON, ProblemDetails, errors_as_list, reason_phrase
 from postbud.http.problem_route import problem_route
 
 _TYPE = "urn:postbud:problem:"
@@ -68,10 +77,32 @@ def _field_of(location: tuple[int | str, ...]) -> str:
     return out or "body"
 
 
+def _line_and_column(document: str, position: int) -> tuple[int, int]:
+    line = document.count("\n", 0, position) + 1
+    return line, position - (document.rfind("\n", 0, position) + 1) + 1
+
+
+def _field_error(error: Mapping[str, Any], body: Any) -> FieldError:
+    location = tuple(error.get("loc", ()))
+    kind = error.get("type")
+    if kind == "json_invalid":
+        position = location[-1] if location and isinstance(location[-1], int) else 0
+        reason = str(error.get("ctx", {}).get("error", "not JSON"))
+        if isinstance(body, str):
+            line, column = _line_and_column(body, position)
+            return FieldError(
+                "body", f"is not valid JSON: {reason} at line {line}, column {column}", RuleCode.WRONG_FORMAT
+            )
+        return FieldError(
+            "body", f"is not valid JSON: {reason} at character {position}", RuleCode.WRONG_FORMAT
+        )
+    if kind == "extra_forbidden":
+        return FieldError(_field_of(location), "is not a field of this request", RuleCode.INVALID)
+    return FieldError(_field_of(location), str(error.get("msg", "invalid")), RuleCode.INVALID)
+
+
 def validation_problem(exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        FieldError(_field_of(tuple(e.get("loc", ()))), str(e.get("msg", "invalid"))) for e in exc.errors()
-    ]
+    errors = [_field_error(e, exc.body) for e in exc.errors()]
     return problem(400, "validation-failed", "The request is not valid", "; ".join(map(str, errors)), errors)
 
 
@@ -90,7 +121,7 @@ def answer(exc: Exception) -> Response | None:
     if isinstance(exc, Unauthenticated):
         return unauthenticated(exc)
     if isinstance(exc, HTTPException):
-        return problem(exc.status_code, "http", str(exc.detail), None)
+        return problem(exc.status_code, "http", reason_phrase(exc.status_code), str(exc.detail))
     return None
 
 

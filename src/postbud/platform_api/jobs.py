@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
@@ -21,7 +23,9 @@ async def counts(runtime: RuntimeDep, _: AdminDep) -> JobCounts:
 
 
 @router.get("/dead", summary="Jobs that failed their last attempt")
-async def dead(runtime: RuntimeDep, _: AdminDep, limit: int = 100) -> list[DeadJob]:
+async def dead(
+    runtime: RuntimeDep, _: AdminDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[DeadJob]:
     return [DeadJob.model_validate(job, from_attributes=True) for job in await dead_jobs(runtime, limit)]
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
@@ -17,6 +17,17 @@ from postbud.domain.shipments import Shipment
 from postbud.services.parties.recipients import ImportResult
 from postbud.services.parties.senders import SenderCredentials
 from postbud.webhooks.manage import Attempt, Delivery, Webhook
+
+NON_EMPTY: dict[str, JsonValue] = {"minLength": 1}
+"""Told in the schema, checked by the use case: an empty value is refused there, named together with
+the request's other broken fields (pydantic would stop at the first)."""
+
+
+class StrictModel(BaseModel):
+    """A request body: a field the model does not name is refused (a typo must not pass unnoticed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 # --- Senders ------------------------------------------------------------------------------------
 
@@ -39,9 +50,9 @@ class SenderOut(BaseModel):
         )
 
 
-class SenderIn(BaseModel):
-    name: str
-    organisation_number: str
+class SenderIn(StrictModel):
+    name: str = Field(json_schema_extra=NON_EMPTY)
+    organisation_number: str = Field(json_schema_extra=NON_EMPTY)
     digipost_id: int | None = None
     certificate_pem: str | None = Field(
         None, description="An X.509 certificate (PEM) with the sender's RSA key"
@@ -71,7 +82,7 @@ class ApiKeyOut(BaseModel):
 # --- Recipients -------------------------------------------------------------------------------------
 
 
-class AddressModel(BaseModel):
+class AddressModel(StrictModel):
     lines: list[str]
     postal_code: str
     city: str
@@ -125,9 +136,12 @@ class RecipientOut(BaseModel):
         )
 
 
-class RecipientIn(BaseModel):
-    id: str = Field(description="Fødselsnummer, organisasjonsnummer, Swedish numbers, GLN or Peppol id")
-    name: str
+class RecipientIn(StrictModel):
+    id: str = Field(
+        json_schema_extra=NON_EMPTY,
+        description="Fødselsnummer, organisasjonsnummer, Swedish numbers, GLN or Peppol id",
+    )
+    name: str = Field(json_schema_extra=NON_EMPTY)
     mailbox: bool = Field(False, description="A person's digital mailbox; an organisation's business inbox")
     reserved: bool = Field(False, description="Reserved against digital post in the contact register")
     email: str | None = None
@@ -257,8 +271,8 @@ class ShipmentPageOut(BaseModel):
     next_cursor: str | None
 
 
-class DocumentIn(BaseModel):
-    content_base64: str = Field(description="The file, base64-encoded")
+class DocumentIn(StrictModel):
+    content_base64: str = Field(json_schema_extra=NON_EMPTY, description="The file, base64-encoded")
     title: str | None = None
     file_type: str = "pdf"
     mime: str | None = Field(None, description="Derived from file_type when left out")
@@ -268,7 +282,7 @@ class DocumentIn(BaseModel):
     opening_receipt: bool = False
 
 
-class LetterIn(BaseModel):
+class LetterIn(StrictModel):
     sender_id: uuid.UUID | None = Field(
         None, description="Required with the admin token; implied by an API key"
     )
@@ -323,15 +337,15 @@ class Requeued(BaseModel):
 # --- Webhooks ----------------------------------------------------------------------------------------
 
 
-class WebhookIn(BaseModel):
+class WebhookIn(StrictModel):
     sender_id: uuid.UUID | None = Field(
         None, description="Required with the admin token; implied by an API key"
     )
-    url: str
+    url: str = Field(json_schema_extra=NON_EMPTY)
     event_types: list[str] = Field(["*"], description="Event types such as 'delivered', or '*' for all")
 
 
-class WebhookPatch(BaseModel):
+class WebhookPatch(StrictModel):
     active: bool
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from postbud.domain.errors import RuleCode, ValidationFailed
-from postbud.platform_api import PREFIX
+from postbud.platform_api import MAX_OFFSET, PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
 from postbud.platform_api.models import (
@@ -75,7 +75,7 @@ async def list_recipients(
     runtime: RuntimeDep,
     _: AdminDep,
     q: Annotated[str | None, Query(description="Part of a name or mailbox address")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> RecipientPage:
     found, total = await recipients.list_recipients(runtime, search=q, offset=offset, limit=limit)

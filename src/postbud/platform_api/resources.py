@@ -16,6 +16,7 @@ from postbud.domain.resources import Resource
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, PrincipalDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
+from postbud.platform_api.models import NON_EMPTY, StrictModel
 from postbud.services.parties import resources
 
 router = APIRouter(
@@ -23,15 +24,20 @@ router = APIRouter(
 )
 
 
-class ResourceIn(BaseModel):
-    id: str = Field(description="The resource id, e.g. 'skd-melding' (urn:altinn:resource: is optional)")
-    owner: str = Field(description="The owner's organisation number: a registered sender")
+class ResourceIn(StrictModel):
+    id: str = Field(
+        json_schema_extra=NON_EMPTY,
+        description="The resource id, e.g. 'skd-melding' (urn:altinn:resource: is optional)",
+    )
+    owner: str = Field(
+        json_schema_extra=NON_EMPTY, description="The owner's organisation number: a registered sender"
+    )
     titles: dict[str, str] = Field({}, description="Title per language code: nb, nn, en")
     confidential: bool = False
     min_auth_level: int = Field(0, ge=0, le=4, description="Minimum authentication level, 0 to 4")
 
 
-class ResourcePatch(BaseModel):
+class ResourcePatch(StrictModel):
     titles: dict[str, str] | None = None
     confidential: bool | None = None
     min_auth_level: int | None = Field(None, ge=0, le=4)

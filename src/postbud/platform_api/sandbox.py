@@ -7,8 +7,9 @@ Outside sandbox mode every change is refused (403).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field, model_validator
 
 from postbud.channels.faults import Fault, WebhookFault
@@ -17,6 +18,7 @@ from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
+from postbud.platform_api.models import NON_EMPTY, StrictModel
 from postbud.services.sandbox import clock as sandbox_clock
 from postbud.services.sandbox import faults as faults_settings
 from postbud.services.sandbox.clock import MAX_STEP, ClockView
@@ -26,7 +28,7 @@ router = APIRouter(
 )
 
 
-class ChannelFaultIn(BaseModel):
+class ChannelFaultIn(StrictModel):
     probability: float = Field(ge=0, le=1, description="0 removes the fault, 1 fails every attempt")
     error: str | None = Field(
         None, max_length=500, description="The failure reason recorded (PRINT_FAILED's reason, …)"
@@ -43,8 +45,10 @@ class ChannelFaultOut(BaseModel):
         return cls(channel=channel, probability=fault.probability, error=fault.error)
 
 
-class WebhookFaultIn(BaseModel):
-    url: str = Field(max_length=2000, description="The webhook target, exactly as subscribed")
+class WebhookFaultIn(StrictModel):
+    url: str = Field(
+        json_schema_extra=NON_EMPTY, max_length=2000, description="The webhook target, exactly as subscribed"
+    )
     probability: float = Field(ge=0, le=1)
     status_code: int | None = Field(503, description="The status the target seems to answer with")
     timeout: bool = Field(False, description="The target seems not to answer at all (no status code)")
@@ -94,7 +98,7 @@ class ClockOut(BaseModel):
         )
 
 
-class AdvanceIn(BaseModel):
+class AdvanceIn(StrictModel):
     seconds: float | None = Field(
         None, gt=0, le=MAX_STEP.total_seconds(), description="How far to move the clock forward"
     )
@@ -146,7 +150,9 @@ async def put_webhook_fault(body: WebhookFaultIn, runtime: RuntimeDep, _: AdminD
 
 
 @router.delete("/faults/webhooks", status_code=status.HTTP_204_NO_CONTENT, summary="Stop a target's fault")
-async def delete_webhook_fault(url: str, runtime: RuntimeDep, _: AdminDep) -> None:
+async def delete_webhook_fault(
+    url: Annotated[str, Query(min_length=1)], runtime: RuntimeDep, _: AdminDep
+) -> None:
     await faults_settings.set_webhook_fault(runtime, url, 0.0)
 
 
@@ -166,6 +172,7 @@ async def advance(body: AdvanceIn, runtime: RuntimeDep, _: AdminDep) -> ClockOut
         return ClockOut.of(await sandbox_clock.advance_to_next_job(runtime))
     assert body.seconds is not None
     return ClockOut.of(await sandbox_clock.advance_clock(runtime, timedelta(seconds=body.seconds)))
+
 
 @router.post(
     "/clock/reset",

@@ -13,7 +13,7 @@ from postbud.domain.sender_credentials import CredentialKind, SenderCredential
 from postbud.platform_api import PREFIX
 from postbud.platform_api.auth import AdminDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
-from postbud.platform_api.models import ApiKeyOut, SenderCreated, SenderIn, SenderOut
+from postbud.platform_api.models import NON_EMPTY, ApiKeyOut, SenderCreated, SenderIn, SenderOut, StrictModel
 from postbud.services.parties import credentials, senders
 
 router = APIRouter(
@@ -79,8 +79,10 @@ class CredentialOut(BaseModel):
         )
 
 
-class BasicLoginIn(BaseModel):
-    dialect: str = Field("ekopost", description="The dialect that accepts the login")
+class BasicLoginIn(StrictModel):
+    dialect: str = Field(
+        "ekopost", json_schema_extra=NON_EMPTY, description="The dialect that accepts the login"
+    )
     user: str | None = Field(None, description="The sender's organisation number if left out")
     password: str | None = Field(None, description="Generated (and shown once) if left out")
 
@@ -91,8 +93,8 @@ class BasicLoginOut(BaseModel):
     password: str = Field(description="Shown once; only its hash is stored")
 
 
-class DialectKeyIn(BaseModel):
-    dialect: str
+class DialectKeyIn(StrictModel):
+    dialect: str = Field(json_schema_extra=NON_EMPTY)
 
 
 class DialectKeyOut(BaseModel):
@@ -101,9 +103,9 @@ class DialectKeyOut(BaseModel):
     api_key: str = Field(description="Valid only in that dialect; shown once")
 
 
-class OrganisationIn(BaseModel):
-    dialect: str = "altinn"
-    scopes: list[str]
+class OrganisationIn(StrictModel):
+    dialect: str = Field("altinn", json_schema_extra=NON_EMPTY)
+    scopes: list[str] = Field(min_length=1)
 
 
 @router.get("/{sender_id}/credentials", summary="A sender's credentials in each dialect")

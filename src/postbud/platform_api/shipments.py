@@ -140,7 +140,7 @@ async def list_(
     who: PrincipalDep,
     sender_id: uuid.UUID | None = None,
     recipient: Annotated[str | None, Query(description="Party identifier or mailbox address")] = None,
-    status_: Annotated[str | None, Query(alias="status")] = None,
+    status_: Annotated[str | None, Query(alias="status", min_length=1)] = None,
     channel: str | None = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
