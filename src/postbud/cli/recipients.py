@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from postbud.cli.files import read_text
 from postbud.cli.options import (
     DatabaseUrl,
     DataDir,
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from postbud.domain.parties import Recipient
     from postbud.services.parties.recipients import ImportResult, Registered
     from postbud.services.runtime import Runtime
+from postbud.cli.recipient_changes import Given
 
 app = typer.Typer(help="People and organisations that receive letters.", no_args_is_help=True)
 
@@ -33,36 +34,63 @@ def add(
         str,
         typer.Option("--id", help="Fødselsnummer, organisasjonsnummer, Swedish number, GLN or Peppol id."),
     ],
-    name: Annotated[str, typer.Option("--name")],
+    name: Annotated[str | None, typer.Option("--name", help="Required for a new recipient.")] = None,
     mailbox: Annotated[
-        bool, typer.Option("--mailbox", help="Has a digital mailbox (an organisation: a business inbox).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--mailbox/--no-mailbox",
+            help="Has a digital mailbox (an organisation: a business inbox).",
+            show_default=False,
+        ),
+    ] = None,
     reserved: Annotated[
-        bool, typer.Option("--reserved", help="Reserved against digital post (KRR).")
-    ] = False,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    mobile: Annotated[str | None, typer.Option("--mobile")] = None,
+        bool | None,
+        typer.Option(
+            "--reserved/--not-reserved", help="Reserved against digital post (KRR).", show_default=False
+        ),
+    ] = None,
+    email: Annotated[str | None, typer.Option("--email", help="'' removes it.")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile", help="'' removes it.")] = None,
     address: Annotated[
-        str | None, typer.Option("--address", help="'line|zip|city' or 'line1|line2|zip|city'.")
+        str | None,
+        typer.Option("--address", help="'line|zip|city' or 'line1|line2|zip|city'; '' removes it."),
     ] = None,
     business_inbox: Annotated[
-        bool, typer.Option("--business-inbox", help="A person with a business inbox as well.")
-    ] = False,
-    kivra: Annotated[bool, typer.Option("--kivra", help="A person with a Kivra-style mailbox.")] = False,
+        bool | None,
+        typer.Option(
+            "--business-inbox/--no-business-inbox",
+            help="A person with a business inbox as well.",
+            show_default=False,
+        ),
+    ] = None,
+    kivra: Annotated[
+        bool | None,
+        typer.Option("--kivra/--no-kivra", help="A person with a Kivra-style mailbox.", show_default=False),
+    ] = None,
     country: Annotated[
         str | None,
         typer.Option("--country", help="The address's country (ISO 3166-1 alpha-2); else the deployment's."),
     ] = None,
+    replace_all: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Replace the whole record of an existing id: what is not given is removed."
+        ),
+    ] = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     json_out: Json = False,
 ) -> None:
-    """Register a recipient, or replace what is known about one with the same id."""
-    from postbud.platform_api.models import RecipientOut
-    from postbud.services.parties.recipients import RecipientInput, register_recipient
+    """Register a recipient; for an id that exists, change only what is given.
 
-    data = RecipientInput(
-        id=identifier,
+    An existing recipient keeps every option left out (its mailbox, e-mail, mobile, address…);
+    --no-mailbox, --not-reserved, --email '' and the like remove one thing. --replace replaces the
+    whole record instead, as `recipients import` does for a row.
+    """
+    from postbud.platform_api.models import RecipientOut
+    from postbud.services.parties.recipients import register_recipient
+
+    given = Given(
         name=name,
         mailbox=mailbox,
         reserved=reserved,
@@ -75,7 +103,8 @@ def add(
     )
 
     async def use(runtime: Runtime) -> Registered:
-        return await register_recipient(data, runtime)
+        existing = None if replace_all else await _existing(identifier, runtime)
+        return await register_recipient(given.applied_to(identifier, existing), runtime)
 
     registered = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:
@@ -87,11 +116,21 @@ def add(
         )
         return
     r = registered.recipient
-    verb = "Registered" if registered.created else "Updated"
+    verb = "Registered" if registered.created else ("Replaced" if replace_all else "Updated")
     line = f"[bold green]{verb}[/] {r.name} ({r.party_id})"
     if r.capabilities.mailbox_address:
         line += f", mailbox {r.capabilities.mailbox_address}"
     console().print(line)
+
+
+async def _existing(identifier: str, runtime: Runtime) -> Recipient | None:
+    from postbud.domain.errors import NotFound, ValidationFailed
+    from postbud.services.parties.recipients import get_recipient
+
+    try:
+        return await get_recipient(identifier, runtime)
+    except (NotFound, ValidationFailed):  # a broken id is reported with every other broken field
+        return None
 
 
 @app.command("list")
@@ -163,7 +202,7 @@ def import_(
     from postbud.platform_api.models import ImportOut
     from postbud.services.parties.recipients import import_rows, parse_csv
 
-    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8-sig")
+    text = read_text(file, field="file", json_mode=json_out, encoding="utf-8-sig", stdin_dash=True)
     with reported_errors(json_out):
         parsed = parse_csv(text)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -30,7 +29,10 @@ def list_(
     database_url: DatabaseUrl = None,
     json_out: Json = False,
 ) -> None:
-    """List shipments, newest first."""
+    """List shipments, newest first, with whole ids (`shipments show` takes any unique start of one).
+
+    --json prints every field, for scripts.
+    """
     from postbud.platform_api.models import ShipmentOut
     from postbud.services.letters.query import ShipmentFilter, list_shipments
     from postbud.services.parties.senders import find_sender
@@ -47,17 +49,24 @@ def list_(
         return
     from rich.table import Table
 
-    table = Table(
-        "Created", "Status", "Channel", "Recipient", "Subject", "Id", title=f"{len(page.shipments)} shipments"
-    )
+    from postbud.domain.wording import counted
+
+    table = Table(title=counted(len(page.shipments), "shipment", "shipments"))
+    # The id is what `show` takes: never cut; the free texts give way on a narrow terminal.
+    table.add_column("Id", no_wrap=True, min_width=36)
+    table.add_column("Created", no_wrap=True)
+    for heading in ("Status", "Channel"):
+        table.add_column(heading)
+    for heading in ("Recipient", "Subject"):
+        table.add_column(heading, overflow="ellipsis", max_width=40)
     for s in page.shipments:
         table.add_row(
+            str(s.id),
             s.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             s.status.value,
             s.channel.value if s.channel else "",
             s.recipient_name or s.recipient_party or "",
             s.subject or "",
-            str(s.id),
         )
     out = console()
     out.print(table)
@@ -67,7 +76,9 @@ def list_(
 
 @app.command("show")
 def show(
-    shipment_id: Annotated[uuid.UUID, typer.Argument(help="The shipment's id.")],
+    shipment_id: Annotated[
+        str, typer.Argument(help="The shipment's id, or any unique start of it (at least 4 characters).")
+    ],
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     json_out: Json = False,
@@ -75,9 +86,10 @@ def show(
     """Show a shipment with its documents and events."""
     from postbud.platform_api.models import ShipmentDetail
     from postbud.services.letters.query import get_shipment
+    from postbud.services.letters.shipment_ref import resolve_shipment_id
 
     async def use(runtime: Runtime) -> ShipmentDetails:
-        return await get_shipment(shipment_id, runtime)
+        return await get_shipment(await resolve_shipment_id(shipment_id, runtime), runtime)
 
     details = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
     if json_out:

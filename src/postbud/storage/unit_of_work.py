@@ -28,6 +28,7 @@ from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.resources import ResourceRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
 from postbud.storage.repos.sharing import ShareRepository
+from postbud.storage.repos.shipment_ids import ShipmentIdRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
@@ -76,6 +77,10 @@ class SqlUnitOfWork:
         self.batches = BatchRepository(self.conn)
         self.sharing = ShareRepository(self.conn)
         return self
+
+    @cached_property
+    def shipment_ids(self) -> ShipmentIdRepository:
+        return ShipmentIdRepository(self.conn)
 
     @cached_property
     def activity(self) -> ActivityRepository:
