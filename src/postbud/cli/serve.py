@@ -7,11 +7,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from postbud.cli.options import DatabaseUrl, DataDir, console, make_settings
 
 if TYPE_CHECKING:
     from postbud.config import Settings
+    from postbud.services.sandbox.clock import ClockView
+    from postbud.web.home_facts import Deployment
 
 
 def serve(
@@ -71,8 +74,6 @@ def serve(
     ports = _dialect_ports(dialect_port or [], ekopost_port)
     if settings.port in ports.values():
         raise typer.BadParameter(f"port {settings.port} is the main port", param_hint="--dialect-port")
-    if not settings.log_json:
-        _banner(settings, ports)
     options: dict[str, Any] = {
         "log_config": None,
         "access_log": False,
@@ -80,13 +81,16 @@ def serve(
         "date_header": False,  # one Date only: see postbud.date_header
         "timeout_graceful_shutdown": 10,
     }
+    # Migrate and seed once, here, rather than racing in every process; the banner can then name
+    # the sandbox sender's credentials even on the first start.
+    clock = asyncio.run(_prepare(settings, seed=not no_seed))
+    app = create_app(settings, seed=not no_seed, dialect_ports=ports)
+    if not settings.log_json:
+        _banner(settings, app.state.deployment, clock)
     if http_workers == 1 and not ports:
-        app = create_app(settings, seed=not no_seed)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, **options)
         uvicorn.Server(config).run()
         return
-    # Migrate and seed once, here, rather than racing in every process.
-    asyncio.run(_prepare(settings, seed=not no_seed))
     code = serve_in_processes(
         partial(create_app, settings, dialect_ports=ports),
         host=settings.host,
@@ -113,29 +117,28 @@ def _dialect_ports(pairs: list[str], ekopost_port: int | None) -> dict[str, int]
     return ports
 
 
-async def _prepare(settings: Settings, *, seed: bool) -> None:
+async def _prepare(settings: Settings, *, seed: bool) -> ClockView:
+    """Migrate, seed an empty sandbox, and read the sandbox clock for the banner."""
     from postbud.app import seed_if_empty
     from postbud.bootstrap import build_runtime
+    from postbud.services.sandbox.clock import clock_view
 
     settings.resolved_admin_token()  # created once, before the processes read it
     runtime = await build_runtime(settings)
     try:
         if seed and settings.sandbox:
             await seed_if_empty(runtime)
+        return await clock_view(runtime)
     finally:
         await runtime.close()
 
 
-def _banner(settings: Settings, ports: dict[str, int]) -> None:
-    url = settings.resolved_public_url
-    data = settings.resolved_data_dir
+def _banner(settings: Settings, deployment: Deployment, clock: ClockView) -> None:
+    from postbud.cli.banner import banner_lines
+    from postbud.services.sandbox.shown_credentials import shown_credentials
+
     out = console(stderr=True)
-    out.print(f"[bold]Postbud[/] on {url}")
-    out.print(f"  API docs      {url}/api/v1/docs")
-    for name, port in ports.items():
-        out.print(f"  {name:<13} port {port} (at its root)")
-    out.print(f"  data folder   {data}")
-    token = "POSTBUD_ADMIN_TOKEN" if settings.admin_token else str(data / "admin-token")
-    out.print(f"  admin token   {token}")
-    if settings.sandbox:
-        out.print(f"  sandbox       {data / 'sandbox' / 'sender.json'}")
+    lines = banner_lines(settings, deployment, shown_credentials(settings), clock)
+    out.print(f"[bold]{escape(lines[0])}[/]")
+    for line in lines[1:]:
+        out.print(escape(line))
