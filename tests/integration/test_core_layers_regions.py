@@ -43,14 +43,14 @@ def test_an_appointment_is_in_its_senders_own_zone(world: World) -> None:
     sender_id = world.run(_sender_in, world.runtime, "America/New_York")
     zone, start, appointment = _calendar_of(world, sender_id)
     assert zone == "America/New_York"
-    assert start.utcoffset() != datetime.fromisoformat(appointment["start-time"]).utcoffset()
-    assert start == datetime.fromisoformat(appointment["start-time"]), "the same moment"
+    assert start.utcoffset() != datetime.fromisoformat(appointment["start_time"]).utcoffset()
+    assert start == datetime.fromisoformat(appointment["start_time"]), "the same moment"
 
 
 def test_an_appointment_of_a_sender_without_a_zone_is_in_the_deployments(world: World) -> None:
     zone, start, appointment = _calendar_of(world, None)
     assert zone == world.runtime.settings.regional().time_zone
-    assert start.isoformat() == appointment["start-time"]
+    assert start.isoformat() == appointment["start_time"]
 
 
 def test_the_banks_today_is_the_regions_day() -> None:

@@ -49,7 +49,7 @@ def test_paying_an_invoice_records_the_payment_once(world: World) -> None:
 
     (payment,) = [e for e in world.events(letter) if e.type is EventType.PAYMENT_REGISTERED]
     assert payment.data["amount"] == "1249.50"
-    assert payment.data["creditor_account"] == _example(world, "invoice")["creditor-account"]
+    assert payment.data["creditor_account"] == _example(world, "invoice")["creditor_account"]
     assert payment.data["kid"] == _example(world, "invoice")["kid"]
     assert payment.data["datatype"]["kind"] == "invoice-payment"
     assert payment.data["datatype"]["payment_status"] == "ACSC"
@@ -140,8 +140,8 @@ def test_add_to_calendar_gives_a_valid_stable_ics(world: World) -> None:
     assert str(event["UID"]) == f"{letter.id}.{letter.primary.id}@postbud"
     start = event.decoded("DTSTART")
     assert start.tzinfo is not None
-    assert start.isoformat() == appointment["start-time"]
-    assert event.decoded("DTEND").isoformat() == appointment["end-time"]
+    assert start.isoformat() == appointment["start_time"]
+    assert event.decoded("DTEND").isoformat() == appointment["end_time"]
     assert str(event["SUMMARY"]) == "Tannlegetime"
     assert str(event["LOCATION"]) == "Fjord Tannklinikk, Kirkegata 12, 0153 Oslo"
     assert "Kom gjerne ti minutter før" in str(event["DESCRIPTION"])

@@ -229,7 +229,7 @@ def test_an_external_link_is_disabled_after_its_deadline(world: World) -> None:
         "kind": "externalLink",
         "url": "https://example.com/svar",
         "deadline": deadline.isoformat(),
-        "button-text": "Svar nå",
+        "button_text": "Svar nå",
     }
     letter = world.send(world.ola, "Undersøkelse", datatype=link)
     world.sign_in(world.ola)

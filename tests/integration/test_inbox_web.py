@@ -361,9 +361,9 @@ def test_a_letter_waiting_for_its_publish_time_is_not_in_the_inbox(world: World)
 def _invoice() -> dict[str, Any]:
     return {
         "kind": "invoice",
-        "due-date": "2099-12-24T00:00:00+01:00",
+        "due_date": "2099-12-24T00:00:00+01:00",
         "sum": "1249.50",
-        "creditor-account": "12345678903",
+        "creditor_account": "12345678903",
         "kid": "1234567890003",
     }
 
