@@ -80,7 +80,7 @@ def _signature(key: RSAPrivateKey, date: str, body_sha256: str, broker_id: int) 
     return base64.b64encode(key.sign(canonical.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
-def signed_send(spec: PoolSpec, key: RSAPrivateKey, number: int) -> bytes:
+def signed_send(spec: PoolSpec, key: RSAPrivateKey, number: int, *, pdf_bytes: int = PDF_BYTES) -> bytes:
     """One complete HTTP/1.1 request: a v8 multipart send, signed as the Java client signs it."""
     document_uuid = str(uuid.uuid4())
     boundary = uuid.uuid4().hex
@@ -92,7 +92,7 @@ def signed_send(spec: PoolSpec, key: RSAPrivateKey, number: int) -> bytes:
             _message_xml(recipient, document_uuid),
             f"\r\n--{boundary}\r\nContent-Type: application/octet-stream\r\n"
             f'Content-Disposition: attachment; filename="{document_uuid}"\r\n\r\n'.encode(),
-            letter_pdf(number),
+            letter_pdf(number, pdf_bytes),
             f"\r\n--{boundary}--\r\n".encode(),
         ]
     )
