@@ -12,6 +12,7 @@ from postbud.cli import (
     clock,
     db,
     recipients,
+    reset,
     resources,
     seed,
     senders,
@@ -34,6 +35,7 @@ app.command("worker")(worker.worker)
 app.command("migrate")(db.migrate)
 app.command("seed")(seed.seed)
 app.command("token")(token.token)
+app.command("reset")(reset.reset)
 app.add_typer(senders.app, name="senders")
 app.add_typer(recipients.app, name="recipients")
 app.add_typer(shipments.app, name="shipments")

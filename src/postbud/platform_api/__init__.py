@@ -11,9 +11,17 @@ MAX_OFFSET = 2**31 - 1
 
 
 def platform_router() -> APIRouter:
-    from postbud.platform_api import jobs, recipients, sandbox, senders, shipments, webhooks
+    from postbud.platform_api import (
+        jobs,
+        recipients,
+        sandbox,
+        sandbox_reset,
+        senders,
+        shipments,
+        webhooks,
+    )
 
     router = APIRouter()
-    for module in (senders, recipients, shipments, webhooks, jobs, sandbox):
+    for module in (senders, recipients, shipments, webhooks, jobs, sandbox, sandbox_reset):
         router.include_router(module.router)
     return router

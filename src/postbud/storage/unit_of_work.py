@@ -26,6 +26,7 @@ from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
 from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.resources import ResourceRepository
+from postbud.storage.repos.sandbox_reset import SandboxResetRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
 from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_ids import ShipmentIdRepository
@@ -129,6 +130,10 @@ class SqlUnitOfWork:
     @cached_property
     def sandbox_settings(self) -> SandboxSettingsRepository:
         return SandboxSettingsRepository(self.conn)
+
+    @cached_property
+    def sandbox_reset(self) -> SandboxResetRepository:
+        return SandboxResetRepository(self.conn)
 
     @cached_property
     def shipment_jobs(self) -> ShipmentJobRepository:
