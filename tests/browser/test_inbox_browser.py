@@ -166,7 +166,7 @@ def test_a_recipient_answers_a_share_documents_request(
         )
         card.get_by_role("button", name="Del dokumentene").click()
         expect(inbox_page.get_by_role("status").filter(has_text="Dokumentene er delt")).to_be_visible()
-        expect(inbox_page.locator(".share-state--active")).to_contain_text("Du deler 2 dokument(er)")
+        expect(inbox_page.locator(".share-state--active")).to_contain_text("Du deler 2 dokumenter")
 
         state = sender.share_documents_request_state(request_uuid)
         assert sorted(d.subject for d in state.shared_documents) == [

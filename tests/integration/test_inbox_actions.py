@@ -195,7 +195,7 @@ def test_sharing_inbox_letters_and_an_uploaded_pdf_then_withdrawing(world: World
     assert response.headers["location"] == f"/inbox/letters/{request.id}"
     shared = world.client.get(f"/inbox/letters/{request.id}").text
     assert "Dokumentene er delt" in shared
-    assert "Du deler 2 dokument(er)" in shared
+    assert "Du deler 2 dokumenter" in shared
     assert sorted(_shared(world, request)) == ["Lønnsslipp for oktober", "skattemelding"]
     assert world.count(request, EventType.DOCUMENTS_SHARED) == 1
 

@@ -144,8 +144,23 @@ def test_cover_puts_the_address_in_the_window_with_the_return_address_above() ->
         "0155 Oslo",
     ], "no country line for a domestic letter"
     everything = texts_in(cover, Area(0, 0, 210, 297))[0]
-    assert "Letter letter-1" in everything
-    assert "3 pages of documents; 3 sheets in the envelope with this one" in everything
+    assert "Brev letter-1" in everything
+    assert "3 sider med dokumenter; 3 ark i konvolutten medregnet dette" in everything
+    assert "Porto: B-post" in everything
+    assert not any(english in everything for english in ("Letter", "pages", "Postage", "Printed")), (
+        "one language"
+    )
+
+
+def test_a_cover_sheet_is_in_one_language_with_proper_plurals() -> None:
+    one = texts_in(render_cover(CoverPage(OSLO, "l", 1, 1, return_address=TAX)), Area(0, 0, 210, 297))[0]
+    assert "1 side med dokumenter; 1 ark i konvolutten medregnet dette" in one
+    swedish = CoverPage(STOCKHOLM, "l", 1, 2, return_address=TAX, home_country="SE", postage="priority")
+    abroad = texts_in(render_cover(swedish), Area(0, 0, 210, 297))[0]
+    assert "Return address: Skatteetaten" in abroad
+    assert "1 page of documents; 2 sheets in the envelope with this one" in abroad
+    assert "Postage: priority" in abroad
+    assert "Returadresse" not in abroad
 
 
 def test_cover_for_abroad_names_the_country_and_keeps_sami_letters() -> None:
@@ -211,7 +226,7 @@ def test_duplex_print_file_has_cover_blank_backs_and_every_page() -> None:
         "attachment page 1",
         "attachment page 2",
     ]
-    assert "5 pages of documents; 4 sheets in the envelope with this one" in texts[0]
+    assert "5 sider med dokumenter; 4 ark i konvolutten medregnet dette" in texts[0]
 
 
 def test_simplex_print_file_has_no_blank_pages() -> None:

@@ -53,7 +53,7 @@ def test_numbers_sizes_and_durations() -> None:
     assert NB.size(999) == "999\u00a0B"
     assert NB.duration(timedelta(days=14)) == "14\u00a0døgn"
     assert EN.duration(timedelta(days=14)) == "14\u00a0days"
-    assert EN.duration(timedelta(hours=47)) == "1\u00a0day", "the largest whole unit, never rounded up"
+    assert EN.duration(timedelta(hours=47)) == "1\u00a0day and 23\u00a0hours", "two units, never rounded up"
     assert EN.duration(timedelta(hours=3)) == "3\u00a0hours"
     assert NB.duration(timedelta(seconds=5)) == "0\u00a0minutter"
 

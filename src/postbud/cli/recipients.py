@@ -18,6 +18,7 @@ from postbud.cli.options import (
     reported_errors,
     with_runtime,
 )
+from postbud.domain.wording import counted
 
 if TYPE_CHECKING:
     from postbud.domain.parties import Recipient
@@ -163,7 +164,13 @@ def _table(found: list[Recipient], total: int) -> None:
     from rich.table import Table
 
     table = Table(
-        "Name", "Id", "Inbox", "Reserved", "E-mail", "Mobile", title=f"{len(found)} of {total} recipients"
+        "Name",
+        "Id",
+        "Inbox",
+        "Reserved",
+        "E-mail",
+        "Mobile",
+        title=f"{len(found)} of {counted(total, 'recipient', 'recipients')}",
     )
     for r in found:
         caps = r.capabilities
@@ -233,7 +240,8 @@ def _report(result: ImportResult, failed: bool) -> None:
         problems = "; ".join(f"{e.field}: {e.rule}" for e in row.errors)
         out.print(f"[red]line {row.line}[/]: {problems}")
     if failed:
-        out.print(f"[bold red]Nothing imported:[/] {len(result.rejected)} invalid rows (see --skip-invalid)")
+        invalid = counted(len(result.rejected), "invalid row", "invalid rows")
+        out.print(f"[bold red]Nothing imported:[/] {invalid} (see --skip-invalid)")
         return
     skipped = len(result.rejected)
     out.print(f"[bold green]Imported[/] {result.created} new, {result.updated} updated, {skipped} skipped")

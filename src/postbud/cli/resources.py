@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
+from postbud.domain.wording import counted
 
 if TYPE_CHECKING:
     from postbud.domain.resources import Resource
@@ -109,7 +110,14 @@ def list_(
         return
     from rich.table import Table
 
-    table = Table("Id", "Owner", "Title", "Confidential", "Min level", title=f"{len(found)} resources")
+    table = Table(
+        "Id",
+        "Owner",
+        "Title",
+        "Confidential",
+        "Min level",
+        title=counted(len(found), "resource", "resources"),
+    )
     for r in found:
         table.add_row(
             r.id,

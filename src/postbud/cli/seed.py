@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
+from postbud.domain.wording import counted
 
 if TYPE_CHECKING:
     from postbud.services.runtime import Runtime
@@ -53,8 +54,9 @@ def seed(
     out = console()
     people_count, orgs_count = result.people_created, result.organisations_created
     out.print(
-        f"[bold green]Seeded[/] {people_count} people and {orgs_count} organisations"
-        f" ({result.already_present} were already there)"
+        f"[bold green]Seeded[/] {counted(people_count, 'person', 'people')} and "
+        f"{counted(orgs_count, 'organisation', 'organisations')}"
+        f" ({counted(result.already_present, 'was', 'were')} already there)"
     )
     out.print(f"Sandbox sender: {sender.name}, digipost id {sender.digipost_id}")
     out.print(f"  API key      {sender.api_key}")

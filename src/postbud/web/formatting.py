@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.lists import format_list
 from babel.numbers import NumberFormatError, format_currency, format_decimal, get_group_symbol, parse_decimal
 from babel.units import format_unit
 
@@ -115,11 +116,17 @@ def size_text(size: int, lang: str) -> str:
 
 
 def duration_text(span: timedelta, lang: str) -> str:
-    """The largest whole unit, never rounded up: ``14 døgn`` / ``14 days``, ``3 hours``."""
+    """The two largest units, never rounded up: ``6 døgn og 23 timer`` / ``6 days and 23 hours``,
+    ``14 days``, ``3 hours and 5 minutes``; the unit's plural form by Babel (CLDR)."""
     seconds = int(span.total_seconds())
-    for unit, size in _DURATION_UNITS:
+    for index, (unit, size) in enumerate(_DURATION_UNITS):
         if seconds >= size:
-            return _unit(seconds // size, unit, lang, "long")
+            parts = [_unit(seconds // size, unit, lang, "long")]
+            if index + 1 < len(_DURATION_UNITS):
+                next_unit, next_size = _DURATION_UNITS[index + 1]
+                if rest := (seconds % size) // next_size:
+                    parts.append(_unit(rest, next_unit, lang, "long"))
+            return format_list(parts, locale=_locale(lang))
     return _unit(0, "duration-minute", lang, "long")
 
 

@@ -3,9 +3,10 @@
 Each text is written in both languages side by side, ``key: (bokmål, English)``, so a text
 cannot exist in one language only. Every part (shared, inbox, console) writes its texts in
 sections and loads them with ``texts(*sections)``, which refuses a key written twice, an empty
-text, and a placeholder one language has and the other lacks. The language comes from ``?lang=``
-(the switch in the page header, remembered in the session), else from the session, else from the
-browser's Accept-Language, else bokmål.
+text, and a placeholder one language has and the other lacks. A count's words take their plural
+form from the count, ``{count} {count:jobb|jobber}`` (``postbud.domain.wording``). The language
+comes from ``?lang=`` (the switch in the page header, remembered in the session), else from the
+session, else from the browser's Accept-Language, else bokmål.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Final
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from postbud.domain.wording import format_text
 
 LANGUAGES: Final = ("nb", "en")
 DEFAULT_LANGUAGE: Final = "nb"
@@ -57,7 +60,7 @@ class Catalogue:
     def text(self, lang: str, key: str, **params: object) -> str:
         nb, en = self._texts[key]
         template = en if lang == "en" else nb
-        return template.format(**params) if params else template
+        return format_text(template, params) if params else template
 
     def keys(self) -> frozenset[str]:
         return frozenset(self._texts)

@@ -2,8 +2,9 @@
 
 The address sits in the envelope window (the Norwegian C5 left window by default, see
 ``geometry``): a small return-address line at the top of the window, then the recipient. Below
-the window: the letter id and what the envelope holds. Output is byte-for-byte deterministic, so
-a retried print job stores the same print PDF.
+the window: the letter id and what the envelope holds, all in the deployment's language
+(``cover_words``). Output is byte-for-byte deterministic, so a retried print job stores the same
+print PDF.
 
 For a recipient with a protected identity the window shows their identifier and nothing else: no
 name, no address (the print house that holds the address puts it on the outer envelope).
@@ -20,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from postbud.channels.print.cover_words import CoverWords, cover_words
 from postbud.channels.print.geometry import A4_HEIGHT_MM, A4_POINTS, MM, NORWEGIAN_C5_WINDOW, Area
 from postbud.domain.parties import PostalAddress
 from postbud.domain.regional import NORWAY
@@ -85,9 +87,9 @@ def address_lines(address: PostalAddress, home_country: str) -> list[str]:
     return [line for line in (raw.strip() for raw in lines) if line]
 
 
-def _return_line(address: PostalAddress) -> str:
+def _return_line(address: PostalAddress, words: CoverWords) -> str:
     parts = (address.name, *address.lines, f"{address.postal_code} {address.city}")
-    return "Returadresse: " + ", ".join(part.strip() for part in parts if part.strip())
+    return f"{words.return_address}: " + ", ".join(part.strip() for part in parts if part.strip())
 
 
 def _fit(text: str, font: str, size: float, width: float) -> float:
@@ -108,7 +110,7 @@ def render_cover(cover: CoverPage) -> bytes:
     y = (A4_HEIGHT_MM - window.top - PADDING_MM) * MM
 
     if cover.return_address is not None:
-        line = _return_line(cover.return_address)
+        line = _return_line(cover.return_address, cover_words(cover.home_country))
         size = min(RETURN_SIZE, _fit(line, font, RETURN_SIZE, inner_width))
         y -= size
         pdf.setFont(font, size)
@@ -134,13 +136,8 @@ def render_cover(cover: CoverPage) -> bytes:
 def _letter_details(pdf: canvas.Canvas, font: str, cover: CoverPage) -> None:
     x = cover.window.left * MM
     y = (A4_HEIGHT_MM - max(cover.window.bottom, 80.0) - 25.0) * MM
-    details = [
-        f"Letter {cover.letter_id}",
-        f"{cover.document_pages} page{'s' if cover.document_pages != 1 else ''} of documents; "
-        f"{cover.sheets} sheet{'s' if cover.sheets != 1 else ''} in the envelope with this one",
-        f"Postage: {cover.postage}",
-        "Printed and posted by the Postbud sandbox print house. Your letter starts on the next sheet.",
-    ]
+    words = cover_words(cover.home_country)
+    details = words.details(cover.letter_id, cover.document_pages, cover.sheets, cover.postage)
     pdf.setFont(font, 8)
     for line in details:
         pdf.drawString(x, y, line)

@@ -47,7 +47,7 @@ _LIST: Final[Texts] = {
     "inbox.no_subject": ("(uten emne)", "(no subject)"),
     "inbox.unread": ("Ulest", "Unread"),
     "inbox.attachment": ("1 vedlegg", "1 attachment"),
-    "inbox.attachments": ("{count} vedlegg", "{count} attachments"),
+    "inbox.attachments": ("{count} vedlegg", "{count} {count:attachment|attachments}"),
     "inbox.paging": ("Flere brev", "More letters"),
     "inbox.older": ("Eldre brev", "Older letters"),
     "inbox.newest": ("Til de nyeste", "Back to the newest"),
@@ -76,13 +76,13 @@ _LETTER: Final[Texts] = {
     "letter.primary_document": ("Brevet", "The letter"),
     "letter.attachment_named": ("Vedlegg: {title}", "Attachment: {title}"),
     "letter.attachment_n": ("vedlegg {n}", "attachment {n}"),
-    "letter.pages": ("{count} sider", "{count} pages"),
+    "letter.pages": ("{count} {count:side|sider}", "{count} {count:page|pages}"),
     "letter.one_page": ("1 side", "1 page"),
     "letter.download": ("Last ned originalen", "Download the original"),
     "letter.page_alt": ("Side {number} av {count}", "Page {number} of {count}"),
     "letter.more_pages": (
-        "Dokumentet har {count} sider. Last ned originalen for å se resten.",
-        "The document has {count} pages. Download the original to see the rest.",
+        "Dokumentet har {count} {count:side|sider}. Last ned originalen for å se resten.",
+        "The document has {count} {count:page|pages}. Download the original to see the rest.",
     ),
     "letter.no_preview": (
         "Dette dokumentet kan ikke vises her. Last ned originalen for å lese det.",
@@ -271,8 +271,8 @@ _SHARE: Final[Texts] = {
     "share.duration": ("Delingen varer", "Sharing lasts"),
     "share.allowed_origins": ("Bare dokumenter fra", "Only documents from"),
     "share.active": (
-        "Du deler {count} dokument(er). Tilgangen varer til {expires}.",
-        "You are sharing {count} document(s). Access lasts until {expires}.",
+        "Du deler {count} {count:dokument|dokumenter}. Tilgangen varer til {expires}.",
+        "You are sharing {count} {count:document|documents}. Access lasts until {expires}.",
     ),
     "share.ended_withdrawn": ("Du trakk tilbake delingen {at}.", "You withdrew the sharing on {at}."),
     "share.ended_stopped": ("Avsenderen avsluttet delingen {at}.", "The sender stopped the sharing on {at}."),
@@ -292,7 +292,10 @@ _SHARE: Final[Texts] = {
     "share.submit": ("Del dokumentene", "Share the documents"),
     "share.done": ("Dokumentene er delt.", "The documents are shared."),
     "share.withdrawn": ("Delingen er trukket tilbake.", "The sharing is withdrawn."),
-    "share.documents_shared": ("{count} dokument(er) ble delt.", "{count} document(s) were shared."),
+    "share.documents_shared": (
+        "{count} {count:dokument|dokumenter} ble delt.",
+        "{count} {count:document was|documents were} shared.",
+    ),
     "share.stopped_by_sender": ("Avsenderen har avsluttet delingen.", "The sender has stopped the sharing."),
     "share.error.summary": ("Ingenting ble delt.", "Nothing was shared."),
     "share.error.not_pdf": (
@@ -309,8 +312,8 @@ _SHARE: Final[Texts] = {
         "Choose at least one letter or upload a file.",
     ),
     "share.error.too_many": (
-        "Du kan dele høyst {count} dokumenter om gangen.",
-        "You can share at most {count} documents at a time.",
+        "Du kan dele høyst {count} {count:dokument|dokumenter} om gangen.",
+        "You can share at most {count} {count:document|documents} at a time.",
     ),
     "share.error.unknown_document": (
         "Et av de valgte dokumentene finnes ikke i innboksen din.",
