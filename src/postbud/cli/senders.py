@@ -71,18 +71,22 @@ def add(
     json_out: Json = False,
 ) -> None:
     """Register a sender and issue its API key (printed once)."""
-    from postbud.domain.errors import FieldError, ValidationFailed
+    from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
     from postbud.platform_api.models import SenderOut
     from postbud.services.parties.senders import RegisterSender, register_sender
 
     if certificate is not None and generate_key is not None:
         fail(
-            ValidationFailed(FieldError("certificate", "use --certificate or --generate-key, not both")),
+            ValidationFailed(
+                FieldError("certificate", "use --certificate or --generate-key, not both", RuleCode.INVALID)
+            ),
             json_out,
         )
     if generate_key is not None and generate_key.exists():
         fail(
-            ValidationFailed(FieldError("generate_key", f"{generate_key} exists; choose a new path")),
+            ValidationFailed(
+                FieldError("generate_key", f"{generate_key} exists; choose a new path", RuleCode.INVALID)
+            ),
             json_out,
         )
     command = RegisterSender(

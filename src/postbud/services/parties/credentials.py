@@ -98,7 +98,9 @@ def validate_certificate(pem: str) -> str:
             "certificate", "must be one X.509 certificate in PEM form", RuleCode.WRONG_FORMAT
         ) from None
     if not isinstance(certificate.public_key(), RSAPublicKey):
-        raise ValidationFailed.of("certificate", "must carry an RSA public key (Digipost signs with RSA)")
+        raise ValidationFailed.of(
+            "certificate", "must carry an RSA public key (Digipost signs with RSA)", RuleCode.INVALID
+        )
     return pem.strip() + "\n"
 
 

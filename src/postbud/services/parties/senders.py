@@ -9,14 +9,13 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import IntegrityError
-
 from postbud.crypto.keys import generate_test_key_and_certificate
-from postbud.domain.errors import Conflict, FieldError, NotFound, RuleCode, ValidationFailed
+from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer, swedish_orgnr
 from postbud.domain.parties import Sender
 from postbud.services.parties.credentials import add_credential, digipost_certificate, validate_certificate
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 API_KEY_PREFIX = "pb_live_"
@@ -59,18 +58,22 @@ def _validate(cmd: RegisterSender) -> tuple[str, str, str | None]:
     errors: list[FieldError] = []
     name = cmd.name.strip()
     if not name:
-        errors.append(FieldError("name", "must not be empty"))
+        errors.append(FieldError("name", "must not be empty", RuleCode.EMPTY))
     elif len(name) > _MAX_NAME:
-        errors.append(FieldError("name", f"at most {_MAX_NAME} characters"))
+        errors.append(FieldError("name", f"at most {_MAX_NAME} characters", RuleCode.TOO_LONG))
     orgnr = ""
     try:
         orgnr = organisation_number(cmd.organisation_number)
     except InvalidIdentifier as exc:
         errors.append(FieldError("organisation_number", exc.rule, RuleCode.WRONG_FORMAT))
     if cmd.digipost_id is not None and cmd.digipost_id <= 0:
-        errors.append(FieldError("digipost_id", "must be a positive number"))
+        errors.append(FieldError("digipost_id", "must be a positive number", RuleCode.INVALID))
     if cmd.certificate_pem is not None and cmd.generate_key:
-        errors.append(FieldError("certificate", "give a certificate or ask for a generated key, not both"))
+        errors.append(
+            FieldError(
+                "certificate", "give a certificate or ask for a generated key, not both", RuleCode.INVALID
+            )
+        )
     certificate: str | None = None
     if cmd.certificate_pem is not None:
         try:
@@ -91,11 +94,13 @@ async def _insert(cmd: RegisterSender, sender: Sender, api_key: str, runtime: Ru
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         if await uow.senders.by_organisation_number(sender.organisation_number):
-            raise Conflict("organisation_number", "a sender with this organisation number exists")
+            raise Conflict(
+                "organisation_number", "a sender with this organisation number exists", ConflictCode.DUPLICATE
+            )
         if cmd.digipost_id is None:
             sender = replace(sender, digipost_id=await _free_digipost_id(uow))
         elif await uow.senders.by_digipost_id(cmd.digipost_id):
-            raise Conflict("digipost_id", "a sender with this digipost id exists")
+            raise Conflict("digipost_id", "a sender with this digipost id exists", ConflictCode.DUPLICATE)
         await uow.senders.add(sender, now=now)
         await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
         certificate = digipost_certificate(sender, runtime)
@@ -116,11 +121,13 @@ async def register_sender(cmd: RegisterSender, runtime: Runtime) -> SenderCreden
     for _ in range(_INSERT_ATTEMPTS):
         try:
             return SenderCredentials(await _insert(cmd, sender, api_key, runtime), api_key, key_pem)
-        except IntegrityError:
+        except DuplicateKey:
             # Another process registered a sender meanwhile (PostgreSQL does not serialise the
             # checks above); looking again finds the clash or the next free digipost id.
             continue
-    raise Conflict("digipost_id", "could not find a free digipost id; give one with digipost_id")
+    raise Conflict(
+        "digipost_id", "could not find a free digipost id; give one with digipost_id", ConflictCode.DUPLICATE
+    )
 
 
 async def issue_api_key(sender_id: uuid.UUID, runtime: Runtime, *, label: str = "default") -> str:
