@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     ingest_batch_size: int = 128
     ingest_batch_wait_ms: float = 2.0
     log_json: bool = False
+    metrics: Literal["auto", "loopback", "token", "public", "off"] = "auto"
+    """Who may read ``/metrics``: ``loopback`` (callers on this host, not through a proxy), ``token``
+    (a bearer token), ``public``, ``off``; ``auto`` is loopback when ``host`` is a loopback address,
+    else token."""
+    metrics_token: str | None = None
+    """The bearer token ``/metrics`` takes in token mode; the admin token when unset."""
     smtp_url: str | None = None
     """``smtp://user:pass@host:1025``, ``smtp+starttls://…`` or ``smtps://…``; unset: e-mail is captured."""
     smtp_from: str = "postbud@localhost"

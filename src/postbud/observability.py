@@ -29,6 +29,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from postbud.domain.channels import Channel
+from postbud.metrics_exposure import exposure, refusal
 from postbud.services.runtime import Runtime
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -237,6 +238,19 @@ async def readyz(request: Request) -> JSONResponse:
 
 @ops_router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    mode = exposure(settings)
+    refused = refusal(
+        mode,
+        client_host=request.client.host if request.client else None,
+        headers=request.headers,
+        token=(settings.metrics_token or request.app.state.admin_token) if mode == "token" else "",
+    )
+    if refused is not None:
+        status, reason = refused
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return Response(reason + "\n", status_code=status, media_type="text/plain", headers=headers)
     try:
         await _refresh_job_gauge(request.app.state.runtime)
     except Exception:  # a scrape must still answer while the database is down
