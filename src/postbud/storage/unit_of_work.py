@@ -14,6 +14,7 @@ from postbud.storage.errors import DuplicateKey, duplicate_key
 from postbud.storage.repos.activity import ActivityRepository
 from postbud.storage.repos.attachments import AttachmentRepository
 from postbud.storage.repos.batches import BatchRepository
+from postbud.storage.repos.captures import CaptureRepository
 from postbud.storage.repos.credentials import CredentialRepository
 from postbud.storage.repos.dead_jobs import DeadJobRepository
 from postbud.storage.repos.delivery_log import DeliveryLogRepository
@@ -90,6 +91,10 @@ class SqlUnitOfWork:
     @cached_property
     def attachments(self) -> AttachmentRepository:
         return AttachmentRepository(self.conn)
+
+    @cached_property
+    def captures(self) -> CaptureRepository:
+        return CaptureRepository(self.conn)
 
     @cached_property
     def credentials(self) -> CredentialRepository:

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
 from postbud.web.console import auth, clock, dashboard, faults, feed, letters, printing, webhooks
+from postbud.web.console.captures import capture_routes
 from postbud.web.console.guard import admin_action, admin_data, admin_page
 from postbud.web.console.state import ConsoleState
 from postbud.web.context import WebContext
@@ -38,6 +39,7 @@ def console_routes() -> list[BaseRoute]:
         form_route("/faults/channel", admin_action(faults.set_channel)),
         form_route("/faults/webhook", admin_action(faults.set_webhook)),
         form_route("/faults/clear", admin_action(faults.clear)),
+        *capture_routes(),
         Route("/clock", admin_page(clock.clock_page), methods=["GET"]),
         form_route("/clock/advance", admin_action(clock.advance)),
         form_route("/clock/reset", admin_action(clock.reset)),

@@ -25,6 +25,7 @@ CLEAR_FAULTS: Final = f"{FAULTS}/clear"
 CLOCK: Final = f"{ROOT}/clock"
 ADVANCE_CLOCK: Final = f"{CLOCK}/advance"
 RESET_CLOCK: Final = f"{CLOCK}/reset"
+CAPTURES: Final = f"{ROOT}/captures"
 
 
 def sign_in(next_url: str | None = None) -> str:
@@ -66,3 +67,16 @@ def feed_stream(after: str) -> str:
 def safe_next(candidate: str | None) -> str:
     """Where to go after signing in: a path inside the console, never another site."""
     return navigation.safe_next(candidate, root=ROOT, home=HOME)
+
+
+def capture(event_id: uuid.UUID) -> str:
+    """A captured e-mail or SMS, by the id of the event that records it."""
+    return f"{CAPTURES}/{event_id}"
+
+
+def capture_raw(event_id: uuid.UUID) -> str:
+    return f"{capture(event_id)}/raw"
+
+
+def capture_attachment(event_id: uuid.UUID, index: int) -> str:
+    return f"{capture(event_id)}/attachments/{index}"
