@@ -8,16 +8,19 @@ their own app from ``factory``, so nothing with threads or open connections cros
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 from types import FrameType
 from typing import Any
 
 _BACKLOG = 2048
+_PR_SET_PDEATHSIG = 1
 _STOP_SECONDS = 30.0
 
 
@@ -39,11 +42,25 @@ def _serve_one(factory: Callable[[], Any], host: str, ports: Sequence[int], opti
     uvicorn.Server(config).run(sockets=sockets)
 
 
-def _child(factory: Callable[[], Any], host: str, ports: Sequence[int], options: dict[str, Any]) -> None:
+def _child(
+    factory: Callable[[], Any], host: str, ports: Sequence[int], options: dict[str, Any], parent: int
+) -> None:
     # Out of the terminal's process group: Ctrl-C reaches the parent only, which stops each child
     # once (a second signal would make uvicorn skip its graceful shutdown).
     os.setpgid(0, 0)
+    _stop_with_parent(parent)
     _serve_one(factory, host, ports, options)
+
+
+def _stop_with_parent(parent: int) -> None:
+    """A parent killed outright (``kill -9``, the OOM killer) cannot stop its children, which would
+    go on serving the port beside a restarted Postbud: on Linux the kernel sends them SIGTERM."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def serve_in_processes(
@@ -70,7 +87,9 @@ def serve_in_processes(
         _listening_socket(host, each).close()
     context = multiprocessing.get_context("spawn")
     children = [
-        context.Process(target=_child, args=(factory, host, ports, options), name=f"http-{index}")
+        context.Process(
+            target=_child, args=(factory, host, ports, options, os.getpid()), name=f"http-{index}"
+        )
         for index in range(processes)
     ]
     signalled = False
