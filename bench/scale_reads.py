@@ -88,6 +88,7 @@ async def sample_ids(runtime, sender_id: uuid.UUID, count: int) -> list[tuple[uu
 async def measure_reads(runtime, samples: int) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
     from postbud.dialects.digipost.event_vocabulary import event_kinds
     from postbud.services.console.activity_chart import activity
+    from postbud.services.console.print_queue import print_queue
     from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
 
     people = await population(runtime)
@@ -151,6 +152,7 @@ async def measure_reads(runtime, samples: int) -> dict[str, dict[str, float]]:  
             ShipmentFilter(sender_id=sender, channel="print", limit=50), True, i
         ),
         "console start page chart (24 h)": lambda i: activity(runtime),
+        "console print queue, first page": lambda i: print_queue(runtime),
         "Digipost document events, 30-day window": lambda i: events_poll(timedelta(days=30), i),
         "Digipost document events, 10-minute window": lambda i: events_poll(timedelta(minutes=10), i),
         "Digipost document status": document_status,
