@@ -45,7 +45,7 @@ Read = Callable[[int], Awaitable[object]]
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def timed(read: Read, samples: int) -> dict[str, float]:
@@ -269,8 +269,12 @@ async def sizes(data_dir: Path, database_url: str | None, runtime) -> dict[str, 
             size = (await conn.execute(text("SELECT pg_database_size(current_database())"))).scalar_one()
         database = round(int(size) / 2**20, 1)
     else:
-        database = round(sum(p.stat().st_size for p in data_dir.glob("postbud.db*")) / 2**20, 1)
+        database = _sqlite_mb(data_dir)
     return {"database_mb": database, "blobs_mb": blobs}
+
+
+def _sqlite_mb(data_dir: Path) -> float:
+    return round(sum(p.stat().st_size for p in data_dir.glob("postbud.db*")) / 2**20, 1)
 
 
 def _du_mb(path: Path) -> float:
