@@ -1,4 +1,4 @@
-"""Webhook deliveries of one letter arrive in the order of its events, also after an outage.
+"""Webhook deliveries of one letter (or batch) arrive in the order of its events, also after an outage.
 
 A real HTTP receiver is down (its port refuses connections) while letters are sent and their
 events recorded, then comes back on the same port. Three workers, each on a runtime of its own
@@ -36,6 +36,7 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
+from postbud.services.letters.batches import complete_batch, open_batch
 from postbud.services.letters.record_event import record_events_for
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
@@ -43,6 +44,10 @@ from postbud.storage import schema
 from postbud.webhooks import deliver as webhook_delivery
 from postbud.webhooks.manage import add_webhook, list_deliveries
 from postbud.webhooks.signing import verify
+from tests.integration.test_core_actions_batches import World, world
+from tests.integration.webhook_receiver import hook_receiver
+
+__all__ = ["world"]
 
 pytestmark = pytest.mark.anyio
 
@@ -214,3 +219,31 @@ async def test_each_letters_events_arrive_in_order_after_the_receiver_comes_back
         j = schema.jobs.c
         left = await uow.conn.execute(select(j.status).where(j.status.not_in(["done"])))
         assert list(left) == []
+
+
+async def test_a_batchs_events_arrive_in_order_after_the_receiver_comes_back(world: World) -> None:
+    runtime = world.runtime
+    with hook_receiver() as receiver:
+        webhook, _ = await add_webhook(runtime, world.sender, receiver.url("batch"), ["batch.*"])
+        receiver.fail_first["batch"] = 10_000  # down
+        batch = await open_batch(runtime, sender_id=world.sender, dialect="ekopost", external_id="order-1")
+        await world.to_mailbox(batch.id)
+        await world.to_mailbox(batch.id)
+        await complete_batch(runtime, batch.id)
+        for _ in range(3):
+            await world.work()
+            runtime.clock.advance(timedelta(hours=2))
+        statuses = {d.status for d in await list_deliveries(runtime, webhook_id=webhook.id)}
+        assert statuses == {"retrying", "waiting"}
+
+        receiver.fail_first["batch"] = 0  # back
+        for _ in range(3):
+            runtime.clock.advance(timedelta(hours=2))
+            await world.work()
+
+    logged = [f"batch.{state.value}" for state in await world.log(batch.id)]
+    assert len(logged) >= 3, logged
+    arrived = [json.loads(a.body)["type"] for a in receiver.at("batch") if not a.failed]
+    delivered = list(dict.fromkeys(arrived))
+    assert delivered == logged, "each batch event once, in the order of the batch's log"
+    assert {d.status for d in await list_deliveries(runtime, webhook_id=webhook.id)} == {"delivered"}

@@ -26,6 +26,8 @@ class Arrival:
     headers: dict[str, str]
     """Lower-case names."""
     body: bytes
+    failed: bool
+    """Answered 500 (the receiver was "down")."""
 
 
 @dataclass
@@ -45,8 +47,9 @@ class HookReceiver:
     async def endpoint(self, request: Request) -> Response:
         hook = request.path_params["hook"]
         body = await request.body()
-        self.arrivals.append(Arrival(hook, {k.lower(): v for k, v in request.headers.items()}, body))
-        if self.fail_first.get(hook, 0) > 0:
+        failing = self.fail_first.get(hook, 0) > 0
+        self.arrivals.append(Arrival(hook, {k.lower(): v for k, v in request.headers.items()}, body, failing))
+        if failing:
             self.fail_first[hook] -= 1
             return Response(FAILURE_TEXT, status_code=500, headers={"x-receiver": "failing"})
         if self.answer_bytes:
