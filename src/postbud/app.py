@@ -54,9 +54,11 @@ async def is_empty(runtime: Runtime) -> bool:
 
 
 async def seed_if_empty(runtime: Runtime) -> None:
-    from postbud.services.sandbox.seed import seed
+    from postbud.services.sandbox.seed import FixedCredentials, sandbox_sender, seed
 
     if not await is_empty(runtime):
+        if FixedCredentials.of(runtime.settings).any:  # configured after the folder was first seeded
+            await sandbox_sender(runtime)
         return
     try:
         result = await seed(runtime)

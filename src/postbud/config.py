@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     """The base URL clients reach this server on; defaults to http://host:port."""
     admin_token: str | None = None
     sandbox: bool = True
+    # --- Sandbox credentials fixed by configuration (SANDBOXAPI): the same in every fresh data folder,
+    # and through `postbud reset --new-credentials`, so a CI configuration names them once.
+    sandbox_api_key: str | None = None
+    """The sandbox sender's API key (``pb_live_`` and at least 16 more characters); generated if unset."""
+    sandbox_sender_key_file: Path | None = None
+    """A PEM file with the sandbox sender's RSA private key (its certificate is made from it);
+    generated into ``<data_dir>/sandbox/sender-key.pem`` if unset."""
     workers: int = 2
     """Job workers started inside ``postbud serve`` (0 runs the API alone)."""
     worker_heartbeat_seconds: float = Field(default=2.0, gt=0)

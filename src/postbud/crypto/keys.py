@@ -102,9 +102,8 @@ def certificate_pem(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def generate_test_key_and_certificate(common_name: str, *, days: int = 3650) -> tuple[bytes, bytes]:
-    """A fresh RSA-2048 key (unencrypted PKCS#8 PEM) and a self-signed X.509 certificate (PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def self_signed_certificate(key: RSAPrivateKey, common_name: str, *, days: int = 3650) -> bytes:
+    """A self-signed X.509 certificate (PEM) for ``key``."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
     certificate = (
@@ -118,7 +117,13 @@ def generate_test_key_and_certificate(common_name: str, *, days: int = 3650) -> 
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def generate_test_key_and_certificate(common_name: str, *, days: int = 3650) -> tuple[bytes, bytes]:
+    """A fresh RSA-2048 key (unencrypted PKCS#8 PEM) and a self-signed X.509 certificate (PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    return key_pem, certificate.public_bytes(serialization.Encoding.PEM)
+    return key_pem, self_signed_certificate(key, common_name, days=days)

@@ -13,7 +13,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from postbud.crypto.keys import generate_test_key_and_certificate
+from cryptography.hazmat.primitives import serialization
+
+from postbud.config import Settings
+from postbud.crypto.keys import (
+    KeyLoadError,
+    generate_test_key_and_certificate,
+    load_certificate,
+    load_private_key,
+    self_signed_certificate,
+)
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.domain.identifiers import (
     InvalidIdentifier,
     e164_phone,
@@ -24,7 +34,7 @@ from postbud.domain.ids import new_id
 from postbud.domain.parties import Sender
 from postbud.services.parties.credentials import record_digipost_certificate
 from postbud.services.parties.recipients import RecipientInput, build_recipient, with_free_mailbox_address
-from postbud.services.parties.senders import new_api_key
+from postbud.services.parties.senders import API_KEY_PREFIX, new_api_key
 from postbud.services.runtime import Runtime
 
 SANDBOX_SENDER_NAME = "Postbud Sandbox Sender"
@@ -34,6 +44,7 @@ DEFAULT_PEOPLE = 200
 DEFAULT_ORGANISATIONS = 30
 DEFAULT_SEED = 1
 _CHUNK = 100
+_MIN_KEY_SECRET = 16
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -194,12 +205,66 @@ def _stored_credentials(folder: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
+@dataclass(frozen=True, slots=True)
+class FixedCredentials:
+    """What the configuration fixes of the sandbox sender (``POSTBUD_SANDBOX_*``); None: generated."""
+
+    api_key: str | None = None
+    key_pem: bytes | None = None
+    """The RSA private key, PKCS#8 PEM."""
+
+    @classmethod
+    def of(cls, settings: Settings) -> FixedCredentials:
+        api_key = settings.sandbox_api_key
+        if api_key is not None and not (
+            api_key.startswith(API_KEY_PREFIX) and len(api_key) >= len(API_KEY_PREFIX) + _MIN_KEY_SECRET
+        ):
+            raise ValidationFailed.of(
+                "POSTBUD_SANDBOX_API_KEY",
+                f"an API key is {API_KEY_PREFIX} followed by at least {_MIN_KEY_SECRET} characters",
+                RuleCode.WRONG_FORMAT,
+            )
+        key_pem = None
+        if settings.sandbox_sender_key_file is not None:
+            path = settings.sandbox_sender_key_file.expanduser()
+            try:
+                key = load_private_key(path.read_bytes())
+            except (OSError, KeyLoadError) as exc:
+                raise ValidationFailed.of(
+                    "POSTBUD_SANDBOX_SENDER_KEY_FILE",
+                    f"{path}: not a readable RSA key ({exc})",
+                    RuleCode.INVALID,
+                ) from exc
+            key_pem = key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        return cls(api_key, key_pem)
+
+    @property
+    def any(self) -> bool:
+        return self.api_key is not None or self.key_pem is not None
+
+    def holds(self, api_key: str, certificate_pem: str | None) -> bool:
+        """Whether stored credentials are the fixed ones (anything not fixed holds)."""
+        if self.api_key is not None and api_key != self.api_key:
+            return False
+        if self.key_pem is None:
+            return True
+        if certificate_pem is None:
+            return False
+        der, spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        fixed = load_private_key(self.key_pem).public_key().public_bytes(der, spki)
+        return load_certificate(certificate_pem.encode()).public_key().public_bytes(der, spki) == fixed
+
+
 async def _reusable(runtime: Runtime, sender: Sender, folder: Path) -> SandboxSender | None:
     stored = _stored_credentials(folder)
     if stored is None or not (folder / "sender-key.pem").exists():
         return None
     api_key = stored.get("api_key")
     if stored.get("sender_id") != str(sender.id) or not isinstance(api_key, str):
+        return None
+    if not FixedCredentials.of(runtime.settings).holds(api_key, sender.certificate_pem):
         return None
     async with runtime.reader() as uow:
         owner = await uow.senders.by_api_key(api_key)
@@ -234,8 +299,13 @@ async def sandbox_sender(runtime: Runtime) -> SandboxSender:
         existing = await uow.senders.by_digipost_id(SANDBOX_DIGIPOST_ID)
     if existing is not None and (reused := await _reusable(runtime, existing, folder)) is not None:
         return reused
-    key_pem, cert_pem = generate_test_key_and_certificate(SANDBOX_SENDER_NAME)
-    api_key = new_api_key()
+    fixed = FixedCredentials.of(runtime.settings)
+    if fixed.key_pem is not None:
+        key_pem = fixed.key_pem
+        cert_pem = self_signed_certificate(load_private_key(key_pem), SANDBOX_SENDER_NAME)
+    else:
+        key_pem, cert_pem = generate_test_key_and_certificate(SANDBOX_SENDER_NAME)
+    api_key = fixed.api_key or new_api_key()
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         sender = await uow.senders.by_digipost_id(SANDBOX_DIGIPOST_ID)
@@ -252,7 +322,13 @@ async def sandbox_sender(runtime: Runtime) -> SandboxSender:
             sender = replace(sender, certificate_pem=cert_pem.decode("ascii"))
             await uow.senders.update(sender)
         await record_digipost_certificate(uow, sender, runtime)
-        await uow.senders.add_api_key(sender.id, api_key, "sandbox", now=now)
+        holder = await uow.senders.by_api_key(api_key)
+        if holder is not None and holder.id != sender.id:
+            raise ValidationFailed.of(
+                "POSTBUD_SANDBOX_API_KEY", "the key belongs to another sender", RuleCode.NOT_UNIQUE
+            )
+        if holder is None:
+            await uow.senders.add_api_key(sender.id, api_key, "sandbox", now=now)
     folder.mkdir(parents=True, exist_ok=True)
     _write_private(folder / "sender-key.pem", key_pem.decode("ascii"))
     (folder / "sender-cert.pem").write_text(cert_pem.decode("ascii"))
