@@ -50,6 +50,7 @@ from postbud.domain.datatypes import (
     TimeInterval,
     ValidPeriod,
     VatLevel,
+    VerifiableCredentialNotice,
     YearlyRepeatingPeriod,
 )
 
@@ -239,6 +240,11 @@ WIRE_NAMES: Final[Mapping[type[BaseModel], Mapping[str, str]]] = MappingProxyTyp
         TimeInterval: {
             "start_time": "start-time",
             "end_time": "end-time",
+        },
+        VerifiableCredentialNotice: {
+            "credential_id": "credential-id",
+            "valid_from": "valid-from",
+            "valid_until": "valid-until",
         },
         ValidPeriod: {
             "yearly_repeating_period": "yearly-repeating-period",

@@ -190,6 +190,9 @@ def example_datatypes(now: datetime) -> dict[str, dict[str, Any]]:
         "share-documents-request-documents-shared": {"document_ids": [1, 2]},
         "share-documents-request-sharing-stopped": {},
         "verifiable-credential-notice": {
+            "credential_id": "KB-2026-0042",
+            "valid_from": _at(now, 0, 0),
+            "valid_until": _at(now, 5 * 365, 0),
             "title": "Nytt kompetansebevis",
             "description": "Beviset ligger klart i lommeboken din.",
         },
