@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from postbud.domain.documents import AuthenticationLevel
@@ -51,6 +52,12 @@ class Letter:
     @property
     def opened(self) -> bool:
         return any(e.type is EventType.OPENED for e in self.events)
+
+    @property
+    def received_at(self) -> datetime:
+        """When an inbox received it: its first delivery, which for a letter held for a publish time
+        comes after it was created."""
+        return next((e.at for e in self.events if e.type is EventType.DELIVERED), self.shipment.created_at)
 
     @property
     def sender_name(self) -> str:

@@ -41,6 +41,10 @@ class LetterSummary:
 
     shipment_id: uuid.UUID
     created_at: datetime
+    """When the sender made it: the list's order and paging key."""
+    received_at: datetime
+    """When an inbox received it (its first ``delivered`` event): later than ``created_at`` for a
+    letter held for a publish time."""
     sender_name: str
     sender_organisation_number: str
     subject: str | None
@@ -126,9 +130,19 @@ def page_query(
     )
     if archived:
         letters = schema.archived_letters.join(letters, s.id == a.shipment_id)
+    e = schema.events.c
+    delivered = (
+        select(e.at)
+        .where(e.shipment_id == s.id, e.type == EventType.DELIVERED.value)
+        .order_by(e.at)
+        .limit(1)
+        .correlate(schema.shipments)
+        .scalar_subquery()
+    )
     query = select(
         s.id,
         s.created_at,
+        delivered.label("delivered_at"),
         s.status,
         s.subject,
         schema.senders.c.name.label("sender_name"),
@@ -172,6 +186,7 @@ class InboxRepository:
             LetterSummary(
                 shipment_id=row.id,
                 created_at=row.created_at,
+                received_at=row.delivered_at or row.created_at,
                 sender_name=row.sender_name,
                 sender_organisation_number=row.organisation_number,
                 subject=row.subject,

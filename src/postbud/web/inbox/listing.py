@@ -38,7 +38,7 @@ def _row(letter: LetterSummary, url: str) -> Row:
         sender=letter.sender_name,
         subject=None if letter.sensitive else letter.subject,
         sensitive=letter.sensitive,
-        received=letter.created_at,
+        received=letter.received_at,
         unread=not letter.opened,
         attachments=max(letter.documents - 1, 0),
         kind=str(kind) if kind and not letter.sensitive else None,
