@@ -13,7 +13,7 @@ import os
 import socket
 import traceback
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import structlog
 
@@ -56,7 +56,7 @@ class Worker:
                 now=self.runtime.clock.now(),
                 lease=self.lease,
                 limit=self.batch,
-                wall_now=datetime.now(UTC),
+                wall_now=self.runtime.wall_clock.now(),
             )
 
     async def run_once(self) -> int:
