@@ -607,7 +607,16 @@ routed_letters_per_hour = Table(
 )
 
 # Letter lists filtered by status or channel (of all senders, or of one) walk an index in the
-# list's order, (created_at, id) newest first, and stop after one page.
+# list's order, (created_at, id) newest first, and stop after one page. A letter about a resource
+# (Altinn) names it in a column of its own (domain/resources.py LETTER_RESOURCE_PROPERTY), so a
+# search of one resource's letters reads only those.
+shipments.append_column(Column("resource_id", String(255)))
+Index(
+    "ix_shipments_resource_id_created_at_id",
+    shipments.c.resource_id,
+    shipments.c.created_at,
+    shipments.c.id,
+)
 Index("ix_shipments_status_created_at_id", shipments.c.status, shipments.c.created_at, shipments.c.id)
 Index("ix_shipments_channel_created_at_id", shipments.c.channel, shipments.c.created_at, shipments.c.id)
 Index(
@@ -623,4 +632,68 @@ Index(
     shipments.c.channel,
     shipments.c.created_at,
     shipments.c.id,
+)
+
+# --- Digipost's sender-side extras (issue 11 part 2): a sender's archive, one-time links to an
+# organisation's received letters, and the tags a sender puts on people ----------------------------
+archives = Table(
+    "archives",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255)),
+    # The name, or "" for the sender's default archive, so that one sender has one of each.
+    Column("name_key", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("sender_id", "name_key"),
+)
+
+archive_documents = Table(
+    "archive_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("archive_id", Uuid, ForeignKey("archives.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("file_name", String(255)),
+    Column("file_type", String(30), nullable=False),
+    Column("reference_id", String(255)),
+    Column("content_type", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", BigInteger, nullable=False),
+    Column("archived_at", UtcDateTime, nullable=False),
+    Column("deletion_at", UtcDateTime),
+    UniqueConstraint("sender_id", "external_id"),
+    Index("ix_archive_documents_archive_id_archived_at_id", "archive_id", "archived_at", "id"),
+    Index("ix_archive_documents_sender_id_reference_id", "sender_id", "reference_id"),
+)
+
+archive_document_attributes = Table(
+    "archive_document_attributes",
+    metadata,
+    Column("document_id", Uuid, ForeignKey("archive_documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("key", String(20), primary_key=True),
+    Column("value", String(100), nullable=False),
+    Index("ix_archive_document_attributes_key_value", "key", "value"),
+)
+
+inbox_content_links = Table(
+    "inbox_content_links",
+    metadata,
+    # SHA-256 of the one-time token: the token itself is only ever in the URL handed out.
+    Column("token_sha256", String(64), primary_key=True),
+    Column("document_id", Uuid, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+person_tags = Table(
+    "person_tags",
+    metadata,
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), primary_key=True),
+    Column("personal_id", String(11), primary_key=True),
+    Column("tag", String(40), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
 )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from postbud.storage.database import Database
 from postbud.storage.errors import DuplicateKey, duplicate_key
 from postbud.storage.repos.activity import ActivityRepository
+from postbud.storage.repos.archives import ArchiveRepository
 from postbud.storage.repos.attachments import AttachmentRepository
 from postbud.storage.repos.batches import BatchRepository
 from postbud.storage.repos.captures import CaptureRepository
@@ -26,6 +27,7 @@ from postbud.storage.repos.letter_terms import LetterTermsRepository
 from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
 from postbud.storage.repos.registrations import RegistrationRepository
+from postbud.storage.repos.request_bins import RequestBinRepository
 from postbud.storage.repos.resources import ResourceRepository
 from postbud.storage.repos.sandbox_reset import SandboxResetRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
@@ -105,6 +107,10 @@ class SqlUnitOfWork:
         return DeadJobRepository(self.conn)
 
     @cached_property
+    def archives(self) -> ArchiveRepository:
+        return ArchiveRepository(self.conn)
+
+    @cached_property
     def delivery_log(self) -> DeliveryLogRepository:
         return DeliveryLogRepository(self.conn)
 
@@ -127,6 +133,10 @@ class SqlUnitOfWork:
     @cached_property
     def registrations(self) -> RegistrationRepository:
         return RegistrationRepository(self.conn)
+
+    @cached_property
+    def request_bins(self) -> RequestBinRepository:
+        return RequestBinRepository(self.conn)
 
     @cached_property
     def resources(self) -> ResourceRepository:

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from postbud.dialects.digipost import (
     additional_data,
+    archive_http,
     batches_http,
     document_events,
     document_status,
@@ -67,6 +68,39 @@ async def _sender_entrypoint(dialect: DigipostDialect, request: Request) -> Resp
 
 async def _not_implemented(dialect: DigipostDialect, request: Request) -> Response:
     raise not_implemented(f"{request.method} {request.url.path}")
+
+
+def _archive_routes(dialect: DigipostDialect) -> list[Route]:
+    """The archive API, each sender-scoped path also without ``/{senderId}`` (the broker's own)."""
+    routes = [
+        Route("/archives/documents", _guarded(dialect, archive_http.archive_documents), methods=["POST"])
+    ]
+    for scope in ("", "/{sender_id:int}"):
+        documents = f"{scope}/archives/documents"
+        routes += [
+            Route(f"{scope}/archives", _guarded(dialect, archive_http.get_archives), methods=["GET"]),
+            Route(f"{documents}/uuid/{{uuid}}", _guarded(dialect, archive_http.by_uuid), methods=["GET"]),
+            Route(
+                f"{documents}/referenceid/{{reference:path}}",
+                _guarded(dialect, archive_http.by_reference_id),
+                methods=["GET"],
+            ),
+        ]
+    documents = "/{sender_id:int}/archives/documents/{uuid}"
+    routes += [
+        Route(documents, _guarded(dialect, archive_http.update), methods=["PUT"]),
+        Route(documents, _guarded(dialect, archive_http.delete), methods=["DELETE"]),
+        Route(f"{documents}/uuids", _guarded(dialect, archive_http.add_unique_uuid), methods=["POST"]),
+        Route(f"{documents}/content", _guarded(dialect, archive_http.content), methods=["GET"]),
+        Route(f"{documents}/content/stream", _guarded(dialect, archive_http.content_stream), methods=["GET"]),
+        Route(
+            "/{sender_id:int}/archives/{archive_id}/documents",
+            _guarded(dialect, archive_http.next_documents),
+            methods=["GET"],
+        ),
+        Route("/archived/{token}", _guarded(dialect, archive_http.view), methods=["GET"]),
+    ]
+    return routes
 
 
 def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
@@ -138,6 +172,7 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
             methods=["GET"],
         ),
         Route("/shared/{token}", _guarded(dialect, sharing_http.view_shared_document), methods=["GET"]),
+        *_archive_routes(dialect),
         Route(
             "/{rest:path}",
             _guarded(dialect, _not_implemented),

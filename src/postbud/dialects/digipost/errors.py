@@ -137,6 +137,9 @@ NOT_FOUND_CODES: Final[Mapping[str, str]] = {
     "recipient": "UNKNOWN_RECIPIENT",
     "batch": "UNKNOWN_BATCH",
     "sender": "UNKNOWN_SENDER",
+    "archive": "DOCUMENT_NOT_FOUND",
+    "archive document": "DOCUMENT_NOT_FOUND",
+    "inbox document": "DOCUMENT_NOT_FOUND",
 }
 """By the kind of thing that was not found; anything else is a GENERAL_ERROR."""
 

@@ -33,6 +33,14 @@ ROOT_LINKS = {
     "create_batch": "/batches",
     "get_batch": "/batches/",
     "get_sender_information": "/senders/information",
+    "archive_documents": "/archives/documents",
+}
+
+# Sender-scoped relations; in the root entrypoint (no sender id) they are the broker's own.
+SENDER_LINKS = {
+    "get_archives": "/archives",
+    "get_archive_document_by_uuid": "/archives/documents/uuid/",
+    "get_archive_documents_by_referenceid": "/archives/documents/referenceid/",
 }
 
 
@@ -56,6 +64,9 @@ def entrypoint(base: str, certificate_pem: str, *, sender_id: int | None = None)
     _el(root, ns, "certificate", certificate_pem)
     for rel, path in ROOT_LINKS.items():
         link(root, ns, base, rel, base + path)
+    scope = f"{base}/{sender_id}" if sender_id is not None else base
+    for rel, path in SENDER_LINKS.items():
+        link(root, ns, base, rel, scope + path)
     if sender_id is not None:
         link(
             root, ns, base, "get_share_documents_request_state",

@@ -100,6 +100,7 @@ from .recipients import (
     PersonalIdentificationNumber,
 )
 from .sender_information import SenderFeature, SenderInformation, SenderStatus
+from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .sharing import (
     OrganisationOrigin,
     PrivatePersonOrigin,
@@ -113,6 +114,9 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "TEST_BASE_URL",
     "Appointment",
+    "Archive",
+    "ArchiveDocument",
+    "ArchiveDocumentContent",
     "AsyncDigipostClient",
     "AuthenticationLevel",
     "BankAccountNumber",

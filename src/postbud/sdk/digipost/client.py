@@ -20,7 +20,9 @@ import httpx2
 
 from postbud.domain.datatypes import DataType
 
+from . import archive_calls as arch
 from . import operations as ops
+from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .batch import Batch
 from .config import DigipostConfig
 from .delivery import DeliveredDocument, MessageDelivery
@@ -41,6 +43,7 @@ from .transport import AsyncTransport, SyncTransport
 __all__ = ["AsyncDigipostClient", "DigipostClient"]
 
 T = TypeVar("T")
+D = TypeVar("D", Document, ArchiveDocument)
 Contents = Mapping[UUID | str, ContentSource]
 
 
@@ -187,8 +190,62 @@ class DigipostClient:
             ops.sender_information(self.entrypoint(), sender_id or self.config.effective_sender_id)
         )
 
+    # -------------------------------------------------------------------------------- archive
 
-async def _read_sources(pairs: Sequence[tuple[Document, ContentSource]]) -> list[tuple[Document, bytes]]:
+    def archive(
+        self, documents: Sequence[ArchiveDocument], contents: Contents, *, archive_name: str | None = None
+    ) -> Archive:
+        """Archive ``documents`` (content keyed by document uuid) in the default or a named archive."""
+        pairs = [(d, _read_source(src)) for d, src in arch.match_archive_contents(documents, contents)]
+        return self._run(arch.archive_documents(self.entrypoint(), archive_name, pairs))
+
+    def archives(self, *, sender_id: int | None = None) -> list[Archive]:
+        """The sender's archives; follow each one's ``next_documents_link`` with :meth:`archive_page`."""
+        return self._run(arch.archives(self.entrypoint(sender_id or self.config.effective_sender_id)))
+
+    def archive_page(
+        self,
+        page: Archive | Link,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        archived_from: datetime | None = None,
+        archived_to: datetime | None = None,
+    ) -> Archive:
+        """Up to 100 documents; the answer's ``next_documents_link`` (if any) is the next page."""
+        return self._run(
+            arch.archive_page(
+                page, attributes=attributes, archived_from=archived_from, archived_to=archived_to
+            )
+        )
+
+    def archive_document_by_uuid(self, document_uuid: UUID | str, *, sender_id: int | None = None) -> Archive:
+        root = self.entrypoint(sender_id or self.config.effective_sender_id)
+        return self._run(arch.archive_document_by_uuid(root, document_uuid))
+
+    def archive_documents_by_reference_id(
+        self, reference_id: str, *, sender_id: int | None = None
+    ) -> list[Archive]:
+        root = self.entrypoint(sender_id or self.config.effective_sender_id)
+        return self._run(arch.archive_documents_by_reference_id(root, reference_id))
+
+    def update_archive_document(self, document: ArchiveDocument) -> ArchiveDocument:
+        """Replace an archived document's metadata (``document`` as read, with its links, changed)."""
+        return self._run(arch.update_archive_document(document))
+
+    def delete_archive_document(self, document: ArchiveDocument) -> None:
+        self._run(arch.delete_archive_document(document))
+
+    def add_unique_uuid(self, document: ArchiveDocument, new_uuid: UUID) -> Archive:
+        return self._run(arch.add_unique_uuid(document, new_uuid))
+
+    def archive_document_content(self, document: ArchiveDocument) -> ArchiveDocumentContent:
+        return self._run(arch.archive_document_content(document))
+
+    def fetch_archive_document(self, document: ArchiveDocument) -> bytes:
+        return self._run(arch.fetch_archive_document(document))
+
+
+async def _read_sources(pairs: Sequence[tuple[D, ContentSource]]) -> list[tuple[D, bytes]]:
     return [
         (doc, src if isinstance(src, bytes) else await asyncio.to_thread(Path(src).read_bytes))
         for doc, src in pairs
@@ -313,3 +370,54 @@ class AsyncDigipostClient:
     async def sender_information(self, sender_id: int | None = None) -> SenderInformation:
         root = await self.entrypoint()
         return await self._run(ops.sender_information(root, sender_id or self.config.effective_sender_id))
+
+    async def archive(
+        self, documents: Sequence[ArchiveDocument], contents: Contents, *, archive_name: str | None = None
+    ) -> Archive:
+        pairs = await _read_sources(arch.match_archive_contents(documents, contents))
+        return await self._run(arch.archive_documents(await self.entrypoint(), archive_name, pairs))
+
+    async def archives(self, *, sender_id: int | None = None) -> list[Archive]:
+        root = await self.entrypoint(sender_id or self.config.effective_sender_id)
+        return await self._run(arch.archives(root))
+
+    async def archive_page(
+        self,
+        page: Archive | Link,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        archived_from: datetime | None = None,
+        archived_to: datetime | None = None,
+    ) -> Archive:
+        return await self._run(
+            arch.archive_page(
+                page, attributes=attributes, archived_from=archived_from, archived_to=archived_to
+            )
+        )
+
+    async def archive_document_by_uuid(
+        self, document_uuid: UUID | str, *, sender_id: int | None = None
+    ) -> Archive:
+        root = await self.entrypoint(sender_id or self.config.effective_sender_id)
+        return await self._run(arch.archive_document_by_uuid(root, document_uuid))
+
+    async def archive_documents_by_reference_id(
+        self, reference_id: str, *, sender_id: int | None = None
+    ) -> list[Archive]:
+        root = await self.entrypoint(sender_id or self.config.effective_sender_id)
+        return await self._run(arch.archive_documents_by_reference_id(root, reference_id))
+
+    async def update_archive_document(self, document: ArchiveDocument) -> ArchiveDocument:
+        return await self._run(arch.update_archive_document(document))
+
+    async def delete_archive_document(self, document: ArchiveDocument) -> None:
+        await self._run(arch.delete_archive_document(document))
+
+    async def add_unique_uuid(self, document: ArchiveDocument, new_uuid: UUID) -> Archive:
+        return await self._run(arch.add_unique_uuid(document, new_uuid))
+
+    async def archive_document_content(self, document: ArchiveDocument) -> ArchiveDocumentContent:
+        return await self._run(arch.archive_document_content(document))
+
+    async def fetch_archive_document(self, document: ArchiveDocument) -> bytes:
+        return await self._run(arch.fetch_archive_document(document))

@@ -36,7 +36,8 @@ class DocumentRepository:
 
     async def referenced(self, sha256s: Sequence[str]) -> set[str]:
         """Which of ``sha256s`` something still refers to: a document of a letter that was not
-        released, a stand-alone attachment not ended, a shared document, a page image."""
+        released, a stand-alone attachment not ended, a shared document, a page image, a document
+        in a sender's archive."""
         if not sha256s:
             return set()
         wanted = list(sha256s)
@@ -47,6 +48,7 @@ class DocumentRepository:
             select(a.sha256).where(a.sha256.in_(wanted), a.status.not_in(_ENDED)),
             select(s.sha256).where(s.sha256.in_(wanted)),
             select(p.image_sha256).where(p.image_sha256.in_(wanted)),
+            select(schema.archive_documents.c.sha256).where(schema.archive_documents.c.sha256.in_(wanted)),
         )
         return {r[0] for r in await self._conn.execute(query)}
 

@@ -1,0 +1,1 @@
+"""A sender's document archive: archiving, finding and changing archived documents."""
