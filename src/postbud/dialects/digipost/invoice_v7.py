@@ -59,11 +59,11 @@ def with_v7_invoice(document: DocumentInput, el: etree._Element, path: str) -> D
     if amount <= 0:
         raise DigipostError("INVALID_MONETARY_AMOUNT", f"{path}/amount: must be more than 0, got {amount}")
     due = datetime.combine(_day(text("due-date") or "", f"{path}/due-date"), time(), DUE_ZONE)
-    fields: dict[str, Any] = {"due-date": due, "sum": amount, "kid": reference}
+    fields: dict[str, Any] = {"due_date": due, "sum": amount, "kid": reference}
     if (document.title or "").startswith(INKASSO_MARK):
         kind, fields["account"] = Inkasso.kind, account
     else:
-        kind, fields["creditor-account"] = Invoice.kind, account
+        kind, fields["creditor_account"] = Invoice.kind, account
     try:
         datatype = datatype_to_dict(datatype_from_dict(kind, fields))
     except DataTypeInvalid as exc:

@@ -1,7 +1,8 @@
 """The 21 Digipost datatypes ("smart post") and their parts, as typed, validated, immutable classes.
 
 These are Postbud's own datatype models, shared with the server so both sides agree on every rule.
-Field names are snake_case; the wire names are the aliases. Put one on ``Document.data_type``.
+Field names are snake_case; the wire names are in dialects/digipost/datatype_wire_names.py. Put one
+on ``Document.data_type``.
 """
 
 from __future__ import annotations
