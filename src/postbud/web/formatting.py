@@ -172,6 +172,12 @@ class Formatter:
     def size(self, size: int) -> str:
         return size_text(size, self.lang)
 
+    def moment(self, moment: DateTime, now: DateTime) -> str:
+        """The time alone when ``moment`` is on ``now``'s day (in this zone), else the date and time."""
+        if local(moment, self.zone).date() == local(now, self.zone).date():
+            return self.time(moment)
+        return self.datetime(moment)
+
     def duration(self, span: timedelta) -> str:
         return duration_text(span, self.lang)
 

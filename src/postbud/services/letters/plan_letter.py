@@ -256,7 +256,7 @@ def shipment_of(
         external_id=cmd.external_id,
         recipient_id=recipient.id if recipient else None,
         recipient_party=str(cmd.recipient) if cmd.recipient else cmd.mailbox_address,
-        recipient_name=recipient.name if recipient else cmd.recipient_name,
+        recipient_name=recipient.name if recipient else cmd.recipient_name or _envelope_name(cmd),
         channels=cmd.channels,
         documents=documents,
         created_at=created_at,
@@ -274,6 +274,12 @@ def shipment_of(
         senders_reference=cmd.senders_reference,
         channel_options=cmd.channel_options,
     )
+
+
+def _envelope_name(cmd: SendLetter) -> str | None:
+    """A letter for print alone is known by the name on its envelope."""
+    address = cmd.print_instructions.recipient if cmd.print_instructions else None
+    return address.name.strip() or None if address else None
 
 
 async def _require_pdf(

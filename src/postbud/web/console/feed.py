@@ -55,7 +55,8 @@ def server_sent_event(name: str, event_id: str, data: str) -> str:
 
 
 def _row(request: Request, row: FeedRow) -> str:
-    return fragment(request, ROW_TEMPLATE, {"row": row, "fresh": True})
+    now = web_context(request).runtime.clock.now()  # a row of another day shows its date
+    return fragment(request, ROW_TEMPLATE, {"row": row, "fresh": True, "now": now})
 
 
 async def _stream(

@@ -18,10 +18,13 @@ from postbud.services.letters import reprint
 from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
 from postbud.services.parties.senders import list_senders
 from postbud.web.console import paths
+from postbud.web.console.event_data import Words, event_facts
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
+from postbud.web.formatting import Formatter
 from postbud.web.forms import text_field
 from postbud.web.navigation import see_other
+from postbud.web.templating import request_language
 
 PAGE_SIZE: Final = 30
 _FILTERS: Final = ("sender", "recipient", "status", "channel")
@@ -92,8 +95,16 @@ async def search(request: Request) -> Response:
 
 
 async def letter_page(request: Request) -> Response:
-    timeline = await letter_timeline(web_context(request).runtime, shipment_id_of(request))
-    return page(request, "console/letter.html", {"section": "letters", "timeline": timeline})
+    web = web_context(request)
+    timeline = await letter_timeline(web.runtime, shipment_id_of(request))
+    formatter = Formatter(request_language(request), web.pages.zone)
+    words = Words(
+        text=lambda key: web.pages.text(request, key),
+        has_text=web.pages.catalogue.keys().__contains__,
+        when=formatter.datetime,
+    )
+    facts = {event.id: event_facts(event.data, words) for event in timeline.events}
+    return page(request, "console/letter.html", {"section": "letters", "timeline": timeline, "facts": facts})
 
 
 def _back(form: FormData, default: str) -> str:
