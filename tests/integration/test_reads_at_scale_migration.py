@@ -2,11 +2,13 @@
 
 A database at 0013 holds letters of two dialects with their everyday events, outcomes and routes;
 after the upgrade the feed holds exactly the outcomes (each with its letter's dialect), the chart
-counts each letter's first route in its hour, and counts written afterwards add to the same hours.
+counts each letter's first route in its hour, and counts written afterwards add to the same hours;
+an Altinn correspondence gets its resource in its own column.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +29,8 @@ pytestmark = pytest.mark.anyio
 
 NOON = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 SENDER = uuid.uuid4()
-DIGIPOST, PLATFORM, UNDELIVERED = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+DIGIPOST, PLATFORM, UNDELIVERED, ALTINN = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+RECORD = json.dumps({"resource_id": "skattemelding", "title": "Skattemelding"})
 
 
 def _insert(connection: Connection, name: str, /, **values: object) -> None:
@@ -56,7 +59,7 @@ def _event(
 def _database_at_0013_with_letters(connection: Connection) -> None:
     command.upgrade(_config(connection), "0013")
     _insert(connection, "senders", id=SENDER, name="Skatteetaten", organisation_number="974761076",
-            altinn_scopes=[], may_print=True, may_direct_print=True, created_at=NOON)  # fmt: skip
+            may_print=True, may_direct_print=True, created_at=NOON)  # fmt: skip
     for letter, dialect in ((DIGIPOST, "digipost"), (PLATFORM, "platform"), (UNDELIVERED, "digipost")):
         _insert(connection, "shipments", id=letter, sender_id=SENDER, dialect=dialect,
                 external_id=str(letter), status="delivered", request={}, created_at=NOON,
@@ -65,6 +68,9 @@ def _database_at_0013_with_letters(connection: Connection) -> None:
                 position=0, external_id=f"doc-{letter}", file_type="pdf", mime="application/pdf",
                 sha256="a" * 64, size=10, authentication="PASSWORD", sensitivity="NORMAL",
                 opening_receipt=False)  # fmt: skip
+    _insert(connection, "shipments", id=ALTINN, sender_id=SENDER, dialect="altinn", external_id="a",
+            status="delivered", request={"properties": {"altinn": RECORD}}, created_at=NOON,
+            updated_at=NOON)  # fmt: skip
     for letter in (DIGIPOST, PLATFORM):
         _event(connection, letter, "created", None, 0, "created")
         _event(connection, letter, "routed", "digital_mailbox", 1, "routed")
@@ -84,6 +90,8 @@ async def test_the_upgrade_fills_the_feed_and_the_counts(database_url: str) -> N
         async with database.transaction() as connection:
             f = schema.event_feed.c
             feed = (await connection.execute(select(f.dialect, f.type, f.channel).order_by(f.at))).all()
+            s = schema.shipments.c
+            resources = dict((await connection.execute(select(s.id, s.resource_id))).tuples().all())
             activity = ActivityRepository(connection)
             before = await activity.letters_routed_per_hour(NOON - timedelta(hours=1))
             later = ShipmentEvent(
@@ -103,6 +111,7 @@ async def test_the_upgrade_fills_the_feed_and_the_counts(database_url: str) -> N
             )
     finally:
         await database.dispose()
+    assert resources == {DIGIPOST: None, PLATFORM: None, UNDELIVERED: None, ALTINN: "skattemelding"}
     assert sorted(feed) == sorted(
         [("digipost", "opened", "digital_mailbox"), ("platform", "opened", "digital_mailbox"),
          ("digipost", "delivered", "email")]

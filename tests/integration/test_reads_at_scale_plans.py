@@ -4,7 +4,8 @@ Many letters with their everyday events (created, routed, delivered) and a few o
 polls for are bulk-inserted, then each read's own SQL (caught as the repository runs it) is
 explained: the Digipost document-event poll walks the sender's event feed in its order, the
 letter lists filtered by status or channel (of everyone, or of one sender) walk an index in the
-list's order, and the console chart reads the per-hour counts — never a scan of the letters or
+list's order (and so do one resource's letters, for Altinn's search), and the console chart reads
+the per-hour counts — never a scan of the letters or
 their events, never a sort of everything that matches.
 """
 
@@ -56,6 +57,7 @@ async def _fill(conn: AsyncConnection, sender_id: uuid.UUID, other_id: uuid.UUID
                 "dialect": "digipost",
                 "status": "failed" if rare else "delivered",
                 "channel": "print" if rare else "digital_mailbox",
+                "resource_id": "skattemelding" if i % 10 == 0 else None,
                 "request": {},
                 "created_at": at,
                 "updated_at": at,
@@ -226,8 +228,16 @@ async def test_the_feed_pages_hold_only_the_senders_outcomes(database: Database)
         ({"channel": "print"}, "ix_shipments_channel_created_at_id"),
         ({"status": "failed", "sender": True}, "ix_shipments_sender_id_status_created_at_id"),
         ({"channel": "print", "sender": True}, "ix_shipments_sender_id_channel_created_at_id"),
+        ({"resource_id": "skattemelding", "sender": True}, "ix_shipments_resource_id_created_at_id"),
     ],
-    ids=["rare status", "common status", "rare channel", "sender and status", "sender and channel"],
+    ids=[
+        "rare status",
+        "common status",
+        "rare channel",
+        "sender and status",
+        "sender and channel",
+        "resource",
+    ],
 )
 async def test_filtered_letter_lists_walk_an_index_in_their_order(
     database: Database, filters: dict[str, Any], index: str
@@ -237,6 +247,7 @@ async def test_filtered_letter_lists_walk_an_index_in_their_order(
     arguments = {
         "status": filters.get("status"),
         "channel": filters.get("channel"),
+        "resource_id": filters.get("resource_id"),
         "sender_id": sender_id if filters.get("sender") else None,
     }
     async with database.transaction() as conn:

@@ -19,6 +19,9 @@ MAX_TITLE = 255
 AUTH_LEVELS = range(0, 5)
 """0 (none) to 4 (high), as ID-porten and Altinn number them."""
 URN_PREFIX = "urn:altinn:resource:"
+LETTER_RESOURCE_PROPERTY = "resource"
+"""The letter property that names the resource a letter is about; stored in an indexed column, so
+the letters of one resource are found without reading the others."""
 _RESOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 

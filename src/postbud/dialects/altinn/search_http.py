@@ -51,7 +51,13 @@ async def _letters(runtime: Runtime, query: ShipmentFilter) -> list[Shipment]:
     cursor: str | None = None
     while True:
         page = await list_shipments(
-            ShipmentFilter(sender_id=query.sender_id, recipient=query.recipient, cursor=cursor, limit=_PAGE),
+            ShipmentFilter(
+                sender_id=query.sender_id,
+                recipient=query.recipient,
+                resource_id=query.resource_id,
+                cursor=cursor,
+                limit=_PAGE,
+            ),
             runtime,
         )
         letters.extend(page.shipments)
@@ -171,10 +177,12 @@ async def _search(
         raise error(4001)
     relations: dict[uuid.UUID, tuple[Shipment, list[frozenset[CorrespondenceStatus]]]] = {}
     if role in (Role.Sender, Role.RecipientAndSender) and owner:
-        for s in await _letters(runtime, ShipmentFilter(sender_id=resource.owner_sender_id)):
+        for s in await _letters(
+            runtime, ShipmentFilter(sender_id=resource.owner_sender_id, resource_id=resource.id)
+        ):
             relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_SENDER)
     if role in (Role.Recipient, Role.RecipientAndSender) and own_party:
-        for s in await _letters(runtime, ShipmentFilter(recipient=str(party))):
+        for s in await _letters(runtime, ShipmentFilter(recipient=str(party), resource_id=resource.id)):
             if s.recipient_party == str(party):
                 relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_RECIPIENT)
     chosen = []

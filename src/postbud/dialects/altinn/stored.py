@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from postbud.domain.resources import LETTER_RESOURCE_PROPERTY
 from postbud.domain.shipments import Shipment
 
 PROPERTY = "altinn"
@@ -39,7 +40,9 @@ class CorrespondenceRecord:
     """The stand-alone attachments the correspondence names, in its order."""
 
     def as_properties(self) -> dict[str, str]:
-        return {PROPERTY: json.dumps(asdict(self), separators=(",", ":"))}
+        # The resource also as the core's own property: an indexed column, for search.
+        record = json.dumps(asdict(self), separators=(",", ":"))
+        return {PROPERTY: record, LETTER_RESOURCE_PROPERTY: self.resource_id}
 
 
 def record_of(shipment: Shipment) -> CorrespondenceRecord | None:

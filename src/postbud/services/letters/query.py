@@ -28,6 +28,8 @@ class ShipmentFilter:
     channel: str | None = None
     cursor: str | None = None
     limit: int = 50
+    resource_id: str | None = None
+    """Only letters about this resource (Altinn's resource registry)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ async def list_shipments(query: ShipmentFilter, runtime: Runtime) -> ShipmentPag
             recipient_id=recipient_id,
             status=query.status,
             channel=query.channel,
+            resource_id=query.resource_id,
             before=before,
             limit=query.limit + 1,
         )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from postbud.domain.channel_options import DEFAULT_CHANNEL_OPTIONS
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, Document, DocumentIdScope, Sensitivity
+from postbud.domain.resources import LETTER_RESOURCE_PROPERTY
 from postbud.domain.shipments import (
     NondeliverableHandling,
     NotificationRequest,
@@ -151,6 +152,7 @@ def shipment_rows(shipment: Shipment, ws: WriteSet, *, request: dict[str, Any] |
             "updated_at": shipment.created_at,
             "senders_reference": reference,
             "senders_reference_sha256": reference_digest(reference) if reference is not None else None,
+            "resource_id": shipment.properties.get(LETTER_RESOURCE_PROPERTY),
         },
     )
     for doc in shipment.documents:
@@ -288,6 +290,7 @@ class ShipmentRepository:
         recipient_id: uuid.UUID | None = None,
         status: str | None = None,
         channel: str | None = None,
+        resource_id: str | None = None,
         before: tuple[datetime, uuid.UUID] | None = None,
         limit: int = 50,
     ) -> list[Shipment]:
@@ -305,6 +308,8 @@ class ShipmentRepository:
             query = query.where(s.status == status)
         if channel:
             query = query.where(s.channel == channel)
+        if resource_id:
+            query = query.where(s.resource_id == resource_id)
         if before:
             # A row-value comparison, so the cursor is a range on the (…, created_at, id) indexes.
             query = query.where(tuple_(s.created_at, s.id) < before)

@@ -6,7 +6,8 @@ Create Date: 2026-12-05 00:50:00
 
 ``event_feed`` (the events a sender polls for) and ``routed_letters_per_hour`` (the console's chart)
 are filled from the existing events. The letter lists get indexes that match their filter and
-their order; ``ix_shipments_status`` is covered by the status index's first column.
+their order; ``ix_shipments_status`` is covered by the status index's first column. Letters about
+an Altinn resource get it in ``shipments.resource_id`` (filled from their stored record).
 """
 
 from __future__ import annotations
@@ -51,7 +52,31 @@ _ROUTED_BACKFILL = {
 }
 
 
+# An Altinn correspondence names its resource in its record (the letter property ``altinn``, JSON
+# text); from now on letters name it in the property ``resource`` too, which fills the column.
+_RESOURCE_BACKFILL = {
+    "sqlite": (
+        "UPDATE shipments SET resource_id ="
+        " json_extract(json_extract(request, '$.properties.altinn'), '$.resource_id')"
+        " WHERE dialect = 'altinn' AND json_valid(json_extract(request, '$.properties.altinn'))"
+    ),
+    "postgresql": (
+        "UPDATE shipments SET resource_id = ((request -> 'properties' ->> 'altinn')::jsonb) ->> 'resource_id'"
+        " WHERE dialect = 'altinn' AND (request -> 'properties' ->> 'altinn') IS NOT NULL"
+    ),
+}
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("shipments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("resource_id", sa.String(length=255), nullable=True))
+    op.execute(_RESOURCE_BACKFILL[op.get_bind().dialect.name])
+    op.create_index(
+        "ix_shipments_resource_id_created_at_id",
+        "shipments",
+        ["resource_id", "created_at", "id"],
+        unique=False,
+    )
     op.create_table(
         "event_feed",
         sa.Column("event_id", sa.Uuid(), nullable=False),
@@ -101,6 +126,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_shipments_resource_id_created_at_id", table_name="shipments")
+    with op.batch_alter_table("shipments", schema=None) as batch_op:
+        batch_op.drop_column("resource_id")
     op.create_index("ix_shipments_status", "shipments", ["status"], unique=False)
     op.drop_index("ix_shipments_sender_id_channel_created_at_id", table_name="shipments")
     op.drop_index("ix_shipments_sender_id_status_created_at_id", table_name="shipments")
