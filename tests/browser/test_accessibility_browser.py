@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 from postbud.sdk.digipost import Invoice
 from tests.browser.helpers import person, sandbox_sender, send, sign_in
 from tests.browser.live_server import LiveServer
+from tests.browser.test_captures_browser import _email, _sms, api_client
+from tests.browser.test_captures_browser import sign_in as console_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +110,24 @@ def test_the_checks_catch_what_they_look_for(inbox_page: Page) -> None:
     unlabelled: list[Any] = inbox_page.evaluate(_UNLABELLED)
     assert len(unlabelled) == 1
     assert 'name="nameless"' in unlabelled[0]
+
+
+def test_the_home_page_captures_and_reset_meet_contrast_and_labels(
+    live_server: LiveServer, inbox_page: Page
+) -> None:
+    page = inbox_page
+    for lang in ("en", "nb"):  # bokmål last: the console sign-in below reads its labels
+        page.goto(f"{live_server.url}/?lang={lang}")
+        _check_page(page)  # the home page
+    with api_client(live_server) as api:
+        email = _email(api, "Kontrast")
+        sms = _sms(api, "Kontrast på SMS")
+    console_sign_in(page, live_server, "/console/captures")
+    expect(page.get_by_role("heading", level=1, name="Fanget e-post og SMS")).to_be_visible()
+    _check_page(page)
+    for capture in (email, sms):
+        page.goto(f"{live_server.url}/console/captures/{capture['id']}")
+        _check_page(page)
+    page.goto(f"{live_server.url}/console/reset")
+    expect(page.get_by_role("heading", level=1, name="Nullstill sandkassen")).to_be_visible()
+    _check_page(page)

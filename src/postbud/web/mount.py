@@ -12,6 +12,7 @@ from postbud.config import Settings
 from postbud.services.runtime import Runtime
 from postbud.web.console.app import create_console_app
 from postbud.web.console.capture_texts import CAPTURE_TEXTS
+from postbud.web.console.reset_texts import RESET_TEXTS
 from postbud.web.console.texts import CONSOLE_TEXTS
 from postbud.web.context import WebContext
 from postbud.web.home import create_home_app
@@ -30,7 +31,7 @@ from postbud.web.webapp import static_app
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
     pages = Pages(
-        Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, CAPTURE_TEXTS, HOME_TEXTS),
+        Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, CAPTURE_TEXTS, RESET_TEXTS, HOME_TEXTS),
         zone=settings.regional().zone,
     )
     return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)

@@ -61,7 +61,7 @@ _CAPTURES: Final[Texts] = {
     "console.capture_sms_at": ("Sendt", "Sent"),
     "console.capture_sms_key": ("Idempotensnøkkel", "Idempotency key"),
     "console.capture_sms_length": ("Lengde", "Length"),
-    "console.capture_sms_chars": ("{count} tegn", "{count} characters"),
+    "console.capture_sms_chars": ("{count} tegn", "{count} {count:character|characters}"),
     "console.capture_missing": (
         "Meldingen er ikke lagret lenger (brevet er slettet, eller sandkassen er nullstilt).",
         "The message is no longer stored (the letter was purged, or the sandbox was reset).",

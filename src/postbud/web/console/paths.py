@@ -26,6 +26,7 @@ CLOCK: Final = f"{ROOT}/clock"
 ADVANCE_CLOCK: Final = f"{CLOCK}/advance"
 RESET_CLOCK: Final = f"{CLOCK}/reset"
 CAPTURES: Final = f"{ROOT}/captures"
+RESET: Final = f"{ROOT}/reset"
 
 
 def sign_in(next_url: str | None = None) -> str:
