@@ -18,6 +18,9 @@ in one run:
 * startup: ``postbud serve`` on the store, timed from start until ``/readyz`` answers, and its
   resident memory then (the whole process tree);
 * sizes: the database (file with its WAL, or ``pg_database_size``) and the blob folder.
+
+For a before/after figure, run it first with the code of before the change (its reads are the
+same calls) and ``--ingest 0 --skip-startup``, then with the change.
 """
 
 from __future__ import annotations
@@ -306,8 +309,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         report["sizes"] = await sizes(data_dir, args.database_url, runtime)
     finally:
         await runtime.close()
-    report["startup"] = measure_startup(data_dir, args.database_url)
-    print(json.dumps(report["startup"]), flush=True)
+    if not args.skip_startup:
+        report["startup"] = measure_startup(data_dir, args.database_url)
+        print(json.dumps(report["startup"]), flush=True)
     if args.ingest:
         report["ingest"] = await measure_ingest(data_dir, args.database_url, args.ingest)
     return report
@@ -319,6 +323,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--ingest", type=int, default=5_000, help="letters per ingest round (0: skip)")
+    parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
     report = asyncio.run(run(args))
