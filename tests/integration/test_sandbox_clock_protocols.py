@@ -38,6 +38,10 @@ from postbud.services.sandbox.seed import SandboxSender, sandbox_sender
 from postbud.services.sandbox.token_issuer import token_issuer
 from tests.integration.digipost_fixtures import a_pdf
 from tests.integration.sdk_live_server import loopback_listener, run_with_runtime, serving
+from tests.integration.test_console_web import Console, console, receiver, wait_for
+from tests.integration.test_webhooks import Receiver
+
+__all__ = ["console", "receiver"]
 
 ADMIN_TOKEN = "clock-admin-token"
 ALTINN_OWNER = "974761076"
@@ -151,3 +155,31 @@ def test_the_console_sets_the_clock_back_to_real_time_for_good(live: Live) -> No
     assert back.status_code == 303, back.text
     assert "Går som virkelig tid" in console.get("/console/clock").text
     assert abs(_sandbox_now(live) - datetime.now(UTC)) < REAL_TIME_SLACK  # a new process reads it too
+
+
+def test_a_week_ahead_webhooks_are_signed_with_the_real_time(console: Console, receiver: Receiver) -> None:
+    console.add_ola()
+    console.subscribe(receiver, "ahead")
+    ahead = console.api("POST", "/sandbox/clock/advance", json={"seconds": 7 * 86400})
+    assert ahead.status_code == 200, ahead.text
+    letter = console.send("Om en uke", recipient=OLA)
+    wait_for(lambda: receiver.by_hook("ahead"), what="a webhook delivery")
+    [first, *_] = receiver.by_hook("ahead")
+    assert first.valid, "the receiver checks webhook-timestamp within 5 minutes of its own clock"
+    sent_at = datetime.fromtimestamp(int(first.headers["webhook-timestamp"]), UTC)
+    assert abs(sent_at - datetime.now(UTC)) < REAL_TIME_SLACK
+    event_at = datetime.fromisoformat(console.shipment(letter["id"])["events"][0]["at"])
+    assert event_at - datetime.now(UTC) > timedelta(days=6, hours=23), "the event itself is business time"
+
+
+def test_an_ekopost_directory_answer_is_dated_in_real_time(live: Live) -> None:
+    console = _console(live)
+    _form(console, "/console/clock", "/console/clock/advance", {"amount": "7", "unit": "days"})
+    found = httpx.get(
+        f"{live.url}/ekopost/reachable/peppol",
+        params={"recipient": "Ola"},
+        headers={"Authorization": f"api-key {live.sandbox.api_key}"},
+    )
+    assert found.status_code == 200, found.text
+    created = datetime.fromisoformat(found.json()["creation-dt"]).replace(tzinfo=UTC)
+    assert abs(created - datetime.now(UTC)) < REAL_TIME_SLACK

@@ -88,7 +88,7 @@ async def peppol_lookup(call: Call, request: Request) -> Response:
             "first-result-index": 0,
             "last-result-index": max(len(matches) - 1, 0),
             "query-terms": query,
-            "creation-dt": render.when(call.runtime.clock.now()),
+            "creation-dt": render.when(call.runtime.wall_clock.now()),  # when this answer was made
             "matches": matches,
         }
     )
