@@ -104,7 +104,7 @@ def test_an_operator_reads_a_captured_email_and_sms(
     expect(page.locator("table.captures")).to_contain_text("Vedtak om startlån")
 
     # Only SMS.
-    page.get_by_label("Vis").select_option("sms")
+    page.get_by_label("Kanal").select_option("sms")
     page.get_by_role("button", name="Vis").click()
     expect(page.locator("table.captures")).not_to_contain_text("Vedtak om startlån")
     page.get_by_role("link", name="Hei Ola! Timen din er flyttet til tirsdag kl. 10.").click()

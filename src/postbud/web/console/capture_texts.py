@@ -18,7 +18,7 @@ _CAPTURES: Final[Texts] = {
         "Ingen e-post eller SMS er fanget ennå.",
         "No e-mail or SMS has been captured yet.",
     ),
-    "console.captures_filter": ("Vis", "Show"),
+    "console.captures_filter": ("Kanal", "Channel"),
     "console.captures_all": ("Alle", "All"),
     "console.captures_channel.email": ("E-post", "E-mail"),
     "console.captures_channel.sms": ("SMS", "SMS"),
