@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_cli import OLA, ORGNR, _send, data_dir, failed_json, postbud, postbud_json
+from tests.real_pdf import real_pdf
 
 __all__ = ["data_dir"]
 
@@ -121,7 +122,7 @@ def test_a_unique_start_of_an_id_is_found_on_either_database(database_url: str, 
         try:
             sender = await register_sender(RegisterSender(name="Skatt", organisation_number=ORGNR), runtime)
             await register_recipient(RecipientInput(id=OLA, name="Ola", mailbox=True), runtime)
-            pdf = DocumentInput(content=b"%PDF-1.4 hei", file_type="pdf", mime="application/pdf", title="Hei")
+            pdf = DocumentInput(content=real_pdf("hei"), file_type="pdf", mime="application/pdf", title="Hei")
             command = SendLetter(sender.sender.id, "platform", (pdf,), recipient=parse_party_id(OLA))
             return str((await send_letter(command, runtime)).shipment.id)
         finally:
@@ -130,3 +131,16 @@ def test_a_unique_start_of_an_id_is_found_on_either_database(database_url: str, 
     shipment_id = asyncio.run(one_letter())
     assert postbud_json("shipments", "show", shipment_id[:6], *where)["id"] == shipment_id
     assert postbud_json("shipments", "show", shipment_id.replace("-", "")[:13], *where)["id"] == shipment_id
+
+
+def test_shipments_show_names_event_data_for_people() -> None:
+    from postbud.cli.shipments import event_details
+
+    routed = {"channel": "digital_mailbox", "reason": "digital_mailbox is available", "considered": []}
+    assert event_details(routed) == "channel: digital_mailbox\nreason: digital_mailbox is available"
+    passed = {"reason": "no mailbox", "considered": ["digital_mailbox: no mailbox", "email: no address"]}
+    assert (
+        event_details(passed)
+        == "reason: no mailbox\nconsidered:\n  - digital_mailbox: no mailbox\n  - email: no address"
+    )
+    assert event_details({"pending": True, "print_pdf": None}) == "pending: yes"

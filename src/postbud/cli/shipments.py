@@ -99,19 +99,45 @@ def show(
 
 
 def _render(details: ShipmentDetails) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
+    from postbud.domain.wording import counted
+
     s, out = details.shipment, console()
-    out.print(f"[bold]{s.subject or '(no subject)'}[/]  {s.id}")
+    out.print(f"[bold]{escape(s.subject or '(no subject)')}[/]  {s.id}")
     out.print(f"  status     {s.status.value} via {s.channel.value if s.channel else '-'}")
-    out.print(f"  recipient  {s.recipient_name or ''} {s.recipient_party or ''}")
+    envelope = s.print_instructions.recipient.name if s.print_instructions else ""
+    out.print(f"  recipient  {escape(s.recipient_name or envelope or '')} {s.recipient_party or ''}")
     out.print(f"  sender     {s.sender_id} ({s.dialect})")
     for d in s.documents:
-        out.print(f"  document   {d.position}: {d.title or ''} [{d.file_type}, {d.size} bytes]")
+        size = counted(d.size, "byte", "bytes")
+        out.print(f"  document   {d.position}: {escape(d.title or '')} [{d.file_type}, {size}]")
     events = Table("At", "Event", "Channel", "Details", title="Events")
     for e in details.events:
-        info = ", ".join(f"{k}={v}" for k, v in e.data.items() if k != "considered")
         events.add_row(
-            e.at.strftime("%Y-%m-%d %H:%M:%S"), e.type.value, e.channel.value if e.channel else "", info
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.type.value,
+            e.channel.value if e.channel else "",
+            escape(event_details(e.data)),
         )
     out.print(events)
+
+
+def event_details(data: dict[str, object]) -> str:
+    """An event's data as lines a person reads: ``reason: …``, one line per channel passed over."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if value is None or value in ("", [], {}):
+            continue
+        label = key.replace("_", " ")
+        if isinstance(value, list):
+            lines.append(f"{label}:")
+            lines.extend(f"  - {item}" for item in value)
+        elif isinstance(value, dict):
+            lines.append(f"{label}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()))
+        elif isinstance(value, bool):
+            lines.append(f"{label}: {'yes' if value else 'no'}")
+        else:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)
