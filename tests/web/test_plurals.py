@@ -43,6 +43,7 @@ def test_one_is_singular_in_both_languages_and_everything_else_plural() -> None:
         ("console.run_now_done", {"count": 1}, "1 jobb kjøres nå", "1 job runs now"),
         ("console.faults_cleared", {"count": 1}, "Fjernet 1 feil.", "Removed 1 fault."),
         ("console.print_pages", {"pages": 1}, "1 side", "1 page"),
+        ("console.print_sheets", {"sheets": 1}, "1 ark", "1 sheet"),
         ("console.chart_desc", {"total": 1}, "1 brev", "1 letter routed"),
         ("share.documents_shared", {"count": 1}, "1 dokument ble delt.", "1 document was shared."),
         ("share.documents_shared", {"count": 2}, "2 dokumenter ble delt.", "2 documents were shared."),

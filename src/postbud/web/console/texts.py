@@ -226,7 +226,7 @@ _PAGES: Final[Texts] = {
     ),
     "console.print_none": ("Ingen brev er rutet til print.", "No letters are routed to print."),
     "console.print_pages": ("{pages} {pages:side|sider}", "{pages} {pages:page|pages}"),
-    "console.print_sheets": ("{sheets} ark", "{sheets} sheets"),
+    "console.print_sheets": ("{sheets} ark", "{sheets} {sheets:sheet|sheets}"),
     "console.print_due": ("Kjøres {at}", "Runs {at}"),
     "console.print_held_until": ("Holdes til {at}", "Held until {at}"),
     "console.print_letter_title": ("Printbrev", "Print letter"),
