@@ -23,6 +23,7 @@ from postbud.web.texts import COMMON_TEXTS
 CATALOGUE = Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS)
 SOURCES = Path(postbud.__file__).parent
 # "document(s)", "jobb(er)": a plural left to the reader ("http(s)" is not one).
+JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 LEFT_TO_THE_READER = re.compile(r"(?<=\w)(?<!http)\((?:s|er|e|r|es)\)")
 
 
@@ -68,9 +69,9 @@ def test_no_text_leaves_the_plural_to_the_reader() -> None:
 
 
 def _words(path: Path) -> str:
-    """A template's text, or a module's string literals (its code may well call ``f(s)``)."""
+    """A template's text outside its tags, or a module's string literals (code may well call ``f(s)``)."""
     if path.suffix != ".py":
-        return path.read_text()
+        return JINJA_TAG.sub(" ", path.read_text())
     with path.open("rb") as source:
         return "\n".join(t.string for t in tokenize.tokenize(source.readline) if t.type == tokenize.STRING)
 
