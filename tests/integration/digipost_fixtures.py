@@ -27,6 +27,7 @@ from postbud.crypto.keys import generate_test_key_and_certificate, load_private_
 from postbud.dialects.digipost.app import create_digipost_app
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient, Sender
+from postbud.services.parties.credentials import record_digipost_certificate
 from postbud.services.runtime import Runtime
 from tests.integration.digipost_client import V8, SignedClient
 
@@ -47,12 +48,11 @@ async def _prepare(settings: Settings, certificate_pem: str) -> None:
     runtime = await build_runtime(settings)
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        await uow.senders.add(
-            Sender(
-                uuid.uuid4(), "Testkommune", "974760673", digipost_id=BROKER, certificate_pem=certificate_pem
-            ),
-            now=now,
+        broker = Sender(
+            uuid.uuid4(), "Testkommune", "974760673", digipost_id=BROKER, certificate_pem=certificate_pem
         )
+        await uow.senders.add(broker, now=now)
+        await record_digipost_certificate(uow, broker, runtime)
         await uow.recipients.add(
             Recipient(
                 uuid.uuid4(),
@@ -115,6 +115,7 @@ def whole_app_client(tmp_path: Path) -> Iterator[SignedClient]:
             )
             async with runtime.unit_of_work() as uow:
                 await uow.senders.add(broker, now=now)
+                await record_digipost_certificate(uow, broker, runtime)
                 await uow.recipients.add(person, now=now)
 
         signed = SignedClient(http, BROKER, load_private_key(key_pem), runtime_of=lambda: app.state.runtime)

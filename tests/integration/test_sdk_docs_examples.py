@@ -8,6 +8,7 @@ pointed at the live server, and the files the examples read (``broker.p12``, ``v
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from postbud.dialects.digipost.keys import load_certificate, load_private_key
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.parties import Capabilities, Recipient
 from tests.integration.digipost_fixtures import a_pdf
 from tests.integration.sdk_live_server import LiveDigipost, live_digipost
 
@@ -45,6 +48,17 @@ def _scratch_files(live: LiveDigipost, directory: Path) -> None:
     (directory / "vedlegg.pdf").write_bytes(a_pdf("Vedlegg"))
 
 
+async def _own_mailbox(live: LiveDigipost) -> None:
+    """The broker's organisation (974760673) gets a mailbox, so letters to it reach its inbox."""
+    runtime = live.runtime
+    async with runtime.unit_of_work() as uow:
+        if await uow.recipients.by_party_id(parse_party_id("974760673")) is None:
+            own = Recipient(
+                uuid.uuid4(), parse_party_id("974760673"), "Testkommune", Capabilities(business_inbox=True)
+            )
+            await uow.recipients.add(own, now=runtime.clock.now())
+
+
 def test_the_document_has_examples_for_every_section() -> None:
     blocks = python_blocks()
     assert len(blocks) >= 10
@@ -56,6 +70,7 @@ def test_the_examples_run_against_a_live_server(
     live_digipost: LiveDigipost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _scratch_files(live_digipost, tmp_path)
+    live_digipost.run(_own_mailbox, live_digipost)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "digipost_sdk_docs"}
     for line, code in python_blocks():

@@ -26,6 +26,7 @@ from postbud.storage.repos.jobs import JobQueue
 from postbud.storage.repos.letter_terms import LetterTermsRepository
 from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
+from postbud.storage.repos.received_letters import ReceivedLetterRepository
 from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.request_bins import RequestBinRepository
 from postbud.storage.repos.resources import ResourceRepository
@@ -35,6 +36,7 @@ from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_ids import ShipmentIdRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
+from postbud.storage.repos.tags import TagRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
 from postbud.storage.repos.webhooks import WebhookRepository
 from postbud.storage.repos.workers import WorkerRegistry
@@ -131,6 +133,10 @@ class SqlUnitOfWork:
         return PageImageRepository(self.conn)
 
     @cached_property
+    def received_letters(self) -> ReceivedLetterRepository:
+        return ReceivedLetterRepository(self.conn)
+
+    @cached_property
     def registrations(self) -> RegistrationRepository:
         return RegistrationRepository(self.conn)
 
@@ -153,6 +159,10 @@ class SqlUnitOfWork:
     @cached_property
     def shipment_jobs(self) -> ShipmentJobRepository:
         return ShipmentJobRepository(self.conn)
+
+    @cached_property
+    def tags(self) -> TagRepository:
+        return TagRepository(self.conn)
 
     @cached_property
     def waiting_jobs(self) -> WaitingJobRepository:

@@ -17,10 +17,13 @@ from postbud.dialects.digipost import (
     document_events,
     document_status,
     identification,
+    inbox_http,
     render,
     search,
     sender_information,
     sharing_http,
+    tags_http,
+    user_accounts_http,
 )
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError, from_domain, not_implemented
@@ -103,6 +106,18 @@ def _archive_routes(dialect: DigipostDialect) -> list[Route]:
     return routes
 
 
+def _inbox_routes(dialect: DigipostDialect) -> list[Route]:
+    """The organisation's inbox; the one-time content links carry no sender."""
+    document = "/{sender_id:int}/inbox/{document}"
+    return [
+        Route("/inbox/content/{token}", _guarded(dialect, inbox_http.open_content), methods=["GET"]),
+        Route("/inbox", _guarded(dialect, inbox_http.get_inbox), methods=["GET"]),
+        Route("/{sender_id:int}/inbox", _guarded(dialect, inbox_http.get_inbox), methods=["GET"]),
+        Route(f"{document}/content", _guarded(dialect, inbox_http.content), methods=["GET"]),
+        Route(document, _guarded(dialect, inbox_http.delete), methods=["DELETE"]),
+    ]
+
+
 def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     dialect = DigipostDialect(runtime_of)
     send_route = Route("/messages", _guarded(dialect, send_message), methods=["POST"])
@@ -173,6 +188,14 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         ),
         Route("/shared/{token}", _guarded(dialect, sharing_http.view_shared_document), methods=["GET"]),
         *_archive_routes(dialect),
+        *_inbox_routes(dialect),
+        Route("/tags/add", _guarded(dialect, tags_http.add), methods=["POST"]),
+        Route("/tags/remove", _guarded(dialect, tags_http.remove), methods=["POST"]),
+        Route("/tags", _guarded(dialect, tags_http.get), methods=["GET"]),
+        *(
+            Route(path, _guarded(dialect, user_accounts_http.create_or_activate), methods=["POST"])
+            for path in ("/user-accounts", "/{sender_id:int}/user-accounts")
+        ),
         Route(
             "/{rest:path}",
             _guarded(dialect, _not_implemented),

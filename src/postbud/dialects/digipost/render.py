@@ -34,6 +34,10 @@ ROOT_LINKS = {
     "get_batch": "/batches/",
     "get_sender_information": "/senders/information",
     "archive_documents": "/archives/documents",
+    "add_tag": "/tags/add",
+    "remove_tag": "/tags/remove",
+    "get_tags": "/tags",
+    "create_or_activate_user_account": "/user-accounts",
 }
 
 # Sender-scoped relations; in the root entrypoint (no sender id) they are the broker's own.
@@ -41,6 +45,7 @@ SENDER_LINKS = {
     "get_archives": "/archives",
     "get_archive_document_by_uuid": "/archives/documents/uuid/",
     "get_archive_documents_by_referenceid": "/archives/documents/referenceid/",
+    "get_inbox": "/inbox",
 }
 
 

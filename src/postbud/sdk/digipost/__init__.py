@@ -13,6 +13,7 @@ Datatypes (``Invoice``, ``Appointment``, …) are in :mod:`postbud.sdk.digipost.
 from __future__ import annotations
 
 from . import datatypes
+from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .batch import Batch, BatchStatus
 from .client import AsyncDigipostClient, DigipostClient
 from .config import DEFAULT_BASE_URL, TEST_BASE_URL, DigipostConfig
@@ -67,6 +68,7 @@ from .events import (
     SmsNotificationFailedMetadata,
 )
 from .identification import IdentificationResult, IdentificationResultCode, InvalidReason, UnidentifiedReason
+from .inbox import InboxDocument, TagType, UserAccount
 from .links import Entrypoint, Link, Relation
 from .message import (
     AuthenticationLevel,
@@ -100,7 +102,6 @@ from .recipients import (
     PersonalIdentificationNumber,
 )
 from .sender_information import SenderFeature, SenderInformation, SenderStatus
-from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .sharing import (
     OrganisationOrigin,
     PrivatePersonOrigin,
@@ -155,6 +156,7 @@ __all__ = [
     "HashAlgorithm",
     "IdentificationResult",
     "IdentificationResultCode",
+    "InboxDocument",
     "Inkasso",
     "InvalidReason",
     "InvalidRequestError",
@@ -208,8 +210,10 @@ __all__ = [
     "SmsNotification",
     "SmsNotificationFailedMetadata",
     "SmsOverrides",
+    "TagType",
     "UnexpectedResponseError",
     "UnidentifiedReason",
+    "UserAccount",
     "VerifiableCredentialNotice",
     "VerifiablePresentationNotice",
     "datatypes",

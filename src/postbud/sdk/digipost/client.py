@@ -21,6 +21,7 @@ import httpx2
 from postbud.domain.datatypes import DataType
 
 from . import archive_calls as arch
+from . import inbox_calls as inb
 from . import operations as ops
 from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .batch import Batch
@@ -29,6 +30,7 @@ from .delivery import DeliveredDocument, MessageDelivery
 from .errors import InvalidRequestError
 from .events import DocumentEvents
 from .identification import IdentificationResult
+from .inbox import InboxDocument, TagType, UserAccount
 from .links import Entrypoint, Link
 from .message import Document, Message, SenderOrganization
 from .operations import Call, ContentSource
@@ -244,6 +246,39 @@ class DigipostClient:
     def fetch_archive_document(self, document: ArchiveDocument) -> bytes:
         return self._run(arch.fetch_archive_document(document))
 
+    # -------------------------------------------------------------------------------- inbox, tags, accounts
+
+    def inbox(
+        self, *, offset: int = 0, limit: int = 100, sender_id: int | None = None
+    ) -> list[InboxDocument]:
+        """The organisation's received documents, newest first (``limit`` at most 1000)."""
+        root = self.entrypoint(sender_id or self.config.effective_sender_id)
+        return self._run(inb.inbox(root, offset=offset, limit=limit))
+
+    def fetch_inbox_document(self, document: InboxDocument) -> bytes:
+        return self._run(inb.fetch_inbox_document(document))
+
+    def delete_inbox_document(self, document: InboxDocument) -> None:
+        self._run(inb.delete_inbox_document(document))
+
+    def add_tag(self, personal_identification_number: str) -> None:
+        """Tag the person with ``PUBLIC_MAILBOX_TAG``."""
+        self._run(inb.add_tag(self.entrypoint(), personal_identification_number))
+
+    def remove_tag(self, personal_identification_number: str) -> None:
+        self._run(inb.remove_tag(self.entrypoint(), personal_identification_number))
+
+    def tags(self, personal_identification_number: str) -> list[TagType]:
+        return self._run(inb.tags(self.entrypoint(), personal_identification_number))
+
+    def create_or_activate_user_account(
+        self, national_identity_number: str, phone_number: str, email_address: str
+    ) -> UserAccount:
+        call = inb.create_or_activate_user_account(
+            self.entrypoint(), national_identity_number, phone_number, email_address
+        )
+        return self._run(call)
+
 
 async def _read_sources(pairs: Sequence[tuple[D, ContentSource]]) -> list[tuple[D, bytes]]:
     return [
@@ -421,3 +456,32 @@ class AsyncDigipostClient:
 
     async def fetch_archive_document(self, document: ArchiveDocument) -> bytes:
         return await self._run(arch.fetch_archive_document(document))
+
+    async def inbox(
+        self, *, offset: int = 0, limit: int = 100, sender_id: int | None = None
+    ) -> list[InboxDocument]:
+        root = await self.entrypoint(sender_id or self.config.effective_sender_id)
+        return await self._run(inb.inbox(root, offset=offset, limit=limit))
+
+    async def fetch_inbox_document(self, document: InboxDocument) -> bytes:
+        return await self._run(inb.fetch_inbox_document(document))
+
+    async def delete_inbox_document(self, document: InboxDocument) -> None:
+        await self._run(inb.delete_inbox_document(document))
+
+    async def add_tag(self, personal_identification_number: str) -> None:
+        await self._run(inb.add_tag(await self.entrypoint(), personal_identification_number))
+
+    async def remove_tag(self, personal_identification_number: str) -> None:
+        await self._run(inb.remove_tag(await self.entrypoint(), personal_identification_number))
+
+    async def tags(self, personal_identification_number: str) -> list[TagType]:
+        return await self._run(inb.tags(await self.entrypoint(), personal_identification_number))
+
+    async def create_or_activate_user_account(
+        self, national_identity_number: str, phone_number: str, email_address: str
+    ) -> UserAccount:
+        call = inb.create_or_activate_user_account(
+            await self.entrypoint(), national_identity_number, phone_number, email_address
+        )
+        return await self._run(call)

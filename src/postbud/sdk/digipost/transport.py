@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 import httpx2
@@ -37,6 +37,8 @@ class ApiRequest:
     content_type: str | None = None
     accept: str = XML_V8
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    follow_redirect: bool = False
+    """Follow one redirect (the inbox's one-time content link), signing and verifying both hops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +79,29 @@ def prepare(
     return request
 
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def redirect_target(
+    call: ApiRequest, request: httpx2.Request, response: httpx2.Response
+) -> ApiRequest | None:
+    """The next hop of a call that follows a redirect, if this response is one."""
+    location = response.headers.get("location")
+    if not call.follow_redirect or response.status_code not in _REDIRECTS or not location:
+        return None
+    return replace(call, url=str(request.url.join(location)), follow_redirect=False)
+
+
 def verified(
-    config: DigipostConfig, request: httpx2.Request, response: httpx2.Response, verification: Verification
+    config: DigipostConfig,
+    request: httpx2.Request,
+    response: httpx2.Response,
+    verification: Verification,
+    *,
+    redirect: bool = False,
 ) -> ApiResponse:
-    """The response if authentic and 2xx; ResponseSignatureError or DigipostApiError otherwise."""
+    """The response if authentic and 2xx (or, with ``redirect``, a redirect); ResponseSignatureError
+    or DigipostApiError otherwise."""
     body = response.content
     try:
         verify_response(
@@ -95,7 +116,7 @@ def verified(
         )
     except ResponseVerificationFailed as exc:
         raise ResponseSignatureError(f"{request.method} {request.url}: {exc.message}") from None
-    if not 200 <= response.status_code < 300:
+    if not (200 <= response.status_code < 300 or (redirect and response.status_code in _REDIRECTS)):
         raise xml_in.api_error(response.status_code, body)
     return ApiResponse(response.status_code, dict(response.headers.items()), body)
 
@@ -111,6 +132,10 @@ class SyncTransport:
             response = self._http.send(request)
         except httpx2.TransportError as exc:
             raise DigipostConnectionError(f"{call.method} {call.url}: {exc}") from exc
+        target = redirect_target(call, request, response)
+        if target is not None:
+            verified(self._config, request, response, verification, redirect=True)
+            return self.send(target, verification)
         return verified(self._config, request, response, verification)
 
     def close(self) -> None:
@@ -128,6 +153,10 @@ class AsyncTransport:
             response = await self._http.send(request)
         except httpx2.TransportError as exc:
             raise DigipostConnectionError(f"{call.method} {call.url}: {exc}") from exc
+        target = redirect_target(call, request, response)
+        if target is not None:
+            verified(self._config, request, response, verification, redirect=True)
+            return await self.send(target, verification)
         return verified(self._config, request, response, verification)
 
     async def aclose(self) -> None:

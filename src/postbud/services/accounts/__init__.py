@@ -1,0 +1,1 @@
+"""User accounts a sender creates or activates for people."""

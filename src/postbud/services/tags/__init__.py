@@ -1,0 +1,1 @@
+"""Tags a sender puts on people."""
