@@ -43,7 +43,7 @@ def test_swagger_ui_renders_the_operations_offline(
     page = inbox_page
     page.goto(f"{live_server.url}/api/v1/docs")
     senders = page.locator(".opblock-summary-path", has_text="/api/v1/senders").first
-    expect(senders).to_be_visible()
+    expect(senders).to_be_visible(timeout=20_000)  # a large description, parsed in the page
     expect(page.locator(".opblock-summary-description", has_text="Register a sender")).to_be_visible()
     assert page.locator(".opblock").count() > 20
     assert offline.refused == []
@@ -54,7 +54,9 @@ def test_redoc_renders_the_operations_offline(
 ) -> None:
     page = inbox_page
     page.goto(f"{live_server.url}/api/v1/redoc")
-    expect(page.get_by_role("heading", name="Register a sender and issue its API key")).to_be_visible()
+    expect(page.get_by_role("heading", name="Register a sender and issue its API key")).to_be_visible(
+        timeout=20_000
+    )
     expect(page.get_by_text("/api/v1/senders", exact=True).first).to_be_attached()
     assert offline.refused == []
 

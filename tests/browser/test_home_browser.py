@@ -9,9 +9,11 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+import httpx2
 import pytest
 from playwright.sync_api import Page, expect
 
+from postbud.sdk.digipost import DigipostClient, DigipostConfig
 from tests.browser.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -93,4 +95,48 @@ def test_the_home_page_links_lead_where_they_say(
     page.get_by_role("main").get_by_role("link", name=link, exact=True).click()
     expect(page).to_have_url(lands_on)
     if "docs" in lands_on.pattern:
-        expect(page.locator(".opblock").first).to_be_visible()
+        expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+
+
+def test_a_client_connects_with_what_the_home_page_says(live_server: LiveServer, inbox_page: Page) -> None:
+    """What a newcomer copies from the page is enough: the Digipost SDK signs with the broker id and
+    key file shown and reads the entrypoint; Ekopost answers the header shown; the platform API
+    answers the API key shown."""
+    page = inbox_page
+    page.goto(f"{live_server.url}/?lang=en")
+    apis = page.get_by_role("region", name="The APIs and how to connect")
+
+    digipost = apis.get_by_role("article", name="Digipost")
+    base = (
+        digipost.locator(".fact", has=page.locator("dt", has_text="Base URL"))
+        .locator("code")
+        .first.inner_text()
+    )
+    broker = (
+        digipost.locator(".fact", has=page.locator("dt", has_text="Broker id")).locator("dd").inner_text()
+    )
+    key_file = (
+        digipost.locator(".fact", has=page.locator("dt", has_text="Signing key")).locator("dd").inner_text()
+    )
+    with DigipostClient(
+        DigipostConfig.from_pem(int(broker), Path(key_file), base_url=base.rstrip("/"))
+    ) as client:
+        assert client.entrypoint().links, "a signed request, answered and verified"
+
+    ekopost = apis.get_by_role("article", name="Ekopost")
+    eko_base = (
+        ekopost.locator(".fact", has=page.locator("dt", has_text="Base URL"))
+        .locator("code")
+        .first.inner_text()
+    )
+    header = ekopost.locator(".fact", has=page.locator("dt", has_text="Header")).locator("dd").inner_text()
+    name, _, value = header.partition(": ")
+    campaigns = httpx2.get(f"{eko_base}campaigns", headers={name: value}, timeout=10)
+    assert campaigns.status_code == 200, campaigns.text
+
+    api_key = _fact(page, "Sandbox credentials", "API key")
+    api_base = apis.get_by_role("article", name="Postbud's platform API").locator("code").first.inner_text()
+    shipments = httpx2.get(
+        f"{api_base}/shipments", headers={"Authorization": f"Bearer {api_key}"}, timeout=10
+    )
+    assert shipments.status_code == 200, shipments.text
