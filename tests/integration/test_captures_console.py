@@ -14,8 +14,13 @@ from typing import Any
 
 import pytest
 
+from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.shipments import NotificationRequest
 from postbud.services.console.captures import list_captures
+from postbud.services.letters.send_letter import SendLetter, send_letter
+from tests.integration.core_helpers import pdf_document
 from tests.integration.test_console_web import Console, console_for, wait_for
 
 OLA = "15108695088"
@@ -147,3 +152,36 @@ def test_captures_need_the_admin_and_a_real_capture(console: Console) -> None:
     assert console.client.get(f"/console/captures/{event['id']}/raw").status_code == 401
     console.sign_in()
     assert console.client.get(f"/console/captures/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_notice_of_an_inbox_letter_is_listed_as_a_notice_of_that_letter(console: Console) -> None:
+    added = console.api("PUT", "/recipients", json={"id": OLA, "name": "Ola Nordmann", "mailbox": True})
+    assert added.status_code in (200, 201), added.text
+    notice = NotificationRequest(
+        Channel.SMS, address="+4791234567", text="Du har fått brev fra Skatteetaten."
+    )
+    request = SendLetter(
+        sender_id=uuid.UUID(console.sender_id),
+        dialect="platform",
+        recipient=parse_party_id(OLA),
+        documents=(pdf_document("Varslet brev"),),
+        notifications=(notice,),
+    )
+    accepted = console.run(send_letter, request, console.runtime)
+    shipment_id = str(accepted.shipment.id)
+
+    def sent() -> dict[str, Any] | None:
+        events = console.shipment(shipment_id)["events"]
+        return next((e for e in events if e["type"] == EventType.NOTIFICATION_SENT.value), None)
+
+    event = wait_for(sent, what="the notice")
+    console.client.get("/console/captures?lang=en")
+    row = re.search(
+        rf"<tr>(?:(?!</tr>).)*/console/captures/{event['id']}(?:(?!</tr>).)*</tr>",
+        console.client.get("/console/captures").text,
+        re.S,
+    )
+    assert row, "the notice is listed"
+    assert "Du har fått brev fra Skatteetaten." in row.group(0)
+    assert ">Notice<" in row.group(0)
+    assert f'href="/console/letters/{shipment_id}"' in row.group(0)
