@@ -8,9 +8,10 @@ helps), from ``--concurrency`` tasks at once. The mix is that of a busy Digipost
 sandbox sender): most letters to people with a digital mailbox (delivered at once), one in fifty
 to print (a person without a mailbox, with print instructions: routed, its print job waiting),
 one in a hundred not delivered, and one in a hundred fetched and read by its recipient through the
-recipient actions (``opened``: a Digipost document event). The loader counts what the store holds
-and goes on from there, so a stopped run is never wasted; it prints the rate every ``--report``
-letters.
+recipient actions (``opened``: a Digipost document event); one in a hundred is an Altinn
+correspondence about one resource (stored as Altinn's initialize stores it). The loader counts
+what the store holds and goes on from there, so a stopped run is never wasted; it prints the rate
+every ``--report`` letters.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PDF_PADDING = 256
 PRINT_EVERY = 50
 UNDELIVERED_EVERY = 100
 OPENED_EVERY = 100
+ALTINN_EVERY = 100
+RESOURCE = "scale-resource"
 SEED_PEOPLE = 400
 
 
@@ -114,15 +117,33 @@ def command_for(number: int, people: Population):  # type: ignore[no-untyped-def
         recipient = people.without_mailbox[number % len(people.without_mailbox)]
     else:
         recipient = people.with_mailbox[number % len(people.with_mailbox)]
+    dialect, properties = "digipost", {}
+    if number % ALTINN_EVERY == 5:  # a correspondence about one resource, as Altinn's initialize stores it
+        dialect, properties = "altinn", _correspondence(number)
     return SendLetter(
         sender_id=people.sender_id,
-        dialect="digipost",
+        dialect=dialect,
+        properties=properties,
         documents=(document,),
         channels=channels,
         external_id=f"scale-{number}",
         recipient=parse_party_id(recipient),
         print_instructions=print_instructions,
     )
+
+
+def _correspondence(number: int) -> dict[str, str]:
+    record = {
+        "resource_id": RESOURCE,
+        "sender_urn": "urn:altinn:organization:identifier-no:918891633",
+        "message_sender": None,
+        "language": "nb",
+        "title": f"Letter {number}",
+        "summary": "",
+        "requested_publish_time": None,
+        "due_date_time": None,
+    }
+    return {"altinn": json.dumps(record, separators=(",", ":")), "resource": RESOURCE}
 
 
 async def open_letter(runtime, accepted) -> None:  # type: ignore[no-untyped-def]
