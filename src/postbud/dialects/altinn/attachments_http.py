@@ -13,7 +13,7 @@ from postbud.dialects.altinn.access import owned_resource
 from postbud.dialects.altinn.attachment_command import attachment_command
 from postbud.dialects.altinn.auth import AltinnCaller, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnDialect
-from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error
+from postbud.dialects.altinn.errors import Invalid, ValidationProblem, error, upload_refused
 from postbud.dialects.altinn.http_in import json_body, path_guid
 from postbud.dialects.altinn.initialize_in import NewAttachment, read_attachment
 from postbud.dialects.altinn.recipients import ORGANISATION_URN
@@ -105,7 +105,7 @@ async def upload(dialect: AltinnDialect, request: Request) -> Response:
     try:
         uploaded = await upload_attachment(sender_id, attachment.id, content, dialect.runtime)
     except ValidationFailed as exc:
-        raise error(2008 if exc.first.field == "checksum" else 2004) from None
+        raise upload_refused(exc) from None
     except Conflict:
         raise error(2005) from None
     return await _overview(dialect.runtime, uploaded, caller.organisation_number)

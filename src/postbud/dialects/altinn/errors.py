@@ -266,6 +266,7 @@ _VALIDATION: Final[Mapping[RuleCode, int]] = {
     RuleCode.CHECKSUM_MISMATCH: 2008,
     RuleCode.EMPTY: 2004,
     RuleCode.TOO_LARGE: 2004,
+    RuleCode.FILE_TYPE: 2013,
     RuleCode.NOT_UNIQUE: 1006,
     RuleCode.IN_PAST: 1008,
     RuleCode.BEFORE_OTHER: 1009,
@@ -288,3 +289,10 @@ def from_domain(exc: DomainError) -> AltinnError | ValidationProblem:
             return error(number)
         return ValidationProblem([Invalid(e.field, e.rule) for e in exc.errors])
     return server_error()
+
+
+def upload_refused(exc: ValidationFailed) -> AltinnError:
+    """Content the core refused at upload: checksum mismatch (2008), file type (2013), empty or too large."""
+    if exc.first.field == "checksum":
+        return error(2008)
+    return error(2013 if exc.first.code is RuleCode.FILE_TYPE else 2004)

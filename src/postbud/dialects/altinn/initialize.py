@@ -19,7 +19,7 @@ from postbud.dialects.altinn import initialize_rules as rules
 from postbud.dialects.altinn.access import owned_resource
 from postbud.dialects.altinn.attachment_command import attachment_command
 from postbud.dialects.altinn.auth import AltinnCaller
-from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error
+from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error, upload_refused
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
 from postbud.dialects.altinn.notification import notice_plan
 from postbud.dialects.altinn.recipients import ORGANISATION_URN, AltinnRecipient
@@ -127,9 +127,7 @@ async def _store_uploads(
         try:
             await upload_attachment(resource.owner_sender_id, attachment.id, upload.content, runtime)
         except ValidationFailed as exc:
-            if exc.first.field == "checksum":
-                raise error(2008) from None
-            raise error(2004) from None
+            raise upload_refused(exc) from None
         ids.append(attachment.id)
     return ids
 
