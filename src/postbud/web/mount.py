@@ -14,6 +14,7 @@ from postbud.web.console.app import create_console_app
 from postbud.web.console.capture_texts import CAPTURE_TEXTS
 from postbud.web.console.reset_texts import RESET_TEXTS
 from postbud.web.console.texts import CONSOLE_TEXTS
+from postbud.web.console.webhook_texts import WEBHOOK_TEXTS
 from postbud.web.context import WebContext
 from postbud.web.home import create_home_app
 from postbud.web.home_facts import Deployment
@@ -21,6 +22,7 @@ from postbud.web.home_texts import HOME_TEXTS
 from postbud.web.i18n import Catalogue
 from postbud.web.inbox.app import create_inbox_app
 from postbud.web.inbox.texts import INBOX_TEXTS
+from postbud.web.request_bin import BIN_PATH, request_bin_app
 from postbud.web.sandbox_signin import SandboxSignIn, UnavailableSignIn
 from postbud.web.signin import SignIn
 from postbud.web.templating import Pages
@@ -31,7 +33,9 @@ from postbud.web.webapp import static_app
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
     pages = Pages(
-        Catalogue(COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, CAPTURE_TEXTS, RESET_TEXTS, HOME_TEXTS),
+        Catalogue(
+            COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, WEBHOOK_TEXTS, CAPTURE_TEXTS, RESET_TEXTS, HOME_TEXTS
+        ),
         zone=settings.regional().zone,
     )
     return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)
@@ -51,4 +55,6 @@ def mount_web(
     app.mount("/static", static_app(), name="static")
     app.mount("/inbox", create_inbox_app(context), name="inbox")
     app.mount("/console", create_console_app(context), name="console")
+    if settings.sandbox:
+        app.mount(BIN_PATH, request_bin_app(runtime_of), name="request_bins")
     return context

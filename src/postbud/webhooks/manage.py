@@ -26,6 +26,7 @@ from postbud.webhooks.payload import TYPE_PREFIX
 
 __all__ = [
     "ALL_EVENTS",
+    "MAX_URL_LENGTH",
     "Attempt",
     "Delivery",
     "Exchange",

@@ -1,4 +1,6 @@
-"""The webhook delivery log: every delivery with its attempts, status codes and timing; redeliver."""
+"""The webhook delivery log: every delivery with its attempts (each one's request and response),
+status codes and timing; redeliver. ``webhook_routes``: every webhook page of the console
+(the log, subscriptions, request bins)."""
 
 from __future__ import annotations
 
@@ -7,16 +9,19 @@ import uuid
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.services.console.webhook_log import STATUSES, delivery_log
 from postbud.services.parties.senders import list_senders
-from postbud.web.console import paths
+from postbud.web.console import paths, request_bins, webhook_paths, webhook_subscriptions
+from postbud.web.console.guard import admin_action, admin_page
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
-from postbud.web.forms import text_field
+from postbud.web.forms import form_route, text_field
 from postbud.web.navigation import see_other
+from postbud.webhooks.exchange import BODY_LIMIT
 from postbud.webhooks.manage import redeliver as redeliver_delivery
 
 
@@ -48,6 +53,9 @@ async def log(request: Request) -> Response:
     )
     context = {
         "section": "webhooks",
+        "tab": "deliveries",
+        "hooks": webhook_paths,
+        "body_kib": BODY_LIMIT // 1024,
         "deliveries": found.deliveries,
         "older_url": older,
         "statuses": STATUSES,
@@ -71,3 +79,27 @@ async def redeliver(request: Request, form: FormData) -> Response:
         flash(request, "console.redeliver_done")
     back = text_field(form, "back")
     return see_other(paths.safe_next(back) if back else paths.WEBHOOKS)
+
+
+_SUBSCRIPTION = "/webhooks/subscriptions/{webhook_id:uuid}"
+_BIN = "/webhooks/bins/{name}"
+
+
+def webhook_routes() -> list[BaseRoute]:
+    """Paths relative to the console (``webhook_paths`` builds the absolute ones)."""
+    return [
+        Route("/webhooks", admin_page(log), methods=["GET"]),
+        form_route("/webhooks/deliveries/{delivery_id:uuid}/redeliver", admin_action(redeliver)),
+        Route(
+            "/webhooks/subscriptions", admin_page(webhook_subscriptions.subscriptions_page), methods=["GET"]
+        ),
+        form_route("/webhooks/subscriptions", admin_action(webhook_subscriptions.add)),
+        form_route(_SUBSCRIPTION + "/pause", admin_action(webhook_subscriptions.pause)),
+        form_route(_SUBSCRIPTION + "/resume", admin_action(webhook_subscriptions.resume)),
+        form_route(_SUBSCRIPTION + "/delete", admin_action(webhook_subscriptions.delete)),
+        form_route(_SUBSCRIPTION + "/test", admin_action(webhook_subscriptions.send_test)),
+        Route("/webhooks/bins", admin_page(request_bins.bins_page), methods=["GET"]),
+        Route("/webhooks/bins/open", admin_page(request_bins.open_bin), methods=["GET"]),
+        Route(_BIN, admin_page(request_bins.bin_page), methods=["GET"]),
+        form_route(_BIN + "/clear", admin_action(request_bins.clear)),
+    ]
