@@ -4,6 +4,7 @@ the population and the sandbox credentials stay; outside a sandbox the page refu
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,3 +86,24 @@ def test_outside_a_sandbox_there_is_no_reset(tmp_path: Path, database_url: str) 
         response = console.post("/console/reset", {"confirm": "yes"})
         assert "sandbox" in console.notice(response).lower()
         assert console.shipment(sent["id"])["id"] == sent["id"], "nothing was deleted"
+
+
+def test_new_credentials_from_a_reset_are_the_ones_the_home_page_shows(console: Console) -> None:
+    sender_json = console.runtime.settings.resolved_data_dir / "sandbox" / "sender.json"
+
+    def shown_key() -> str:
+        match = re.search(
+            r"<dt>API key</dt><dd><code class=\"mono copy\">([^<]+)</code>", console.client.get("/").text
+        )
+        assert match, "the home page shows an API key"
+        return match.group(1)
+
+    _english(console)
+    console.notice(console.post("/console/reset", {"confirm": "yes", "new_credentials": "on"}))
+    first = json.loads(sender_json.read_text())["api_key"]
+    assert shown_key() == first
+    notice = console.notice(console.post("/console/reset", {"confirm": "yes", "new_credentials": "on"}))
+    assert notice.endswith("The sandbox sender was made again: see the home page for its credentials.")
+    second = json.loads(sender_json.read_text())["api_key"]
+    assert second != first
+    assert shown_key() == second
