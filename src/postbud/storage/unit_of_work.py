@@ -29,7 +29,6 @@ from postbud.storage.repos.parties import RecipientRepository, SenderRepository
 from postbud.storage.repos.received_letters import ReceivedLetterRepository
 from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.request_bins import RequestBinRepository
-from postbud.storage.repos.request_bins import RequestBinRepository
 from postbud.storage.repos.resources import ResourceRepository
 from postbud.storage.repos.sandbox_reset import SandboxResetRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
@@ -140,10 +139,6 @@ class SqlUnitOfWork:
     @cached_property
     def registrations(self) -> RegistrationRepository:
         return RegistrationRepository(self.conn)
-
-    @cached_property
-    def request_bins(self) -> RequestBinRepository:
-        return RequestBinRepository(self.conn)
 
     @cached_property
     def request_bins(self) -> RequestBinRepository:
