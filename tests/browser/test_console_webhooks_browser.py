@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -55,7 +56,12 @@ def _subscribe_to_bin(page: Page, format_label: str) -> str:
     ],
 )
 def test_a_test_event_reaches_the_request_bin_signed_and_is_logged_with_request_and_response(
-    live_server: LiveServer, page: Page, api: httpx2.Client, format_label: str, event_type: str
+    live_server: LiveServer,
+    page: Page,
+    api: httpx2.Client,
+    format_label: str,
+    event_type: str,
+    screenshots: Path,
 ) -> None:
     page.set_default_timeout(15_000)
     _sign_in(page, live_server)
@@ -80,6 +86,9 @@ def test_a_test_event_reaches_the_request_bin_signed_and_is_logged_with_request_
     expect(arrived.locator("pre.body")).to_contain_text(event_type)
     assert secret not in page.content()
     _check_page(page)
+    page.screenshot(
+        path=screenshots / f"console-request-bin-{format_label.split()[0].lower()}.png", full_page=True
+    )
 
     page.get_by_role("link", name="Leveranser").click()
     delivery = page.locator("li.delivery", has_text=f"/sandbox/bins/{name}").first
@@ -94,6 +103,7 @@ def test_a_test_event_reaches_the_request_bin_signed_and_is_logged_with_request_
     expect(exchange.locator("pre.body").last).to_contain_text('"bin":')
     assert secret not in page.content()
     _check_page(page)
+    delivery.screenshot(path=screenshots / "console-webhook-attempt.png")
 
 
 def test_a_subscription_is_paused_resumed_and_deleted(
