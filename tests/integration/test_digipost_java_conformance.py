@@ -40,6 +40,8 @@ KEYSTORE_PASSWORD = "conformance"
 MAILBOX_PERSON = ("15108695088", "Ola Nordmann", "Storgata 1|0155|Oslo")
 PAPER_PERSON = ("31129956715", "Kari Nordmann", "Prinsens gate 2|0152|Oslo")
 MAILBOX_ORGANISATION = ("984661185", "Mottaker Bedrift AS", "Bedriftsveien 3|0580|Oslo")
+# The sender's own organisation number, with a mailbox: the sender reads it through the inbox API.
+OWN_ORGANISATION = ("974760673", "Konformanse Kommune", "Rådhusgata 1|0151|Oslo")
 
 SERVER_START_TIMEOUT_S = 60
 MAVEN_TIMEOUT_S = 900
@@ -121,11 +123,11 @@ def _register(served: Served, keys: Path) -> Path:
             "--email", "mottaker@example.no", "--mobile", "+4741234567", "--address", address,
             data_dir=served.data_dir,
         )  # fmt: skip
-    organisation, name, address = MAILBOX_ORGANISATION
-    _postbud(
-        "recipients", "add", "--id", organisation, "--name", name, "--mailbox", "--address", address,
-        data_dir=served.data_dir,
-    )  # fmt: skip
+    for organisation, name, address in (MAILBOX_ORGANISATION, OWN_ORGANISATION):
+        _postbud(
+            "recipients", "add", "--id", organisation, "--name", name, "--mailbox", "--address", address,
+            data_dir=served.data_dir,
+        )  # fmt: skip
     key = load_pem_private_key(key_file.read_bytes(), password=None)
     certificate = x509.load_pem_x509_certificate((keys / "sender-key.cert.pem").read_bytes())
     keystore = keys / "sender.p12"

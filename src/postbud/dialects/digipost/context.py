@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from postbud.dialects.digipost import print_key
 from postbud.dialects.digipost.keys import load_public_key
 from postbud.dialects.digipost.server_key import ServerKey, load_or_create
 from postbud.domain.parties import Sender
@@ -28,6 +29,7 @@ class Broker:
 class DigipostDialect:
     runtime_of: Callable[[], Runtime]
     _server_key: ServerKey | None = None
+    _print_key: print_key.PrintKey | None = None
     _brokers: dict[int, tuple[float, Broker]] = field(default_factory=dict)
 
     @property
@@ -40,6 +42,13 @@ class DigipostDialect:
             directory = self.runtime.settings.ensure_data_dir() / "keys"
             self._server_key = load_or_create(directory)
         return self._server_key
+
+    @property
+    def print_key(self) -> print_key.PrintKey:
+        if self._print_key is None:
+            directory = self.runtime.settings.ensure_data_dir() / "keys"
+            self._print_key = print_key.load_or_create(directory)
+        return self._print_key
 
     @property
     def base_url(self) -> str:

@@ -21,8 +21,8 @@ identifies first and then picks digital or print must be told what the send will
 the reserved are never searchable (see ``search``).
 
 With the encryption key, a ``DIGIPOST`` result carries the recipient's public key (made on first
-request). Postbud does not decrypt pre-encrypted content: a send with ``encrypted`` documents is
-refused with ``NOT_APPROVED_FOR_PREENCRYPT``.
+request); a send whose documents were pre-encrypted with it is opened with its private half
+(``preencrypted``).
 """
 
 from __future__ import annotations

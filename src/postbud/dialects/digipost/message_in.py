@@ -91,6 +91,8 @@ class ParsedMessage:
     direct_to_print: bool
     registration: RegistrationRequest | None = None
     name_and_address: NameAndAddress | None = None
+    encrypted: frozenset[str] = frozenset()
+    """The uuids of documents whose content the sender pre-encrypted (CMS), still to be opened."""
 
 
 class _Reader:
@@ -207,10 +209,6 @@ def _document(
         )
     if uuid not in contents:
         raise DigipostError("DOCUMENTS_AND_FILES_MISMATCH", f"no body part has filename {uuid} ({path})")
-    if r.child(el, "encrypted") is not None:
-        raise DigipostError(
-            "NOT_APPROVED_FOR_PREENCRYPT", f"{path}: Postbud does not accept pre-encrypted content", 403
-        )
     file_type = (r.text(el, "file-type") or "").lower()
     subject = r.text(el, "subject")
     if subject is not None and not subject:
@@ -389,4 +387,9 @@ def read_message(root: etree._Element, namespace: str, contents: Mapping[str, by
         direct_to_print=direct_to_print,
         registration=registration,
         name_and_address=named,
+        encrypted=frozenset(
+            r.text(el, "uuid") or ""
+            for _, el in elements
+            if el is not None and r.child(el, "encrypted") is not None
+        ),
     )

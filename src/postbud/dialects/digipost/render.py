@@ -38,6 +38,7 @@ ROOT_LINKS = {
     "remove_tag": "/tags/remove",
     "get_tags": "/tags",
     "create_or_activate_user_account": "/user-accounts",
+    "get_print_encryption_certificate": "/print-encryption-certificate",
 }
 
 # Sender-scoped relations; in the root entrypoint (no sender id) they are the broker's own.

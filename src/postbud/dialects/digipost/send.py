@@ -15,6 +15,7 @@ from postbud.dialects.digipost.identification import by_name_and_address
 from postbud.dialects.digipost.message_in import ParsedMessage, read_message
 from postbud.dialects.digipost.multipart import MultipartReader, Part, boundary_of
 from postbud.dialects.digipost.pdf_check import check_printable
+from postbud.dialects.digipost.preencrypted import decrypted
 from postbud.dialects.digipost.render import message_delivery
 from postbud.dialects.digipost.request_in import xml_element
 from postbud.dialects.digipost.responses import signed, xml_bytes
@@ -110,6 +111,7 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
         )
     sender = await _resolve_sender(dialect, broker.sender, parsed)
     parsed = await _identified(dialect, parsed)
+    parsed = await decrypted(dialect, parsed)
     if parsed.print_instructions is not None and not sender.may_print:
         raise DigipostError("NOT_APPROVED_FOR_PRINT", "the sender has no print agreement", 403)
     if parsed.direct_to_print and not sender.may_direct_print:

@@ -21,6 +21,7 @@ import httpx2
 from postbud.domain.datatypes import DataType
 
 from . import archive_calls as arch
+from . import encryption_calls as enc
 from . import inbox_calls as inb
 from . import operations as ops
 from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
@@ -35,7 +36,14 @@ from .links import Entrypoint, Link
 from .message import Document, Message, SenderOrganization
 from .operations import Call, ContentSource
 from .print_details import PrintDetails
-from .recipients import IdentificationTarget
+from .recipients import (
+    BankAccountNumber,
+    DigipostAddress,
+    IdentificationTarget,
+    NameAndAddress,
+    OrganisationNumber,
+    PersonalIdentificationNumber,
+)
 from .sender_information import SenderInformation
 from .session import Session
 from .sharing import SharedDocument, SharedDocumentContent, ShareDocumentsRequestState
@@ -45,6 +53,14 @@ from .transport import AsyncTransport, SyncTransport
 __all__ = ["AsyncDigipostClient", "DigipostClient"]
 
 T = TypeVar("T")
+IdentificationTargets = (
+    PersonalIdentificationNumber,
+    OrganisationNumber,
+    DigipostAddress,
+    NameAndAddress,
+    BankAccountNumber,
+)
+"""The recipients identification (and so an encryption key) can be asked for."""
 D = TypeVar("D", Document, ArchiveDocument)
 Contents = Mapping[UUID | str, ContentSource]
 
@@ -96,9 +112,25 @@ class DigipostClient:
     # -------------------------------------------------------------------------------- sending
 
     def send(self, message: Message, contents: Contents) -> MessageDelivery:
-        """Send ``message`` with each document's content (bytes or a file path) keyed by document uuid."""
+        """Send ``message`` with each document's content (bytes or a file path) keyed by document uuid.
+
+        Documents marked ``encrypted`` are pre-encrypted first: for the recipient's key when it is a
+        Digipost user, else for the print certificate when the message may go to print."""
         documents = [(doc, _read_source(src)) for doc, src in ops.match_contents(message, contents)]
+        if any(doc.encrypted for doc in message.documents):
+            documents = self._encrypted(message, documents)
         return self._run(ops.send(self.config, self.entrypoint(), message, documents))
+
+    def _encrypted(
+        self, message: Message, documents: list[tuple[Document, bytes]]
+    ) -> list[tuple[Document, bytes]]:
+        key = None
+        if message.recipient is not None and isinstance(message.recipient, IdentificationTargets):
+            key = self._run(enc.identify_with_encryption_key(self.entrypoint(), message.recipient))
+        certificate = None
+        if key is None and message.print_details is not None:
+            certificate = self._run(enc.print_encryption_certificate(self.entrypoint()))
+        return enc.encrypt_documents(message, documents, key, certificate)
 
     def send_with_print_fallback(
         self, message: Message, print_details: PrintDetails, contents: Contents
@@ -327,6 +359,16 @@ class AsyncDigipostClient:
 
     async def send(self, message: Message, contents: Contents) -> MessageDelivery:
         documents = await _read_sources(ops.match_contents(message, contents))
+        if any(doc.encrypted for doc in message.documents):
+            key = None
+            if message.recipient is not None and isinstance(message.recipient, IdentificationTargets):
+                key = await self._run(
+                    enc.identify_with_encryption_key(await self.entrypoint(), message.recipient)
+                )
+            certificate = None
+            if key is None and message.print_details is not None:
+                certificate = await self._run(enc.print_encryption_certificate(await self.entrypoint()))
+            documents = enc.encrypt_documents(message, documents, key, certificate)
         return await self._run(ops.send(self.config, await self.entrypoint(), message, documents))
 
     async def send_with_print_fallback(

@@ -81,6 +81,8 @@ class Document:
     sensitivity_level: SensitivityLevel = SensitivityLevel.NORMAL
     data_type: DataType | None = None
     technical_types: tuple[str, ...] = ()
+    encrypted: bool = False
+    """Pre-encrypt the content before sending (the client fetches the key, §5.6)."""
 
     def __post_init__(self) -> None:
         normalised = self.file_type.strip().lower().removeprefix(".")

@@ -191,6 +191,8 @@ def _document(parent: etree._Element, name: str, document: Document) -> None:
         _email(el, document.email_notification)
     _el(el, "authentication-level", document.authentication_level)
     _el(el, "sensitivity-level", document.sensitivity_level)
+    if document.encrypted:
+        _el(el, "encrypted")
     if document.data_type is not None:
         _data_type(el, document.data_type)
 

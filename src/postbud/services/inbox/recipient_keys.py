@@ -1,8 +1,7 @@
 """A recipient's encryption key, made the first time a sender asks for it.
 
-Senders may pre-encrypt content for a recipient with this public key. The private half is kept so
-that a recipient-side reader could open such letters later; Postbud itself does not decrypt
-pre-encrypted content today, and the Digipost dialect refuses it at send time.
+Senders may pre-encrypt content for a recipient with this public key. The private half is kept:
+the Digipost dialect opens such content with it when the letter is sent.
 """
 
 from __future__ import annotations

@@ -119,14 +119,6 @@ class ErrorsTest {
     }
 
     @Test
-    void not_approved_for_preencrypt() {
-        Document primary = document().encrypt();
-        assertFails(ErrorCode.NOT_APPROVED_FOR_PREENCRYPT, ErrorType.CONFIGURATION, () -> CLIENT
-                .createMessage(Message.newMessage(UUID.randomUUID(), primary).recipient(Recipients.MAILBOX_PERSON).build())
-                .addContent(primary, Pdfs.printable()).send());
-    }
-
-    @Test
     void a_key_the_sender_does_not_own_is_an_invalid_signature() throws NoSuchAlgorithmException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);

@@ -16,6 +16,8 @@ final class Recipients {
     static final PersonalIdentificationNumber UNKNOWN_PERSON = new PersonalIdentificationNumber("01010111079");
     /** An organisation with a mailbox. */
     static final String MAILBOX_ORGANISATION = "984661185";
+    /** The sender's own organisation, with a mailbox: what is sent to it is in the sender's inbox. */
+    static final String OWN_ORGANISATION = "974760673";
 
     private Recipients() {
     }
