@@ -1,41 +1,10 @@
-"""A real, small PDF for tests: one A4 page that shows ``text``, with a correct cross-reference table.
-
-Every document a letter carries is checked to be what its type says (a "PDF" must open as one), so
-tests send this instead of a few bytes that only begin with ``%PDF-``. Different texts give different
-files (and hashes); the same text, the same bytes.
-"""
+"""A real, small PDF for tests (the one ``pytest-postbud`` gives integrators): every document a
+letter carries is checked to be what its type says, so tests send this instead of a few bytes that
+only begin with ``%PDF-``."""
 
 from __future__ import annotations
 
-import base64
+from postbud.testing.pdf import sample_pdf as real_pdf
+from postbud.testing.pdf import sample_pdf_base64 as real_pdf_base64
 
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def real_pdf(text: str = "Hei") -> bytes:
-    """A one-page PDF 1.4 whose page shows ``text`` (Latin-1; other characters become '?')."""
-    stream = f"BT /F1 12 Tf 72 760 Td ({_escaped(text)}) Tj ET".encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def real_pdf_base64(text: str = "Hei") -> str:
-    return base64.b64encode(real_pdf(text)).decode("ascii")
+__all__ = ["real_pdf", "real_pdf_base64"]

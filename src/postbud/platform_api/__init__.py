@@ -12,6 +12,7 @@ MAX_OFFSET = 2**31 - 1
 
 def platform_router() -> APIRouter:
     from postbud.platform_api import (
+        captures,
         jobs,
         recipients,
         sandbox,
@@ -22,6 +23,6 @@ def platform_router() -> APIRouter:
     )
 
     router = APIRouter()
-    for module in (senders, recipients, shipments, webhooks, jobs, sandbox, sandbox_reset):
+    for module in (senders, recipients, shipments, webhooks, jobs, sandbox, sandbox_reset, captures):
         router.include_router(module.router)
     return router
