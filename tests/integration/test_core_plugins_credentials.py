@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
@@ -27,7 +28,6 @@ from postbud.config import Settings
 from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.domain.identifiers import generate_swedish_orgnr
-from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind
 from postbud.services.parties import credentials
 from postbud.services.parties.senders import RegisterSender, issue_api_key, register_sender
@@ -36,6 +36,7 @@ from postbud.storage import schema
 from postbud.storage.database import Database
 from postbud.storage.errors import DuplicateKey
 from postbud.storage.migrate import MIGRATIONS
+from postbud.storage.types import JsonDocument, UtcDateTime
 
 ORGNR = "974761076"
 OTHER_ORGNR = "991825827"
@@ -100,21 +101,36 @@ async def test_rotating_the_certificate_revokes_the_old_one_in_one_step(runtime:
 
 
 @pytest.mark.anyio
-async def test_a_row_without_credentials_is_taken_at_its_word_and_a_revoked_id_is_refused(
-    runtime: Runtime,
-) -> None:
-    pem = certificate()
-    legacy = Sender(uuid.uuid4(), "Gammel", OTHER_ORGNR, digipost_id=777777, certificate_pem=pem)
-    async with runtime.unit_of_work() as uow:  # as rows were written before sender_credentials
-        await uow.senders.add(legacy, now=runtime.clock.now())
-    found = await credentials.digipost_sender(runtime, 777777)
-    assert found is not None
-    assert (found[0].id, found[1]) == (legacy.id, pem)
-
+async def test_a_revoked_id_is_refused_and_no_copy_of_it_is_left_anywhere(runtime: Runtime) -> None:
     sender_id = await register(runtime, digipost_id=123456, certificate_pem=certificate())
     [digipost] = await credentials.list_credentials(runtime, sender_id)
     await credentials.revoke_credential(runtime, digipost.id)
     assert await credentials.digipost_sender(runtime, 123456) is None
+    async with runtime.reader() as uow:  # the sender as every reader sees it: from the credentials
+        sender = await uow.senders.get(sender_id)
+        listed = [s for s in await uow.senders.list() if s.id == sender_id]
+        by_id = await uow.senders.by_digipost_id(123456)
+    assert sender is not None
+    assert (sender.digipost_id, sender.certificate_pem) == (None, None)
+    assert [(s.digipost_id, s.certificate_pem) for s in listed] == [(None, None)]
+    assert by_id is None
+
+
+@pytest.mark.anyio
+async def test_a_grant_is_what_the_sender_reads_as_its_altinn_scopes(runtime: Runtime) -> None:
+    sender_id = await register(runtime)
+    await credentials.grant_organisation(runtime, sender_id, "altinn", ("altinn:correspondence.write",))
+    await credentials.grant_organisation(runtime, sender_id, "altinn", ("a", "b"))
+    async with runtime.reader() as uow:
+        sender = await uow.senders.get(sender_id)
+    assert sender is not None
+    assert sender.altinn_scopes == ("a", "b")
+    [grant] = [c for c in await credentials.list_credentials(runtime, sender_id) if c.dialect == "altinn"]
+    await credentials.revoke_credential(runtime, grant.id)
+    async with runtime.reader() as uow:
+        sender = await uow.senders.get(sender_id)
+    assert sender is not None
+    assert sender.altinn_scopes == ()
 
 
 def test_the_cli_rotates_a_digipost_certificate(tmp_path: Path, database_url: str) -> None:
@@ -328,6 +344,21 @@ async def test_an_organisation_grant_names_its_scopes_and_a_new_grant_replaces_i
 # --- The migration: credentials move off the senders row --------------------------------------------
 
 
+SENDERS_AT_0010 = sa.table(
+    "senders",
+    sa.column("id", sa.Uuid()),
+    sa.column("name", sa.String()),
+    sa.column("organisation_number", sa.String()),
+    sa.column("digipost_id", sa.BigInteger()),
+    sa.column("certificate_pem", sa.Text()),
+    sa.column("altinn_scopes", JsonDocument),
+    sa.column("may_print", sa.Boolean()),
+    sa.column("may_direct_print", sa.Boolean()),
+    sa.column("created_at", UtcDateTime()),
+)
+"""The senders table as revision 0010 left it (0011 moved the credentials off it)."""
+
+
 def _upgrade(connection: Connection, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -371,13 +402,9 @@ async def test_migration_0010_copies_the_credentials_on_sender_rows(database_url
                     "altinn_scopes": [],
                 },
             ]
-            columns = ("id", "name", "organisation_number", "digipost_id", "certificate_pem", "altinn_scopes")
-            table = schema.senders
-            await conn.execute(
-                insert(table).values([{**{c: s[c] for c in columns}, **base} for s in senders])
-            )
+            await conn.execute(insert(SENDERS_AT_0010).values([{**s, **base} for s in senders]))
         async with database.transaction() as conn:
-            await conn.run_sync(_upgrade, "head")
+            await conn.run_sync(_upgrade, "0010")
         async with database.reading() as conn:
             rows = (await conn.execute(select(schema.sender_credentials))).mappings().all()
     finally:

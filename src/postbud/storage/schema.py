@@ -36,9 +36,8 @@ senders = Table(
     Column("id", Uuid, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("organisation_number", String(20), nullable=False, unique=True),
-    Column("digipost_id", BigInteger, unique=True),
-    Column("certificate_pem", Text),
-    Column("altinn_scopes", JsonDocument, nullable=False, default=list),
+    # A sender's Digipost id and certificate and its Altinn scopes are rows of sender_credentials
+    # only (migration 0011 dropped the read copy these columns kept): one place, one writer.
     Column("may_print", Boolean, nullable=False, default=True),
     Column("may_direct_print", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),

@@ -112,7 +112,7 @@ async def _sender(uow: SqlUnitOfWork, sender_id: uuid.UUID) -> Sender:
 
 
 def digipost_certificate(sender: Sender, runtime: Runtime) -> SenderCredential | None:
-    """The Digipost credential a sender's row implies (its numeric id and certificate), if it has an id."""
+    """The Digipost credential for ``sender``'s numeric id and certificate, if it has an id."""
     if sender.digipost_id is None:
         return None
     data = {"certificate_pem": sender.certificate_pem}
@@ -122,8 +122,9 @@ def digipost_certificate(sender: Sender, runtime: Runtime) -> SenderCredential |
 
 
 async def record_digipost_certificate(uow: SqlUnitOfWork, sender: Sender, runtime: Runtime) -> None:
-    """Make ``sender``'s Digipost id and certificate (as on its row) its one live Digipost credential,
-    inside ``uow``: call it wherever a sender row gets or changes them."""
+    """Make ``sender``'s Digipost id and certificate its one live Digipost credential, inside ``uow``.
+
+    The credential is the only place they are stored: a ``Sender`` read back has them from it."""
     store = uow.credentials
     for old in await store.of_sender(sender.id, dialect=DIGIPOST):
         if old.kind is CredentialKind.CERTIFICATE:
@@ -144,30 +145,17 @@ async def replace_digipost_certificate(
             sender = await _sender(uow, sender_id)
             if sender.digipost_id is None:
                 raise ValidationFailed.of("digipost_id", "the sender has no Digipost id", RuleCode.REQUIRED)
-            sender = replace(sender, certificate_pem=pem)
-            # The senders row keeps a read copy for the Digipost dialect's broker lookup.
-            await uow.senders.update(sender)
-            await record_digipost_certificate(uow, sender, runtime)
+            await record_digipost_certificate(uow, replace(sender, certificate_pem=pem), runtime)
             live = await uow.credentials.live(DIGIPOST, CredentialKind.CERTIFICATE, str(sender.digipost_id))
     assert live is not None
     return live
 
 
 async def digipost_sender(runtime: Runtime, digipost_id: int) -> tuple[Sender, str | None] | None:
-    """The sender with this live Digipost id and the certificate its requests must be signed with.
-
-    A sender whose row has the id but who has no Digipost credential at all, live or revoked (a row
-    written before credentials had their table), is taken at its row's word."""
+    """The sender with this live Digipost id and the certificate its requests must be signed with."""
     async with runtime.quick_reader() as uow:
-        store = uow.credentials
-        credential = await store.live(DIGIPOST, CredentialKind.CERTIFICATE, str(digipost_id))
-        if credential is not None:
-            sender = await uow.senders.get(credential.sender_id)
-            return (sender, credential.certificate_pem) if sender is not None else None
         sender = await uow.senders.by_digipost_id(digipost_id)
-        if sender is None or await store.of_sender(sender.id, dialect=DIGIPOST, include_revoked=True):
-            return None
-    return sender, sender.certificate_pem
+    return (sender, sender.certificate_pem) if sender is not None else None
 
 
 async def issue_dialect_api_key(runtime: Runtime, sender_id: uuid.UUID, dialect: str) -> str:
@@ -291,8 +279,6 @@ async def grant_organisation(
                 data={"scopes": list(clean)},
             )
             await add_credential(uow, credential)
-            if dialect == ALTINN:  # the senders row keeps a read copy, as for Digipost
-                await uow.senders.update(replace(sender, altinn_scopes=clean))
     return credential
 
 

@@ -48,14 +48,47 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# A sender with the credentials the domain's Sender names: its live Digipost certificate (numeric id
+# and certificate) and its live Altinn organisation (scopes). Each dialect, kind and identifier has at
+# most one live credential, and a sender's Digipost certificate and Altinn organisation are replaced,
+# never added to (services/parties/credentials.py), so each join finds at most one row.
+_DIGIPOST = schema.sender_credentials.alias("digipost_credential")
+_ALTINN = schema.sender_credentials.alias("altinn_credential")
+_SENDERS = select(
+    schema.senders,
+    _DIGIPOST.c.identifier.label("digipost_identifier"),
+    _DIGIPOST.c.data.label("digipost_data"),
+    _ALTINN.c.data.label("altinn_data"),
+).select_from(
+    schema.senders.outerjoin(
+        _DIGIPOST,
+        and_(
+            _DIGIPOST.c.sender_id == schema.senders.c.id,
+            _DIGIPOST.c.dialect == "digipost",
+            _DIGIPOST.c.kind == "certificate",
+            _DIGIPOST.c.revoked_at.is_(None),
+        ),
+    ).outerjoin(
+        _ALTINN,
+        and_(
+            _ALTINN.c.sender_id == schema.senders.c.id,
+            _ALTINN.c.dialect == "altinn",
+            _ALTINN.c.kind == "organisation",
+            _ALTINN.c.revoked_at.is_(None),
+        ),
+    )
+)
+
+
 def _sender(row: RowMapping) -> Sender:
+    digipost_id = row["digipost_identifier"]
     return Sender(
         id=row["id"],
         name=row["name"],
         organisation_number=row["organisation_number"],
-        digipost_id=row["digipost_id"],
-        certificate_pem=row["certificate_pem"],
-        altinn_scopes=tuple(row["altinn_scopes"] or ()),
+        digipost_id=int(digipost_id) if digipost_id is not None else None,
+        certificate_pem=(row["digipost_data"] or {}).get("certificate_pem"),
+        altinn_scopes=tuple((row["altinn_data"] or {}).get("scopes", ())),
         may_print=row["may_print"],
         may_direct_print=row["may_direct_print"],
         time_zone=row["time_zone"],
@@ -96,14 +129,12 @@ class SenderRepository:
         self._conn = conn
 
     async def add(self, sender: Sender, *, now: datetime) -> None:
+        """The sender's own row; its credentials are added as credentials (``CredentialRepository``)."""
         await self._conn.execute(
             schema.senders.insert().values(
                 id=sender.id,
                 name=sender.name,
                 organisation_number=sender.organisation_number,
-                digipost_id=sender.digipost_id,
-                certificate_pem=sender.certificate_pem,
-                altinn_scopes=list(sender.altinn_scopes),
                 may_print=sender.may_print,
                 may_direct_print=sender.may_direct_print,
                 time_zone=sender.time_zone,
@@ -119,9 +150,6 @@ class SenderRepository:
             .where(schema.senders.c.id == sender.id)
             .values(
                 name=sender.name,
-                digipost_id=sender.digipost_id,
-                certificate_pem=sender.certificate_pem,
-                altinn_scopes=list(sender.altinn_scopes),
                 may_print=sender.may_print,
                 may_direct_print=sender.may_direct_print,
                 time_zone=sender.time_zone,
@@ -131,29 +159,24 @@ class SenderRepository:
         )
 
     async def get(self, sender_id: uuid.UUID) -> Sender | None:
-        row = (
-            (await self._conn.execute(select(schema.senders).where(schema.senders.c.id == sender_id)))
-            .mappings()
-            .first()
-        )
+        row = (await self._conn.execute(_SENDERS.where(schema.senders.c.id == sender_id))).mappings().first()
         return _sender(row) if row else None
 
     async def by_digipost_id(self, digipost_id: int) -> Sender | None:
-        query = select(schema.senders).where(schema.senders.c.digipost_id == digipost_id)
+        """The sender whose live Digipost credential has this numeric id."""
+        query = _SENDERS.where(_DIGIPOST.c.identifier == str(digipost_id))
         row = (await self._conn.execute(query)).mappings().first()
         return _sender(row) if row else None
 
     async def by_organisation_number(self, orgnr: str) -> Sender | None:
-        query = select(schema.senders).where(schema.senders.c.organisation_number == orgnr)
+        query = _SENDERS.where(schema.senders.c.organisation_number == orgnr)
         row = (await self._conn.execute(query)).mappings().first()
         return _sender(row) if row else None
 
     async def by_api_key(self, key: str) -> Sender | None:
         keys = schema.api_keys
-        query = (
-            select(schema.senders)
-            .join(keys, keys.c.sender_id == schema.senders.c.id)
-            .where(keys.c.key_hash == hash_api_key(key), keys.c.revoked_at.is_(None))
+        query = _SENDERS.join(keys, keys.c.sender_id == schema.senders.c.id).where(
+            keys.c.key_hash == hash_api_key(key), keys.c.revoked_at.is_(None)
         )
         row = (await self._conn.execute(query)).mappings().first()
         return _sender(row) if row else None
@@ -166,7 +189,7 @@ class SenderRepository:
         )
 
     async def list(self) -> list[Sender]:
-        rows = (await self._conn.execute(select(schema.senders).order_by(schema.senders.c.name))).mappings()
+        rows = (await self._conn.execute(_SENDERS.order_by(schema.senders.c.name))).mappings()
         return [_sender(r) for r in rows]
 
 
