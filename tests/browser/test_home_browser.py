@@ -85,6 +85,8 @@ def test_the_home_page_says_what_runs_and_how_to_connect(
         ("Konsollen", re.compile(r"/console/sign-in")),
         ("API-dokumentasjonen", re.compile(r"/api/v1/docs$")),
         ("ReDoc (referanse)", re.compile(r"/api/v1/redoc$")),
+        ("Fanget e-post og SMS", re.compile(r"/console/sign-in\?next=%2Fconsole%2Fcaptures$")),
+        ("Nullstill sandkassen", re.compile(r"/console/sign-in\?next=%2Fconsole%2Freset$")),
     ],
 )
 def test_the_home_page_links_lead_where_they_say(

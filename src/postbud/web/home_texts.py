@@ -44,6 +44,9 @@ _PAGE: Final[Texts] = {
         "For driften: hendelser i sanntid, brev og tidslinjen deres, printkøen, webhooks, e-post og SMS som er fanget, feilinjeksjon og klokken. Logg inn med admin-nøkkelen.",
         "For operators: live events, letters and their timelines, the print queue, webhooks, captured e-mail and SMS, fault injection and the clock. Sign in with the admin token.",
     ),
+    "home.console_captures": ("Fanget e-post og SMS", "Captured e-mail and SMS"),
+    "home.console_clock": ("Sandkassens klokke", "The sandbox clock"),
+    "home.console_reset": ("Nullstill sandkassen", "Reset the sandbox"),
     "home.docs": ("API-dokumentasjonen", "The API docs"),
     "home.docs_about": (
         "Postbuds eget API (avsendere, mottakere, forsendelser, hendelser, jobber, webhooks, sandkassen), også uten internett.",
