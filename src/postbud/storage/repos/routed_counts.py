@@ -4,6 +4,10 @@ A count is a row of ``routed_letters_per_hour`` that the write set adds to (stor
 merges a batch's counts and adds them with one upsert per row). Each process counts in a shard of
 its own, so the group-commit writers of several processes never queue for one hot row; the
 chart adds the shards of an hour up, a few dozen rows for a day whatever the letters.
+
+A first route is recorded once: it is planned with its new letter (or with a draft's close, which
+a guarded update lets happen once), never replayed like a job's events, so counting it with its
+row cannot count a letter twice.
 """
 
 from __future__ import annotations
