@@ -5,14 +5,31 @@ whole and ``shipments show`` takes any unique start of one."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import OLA, ORGNR, _send, data_dir, failed_json, postbud, postbud_json
+from postbud.bootstrap import build_runtime
+from postbud.config import Settings
+from postbud.domain.identifiers import parse_party_id
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.sandbox.sample_letters import letter_pdf
+from tests.integration.test_cli import OLA, ORGNR, data_dir, failed_json, postbud, postbud_json
 from tests.real_pdf import real_pdf
 
 __all__ = ["data_dir"]
+
+
+async def _send(data_dir: Path, sender_id: str) -> str:
+    """A letter (a real PDF) to Ola's mailbox."""
+    runtime = await build_runtime(Settings(data_dir=data_dir))
+    try:
+        pdf = DocumentInput(letter_pdf("Skatt", "Hei", ("Hei!",)), "pdf", "application/pdf", "Hei")
+        command = SendLetter(uuid.UUID(sender_id), "platform", (pdf,), recipient=parse_party_id(OLA))
+        return str((await send_letter(command, runtime)).shipment.id)
+    finally:
+        await runtime.close()
 
 
 def _plain(text: str) -> str:
@@ -108,10 +125,6 @@ def test_shipments_list_shows_whole_ids_that_show_takes_whole_or_by_a_unique_sta
 
 
 def test_a_unique_start_of_an_id_is_found_on_either_database(database_url: str, tmp_path: Path) -> None:
-    from postbud.bootstrap import build_runtime
-    from postbud.config import Settings
-    from postbud.domain.identifiers import parse_party_id
-    from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
     from postbud.services.parties.recipients import RecipientInput, register_recipient
     from postbud.services.parties.senders import RegisterSender, register_sender
 
