@@ -11,6 +11,7 @@ from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient, Sender
 from postbud.services.letters.send_letter import DocumentInput, SendLetter
 from postbud.services.runtime import Runtime
+from tests.real_pdf import real_pdf
 
 PERSON_WITH_MAILBOX = "15108695088"
 PERSON_WITHOUT_MAILBOX = "31129956715"
@@ -51,7 +52,7 @@ async def add_recipients(runtime: Runtime) -> None:
 
 
 def pdf_document(text: str = "letter", external_id: str | None = None) -> DocumentInput:
-    body = f"%PDF-1.4\n% {text}\n%%EOF\n".encode()
+    body = real_pdf(text)
     return DocumentInput(
         content=body, file_type="pdf", mime="application/pdf", title=text, external_id=external_id
     )

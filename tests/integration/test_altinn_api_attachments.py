@@ -19,10 +19,11 @@ from tests.integration.altinn_api_fixtures import (
     correspondence,
     problem,
 )
+from tests.real_pdf import real_pdf
 
 __all__ = ["altinn"]
 
-PDF = b"%PDF-1.4\n" + os.urandom(4096) + b"\n%%EOF\n"
+PDF = real_pdf("attachment " + os.urandom(2048).hex())
 
 
 def shared(world: Altinn, **changes: Any) -> str:

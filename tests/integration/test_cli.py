@@ -37,6 +37,7 @@ from postbud.domain.identifiers import (
 )
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.sandbox.seed import SANDBOX_DIGIPOST_ID, organisations, people
+from tests.real_pdf import real_pdf
 
 OLA = "15108695088"
 ORGNR = "974761076"
@@ -281,7 +282,7 @@ async def _send(data_dir: Path, sender_id: str, *, by_email: bool = False) -> st
     """A letter to Ola: into the mailbox at once, or by e-mail (a job for a worker)."""
     runtime = await build_runtime(Settings(data_dir=data_dir))
     try:
-        pdf = DocumentInput(content=b"%PDF-1.4 hei", file_type="pdf", mime="application/pdf", title="Hei")
+        pdf = DocumentInput(content=real_pdf("hei"), file_type="pdf", mime="application/pdf", title="Hei")
         channels = (Channel.EMAIL,) if by_email else (Channel.DIGITAL_MAILBOX,)
         command = SendLetter(
             uuid.UUID(sender_id), "platform", (pdf,), channels=channels, recipient=parse_party_id(OLA),

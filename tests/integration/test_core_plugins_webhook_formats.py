@@ -40,6 +40,7 @@ from postbud.webhooks.formats import RenderContext, Renderer
 from postbud.webhooks.manage import add_webhook, delivery_attempts, list_deliveries
 from postbud.webhooks.notices import BatchNotice, Notice
 from tests.integration.core_plugins_receiver import ReceivedRequest, RecordingReceiver, recording_receiver
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
@@ -82,7 +83,7 @@ async def sender_id(runtime: Runtime) -> uuid.UUID:
 
 
 async def send(runtime: Runtime, sender_id: uuid.UUID) -> uuid.UUID:
-    document = DocumentInput(content=b"%PDF-1.4 hei", file_type="pdf", mime="application/pdf", title="Hei")
+    document = DocumentInput(content=real_pdf("hei"), file_type="pdf", mime="application/pdf", title="Hei")
     cmd = SendLetter(
         sender_id=sender_id,
         dialect="platform",

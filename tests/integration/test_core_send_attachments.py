@@ -49,10 +49,11 @@ from tests.integration.core_helpers import (
     runtime_for,
 )
 from tests.integration.core_send_helpers import MORE_PEOPLE, add_people_with_mailboxes, count
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
-REPORT = b"%PDF-1.4\n% the annual report, shared by every letter\n%%EOF\n"
+REPORT = real_pdf("the annual report, shared by every letter")
 
 
 async def _published(runtime: Runtime, sender: uuid.UUID, content: bytes = REPORT) -> Attachment:

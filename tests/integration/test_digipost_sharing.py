@@ -26,13 +26,14 @@ from postbud.services.inbox.sharing import (
 from postbud.services.runtime import Runtime
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, a_pdf, client, error_code, message
+from tests.real_pdf import real_pdf
 
 __all__ = ["client"]
 
 DATATYPES = "http://api.digipost.no/schema/datatypes"
 RECIPIENT = f"<personal-identification-number>{MAILBOX_PERSON}</personal-identification-number>"
 XML = "application/vnd.digipost-v8+xml"
-SCAN = b"%PDF-1.4\n% skannet kontoutskrift\n%%EOF\n"
+SCAN = real_pdf("skannet kontoutskrift")
 
 
 def share_request_type(seconds: int, *allowed: str) -> str:

@@ -16,11 +16,12 @@ from postbud.services.inbox.sharing import sharing_state
 from postbud.services.sandbox.sample_letters import example_datatypes
 from postbud.web.inbox.cards import sandbox_account
 from tests.integration.test_inbox_web import World, world
+from tests.real_pdf import real_pdf
 
 __all__ = ["world"]
 
 OSLO = ZoneInfo("Europe/Oslo")
-PDF = b"%PDF-1.4\n% shared\n%%EOF\n"
+PDF = real_pdf("shared")
 
 
 def _example(world: World, kind: str, **changes: Any) -> dict[str, Any]:

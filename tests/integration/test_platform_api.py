@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from postbud.app import create_app
 from postbud.config import Settings
 from postbud.crypto.keys import generate_test_key_and_certificate
+from tests.real_pdf import real_pdf_base64
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 OLA = "15108695088"
@@ -25,7 +26,7 @@ ORGNR = "974761076"
 
 
 def pdf(text: str = "Hei") -> str:
-    return base64.b64encode(f"%PDF-1.4\n% {text}\n%%EOF\n".encode()).decode()
+    return real_pdf_base64(text)
 
 
 @pytest.fixture

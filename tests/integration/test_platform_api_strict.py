@@ -103,3 +103,9 @@ def test_the_schema_refuses_the_empty_strings_the_api_refuses(client: TestClient
         assert components[model].get("additionalProperties") is False, model
     sender = {"name": "", "organisation_number": ORGNR}
     assert_problem(client.post("/api/v1/senders", json=sender, headers=ADMIN), 400, "name")
+
+
+def test_patch_of_the_deliveries_list_is_a_405_not_a_webhook_id(client: TestClient) -> None:
+    response = client.patch("/api/v1/webhooks/deliveries", json={"active": False}, headers=ADMIN)
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, OPTIONS"

@@ -36,13 +36,14 @@ from tests.integration.core_helpers import (
     pdf_document,
     runtime_for,
 )
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
 REQUESTER_ORGNR = "974761076"
 EMPLOYER_ORGNR = "984661185"
 OTHER_PERSON = "01017010170"
-UPLOADED_PDF = b"%PDF-1.7\n% my own scan\n%%EOF\n"
+UPLOADED_PDF = real_pdf("my own scan")
 HOUR = 3600
 
 

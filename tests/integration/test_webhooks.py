@@ -51,6 +51,7 @@ from postbud.webhooks.manage import (
     set_active,
 )
 from postbud.webhooks.signing import InvalidWebhookSignature, verify
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
@@ -176,7 +177,7 @@ async def hook(
 
 
 async def send(runtime: Runtime, sender_id: uuid.UUID, external_id: str = "letter-1") -> uuid.UUID:
-    document = DocumentInput(content=b"%PDF-1.4 hei", file_type="pdf", mime="application/pdf", title="Hei")
+    document = DocumentInput(content=real_pdf("hei"), file_type="pdf", mime="application/pdf", title="Hei")
     cmd = SendLetter(
         sender_id=sender_id,
         dialect="platform",

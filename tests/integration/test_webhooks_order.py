@@ -46,6 +46,7 @@ from postbud.webhooks.manage import add_webhook, list_deliveries
 from postbud.webhooks.signing import verify
 from tests.integration.test_core_actions_batches import World, world
 from tests.integration.webhook_receiver import hook_receiver
+from tests.real_pdf import real_pdf
 
 __all__ = ["world"]
 
@@ -146,7 +147,7 @@ async def _sender(runtime: Runtime) -> uuid.UUID:
 
 
 async def _send(runtime: Runtime, sender_id: uuid.UUID, n: int) -> uuid.UUID:
-    document = DocumentInput(content=b"%PDF-1.4 hei", file_type="pdf", mime="application/pdf", title="Hei")
+    document = DocumentInput(content=real_pdf("hei"), file_type="pdf", mime="application/pdf", title="Hei")
     cmd = SendLetter(
         sender_id=sender_id,
         dialect="platform",

@@ -147,7 +147,9 @@ async def list_(
 ) -> ShipmentPageOut:
     if who.sender is not None:
         sender_id = await _sender_of(who, sender_id, runtime)
-    query = ShipmentFilter(sender_id, recipient, status_, channel, cursor, limit)
+    query = ShipmentFilter(
+        sender_id=sender_id, recipient=recipient, status=status_, channel=channel, cursor=cursor, limit=limit
+    )
     page = await list_shipments(query, runtime)
     return ShipmentPageOut(items=[ShipmentOut.of(s) for s in page.shipments], next_cursor=page.next_cursor)
 

@@ -17,8 +17,10 @@ from typing import Any
 from postbud.domain.attachments import ENDED, MD5_HEX, Attachment, AttachmentEvent, AttachmentStatus
 from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
+from postbud.domain.file_types import FILE_TYPES
 from postbud.domain.ids import new_id
 from postbud.services.letters.blob_release import release_blobs
+from postbud.services.letters.document_content import content_problem
 from postbud.services.letters.letter_request import MAX_SENDERS_REFERENCE
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import BlobRef, compute_ref
@@ -116,12 +118,17 @@ async def upload_attachment(
     """Store the attachment's content and publish it. A checksum that does not match fails the
     attachment for good (recorded, then refused with CHECKSUM_MISMATCH); a second upload is refused."""
     async with runtime.quick_reader() as uow:
-        _owned(await uow.attachments.get(attachment_id), sender_id, attachment_id).require_uploadable()
+        initialized = _owned(await uow.attachments.get(attachment_id), sender_id, attachment_id)
+    initialized.require_uploadable()
     if not content:
         raise ValidationFailed.of("content", "the attachment is empty", RuleCode.EMPTY)
     limit = runtime.settings.max_document_bytes
     if len(content) > limit:
         raise ValidationFailed.of("content", f"larger than {limit} bytes", RuleCode.TOO_LARGE)
+    known = FILE_TYPES.get(initialized.file_type)
+    problem = content_problem(known, content) if known is not None else None
+    if problem is not None:
+        raise ValidationFailed.of("content", problem, RuleCode.FILE_TYPE)
     ref, md5 = await _hashes(content)
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:

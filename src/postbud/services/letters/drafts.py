@@ -26,6 +26,7 @@ from postbud.domain.letter_terms import Deadlines
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.blob_release import release_letter_blobs
+from postbud.services.letters.document_content import document_errors
 from postbud.services.letters.letter_request import Accepted, DocumentInput, SendLetter
 from postbud.services.letters.plan_letter import (
     MAX_EXTERNAL_ID,
@@ -154,6 +155,12 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
         raise ValidationFailed.of("document.title", f"at most {MAX_TITLE} characters", RuleCode.TOO_LONG)
     if cmd.document.external_id is not None and len(cmd.document.external_id) > MAX_EXTERNAL_ID:
         raise ValidationFailed.of("document.id", f"at most {MAX_EXTERNAL_ID} characters", RuleCode.TOO_LONG)
+    wrong = [
+        replace(e, field=e.field.replace("documents[0]", "document"))
+        for e in document_errors([cmd.document], "")
+    ]
+    if wrong:
+        raise ValidationFailed(wrong)
     refs = await compute_refs([content])
     for _ in range(_POSITION_ATTEMPTS):
         async with runtime.quick_reader() as uow:

@@ -28,6 +28,7 @@ from postbud.domain.routing import RouteDecision, RoutingRequest, decide_route
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import derive_status
 from postbud.services.letters.deadlines import deadlines_into
+from postbud.services.letters.document_content import document_errors
 from postbud.services.letters.letter_request import (
     MAX_SENDERS_REFERENCE,
     Accepted,
@@ -112,6 +113,7 @@ def letter_errors(
         errors.append(
             FieldError("senders_reference", f"at most {MAX_SENDERS_REFERENCE} characters", RuleCode.TOO_LONG)
         )
+    errors.extend(document_errors(cmd.documents, cmd.dialect))
     errors.extend(registration_errors(cmd.registration, cmd.recipient, now))
     if cmd.channel_options is not DEFAULT_CHANNEL_OPTIONS:
         errors.extend(channel_options_errors(cmd.channel_options))
