@@ -78,3 +78,22 @@ def test_the_timeline_names_event_data_for_people(console: Console) -> None:
     english = console.client.get(f"/console/letters/{letter['id']}").text.split('class="timeline"', 1)[1]
     assert "Reason" in english
     assert "Digital mailbox" in english or "Digital post" in english
+
+
+def test_the_live_stream_dates_rows_from_another_day_too(console: Console) -> None:
+    from postbud.services.console.feed import FeedCursor
+
+    console.add_ola()
+    start = FeedCursor.at_time(console.runtime.clock.now() - timedelta(minutes=1)).encode()
+    console.send("Gammelt", recipient=OLA)
+    console.run(advance_clock, console.runtime, timedelta(days=3))
+    console.send("Nytt", recipient=OLA)
+    console.sign_in()
+    stream = console.client.get("/console/feed/stream", params={"lifetime": "1", "after": start}).text
+    rows = {
+        subject: stream.split(subject, 1)[0].rsplit("event: feed", 1)[1] for subject in ("Gammelt", "Nytt")
+    }
+    [old] = FEED_TIME.findall(rows["Gammelt"])
+    [new] = FEED_TIME.findall(rows["Nytt"])
+    assert re.fullmatch(r"\d{2}:\d{2}", new), new
+    assert re.search(r"\d{4}", old), old
