@@ -48,6 +48,7 @@ def test_the_home_page_names_what_runs_and_each_api(sandbox: TestClient, databas
     )  # type: ignore[attr-defined]
     assert f"Authorization: api-key {stored['api_key']}" in text
     assert "The clock runs in real time." in text
+    assert "Webhook URL http://127.0.0.1:8080/sandbox/bins/&lt;name&gt;" in text
 
 
 def test_a_moved_sandbox_clock_shows_on_the_home_page(sandbox: TestClient) -> None:
@@ -72,6 +73,7 @@ def test_a_deployment_that_is_not_a_sandbox_shows_no_credentials(tmp_path: Path,
         assert "Sandbox credentials" not in page.text
         assert "admin-token" not in page.text
         assert "Production (not a sandbox)" in _text(page.text)
+        assert "/sandbox/bins/" not in page.text, "no request bins outside a sandbox"
 
 
 def test_only_the_root_is_the_home_page(sandbox: TestClient) -> None:

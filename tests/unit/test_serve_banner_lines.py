@@ -46,6 +46,10 @@ def test_a_sandbox_banner_names_doors_credentials_and_a_moved_clock(tmp_path: Pa
     assert "  ekopost        https://sandbox.example.no/ekopost/" in lines
     assert "                 https://sandbox.example.no:8081/  (its own port, at the root)" in lines
     assert "                 API key pb_live_secret" in lines
+    assert (
+        "  request bins   https://sandbox.example.no/sandbox/bins/<name>"
+        "  (seen at https://sandbox.example.no/console/webhooks/bins)"
+    ) in lines
     assert lines[-1] == "  sandbox time   2026-12-12T12:30:00+01:00 (moved 7 d 2 h ahead of real time)"
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from postbud.web.home_facts import CONSOLE_PATH, INBOX_PATH, Deployment, admin_token_location, storage_of
+from postbud.web.home_facts import (
+    CONSOLE_PATH,
+    INBOX_PATH,
+    Deployment,
+    admin_token_location,
+    request_bins,
+    storage_of,
+)
 
 if TYPE_CHECKING:
     from postbud.config import Settings
@@ -55,6 +62,8 @@ def banner_lines(
         for index, base in enumerate(urls):
             note = "  (its own port, at the root)" if index >= len(door.paths) else ""
             lines.append(_line(door.name if index == 0 else "", base + note))
+    if (bins := request_bins(settings)) is not None:
+        lines.append(_line("request bins", f"{bins.receive_url}<name>  (seen at {bins.console_url})"))
     lines += [
         _line("database", f"{storage.database} {storage.database_at}"),
         _line("documents", f"{storage.documents} {storage.documents_at}"),

@@ -16,7 +16,14 @@ from starlette.routing import Route
 from postbud.services.sandbox.clock import clock_view
 from postbud.services.sandbox.shown_credentials import shown_credentials
 from postbud.web.context import WebContext, web_context
-from postbud.web.home_facts import CONSOLE_PATH, INBOX_PATH, Deployment, admin_token_location, storage_of
+from postbud.web.home_facts import (
+    CONSOLE_PATH,
+    INBOX_PATH,
+    Deployment,
+    admin_token_location,
+    request_bins,
+    storage_of,
+)
 from postbud.web.home_texts import DIALECT_TITLES, HOW_TO_CONNECT
 from postbud.web.webapp import web_app
 
@@ -42,6 +49,7 @@ def home_values(context: WebContext, deployment: Deployment) -> dict[str, Any]:
         "reference_url": f"{public_url}{deployment.reference_path}",
         "openapi_url": f"{public_url}{deployment.openapi_path}",
         "credentials": shown_credentials(settings),
+        "bins": request_bins(settings),
         "admin_token_at": admin_token_location(settings),
         "data_dir": str(settings.resolved_data_dir),
     }

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from postbud.config import Settings
+from postbud.web.console.webhook_paths import BINS as CONSOLE_BINS_PATH
+from postbud.web.request_bin import BIN_PATH
 
 INBOX_PATH: Final = "/inbox/"
 CONSOLE_PATH: Final = "/console/"
@@ -101,6 +103,22 @@ def storage_of(settings: Settings) -> Storage:
     database, database_at = _database(settings.resolved_database_url)
     documents, documents_at = _documents(settings.resolved_blob_url)
     return Storage(database, database_at, documents, documents_at)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBins:
+    """Postbud as a webhook receiver: a subscription posts to ``receive_url``/<name>, the console shows it."""
+
+    receive_url: str
+    console_url: str
+
+
+def request_bins(settings: Settings) -> RequestBins | None:
+    """Where the sandbox's request bins are; None outside a sandbox, which has none."""
+    if not settings.sandbox:
+        return None
+    url = settings.resolved_public_url
+    return RequestBins(f"{url}{BIN_PATH}/", f"{url}{CONSOLE_BINS_PATH}")
 
 
 def admin_token_location(settings: Settings) -> str:
