@@ -313,7 +313,17 @@ def test_webhooks_add_list_pause(data_dir: Path) -> None:
 def test_help_lists_every_command() -> None:
     result = postbud("--help")
     assert result.exit_code == 0
-    for command in ("serve", "worker", "migrate", "seed", "senders", "recipients", "shipments", "webhooks"):
+    for command in (
+        "serve",
+        "worker",
+        "migrate",
+        "seed",
+        "senders",
+        "recipients",
+        "shipments",
+        "webhooks",
+        "clock",
+    ):
         assert command in result.stdout
 
 
