@@ -185,3 +185,15 @@ def test_a_notice_of_an_inbox_letter_is_listed_as_a_notice_of_that_letter(consol
     assert "Du har fått brev fra Skatteetaten." in row.group(0)
     assert ">Notice<" in row.group(0)
     assert f'href="/console/letters/{shipment_id}"' in row.group(0)
+
+
+def test_a_capture_whose_message_is_gone_says_so(console: Console) -> None:
+    event = _by_email(console, "Borte")
+    console.run(console.runtime.blobs.delete, event["data"]["eml_sha256"])
+    console.client.get("/console/captures?lang=en")
+    listing = console.client.get("/console/captures").text
+    assert "(no longer stored)" in listing
+    page = console.client.get(f"/console/captures/{event['id']}")
+    assert page.status_code == 200
+    assert "The message is no longer stored" in page.text
+    assert console.client.get(f"/console/captures/{event['id']}/raw").status_code == 404
