@@ -28,6 +28,7 @@ from postbud.config import Settings
 from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.errors import Conflict, ValidationFailed
 from postbud.domain.identifiers import generate_swedish_orgnr
+from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind
 from postbud.services.parties import credentials
 from postbud.services.parties.senders import RegisterSender, issue_api_key, register_sender
@@ -114,6 +115,27 @@ async def test_a_revoked_id_is_refused_and_no_copy_of_it_is_left_anywhere(runtim
     assert (sender.digipost_id, sender.certificate_pem) == (None, None)
     assert [(s.digipost_id, s.certificate_pem) for s in listed] == [(None, None)]
     assert by_id is None
+
+
+@pytest.mark.anyio
+async def test_a_new_sender_brings_the_credentials_it_names_and_recording_them_again_changes_nothing(
+    runtime: Runtime,
+) -> None:
+    pem = certificate()
+    sender = Sender(uuid.uuid4(), "Digdir", OTHER_ORGNR, digipost_id=777777, certificate_pem=pem,
+                    altinn_scopes=("altinn:correspondence.write",))  # fmt: skip
+    async with runtime.unit_of_work() as uow:
+        await uow.senders.add(sender, now=runtime.clock.now())
+        await credentials.record_digipost_certificate(uow, sender, runtime)  # as the sandbox seed does
+    found = await credentials.digipost_sender(runtime, 777777)
+    assert found is not None
+    assert (found[0].id, found[1], found[0].altinn_scopes) == (
+        sender.id,
+        pem,
+        ("altinn:correspondence.write",),
+    )
+    every = await credentials.list_credentials(runtime, sender.id, include_revoked=True)
+    assert sorted((c.dialect, c.live) for c in every) == [("altinn", True), ("digipost", True)]
 
 
 @pytest.mark.anyio

@@ -126,10 +126,13 @@ async def record_digipost_certificate(uow: SqlUnitOfWork, sender: Sender, runtim
 
     The credential is the only place they are stored: a ``Sender`` read back has them from it."""
     store = uow.credentials
-    for old in await store.of_sender(sender.id, dialect=DIGIPOST):
-        if old.kind is CredentialKind.CERTIFICATE:
-            await store.revoke(old.id, at=runtime.clock.now())
     credential = digipost_certificate(sender, runtime)
+    for old in await store.of_sender(sender.id, dialect=DIGIPOST):
+        if old.kind is not CredentialKind.CERTIFICATE:
+            continue
+        if credential is not None and (old.identifier, old.data) == (credential.identifier, credential.data):
+            return  # recorded already (a new sender's row brings its credential): nothing changes
+        await store.revoke(old.id, at=runtime.clock.now())
     if credential is not None:
         await add_credential(uow, credential)
 

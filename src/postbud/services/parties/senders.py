@@ -13,7 +13,7 @@ from postbud.crypto.keys import generate_test_key_and_certificate
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.identifiers import InvalidIdentifier, organisasjonsnummer, swedish_orgnr
 from postbud.domain.parties import Sender
-from postbud.services.parties.credentials import add_credential, digipost_certificate, validate_certificate
+from postbud.services.parties.credentials import validate_certificate
 from postbud.services.runtime import Runtime
 from postbud.storage.errors import DuplicateKey
 from postbud.storage.unit_of_work import SqlUnitOfWork
@@ -101,11 +101,8 @@ async def _insert(cmd: RegisterSender, sender: Sender, api_key: str, runtime: Ru
             sender = replace(sender, digipost_id=await _free_digipost_id(uow))
         elif await uow.senders.by_digipost_id(cmd.digipost_id):
             raise Conflict("digipost_id", "a sender with this digipost id exists", ConflictCode.DUPLICATE)
-        await uow.senders.add(sender, now=now)
+        await uow.senders.add(sender, now=now)  # with its Digipost id and certificate as a credential
         await uow.senders.add_api_key(sender.id, api_key, cmd.api_key_label, now=now)
-        certificate = digipost_certificate(sender, runtime)
-        if certificate is not None:
-            await add_credential(uow, certificate)
     return sender
 
 

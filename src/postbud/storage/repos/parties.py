@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from postbud.domain.identifiers import PartyId, parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient, Sender
 from postbud.domain.recipient_keys import RecipientKey
+from postbud.domain.sender_credentials import CredentialKind
 from postbud.storage import schema
 
 
@@ -65,7 +66,7 @@ _SENDERS = select(
         and_(
             _DIGIPOST.c.sender_id == schema.senders.c.id,
             _DIGIPOST.c.dialect == "digipost",
-            _DIGIPOST.c.kind == "certificate",
+            _DIGIPOST.c.kind == CredentialKind.CERTIFICATE.value,
             _DIGIPOST.c.revoked_at.is_(None),
         ),
     ).outerjoin(
@@ -73,7 +74,7 @@ _SENDERS = select(
         and_(
             _ALTINN.c.sender_id == schema.senders.c.id,
             _ALTINN.c.dialect == "altinn",
-            _ALTINN.c.kind == "organisation",
+            _ALTINN.c.kind == CredentialKind.ORGANISATION.value,
             _ALTINN.c.revoked_at.is_(None),
         ),
     )
@@ -124,12 +125,32 @@ def recipient_from_row(row: Mapping[Any, Any]) -> Recipient:
     )
 
 
+def _credential_rows(sender: Sender, now: datetime) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    common = {"sender_id": sender.id, "secret_hash": None, "created_at": now, "revoked_at": None}
+    if sender.digipost_id is not None:
+        rows.append(
+            {"id": uuid.uuid4(), "dialect": "digipost", "kind": CredentialKind.CERTIFICATE.value,
+             "identifier": str(sender.digipost_id), "data": {"certificate_pem": sender.certificate_pem},
+             **common}
+        )  # fmt: skip
+    if sender.altinn_scopes:
+        rows.append(
+            {"id": uuid.uuid4(), "dialect": "altinn", "kind": CredentialKind.ORGANISATION.value,
+             "identifier": sender.organisation_number, "data": {"scopes": list(sender.altinn_scopes)},
+             **common}
+        )  # fmt: skip
+    return rows
+
+
 class SenderRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def add(self, sender: Sender, *, now: datetime) -> None:
-        """The sender's own row; its credentials are added as credentials (``CredentialRepository``)."""
+        """A new sender: its row and, when it names them, its Digipost certificate and its Altinn
+        organisation as live credentials (where they are read from). Later changes to them go
+        through services/parties/credentials.py, not ``update``."""
         await self._conn.execute(
             schema.senders.insert().values(
                 id=sender.id,
@@ -143,8 +164,11 @@ class SenderRepository:
                 created_at=now,
             )
         )
+        if credentials := _credential_rows(sender, now):
+            await self._conn.execute(schema.sender_credentials.insert(), credentials)
 
     async def update(self, sender: Sender) -> None:
+        """The sender's own settings; not its credentials (services/parties/credentials.py)."""
         await self._conn.execute(
             update(schema.senders)
             .where(schema.senders.c.id == sender.id)
