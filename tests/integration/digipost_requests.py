@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -35,13 +36,14 @@ def request(
 
 def post_xml(client: SignedClient, path: str, xml: str) -> Any:
     response = request(client, "POST", path, body=xml.encode())
-    client.verify(response, path)
+    client.verify(response, unquote(path))
     return response
 
 
 def get(client: SignedClient, path: str, query: str = "") -> Any:
+    """Signed over the raw path, so answered over the decoded one (the same unless it has escapes)."""
     response = request(client, "GET", path, query=query)
-    client.verify(response, path)
+    client.verify(response, unquote(path))
     return response
 
 

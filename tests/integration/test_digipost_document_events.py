@@ -24,6 +24,7 @@ from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
+from postbud.services.parties.credentials import record_digipost_certificate
 from tests.integration.core_helpers import add_recipients, add_sender, letter, pdf_document, runtime_for
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import (
@@ -241,6 +242,7 @@ def test_other_senders_events_are_not_listed(client: SignedClient) -> None:
         other = Sender(uuid.uuid4(), "Annen etat", "983887457", digipost_id=200456)
         async with runtime.unit_of_work() as uow:
             await uow.senders.add(other, now=runtime.clock.now())
+            await record_digipost_certificate(uow, other, runtime)
         accepted = await send_letter(
             SendLetter(
                 sender_id=other.id,

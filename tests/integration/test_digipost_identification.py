@@ -230,13 +230,14 @@ def test_with_encryption_key_others_get_no_key(registry: SignedClient) -> None:
         assert root.findtext(f"{{{V8}}}identification-result/{{{V8}}}result") != "DIGIPOST"
 
 
-def test_pre_encrypted_content_is_refused_at_send(client: SignedClient) -> None:
+def test_content_marked_encrypted_that_is_not_is_refused_at_send(client: SignedClient) -> None:
+    """Pre-encrypted content is opened (test_digipost_preencryption.py); plain content marked so is not."""
     doc = str(uuid.uuid4())
     xml = message(pin(MAILBOX_PERSON), doc, extra='<encrypted number-of-pages="1"/>')
     response = client.send(xml, {doc: a_pdf()})
-    assert response.status_code == 403
-    assert error_code(response) == "NOT_APPROVED_FOR_PREENCRYPT"
-    assert text(etree.fromstring(response.content), "error-type") == "CONFIGURATION"
+    assert response.status_code == 400
+    assert error_code(response) == "CONTENT_NOT_ENCRYPTED"
+    assert text(etree.fromstring(response.content), "error-type") == "CLIENT_TECHNICAL"
 
 
 async def _store(runtime: Runtime, *recipients: Recipient) -> None:

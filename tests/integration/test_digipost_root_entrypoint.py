@@ -58,18 +58,19 @@ def test_a_signed_get_of_a_sender_id_at_the_root_is_that_senders_entrypoint(
     assert links["document_status"] == f"/digipost/documents/{BROKER}/"
 
 
-def test_user_account_creation_at_the_root_is_a_signed_not_implemented(
-    whole_app_client: SignedClient,
-) -> None:
+def test_user_account_creation_at_the_root_reaches_the_dialect(whole_app_client: SignedClient) -> None:
+    """Older Java clients post ``/{senderId}/user-accounts`` to the host root; it is answered there."""
     client = whole_app_client
     path = f"/{BROKER}/user-accounts"
-    body = b'<user-information xmlns="http://api.digipost.no/schema/v8"/>'
+    body = (
+        b'<user-information xmlns="http://api.digipost.no/schema/v8"><national-identity-number>01088044300'
+        b"</national-identity-number><phone-number>+4791234567</phone-number>"
+        b"<email-address>ny@example.no</email-address></user-information>"
+    )
     response = request(client, "POST", path, body=body)
-    assert response.status_code == 501
+    assert response.status_code == 200, response.text
     client.verify(response, path)
-    root = etree.fromstring(response.content)
-    assert root.findtext(f"{{{V8}}}error-code") == "GENERAL_ERROR"
-    assert f"POST {path}" in str(root.findtext(f"{{{V8}}}error-message"))
+    assert etree.fromstring(response.content).findtext(f"{{{V8}}}digipost-address")
 
 
 def test_a_browser_asking_for_the_root_does_not_get_the_digipost_api(whole_app_client: SignedClient) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from lxml import etree
 
 from postbud.domain.parties import Sender
+from postbud.services.parties.credentials import record_digipost_certificate
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import BROKER, client, error_code, text
 from tests.integration.digipost_requests import get, valid_v8
@@ -73,6 +74,7 @@ def test_unknown_and_foreign_senders_give_no_information(client: SignedClient) -
         async with runtime.unit_of_work() as uow:
             other = Sender(uuid.uuid4(), "Annen etat", "988077917", digipost_id=200200)
             await uow.senders.add(other, now=runtime.clock.now())
+            await record_digipost_certificate(uow, other, runtime)
 
     client.run(add_other_sender)
     for path, query in (

@@ -13,6 +13,7 @@ from postbud.domain.identifiers import generate_kid, generate_norwegian_account,
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
 from postbud.services.inbox.pay_invoice import bank_today
+from postbud.services.parties.credentials import record_digipost_certificate
 from postbud.web.inbox.cards import sandbox_account
 from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import BROKER, a_pdf
@@ -51,6 +52,7 @@ def digipost_client(world: World) -> SignedClient:
         )
         async with world.runtime.unit_of_work() as uow:
             await uow.senders.add(broker, now=world.runtime.clock.now())
+            await record_digipost_certificate(uow, broker, world.runtime)
 
     world.run(register)
     client = SignedClient(world.client, BROKER, load_private_key(key_pem), runtime_of=lambda: world.runtime)
