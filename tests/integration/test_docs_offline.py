@@ -46,3 +46,13 @@ def test_the_viewers_files_come_with_their_licences() -> None:
     static = files("fastapi_standalone_docs") / "static"
     assert "Apache License" in (static / "swagger" / "LICENSE").read_text()
     assert "license" in (static / "redoc" / "redoc.standalone.js.LICENSE.txt").read_text().lower()
+
+
+def test_behind_a_proxy_path_the_pages_load_from_under_it(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path, workers=0))
+    with TestClient(app, root_path="/postbud") as client:
+        for page in ("/api/v1/docs", "/api/v1/redoc"):
+            html = client.get(page).text
+            loaded = [next(g for g in match.groups() if g) for match in _LOADED.finditer(html)]
+            assert loaded, page
+            assert all(url.startswith("/postbud/") for url in loaded), loaded

@@ -26,6 +26,11 @@ ASSETS_PACKAGE: Final = "fastapi_standalone_docs"
 _CACHE_CONTROL: Final = "public, max-age=86400"
 
 
+def _root_path(request: Request) -> str:
+    """The path a proxy serves Postbud under (``--root-path``), as FastAPI's own docs honour it."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
 def _assets_dir(viewer: str) -> Path:
     return Path(str(files(ASSETS_PACKAGE) / "static" / viewer))
 
@@ -42,24 +47,26 @@ class ApiDocs:
         # The package's version in each asset URL: a new release gets new URLs, so caches never mix.
         self._version = version("fastapi-standalone-docs")
 
-    def asset(self, viewer: str, name: str) -> str:
-        return f"{self.assets_url}/{viewer}/{name}?v={self._version}"
+    def asset(self, viewer: str, name: str, root: str = "") -> str:
+        return f"{root}{self.assets_url}/{viewer}/{name}?v={self._version}"
 
     async def swagger_ui(self, request: Request) -> HTMLResponse:
+        root = _root_path(request)
         return get_swagger_ui_html(
-            openapi_url=self.openapi_url,
+            openapi_url=root + self.openapi_url,
             title=f"{self.title} · Swagger UI",
-            swagger_js_url=self.asset("swagger", "swagger-ui-bundle.js"),
-            swagger_css_url=self.asset("swagger", "swagger-ui.css"),
-            swagger_favicon_url=static_url("img/postbud.svg"),
+            swagger_js_url=self.asset("swagger", "swagger-ui-bundle.js", root),
+            swagger_css_url=self.asset("swagger", "swagger-ui.css", root),
+            swagger_favicon_url=root + static_url("img/postbud.svg"),
         )
 
     async def redoc(self, request: Request) -> HTMLResponse:
+        root = _root_path(request)
         return get_redoc_html(
-            openapi_url=self.openapi_url,
+            openapi_url=root + self.openapi_url,
             title=f"{self.title} · ReDoc",
-            redoc_js_url=self.asset("redoc", "redoc.standalone.js"),
-            redoc_favicon_url=static_url("img/postbud.svg"),
+            redoc_js_url=self.asset("redoc", "redoc.standalone.js", root),
+            redoc_favicon_url=root + static_url("img/postbud.svg"),
             with_google_fonts=False,
         )
 
