@@ -41,6 +41,7 @@ def test_the_page_names_the_maximum_and_offers_real_time_only_when_ahead(console
     console.post("/console/clock/advance", {"amount": "3", "unit": "days"})
     page = console.client.get("/console/clock").text
     assert "3\u00a0døgn foran virkelig tid" in page
+    assert "Virkelig tid:" in page
     notice = console.notice(console.post("/console/clock/reset"))
     assert "går som virkelig tid igjen" in notice
     assert "Tilbake til virkelig tid" not in console.client.get("/console/clock").text

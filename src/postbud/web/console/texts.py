@@ -285,6 +285,7 @@ _PAGES: Final[Texts] = {
     "console.clock_title": ("Sandkasseklokken", "The sandbox clock"),
     "console.clock_ahead": ("{ahead} foran virkelig tid.", "{ahead} ahead of real time."),
     "console.clock_real": ("Går som virkelig tid.", "Runs on real time."),
+    "console.clock_real_time": ("Virkelig tid: {at}.", "Real time: {at}."),
     "console.clock_scheduled": (
         "{count} {count:jobb venter|jobber venter} på et senere tidspunkt.",
         "{count} {count:job waits|jobs wait} for a later time.",
