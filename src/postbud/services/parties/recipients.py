@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from sqlalchemy.exc import IntegrityError
-
 from postbud.domain.errors import FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.identifiers import (
     InvalidIdentifier,
@@ -33,6 +31,7 @@ from postbud.domain.parties import PERSON_KINDS, Capabilities, PostalAddress, Re
 from postbud.domain.regional import NORWAY
 from postbud.services.registration.outcome import release_waiting_letters
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 CSV_COLUMNS = ("id", "name", "mailbox", "reserved", "email", "mobile", "address_line", "postal_code", "city")
@@ -243,7 +242,7 @@ async def register_recipient(data: RecipientInput, runtime: Runtime) -> Register
     try:
         async with runtime.unit_of_work() as uow:
             return await _store(uow, data, runtime)
-    except IntegrityError:
+    except DuplicateKey:
         # Registered by another process at the same moment (PostgreSQL): once more, as an update.
         async with runtime.unit_of_work() as uow:
             return await _store(uow, data, runtime)
