@@ -198,6 +198,12 @@ def _surefire_failures(reports: Path) -> str:
     return "\n".join(lines)
 
 
+def _test_count(reports: Path) -> int:
+    return sum(
+        1 for report in reports.glob("TEST-*.xml") for _ in ET.parse(report).getroot().iter("testcase")
+    )
+
+
 @pytest.fixture
 def java_and_maven() -> None:
     """Checked before Postbud is started, so a machine without them skips at once."""
@@ -244,3 +250,4 @@ def test_the_official_java_client_passes_against_postbud(
         f"--- Maven output (tail):\n{maven_log.read_text()[-6000:]}\n"
         f"--- postbud serve log (tail):\n{served.log.read_text()[-6000:]}"
     )
+    print(f"\n{_test_count(reports)} Java tests passed ({elapsed:.0f} s, client {version})")
