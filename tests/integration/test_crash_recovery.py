@@ -465,3 +465,24 @@ def test_kill_9_under_concurrent_sends_loses_nothing_acknowledged(
         f" {len(arrivals)} events delivered, {sum(arrivals.values()) - len(arrivals)} repeated deliveries"
         f" ({len(repeats)} events), each repeat with its first delivery's id"
     )
+
+
+def test_the_http_processes_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
+    server = Server(["--data-dir", str(tmp_path / "data")], free_port(), tmp_path / "server.log")
+    server.start()
+    assert server.process is not None
+    children = [pid for pid in _process_tree(server.process.pid) if pid != server.process.pid]
+    assert children
+    try:
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        deadline = time.monotonic() + WAIT
+        while alive := [pid for pid in children if _state(pid) not in ("Z", "X", None)]:
+            assert time.monotonic() < deadline, f"still serving on without their parent: {alive}"
+            time.sleep(0.1)
+        with pytest.raises(httpx2.HTTPError):
+            httpx2.get(f"{server.url}/healthz", timeout=2)
+    finally:
+        for pid in children:
+            if _state(pid) not in ("Z", "X", None):
+                os.kill(pid, signal.SIGKILL)
