@@ -218,3 +218,13 @@ def test_pages_of_a_hundred_follow_each_other(client: SignedClient) -> None:
         pages += 1
     assert pages == 2
     assert sorted(seen) == sorted(ids)
+
+
+def test_an_archive_naming_another_sender_is_refused(client: SignedClient) -> None:
+    doc = str(uuid.uuid4())
+    xml = archive_xml([(doc, "r", {})]).replace(
+        f'<archive xmlns="{V8}">', f'<archive xmlns="{V8}"><sender-id>999</sender-id>'
+    )
+    response = archive(client, xml, {doc: b"x"})
+    assert (response.status_code, error_code(response)) == (403, "BROKER_NOT_AUTHORIZED")
+    assert request(client, "GET", f"/digipost/archives/documents/uuid/{doc}").status_code == 404
