@@ -210,3 +210,19 @@ async def test_a_job_whose_worker_dies_at_its_last_attempt_is_buried_and_reporte
     assert reported == ["HolderDied: its worker died during its last attempt (1 allowed)"]
     await presence.leave()
     await runtime.close()
+
+
+async def test_a_worker_that_stops_gives_back_the_job_it_had_to_cut_short(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = await runtime_for(tmp_path, database_url)
+    await enqueue(runtime, 1)
+    log_file = tmp_path / "runs.log"
+    async with worker_pool(runtime, slow_handlers(log_file, 3600), 1, stop_seconds=0.2):
+        await until("the job started", lambda: _started(log_file))
+    assert await counts(runtime) == {"ready": 1}, "ready for the next worker, not held by a gone one"
+    assert await registered(runtime) == []
+    async with runtime.unit_of_work() as uow:
+        (job,) = await uow.jobs.claim("next", now=runtime.clock.now(), lease=timedelta(minutes=5), limit=1)
+    assert job.attempts == 2, "the cut-short run counts as an attempt"
+    await runtime.close()

@@ -20,7 +20,12 @@ log = structlog.get_logger(__name__)
 
 @contextlib.asynccontextmanager
 async def worker_pool(
-    runtime: Runtime, handlers: dict[str, JobHandler], count: int, liveness: Liveness | None = None
+    runtime: Runtime,
+    handlers: dict[str, JobHandler],
+    count: int,
+    liveness: Liveness | None = None,
+    *,
+    stop_seconds: float = STOP_SECONDS,
 ) -> AsyncIterator[list[Worker]]:
     """Run ``count`` workers until the block ends, then let each finish its current job.
 
@@ -41,7 +46,7 @@ async def worker_pool(
     finally:
         stop.set()
         runtime.jobs_available()
-        _, pending = await asyncio.wait(tasks, timeout=STOP_SECONDS)
+        _, pending = await asyncio.wait(tasks, timeout=stop_seconds)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
