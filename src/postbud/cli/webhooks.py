@@ -197,6 +197,41 @@ def deliveries(
     console().print(table)
 
 
+@app.command("attempts")
+def attempts(
+    delivery_id: uuid.UUID, data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: Json = False
+) -> None:
+    """Every attempt of one delivery: the request as sent and the response as received."""
+    from postbud.platform_api.webhooks import AttemptDetailOut
+    from postbud.webhooks.manage import Attempt, delivery_attempts
+
+    async def use(runtime: Runtime) -> list[Attempt]:
+        return await delivery_attempts(runtime, delivery_id)
+
+    found = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json([AttemptDetailOut.of(a).model_dump(mode="json") for a in found])
+        return
+    out = console()
+    for number, attempt in enumerate(found, start=1):
+        sent = attempt.exchange
+        result = str(attempt.status_code or "") or "no response"
+        out.print(
+            f"[bold]Attempt {number}[/] {attempt.at:%Y-%m-%d %H:%M:%S} → {result} ({attempt.duration_ms} ms)"
+        )
+        if attempt.error:
+            out.print(f"  error: {attempt.error}", markup=False)
+        if sent.request_method:
+            out.print(f"  > {sent.request_method} {sent.request_url}", markup=False)
+            for name, value in (sent.request_headers or {}).items():
+                out.print(f"  > {name}: {value}", markup=False)
+            out.print(f"  > {sent.request_body}", markup=False)
+        if sent.response_headers is not None:
+            for name, value in sent.response_headers.items():
+                out.print(f"  < {name}: {value}", markup=False)
+            out.print(f"  < {sent.response_body}", markup=False)
+
+
 @app.command("redeliver")
 def redeliver(
     delivery_id: uuid.UUID, data_dir: DataDir = None, database_url: DatabaseUrl = None, json_out: Json = False
