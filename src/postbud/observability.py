@@ -59,6 +59,11 @@ LETTERS_ACCEPTED = Counter(
 JOBS = Gauge(
     "postbud_jobs", "Jobs in the queue by status (read at scrape time)", ["status"], registry=REGISTRY
 )
+WORKERS = Gauge(
+    "postbud_workers",
+    "Processes with job workers in the worker registry (read at scrape time)",
+    registry=REGISTRY,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -216,6 +221,7 @@ async def readiness(runtime: Runtime) -> tuple[bool, dict[str, str]]:
 async def _refresh_job_gauge(runtime: Runtime) -> None:
     async with runtime.reader() as uow:
         counts = await uow.jobs.counts()
+        WORKERS.set(len(await uow.workers.all()))
     for status in ("ready", "running", "dead", "done"):
         JOBS.labels(status=status).set(counts.get(status, 0))
 

@@ -22,6 +22,7 @@ def status(tmp_path: Path, peer: str, headers: dict[str, str] | None = None, **s
         response = client.get("/metrics", headers=headers or {})
         if response.status_code == 200:
             assert "postbud_letters_accepted_total" in response.text
+            assert "postbud_workers " in response.text
         else:
             assert "postbud_" not in response.text
         if response.status_code == 401:
