@@ -108,3 +108,32 @@ def test_a_test_event_is_delivered_and_its_exchange_logged_then_the_webhook_remo
     assert client.get(f"/api/v1/webhooks/{webhook_id}", headers=ADMIN).status_code == 404
     assert client.get(f"/api/v1/webhooks/deliveries/{delivery_id}", headers=ADMIN).status_code == 404
     assert client.delete(f"/api/v1/webhooks/{webhook_id}", headers=ADMIN).status_code == 404
+
+
+def test_an_api_key_reaches_only_its_own_senders_webhooks(client: TestClient) -> None:
+    def sender(orgnr: str) -> tuple[str, dict[str, str]]:
+        response = client.post(
+            "/api/v1/senders", json={"name": f"Avsender {orgnr}", "organisation_number": orgnr}, headers=ADMIN
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["sender"]["id"], {"Authorization": f"Bearer {response.json()['api_key']}"}
+
+    mine, my_key = sender(ORGNR)
+    theirs, _ = sender("889640782")
+    own = client.post("/api/v1/webhooks", json={"url": "https://example.com/mine"}, headers=my_key)
+    assert own.status_code == 201, own.text
+    other = _add(client, sender_id=theirs, url="https://example.com/theirs")["webhook"]["id"]
+    queued = client.post(f"/api/v1/webhooks/{other}/test", headers=ADMIN).json()["id"]
+    for method, path in (
+        ("GET", f"/api/v1/webhooks/{other}"),
+        ("POST", f"/api/v1/webhooks/{other}/test"),
+        ("DELETE", f"/api/v1/webhooks/{other}"),
+        ("GET", f"/api/v1/webhooks/deliveries/{queued}"),
+        ("GET", f"/api/v1/webhooks/deliveries/{queued}/attempts"),
+    ):
+        assert client.request(method, path, headers=my_key).status_code == 404, (method, path)
+    assert client.get(f"/api/v1/webhooks/{other}", headers=ADMIN).status_code == 200
+    assert (
+        client.get(f"/api/v1/webhooks/{own.json()['webhook']['id']}", headers=my_key).json()["sender_id"]
+        == mine
+    )
