@@ -10,6 +10,7 @@ import uuid
 from postbud.domain.identifiers import generate_organisasjonsnummer, parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
 from tests.integration.altinn_api_fixtures import API, Altinn, altinn, correspondence, letters
+from tests.real_pdf import real_pdf
 
 __all__ = ["altinn"]
 
@@ -44,7 +45,7 @@ def test_500_recipients_share_one_attachment(altinn: Altinn) -> None:
         sender,
         json={"resourceId": "skd-melding", "fileName": "felles.pdf", "sendersReference": "shared"},
     ).json()
-    content = b"%PDF-1.4\n" + bytes(range(256)) * 4096
+    content = real_pdf("Felles vedlegg " + "x" * 1_000_000)
     altinn.post(
         f"/attachment/{attachment_id}/upload",
         sender | {"content-type": "application/octet-stream"},

@@ -32,6 +32,7 @@ from tests.integration.core_helpers import (
     runtime_for,
 )
 from tests.integration.core_send_helpers import count
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
@@ -130,7 +131,7 @@ async def test_every_refusal_of_the_send_path_carries_its_rule_code(
         data_dir=tmp_path / "data",
         database_url=database_url,
         workers=0,
-        max_document_bytes=200,
+        max_document_bytes=2000,
         max_attachments=1,
     )
     runtime = await build_runtime(settings)
@@ -153,8 +154,8 @@ async def test_every_refusal_of_the_send_path_carries_its_rule_code(
         "documents",
         RuleCode.TOO_MANY,
     )
-    big = DocumentInput(b"%PDF-" + b"x" * 300, "pdf", "application/pdf")
-    assert await refused(documents=(big,)) == ("documents[0]", "larger than 200 bytes", RuleCode.TOO_LARGE)
+    big = DocumentInput(real_pdf("x" * 3000), "pdf", "application/pdf")
+    assert await refused(documents=(big,)) == ("documents[0]", "larger than 2000 bytes", RuleCode.TOO_LARGE)
     empty = DocumentInput(b"", "pdf", "application/pdf")
     assert await refused(documents=(empty,)) == ("documents[0]", "document is empty", RuleCode.EMPTY)
     twice = (pdf_document("a", external_id="x"), pdf_document("b", external_id="x"))

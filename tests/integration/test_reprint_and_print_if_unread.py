@@ -22,7 +22,7 @@ from postbud.services.console import print_queue
 from postbud.services.console.letter_timeline import letter_timeline
 from postbud.services.inbox.open_letter import open_letter
 from postbud.services.letters import reprint
-from postbud.services.letters.send_letter import SendLetter, send_letter
+from postbud.services.letters.send_letter import DocumentInput, SendLetter, send_letter
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.clock import advance_clock, advance_to_next_job
 from postbud.services.sandbox.faults import clear_faults, set_channel_fault
@@ -32,9 +32,9 @@ from tests.integration.core_helpers import (
     PERSON_WITHOUT_MAILBOX,
     add_recipients,
     add_sender,
-    pdf_document,
 )
 from tests.integration.test_channels import pdf_input, runtime_with
+from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
 
@@ -155,7 +155,8 @@ async def test_printing_again_is_operations_not_a_sandbox_game(tmp_path: Path, d
         sender_id=sender,
         dialect="platform",
         recipient=parse_party_id(PERSON_WITHOUT_MAILBOX),
-        documents=(pdf_document("not really a PDF"),),
+        # A PDF that opens (so it is accepted) but is US Letter, so the print preflight refuses it.
+        documents=(DocumentInput(real_pdf("US Letter", page_size=(612, 792)), "pdf", "application/pdf"),),
         print_instructions=PrintInstructions(recipient=ADDRESS),
     )
     letter_id = (await send_letter(command, runtime)).shipment.id

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from postbud.domain.channels import Channel
 from postbud.domain.documents import AuthenticationLevel, Document, Sensitivity
 from postbud.domain.events import ShipmentEvent
+from postbud.domain.file_types import FILE_TYPES
 from postbud.domain.parties import PostalAddress, Recipient, Sender
 from postbud.domain.routing import RouteDecision
 from postbud.domain.shipments import Shipment
@@ -274,7 +275,11 @@ class ShipmentPageOut(BaseModel):
 class DocumentIn(StrictModel):
     content_base64: str = Field(json_schema_extra=NON_EMPTY, description="The file, base64-encoded")
     title: str | None = None
-    file_type: str = "pdf"
+    file_type: str = Field(
+        "pdf",
+        description=f"One of {', '.join(sorted(FILE_TYPES))}. The content must be of this type: a PDF "
+        "must open as one and have a page; PNG, JPEG, GIF, BMP, ZIP and Office files must begin as one",
+    )
     mime: str | None = Field(None, description="Derived from file_type when left out")
     id: str | None = Field(None, description="Your id for the document, unique per sender")
     authentication: AuthenticationLevel = AuthenticationLevel.PASSWORD

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import mimetypes
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from postbud.domain.errors import FieldError, NotPermitted, PermissionCode, RuleCode, ValidationFailed
+from postbud.domain.file_types import FILE_TYPES, file_type_of
 from postbud.domain.identifiers import InvalidIdentifier, PartyIdKind, parse_party_id
 from postbud.domain.parties import PostalAddress
 from postbud.domain.shipments import PrintInstructions
@@ -58,8 +58,9 @@ def _document(i: int, doc: DocumentIn, errors: list[FieldError]) -> DocumentInpu
             FieldError(f"documents[{i}].content_base64", "is not valid base64", RuleCode.WRONG_FORMAT)
         )
         return None
-    file_type = doc.file_type.lower().lstrip(".")
-    mime = doc.mime or mimetypes.guess_type(f"x.{file_type}")[0] or "application/octet-stream"
+    file_type = file_type_of(doc.file_type)
+    known = FILE_TYPES.get(file_type)
+    mime = doc.mime or (known.mime if known else "application/octet-stream")
     return DocumentInput(
         content=content,
         file_type=file_type,

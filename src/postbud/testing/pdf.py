@@ -14,14 +14,18 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def sample_pdf(text: str = "Hei") -> bytes:
-    """A one-page PDF 1.4 whose page shows ``text`` (Latin-1; other characters become '?')."""
+A4_POINTS = (595, 842)
+
+
+def sample_pdf(text: str = "Hei", *, page_size: tuple[int, int] = A4_POINTS) -> bytes:
+    """A one-page PDF 1.4 whose page shows ``text`` (Latin-1; other characters become '?'), A4
+    portrait unless ``page_size`` (points) says otherwise."""
     stream = f"BT /F1 12 Tf 72 760 Td ({_escaped(text)}) Tj ET".encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>" % page_size,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
