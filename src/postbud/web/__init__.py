@@ -4,6 +4,9 @@ The shared infrastructure, for every part (the recipient inbox in ``inbox/``, th
 
 - ``mount.py`` — ``mount_web(app, settings, runtime_of)`` mounts ``/static`` and each part; a new
   part adds its catalogue to ``build_web_context`` and one ``app.mount(...)`` line.
+- ``home.py`` — the home page at ``/`` (what runs, each API's base URL and how to connect, the
+  sandbox credentials and time); ``home_facts.py`` holds the facts it shares with ``postbud serve``'s
+  banner. ``api_docs.py`` — Swagger UI and ReDoc of the platform API, served from the package.
 - ``webapp.py`` — ``web_app(context, routes)`` builds a part as a Starlette app with the common
   middleware (security headers, signed session, language) and error pages.
 - ``forms.py`` — ``form_route(path, handler)``: every POST; checks the CSRF token before the handler
