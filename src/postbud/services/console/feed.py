@@ -3,7 +3,10 @@
 A client reads the newest events once, then polls for what came after. Events are stamped
 before their transaction commits, so one stamped earlier can become visible after a later one:
 each poll looks back a little before the newest event seen (``LOOKBACK``) and skips what it
-already sent, so a late commit is still shown, once. What a tracker remembers is bounded.
+already sent, so a late commit is still shown, once. What a tracker remembers is bounded. When
+the sandbox clock is set back to real time, a tracker whose place lies ahead of the clock moves
+back to the time of its last poll, taking what was stamped while the clock was ahead as sent
+(remembered like any sent event, up to ``MAX_REMEMBERED``).
 """
 
 from __future__ import annotations
@@ -80,15 +83,27 @@ class FeedTracker:
     cursor: FeedCursor
     _sent: dict[uuid.UUID, datetime] = field(default_factory=dict)
     _primed: bool = False
+    _polled: datetime | None = None
+    """The real time of the last poll: after the clock is set back to it, events stamped since are new."""
 
     async def poll(self, runtime: Runtime) -> list[FeedRow]:
         """Events the client has not had yet, oldest first (at most ``BATCH`` more than remembered)."""
+        now = runtime.clock.now()
+        set_back = now < self.cursor.at - LOOKBACK
+        # Set back: what is new is stamped before the cursor, but after the last poll.
+        if set_back:
+            self.cursor = FeedCursor.at_time(min(self._polled or now, now))
+            self._primed = False
+        self._polled = runtime.wall_clock.now()
         async with runtime.reader() as uow:
             rows = await uow.activity.events_since(self.cursor.at - LOOKBACK, BATCH + len(self._sent))
         if not self._primed:  # the client has everything up to its cursor
             self._primed = True
             for row in rows:
-                if self._key(row) <= (self.cursor.at, self.cursor.event_id):
+                # After a set-back, what is stamped later than now was recorded while the clock was ahead.
+                if self._key(row) <= (self.cursor.at, self.cursor.event_id) or (
+                    set_back and row.event.at > now
+                ):
                     self._sent[row.event.id] = row.event.at
         fresh = [row for row in rows if row.event.id not in self._sent]
         for row in fresh:
