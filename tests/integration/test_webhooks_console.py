@@ -17,7 +17,8 @@ import pytest
 from postbud.webhooks import hmac_sha1, signing
 from postbud.webhooks.exchange import BODY_LIMIT
 from postbud.webhooks.request_bin import KEEP_PER_BIN
-from tests.integration.test_console_web import Console, console_for, wait_for
+from tests.integration.test_console_web import OLA, Console, console_for, wait_for
+from tests.integration.test_webhooks_order import receiver_that_is_down
 from tests.integration.webhook_receiver import HookReceiver, hook_receiver
 
 SUBSCRIPTIONS = "/console/webhooks/subscriptions"
@@ -181,3 +182,23 @@ def test_a_bins_name_is_checked(console: Console) -> None:
 def test_request_bins_exist_only_in_sandbox_mode(tmp_path: Path, database_url: str) -> None:
     for console in console_for(tmp_path, database_url, sandbox=False):
         assert console.client.post("/sandbox/bins/demo", content=b"x").status_code == 404
+
+
+def test_the_log_shows_a_delivery_waiting_for_an_earlier_one_of_its_letter(console: Console) -> None:
+    with receiver_that_is_down() as receiver:
+        created = console.api("POST", "/webhooks", json={"sender_id": console.sender_id, "url": receiver.url})
+        webhook_id = created.json()["webhook"]["id"]
+        console.add_ola()
+        console.send("Vedtak", recipient=OLA)
+
+        def settled_for_now() -> list[str]:
+            found = console.api("GET", "/webhooks/deliveries", params={"webhook_id": webhook_id}).json()
+            statuses = sorted(d["status"] for d in found)
+            return statuses if statuses == ["retrying", "waiting", "waiting"] else []
+
+        wait_for(settled_for_now, what="one delivery retrying and the letter's others waiting")
+        console.sign_in()
+        page = console.client.get("/console/webhooks", params={"status": "waiting"}).text
+        assert page.count('class="delivery delivery--waiting"') == 2
+        assert page.count("Venter på en tidligere") >= 2
+        assert "waits for delivery" in page
