@@ -12,7 +12,7 @@ import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.engine import RowMapping
@@ -33,8 +33,7 @@ UNSETTLED = (PENDING, WAITING, RETRYING)
 class Subject:
     """What a delivery's order is kept within, besides its subscription: a letter or a batch."""
 
-    kind: str
-    """``letter`` or ``batch``."""
+    kind: Literal["letter", "batch"]
     id: uuid.UUID
 
 
