@@ -1,8 +1,9 @@
 """Digipost's official Java client, unchanged, against a real ``postbud serve`` process.
 
-One Postbud process on a fresh data folder, the sender and recipients registered through the CLI,
-one ``mvn test`` run of tests/conformance/digipost-java (the JUnit suite), which fails this test
-when any Java test fails. See docs/dialects/digipost-conformance.md.
+One Postbud process on a fresh data folder (on SQLite, and on PostgreSQL where the test database
+is), the sender and recipients registered through the CLI, one ``mvn test`` run of
+tests/conformance/digipost-java (the JUnit suite), which fails this test when any Java test fails.
+See docs/dialects/digipost-conformance.md.
 """
 
 from __future__ import annotations
@@ -74,8 +75,11 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    """``postbud serve`` on a fresh, unseeded data folder and a free port."""
+def served(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """``postbud serve`` on a fresh, unseeded data folder and a free port, on a fresh database of each
+    backend. The database goes by environment to every process of the run: the server, the CLI
+    registrations, and the CLI the Java suite calls mid-run."""
+    monkeypatch.setenv("POSTBUD_DATABASE_URL", database_url)
     data_dir = tmp_path / "data"
     port = _free_port()
     log_path = tmp_path / "serve.log"
