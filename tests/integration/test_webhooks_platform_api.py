@@ -137,3 +137,21 @@ def test_an_api_key_reaches_only_its_own_senders_webhooks(client: TestClient) ->
         client.get(f"/api/v1/webhooks/{own.json()['webhook']['id']}", headers=my_key).json()["sender_id"]
         == mine
     )
+
+
+def test_the_admin_reads_the_request_bins(client: TestClient) -> None:
+    assert client.post("/sandbox/bins/api-bin", content=b'{"n": 1}').status_code == 200
+    assert client.put("/sandbox/bins/api-bin", content=b"two").status_code == 200
+    [found] = [b for b in client.get("/api/v1/webhooks/bins", headers=ADMIN).json() if b["name"] == "api-bin"]
+    assert found["requests"] == 2
+    assert found["url"].endswith("/sandbox/bins/api-bin")
+    received = client.get("/api/v1/webhooks/bins/api-bin", headers=ADMIN).json()
+    assert [(r["method"], r["body"], r["signature"]) for r in received] == [
+        ("PUT", "two", "no_subscription"),
+        ("POST", '{"n": 1}', "no_subscription"),
+    ]
+    assert client.get("/api/v1/webhooks/bins/bad name", headers=ADMIN).status_code == 400
+    key = client.post(
+        "/api/v1/senders", json={"name": "Skatteetaten", "organisation_number": ORGNR}, headers=ADMIN
+    ).json()["api_key"]
+    assert client.get("/api/v1/webhooks/bins", headers={"Authorization": f"Bearer {key}"}).status_code == 403

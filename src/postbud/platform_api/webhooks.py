@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from postbud.domain.errors import NotPermitted, PermissionCode, RuleCode, ValidationFailed
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.platform_api import PREFIX
-from postbud.platform_api.auth import Principal, PrincipalDep, RuntimeDep
+from postbud.platform_api.auth import AdminDep, Principal, PrincipalDep, RuntimeDep
 from postbud.platform_api.errors import PROBLEM_RESPONSES, ProblemRoute
 from postbud.platform_api.models import (
     AttemptOut,
@@ -26,7 +26,8 @@ from postbud.platform_api.models import (
     WebhookOut,
     WebhookPatch,
 )
-from postbud.webhooks import manage
+from postbud.services.runtime import Runtime
+from postbud.webhooks import manage, request_bin
 
 router = APIRouter(
     prefix=f"{PREFIX}/webhooks", tags=["webhooks"], route_class=ProblemRoute, responses=PROBLEM_RESPONSES
@@ -120,6 +121,36 @@ class WebhookDeliveryOut(DeliveryOut):
         return cls.model_validate(delivery, from_attributes=True)
 
 
+class BinOut(BaseModel):
+    name: str
+    url: str = Field(description="Where to point a subscription (sandbox only)")
+    requests: int
+    last_received_at: datetime
+
+
+class BinRequestOut(BaseModel):
+    id: uuid.UUID
+    received_at: datetime
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+    body_size: int = Field(description="Bytes received; the body above is cut at 64 KiB")
+    body_truncated: bool
+    webhook_id: uuid.UUID | None = Field(description="The subscription the signature was checked against")
+    signature: str = Field(description="valid, invalid, unsigned or no_subscription")
+    signature_detail: str | None
+
+    @classmethod
+    def of(cls, request: request_bin.BinRequest) -> BinRequestOut:
+        return cls.model_validate(request, from_attributes=True)
+
+
+def _sandbox_only(runtime: Runtime) -> None:
+    if not runtime.settings.sandbox:
+        raise NotPermitted("request bins exist in sandbox mode only", PermissionCode.NOT_APPROVED)
+
+
 def _scope(who: Principal, requested: uuid.UUID | None) -> uuid.UUID | None:
     """The sender a call is limited to: an API key's own; the admin's choice (None for all)."""
     if who.sender is None:
@@ -145,6 +176,26 @@ async def list_(
     runtime: RuntimeDep, who: PrincipalDep, sender_id: uuid.UUID | None = None
 ) -> list[FormattedWebhookOut]:
     return [FormattedWebhookOut.of(w) for w in await manage.list_webhooks(runtime, _scope(who, sender_id))]
+
+
+@router.get("/bins", summary="Request bins that received something (sandbox, admin)")
+async def bins(runtime: RuntimeDep, _: AdminDep) -> list[BinOut]:
+    _sandbox_only(runtime)
+    return [
+        BinOut(
+            name=b.name,
+            url=request_bin.bin_url(runtime, b.name),
+            requests=b.requests,
+            last_received_at=b.last_received_at,
+        )
+        for b in await request_bin.list_bins(runtime)
+    ]
+
+
+@router.get("/bins/{name}", summary="What a request bin received, newest first (sandbox, admin)")
+async def bin_requests(name: str, runtime: RuntimeDep, _: AdminDep) -> list[BinRequestOut]:
+    _sandbox_only(runtime)
+    return [BinRequestOut.of(r) for r in await request_bin.bin_requests(runtime, name)]
 
 
 @router.get("/deliveries", summary="Deliveries, newest first")
