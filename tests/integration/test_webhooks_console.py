@@ -16,7 +16,7 @@ import pytest
 
 from postbud.webhooks import hmac_sha1, signing
 from postbud.webhooks.exchange import BODY_LIMIT
-from postbud.webhooks.request_bin import KEEP_PER_BIN
+from postbud.webhooks.request_bin import KEEP_PER_BIN, MAX_BODY_BYTES
 from tests.integration.test_console_web import OLA, Console, console_for, wait_for
 from tests.integration.test_webhooks_order import receiver_that_is_down
 from tests.integration.webhook_receiver import HookReceiver, hook_receiver
@@ -202,3 +202,15 @@ def test_the_log_shows_a_delivery_waiting_for_an_earlier_one_of_its_letter(conso
         assert page.count('class="delivery delivery--waiting"') == 2
         assert page.count("Venter på en tidligere") >= 2
         assert "waits for delivery" in page
+
+
+def test_a_bin_refuses_a_request_over_its_limit_and_keeps_nothing_of_it(console: Console) -> None:
+    too_big = b"z" * (MAX_BODY_BYTES + 1)
+    refused = console.client.post("/sandbox/bins/limit", content=too_big)
+    assert refused.status_code == 413
+    assert str(MAX_BODY_BYTES) in refused.json()["error"]
+    console.sign_in()
+    assert "bin-request " not in console.client.get(f"{BINS}/limit").text
+    english = console.client.get(f"{BINS}/limit", params={"lang": "en"}).text
+    assert "Nothing received yet." in english
+    assert "Request bin limit" in english
