@@ -36,6 +36,8 @@ from postbud.domain.parties import Sender
 RETENTION = timedelta(days=30)
 DEFAULT_MAX_RESULTS = 100
 MAX_RESULTS = 10_000
+# The real API reads offset as a Java int; anything larger is refused before it reaches a query.
+MAX_OFFSET = 2**31 - 1
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 # A local time without offset is read in Digipost's (and Postbud's default) home zone.
@@ -92,11 +94,17 @@ def parse_time(name: str, raw: str | None) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_LOCAL_ZONE)
 
 
+def _is_ascii_number(raw: str) -> bool:
+    """``str.isdigit`` also takes digits ``int`` cannot read (``"²"``), so only ASCII digits count."""
+    stripped = raw.strip()
+    return stripped.isascii() and stripped.isdigit()
+
+
 def _count(params: QueryParams, name: str, default: int, maximum: int | None, minimum: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.strip().isdigit():
+    if not _is_ascii_number(raw):
         raise DigipostError("INVALID_QUERY_PARAMETER", f"{name}={raw!r} must be a whole number")
     value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
@@ -110,7 +118,7 @@ def parse_query(params: QueryParams, now: datetime) -> EventsQuery:
     until = parse_time("to", params.get("to"))
     if since > until:
         raise DigipostError("INVALID_DATE_RANGE", "from must not be after to")
-    offset = _count(params, "offset", 0, None, 0)
+    offset = _count(params, "offset", 0, MAX_OFFSET, 0)
     limit = _count(params, "maxResults", DEFAULT_MAX_RESULTS, MAX_RESULTS, 1)
     return EventsQuery(max(since, now - RETENTION), until, offset, limit)
 
@@ -123,7 +131,7 @@ def check_scope(params: QueryParams, broker: Sender) -> None:
     if part and not org:
         raise DigipostError("INVALID_QUERY_PARAMETER", "part is only meaningful with org")
     if sender:
-        if not sender.strip().isdigit():
+        if not _is_ascii_number(sender):
             raise DigipostError("INVALID_QUERY_PARAMETER", f"sender={sender!r} must be a Digipost sender id")
         if int(sender) != broker.digipost_id:
             raise DigipostError(

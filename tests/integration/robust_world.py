@@ -1,0 +1,100 @@
+"""The whole Postbud app on a fresh database of each backend, with what the robustness tests need:
+a registered Digipost broker and its signing client, recipients, and a snapshot of everything stored
+(row counts of every table and the set of blob files), so a test can assert that nothing was written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from postbud.app import create_app
+from postbud.config import Settings
+from postbud.crypto.keys import generate_test_key_and_certificate, load_private_key
+from postbud.domain.identifiers import parse_party_id
+from postbud.domain.parties import Capabilities, Recipient, Sender
+from postbud.services.parties.credentials import record_digipost_certificate
+from postbud.services.runtime import Runtime
+from postbud.storage.schema import metadata
+from tests.integration.digipost_client import SignedClient
+from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, PAPER_PERSON
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store holds: rows per table and the blob files' relative paths."""
+
+    rows: dict[str, int]
+    blobs: frozenset[str]
+
+
+@dataclass
+class World:
+    http: TestClient
+    digipost: SignedClient
+    data_dir: Path
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.http.app.state.runtime  # type: ignore[attr-defined]
+        return runtime
+
+    def stored(self) -> Stored:
+        async def count() -> dict[str, int]:
+            rows: dict[str, int] = {}
+            async with self.runtime.database.read_engine.connect() as connection:
+                for table in metadata.sorted_tables:
+                    rows[table.name] = (
+                        await connection.execute(select(func.count()).select_from(table))
+                    ).scalar_one()
+            return rows
+
+        blob_root = Path(self.runtime.settings.resolved_blob_url)
+        blobs = (
+            frozenset(str(path.relative_to(blob_root)) for path in blob_root.rglob("*") if path.is_file())
+            if blob_root.exists()
+            else frozenset()
+        )
+        return Stored(self.http.portal.call(count), blobs)  # type: ignore[union-attr]
+
+
+async def _register(runtime: Runtime, certificate_pem: str) -> None:
+    now = runtime.clock.now()
+    broker = Sender(
+        uuid.uuid4(), "Testkommune", "974760673", digipost_id=BROKER, certificate_pem=certificate_pem
+    )
+    async with runtime.unit_of_work() as uow:
+        await uow.senders.add(broker, now=now)
+        await record_digipost_certificate(uow, broker, runtime)
+        await uow.recipients.add(
+            Recipient(
+                uuid.uuid4(),
+                parse_party_id(MAILBOX_PERSON),
+                "Ola Nordmann",
+                Capabilities(digital_mailbox=True),
+            ),
+            now=now,
+        )
+        await uow.recipients.add(
+            Recipient(uuid.uuid4(), parse_party_id(PAPER_PERSON), "Kari Nordmann", Capabilities()), now=now
+        )
+
+
+@pytest.fixture
+def world(tmp_path: Path, database_url: str) -> Iterator[World]:
+    """The whole app (every dialect, the platform API and the web) on SQLite and on PostgreSQL."""
+    key_pem, cert_pem = generate_test_key_and_certificate("Testkommune")
+    data_dir = tmp_path / "data"
+    app = create_app(Settings(data_dir=data_dir, database_url=database_url, workers=0))
+    with TestClient(app, raise_server_exceptions=False) as http:
+        runtime_of = lambda: app.state.runtime  # noqa: E731
+        signed = SignedClient(http, BROKER, load_private_key(key_pem), runtime_of=runtime_of)
+        signed.run(_register, app.state.runtime, cert_pem.decode())
+        signed.entrypoint()
+        yield World(http, signed, data_dir)
