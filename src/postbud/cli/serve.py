@@ -80,6 +80,10 @@ def serve(
         "server_header": False,
         "date_header": False,  # one Date only: see postbud.date_header
         "timeout_graceful_shutdown": 10,
+        # httptools stops parsing at any "Upgrade" header and uvicorn then drops the request's body
+        # (a POST with "Upgrade: h2c", as curl --http2 sends it, arrived empty); h11 ignores an
+        # upgrade it does not take and reads the body.
+        "http": "h11",
     }
     # Migrate and seed once, here, rather than racing in every process; the banner can then name
     # the sandbox sender's credentials even on the first start.
