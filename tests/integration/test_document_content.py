@@ -7,13 +7,17 @@ import base64
 import uuid
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from postbud.sdk.digipost import DigipostClient, Document, Message, PersonalIdentificationNumber
+from postbud.sdk.digipost.errors import DigipostApiError
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from tests.integration.altinn_api_fixtures import Altinn, altinn, problem
 from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import MAILBOX_PERSON, a_pdf, client, error_code, message
+from tests.integration.sdk_live_server import LiveDigipost, live_digipost
 from tests.integration.test_altinn_api_attachments import shared, upload
 from tests.integration.test_ekopost_fixtures import (
     NO_PERSON_WITH_MAILBOX,
@@ -26,7 +30,7 @@ from tests.integration.test_platform_api import ADMIN, OLA, add_ola, add_sender,
 from tests.integration.test_platform_api import client as platform
 from tests.real_pdf import real_pdf
 
-__all__ = ["altinn", "client", "ekopost", "platform"]
+__all__ = ["altinn", "client", "ekopost", "live_digipost", "platform"]
 
 README_PDF = base64.b64decode("JVBERi0xLjQKJSVFT0YK")
 """The 15-byte "PDF" the README's tour sent: a header and an end, nothing between."""
@@ -127,3 +131,15 @@ def test_the_real_pdf_helper_makes_a_pdf_that_opens(tmp_path: Path) -> None:
 
     assert pdf_problem(real_pdf("Hei")) is None
     assert pdf_problem(README_PDF) == "the PDF cannot be read"
+
+
+# --- The Digipost SDK against a real server ------------------------------------------------------------
+
+
+def test_the_digipost_sdk_can_no_longer_deliver_hello_world_as_a_pdf(live_digipost: LiveDigipost) -> None:
+    document = Document("Hei")
+    message = Message(document, PersonalIdentificationNumber(MAILBOX_PERSON))
+    with DigipostClient(live_digipost.config()) as sdk, pytest.raises(DigipostApiError) as refused:
+        sdk.send(message, {document.uuid: HELLO})
+    assert refused.value.status == 400
+    assert "documents[0].content" in refused.value.error_message
