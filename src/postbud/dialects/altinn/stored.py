@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from postbud.domain.letter_presentation import LetterLink, presentation_properties
 from postbud.domain.resources import LETTER_RESOURCE_PROPERTY
 from postbud.domain.shipments import Shipment
 
@@ -41,8 +42,11 @@ class CorrespondenceRecord:
 
     def as_properties(self) -> dict[str, str]:
         # The resource also as the core's own property: an indexed column, for search.
+        # The summary and reply options also under the core's names: what the inbox shows.
         record = json.dumps(asdict(self), separators=(",", ":"))
-        return {PROPERTY: record, LETTER_RESOURCE_PROPERTY: self.resource_id}
+        links = [LetterLink(o["linkURL"], o.get("linkText")) for o in self.reply_options]
+        shown = presentation_properties(self.summary, links)
+        return {PROPERTY: record, LETTER_RESOURCE_PROPERTY: self.resource_id, **shown}
 
 
 def record_of(shipment: Shipment) -> CorrespondenceRecord | None:

@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute, Route
 
 from postbud.web.context import WebContext
 from postbud.web.forms import form_route, upload_limit
-from postbud.web.inbox import auth, files, letter, listing, payment, samples, sharing
+from postbud.web.inbox import auth, business, files, letter, listing, payment, samples, sharing
 from postbud.web.inbox.guard import signed_in_action, signed_in_page
 from postbud.web.webapp import web_app
 
@@ -27,6 +27,8 @@ def inbox_routes() -> list[BaseRoute]:
         form_route(_LETTER + "/open", signed_in_action(letter.accept_receipt)),
         form_route(_LETTER + "/archive", signed_in_action(letter.archive)),
         form_route(_LETTER + "/unarchive", signed_in_action(letter.unarchive)),
+        form_route(_LETTER + "/confirm", signed_in_action(business.confirm)),
+        form_route(_LETTER + "/delete", signed_in_action(business.delete)),
         form_route(_LETTER + "/pay", signed_in_action(payment.pay)),
         form_route(_LETTER + "/share", signed_in_action(sharing.share), max_bytes=upload_limit),
         form_route(_LETTER + "/withdraw", signed_in_action(sharing.withdraw)),

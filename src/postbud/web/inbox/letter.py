@@ -13,6 +13,7 @@ from starlette.responses import Response
 from postbud.domain.documents import Document
 from postbud.domain.events import EventType
 from postbud.services.inbox.archive_letter import set_archived
+from postbud.services.inbox.letter_content import letter_content
 from postbud.services.inbox.open_letter import OpeningReceiptPending, StepUpRequired, open_letter
 from postbud.services.inbox.page_images import DEFAULT_WIDTH, WIDTHS, PageNotRenderable, page_count
 from postbud.services.inbox.query import Letter, get_letter
@@ -20,6 +21,7 @@ from postbud.web.context import web_context
 from postbud.web.inbox import paths
 from postbud.web.inbox.cards import Problems, letter_cards
 from postbud.web.inbox.render import flash, page
+from postbud.web.markdown import markdown_html
 from postbud.web.navigation import see_other
 from postbud.web.signin import Identity
 
@@ -79,9 +81,15 @@ async def render_letter(
 ) -> Response:
     web = web_context(request)
     cards = await letter_cards(web.runtime, letter, identity.recipient_id, web.max_upload_bytes)
-    documents = [await _document_view(request, letter, d) for d in letter.shipment.documents]
+    content = await letter_content(web.runtime, letter)
+    # A Markdown body is shown as the letter's text, not as a document to page through.
+    shown = [d for d in letter.shipment.documents if d != content.body_document]
+    documents = [await _document_view(request, letter, d) for d in shown]
     opened = next((e.at for e in letter.events if e.type is EventType.OPENED), None)
+    body = markdown_html(content.body_markdown) if content.body_markdown is not None else None
     context = {
+        "content": content,
+        "body_html": body,
         "letter": letter,
         "shipment": letter.shipment,
         "sender": letter.sender,

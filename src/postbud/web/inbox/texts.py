@@ -322,4 +322,29 @@ _SHARE: Final[Texts] = {
     "share.error.refused": ("Delingen ble avvist: {reason}", "The sharing was refused: {reason}"),
 }
 
-INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE)
+_BUSINESS: Final[Texts] = {
+    "business.summary": ("Sammendrag", "Summary"),
+    "business.body": ("Melding", "Message"),
+    "business.due": ("Frist: {date}", "Due: {date}"),
+    "business.links": ("Svar", "Reply"),
+    "business.link_untitled": ("Svar til avsender", "Reply to the sender"),
+    "business.confirm_needed": (
+        "Avsenderen ber deg bekrefte at du har mottatt meldingen.",
+        "The sender asks you to confirm that you received this message.",
+    ),
+    "business.confirm": ("Bekreft", "Confirm"),
+    "business.confirmed": ("Bekreftet {date}", "Confirmed {date}"),
+    "business.confirmed_now": ("Meldingen er bekreftet.", "The message is confirmed."),
+    "business.delete": ("Slett meldingen", "Delete the message"),
+    "business.deleted": ("Meldingen er slettet.", "The message was deleted."),
+    "business.delete_refused": (
+        "Meldingen kan ikke slettes: {reason}",
+        "The message cannot be deleted: {reason}",
+    ),
+    "business.confirm_refused": (
+        "Meldingen kan ikke bekreftes: {reason}",
+        "The message cannot be confirmed: {reason}",
+    ),
+}
+
+INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE, _BUSINESS)
