@@ -17,12 +17,6 @@ CORE = ("services", "channels", "jobs", "webhooks")
 
 STILL_RUNNING_SQL: dict[str, str] = {
     # file (from src/postbud) -> what it still does; the list may only shrink.
-    "services/letters/attachment_uses.py": "selects documents and shipments itself (want: a repository)",
-    "services/letters/batches.py": "catches IntegrityError (want: DuplicateKey)",
-    "services/letters/reprint.py": "catches IntegrityError (want: DuplicateKey)",
-    "services/inbox/recipient_keys.py": "catches IntegrityError (want: DuplicateKey)",
-    "services/letters/submit.py": "names the jobs table by schema.jobs.name",
-    "services/console/schema_migration.py": "renders the database URL with sqlalchemy's make_url",
 }
 
 

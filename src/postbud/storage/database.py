@@ -87,6 +87,11 @@ class Database:
         return self.write_engine.dialect.name
 
     @property
+    def shown_url(self) -> str:
+        """The URL without its password, for people to read."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
     def has_blocking_writes(self) -> bool:
         return self._blocking_write_engine is not None
 

@@ -55,6 +55,11 @@ class WriteSet:
     def add(self, table: Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
 
+    @property
+    def queues_jobs(self) -> bool:
+        """Whether making it durable queues a job (so idle workers are worth waking)."""
+        return bool(self.rows.get(schema.jobs.name))
+
     def __bool__(self) -> bool:
         return any(self.rows.values()) or bool(self.blobs) or bool(self.updates)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
-
 from postbud.storage.database import Database
 from postbud.storage.migrate import current_revision, migrate
 
@@ -21,11 +19,11 @@ class Migrated:
 async def migrate_database(database_url: str) -> Migrated:
     """Migrate the database at ``database_url``; safe while Postbud runs on it."""
     database = Database(database_url)
+    shown = database.shown_url
     try:
         before = await current_revision(database)
         await migrate(database)
         after = await current_revision(database)
     finally:
         await database.dispose()
-    shown = make_url(database_url).render_as_string(hide_password=True)
     return Migrated(shown, before, after)

@@ -12,10 +12,10 @@ import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy.exc import IntegrityError
 
 from postbud.domain.recipient_keys import RecipientKey
 from postbud.services.runtime import Runtime
+from postbud.storage.errors import DuplicateKey
 
 KEY_BITS = 2048
 
@@ -46,7 +46,7 @@ async def encryption_key_for(runtime: Runtime, recipient_id: uuid.UUID) -> Recip
     try:
         async with runtime.unit_of_work() as uow:
             await uow.recipients.add_key(key)
-    except IntegrityError:
+    except DuplicateKey:
         async with runtime.reader() as uow:
             winner = await uow.recipients.key(recipient_id)
         if winner is None:

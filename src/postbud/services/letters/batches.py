@@ -7,8 +7,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, ValidationFailed
 from postbud.domain.event_drafts import EventDraft
@@ -19,6 +17,7 @@ from postbud.services.letters.batch_state import move_batch
 from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
@@ -60,7 +59,7 @@ async def open_batch(
             await uow.batches.add(batch)
             opened = BatchEvent(new_id(), batch.id, sender_id, BatchState.OPENED, now)
             await uow.batches.record_event(opened, await uow.events.subscriptions(sender_id))
-    except IntegrityError:
+    except DuplicateKey:
         # A concurrent create of the same id passed the check too; the unique key refused this one.
         async with runtime.reader() as uow:
             if await uow.batches.by_external_id(sender_id, dialect, external_id):

@@ -13,8 +13,6 @@ import uuid
 from dataclasses import replace
 from typing import Final
 
-from sqlalchemy.exc import IntegrityError
-
 from postbud.domain.channels import Channel
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.event_drafts import EventDraft
@@ -24,6 +22,7 @@ from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.record_event import record_events, record_events_for
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
+from postbud.storage.errors import DuplicateKey
 from postbud.storage.repos.jobs import READY, RUNNING
 
 REASON: Final = "printing again, as an operator asked after the print failed"
@@ -93,7 +92,7 @@ async def print_again(runtime: Runtime, shipment_id: uuid.UUID) -> int:
                 now=now,
                 idempotency_key=reprint_job_key(shipment_id, attempt),
             )
-    except IntegrityError:  # two clicks at once: the unique keys let one through
+    except DuplicateKey:  # two clicks at once: the unique keys let one through
         raise Conflict(
             "letter", "a new print of this letter is already queued", ConflictCode.ALREADY_DONE
         ) from None

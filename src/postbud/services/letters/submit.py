@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from postbud.domain.errors import Conflict, ConflictCode
 from postbud.services.runtime import Runtime
-from postbud.storage import schema
 from postbud.storage.errors import DuplicateKey
 from postbud.storage.repos.shipments import DOCUMENT_ID_TAKEN, IDEMPOTENCY_KEY_TAKEN, LETTER_ID_TAKEN
 from postbud.storage.writeset import WriteSet
@@ -41,5 +40,5 @@ async def submit_letters(ws: WriteSet, runtime: Runtime) -> None:
         if conflict is None:
             raise
         raise conflict from exc
-    if ws.rows.get(schema.jobs.name):  # waking idle workers for nothing costs them a write lock
+    if ws.queues_jobs:  # waking idle workers for nothing costs them a write lock
         runtime.jobs_available()

@@ -101,6 +101,18 @@ class AttachmentRepository:
             AttachmentEvent(AttachmentStatus(r.status), r.at, r.text) for r in await self._conn.execute(query)
         ]
 
+    async def letters_naming(self, attachment_id: uuid.UUID) -> list[uuid.UUID]:
+        """The letters whose documents are this attachment, purged ones included, oldest first."""
+        d = schema.documents.c
+        s = schema.shipments.c
+        query = (
+            select(d.shipment_id)
+            .join(schema.shipments, s.id == d.shipment_id)
+            .where(d.attachment_id == attachment_id)
+            .order_by(s.created_at, s.id)
+        )
+        return [row[0] for row in await self._conn.execute(query)]
+
     async def in_use(self, attachment_id: uuid.UUID) -> bool:
         """Whether a letter that still needs it (not purged) names the attachment."""
         d = schema.documents.c
