@@ -1,4 +1,5 @@
-"""Finding letters (by id, sender, recipient, status, channel) and a letter's whole timeline."""
+"""Finding letters (by id, sender, recipient, status, channel, Altinn resource) and a letter's whole
+timeline."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from postbud.services.console import print_queue
 from postbud.services.console.letter_timeline import letter_timeline
 from postbud.services.letters import reprint
 from postbud.services.letters.query import ShipmentFilter, get_shipment, list_shipments
+from postbud.services.parties.resources import list_resources
 from postbud.services.parties.senders import list_senders
 from postbud.web.console import paths
+from postbud.web.console.altinn_status import altinn_statuses
 from postbud.web.console.event_data import Words, event_facts
 from postbud.web.console.render import flash, page
 from postbud.web.context import web_context
@@ -27,7 +30,7 @@ from postbud.web.navigation import see_other
 from postbud.web.templating import request_language
 
 PAGE_SIZE: Final = 30
-_FILTERS: Final = ("sender", "recipient", "status", "channel")
+_FILTERS: Final = ("sender", "recipient", "status", "channel", "resource")
 
 
 def _uuid(text: str | None) -> uuid.UUID | None:
@@ -60,6 +63,7 @@ async def search(request: Request) -> Response:
         recipient=params["recipient"] or None,
         status=params["status"] or None,
         channel=params["channel"] or None,
+        resource_id=params["resource"] or None,
         cursor=request.query_params.get("cursor") or None,
         limit=PAGE_SIZE,
     )
@@ -84,6 +88,7 @@ async def search(request: Request) -> Response:
         "section": "letters",
         "params": params,
         "senders": senders,
+        "resources": await list_resources(runtime),
         "sender_names": names,
         "statuses": [s.value for s in ShipmentStatus],
         "channels": [c.value for c in Channel],
@@ -104,7 +109,9 @@ async def letter_page(request: Request) -> Response:
         when=formatter.datetime,
     )
     facts = {event.id: event_facts(event.data, words) for event in timeline.events}
-    return page(request, "console/letter.html", {"section": "letters", "timeline": timeline, "facts": facts})
+    altinn = altinn_statuses(timeline.shipment, timeline.events)
+    context = {"section": "letters", "timeline": timeline, "facts": facts, "altinn": altinn}
+    return page(request, "console/letter.html", context)
 
 
 def _back(form: FormData, default: str) -> str:

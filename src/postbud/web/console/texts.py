@@ -171,6 +171,8 @@ _PAGES: Final[Texts] = {
     ),
     "console.filter_status": ("Status", "Status"),
     "console.filter_channel": ("Kanal", "Channel"),
+    "console.filter_resource": ("Altinn-ressurs", "Altinn resource"),
+    "console.altinn_status": ("Altinn: {status}", "Altinn: {status}"),
     "console.filter_any": ("Alle", "Any"),
     "console.search": ("Søk", "Search"),
     "console.clear_filters": ("Nullstill", "Clear"),
