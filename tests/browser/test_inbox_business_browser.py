@@ -162,6 +162,8 @@ def test_a_correspondence_in_the_business_inbox(page: Page, live_server: LiveSer
     assert path is not None
     assert path.read_bytes() == PDF
 
+    page.get_by_role("button", name="Slett meldingen").click()  # not yet: the sender asked for a confirmation
+    expect(page.get_by_role("alert")).to_contain_text("Meldingen kan ikke slettes")
     page.get_by_role("button", name="Bekreft").click()
     expect(page.get_by_role("status")).to_contain_text("Meldingen er bekreftet.")
     expect(page.get_by_role("button", name="Bekreft")).to_have_count(0)

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from postbud.app import create_app
 from postbud.config import Settings
+from postbud.domain.errors import Conflict
 from postbud.services.inbox.confirm_and_delete import confirm_in_inbox, delete_in_inbox
 from postbud.services.inbox.letter_content import letter_content
 from postbud.services.inbox.query import get_letter
@@ -82,6 +83,8 @@ def test_the_inbox_reads_a_correspondence_and_confirms_and_deletes_it_as_altinn(
     assert content.confirmed_at is None
 
     org = world.as_org(ORG_RECIPIENT)
+    with pytest.raises(Conflict, match="confirmed before it is purged"):
+        world.run(delete_in_inbox, world.runtime, recipient_id, uuid.UUID(cid))
     world.run(confirm_in_inbox, world.runtime, recipient_id, uuid.UUID(cid))
     details = world.get(f"/correspondence/{cid}/details", org).json()
     assert details["status"] == "Confirmed"
