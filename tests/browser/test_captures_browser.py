@@ -129,6 +129,9 @@ def test_an_operator_reads_a_captured_email_and_sms(
     assert b"Message-ID: <letter." in Path(eml.value.path()).read_bytes()
     page.get_by_role("link", name="Brevet").first.click()
     expect(page).to_have_url(re.compile(f"/console/letters/{email['shipment_id']}$"))
+    # And from the letter's timeline back to what it captured.
+    page.get_by_role("link", name="Vis fanget e-post").click()
+    expect(page).to_have_url(re.compile(f"/console/captures/{email['id']}$"))
 
 
 def test_an_operator_resets_the_sandbox_after_confirming(
