@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pikepdf
 
 from postbud.dialects.digipost.errors import DigipostError
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.services.letters.send_letter import DocumentInput
 
 
@@ -40,3 +41,14 @@ def check_printable(documents: Sequence[DocumentInput]) -> None:
         problem = _problem(document.content)
         if problem is not None:
             raise DigipostError("INVALID_PDF_CONTENT", f"{where}: {problem}")
+
+
+def invalid_pdf_content(exc: ValidationFailed, documents: Sequence[DocumentInput]) -> DigipostError | None:
+    """The core's refusal of a document declared PDF that is not one, as Digipost's INVALID_PDF_CONTENT."""
+    for error in exc.errors:
+        if error.code is not RuleCode.FILE_TYPE:
+            continue
+        for index, document in enumerate(documents):
+            if error.field == f"documents[{index}].content" and document.file_type == "pdf":
+                return DigipostError("INVALID_PDF_CONTENT", f"{error.field}: {error.rule}")
+    return None

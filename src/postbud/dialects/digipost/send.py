@@ -14,14 +14,14 @@ from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.identification import by_name_and_address
 from postbud.dialects.digipost.message_in import ParsedMessage, read_message
 from postbud.dialects.digipost.multipart import MultipartReader, Part, boundary_of
-from postbud.dialects.digipost.pdf_check import check_printable
+from postbud.dialects.digipost.pdf_check import check_printable, invalid_pdf_content
 from postbud.dialects.digipost.preencrypted import decrypted
 from postbud.dialects.digipost.render import message_delivery
 from postbud.dialects.digipost.request_in import xml_element
 from postbud.dialects.digipost.responses import signed, xml_bytes
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.channels import Channel
-from postbud.domain.errors import NotFound
+from postbud.domain.errors import NotFound, ValidationFailed
 from postbud.domain.parties import Sender
 from postbud.services.letters.batches import find_batch
 from postbud.services.letters.send_letter import SendLetter, Undeliverable, send_letter
@@ -153,6 +153,10 @@ async def send_message(dialect: DigipostDialect, request: Request) -> Response:
         raise DigipostError(
             "UNKNOWN_RECIPIENT", "The recipient does not have a Digipost account.", 404
         ) from exc
+    except ValidationFailed as exc:
+        if (not_a_pdf := invalid_pdf_content(exc, parsed.documents)) is not None:
+            raise not_a_pdf from exc
+        raise
     shipment = accepted.shipment
     delivery = message_delivery(
         shipment, sender_id=sender.digipost_id or 0, version=version, base=dialect.base_url
