@@ -25,6 +25,9 @@ from postbud.storage.schema import metadata
 from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, PAPER_PERSON
 
+OTHER_MAILBOX_PERSON = "01010110013"
+"""A second person with a digital mailbox: the wrong recipient of the first one's letters."""
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -39,6 +42,8 @@ class World:
     http: TestClient
     digipost: SignedClient
     data_dir: Path
+    recipients: dict[str, uuid.UUID]
+    """Each registered recipient's id by national identity number."""
 
     @property
     def runtime(self) -> Runtime:
@@ -64,7 +69,7 @@ class World:
         return Stored(self.http.portal.call(count), blobs)  # type: ignore[union-attr]
 
 
-async def _register(runtime: Runtime, certificate_pem: str) -> None:
+async def _register(runtime: Runtime, certificate_pem: str, recipients: dict[str, uuid.UUID]) -> None:
     now = runtime.clock.now()
     broker = Sender(
         uuid.uuid4(), "Testkommune", "974760673", digipost_id=BROKER, certificate_pem=certificate_pem
@@ -74,7 +79,7 @@ async def _register(runtime: Runtime, certificate_pem: str) -> None:
         await record_digipost_certificate(uow, broker, runtime)
         await uow.recipients.add(
             Recipient(
-                uuid.uuid4(),
+                recipients[MAILBOX_PERSON],
                 parse_party_id(MAILBOX_PERSON),
                 "Ola Nordmann",
                 Capabilities(digital_mailbox=True),
@@ -82,7 +87,19 @@ async def _register(runtime: Runtime, certificate_pem: str) -> None:
             now=now,
         )
         await uow.recipients.add(
-            Recipient(uuid.uuid4(), parse_party_id(PAPER_PERSON), "Kari Nordmann", Capabilities()), now=now
+            Recipient(
+                recipients[OTHER_MAILBOX_PERSON],
+                parse_party_id(OTHER_MAILBOX_PERSON),
+                "Kari Digital",
+                Capabilities(digital_mailbox=True),
+            ),
+            now=now,
+        )
+        await uow.recipients.add(
+            Recipient(
+                recipients[PAPER_PERSON], parse_party_id(PAPER_PERSON), "Kari Nordmann", Capabilities()
+            ),
+            now=now,
         )
 
 
@@ -95,6 +112,11 @@ def world(tmp_path: Path, database_url: str) -> Iterator[World]:
     with TestClient(app, raise_server_exceptions=False) as http:
         runtime_of = lambda: app.state.runtime  # noqa: E731
         signed = SignedClient(http, BROKER, load_private_key(key_pem), runtime_of=runtime_of)
-        signed.run(_register, app.state.runtime, cert_pem.decode())
+        recipients = {
+            MAILBOX_PERSON: uuid.uuid4(),
+            OTHER_MAILBOX_PERSON: uuid.uuid4(),
+            PAPER_PERSON: uuid.uuid4(),
+        }
+        signed.run(_register, app.state.runtime, cert_pem.decode(), recipients)
         signed.entrypoint()
-        yield World(http, signed, data_dir)
+        yield World(http, signed, data_dir, recipients)
