@@ -65,6 +65,7 @@ def _due_correspondence(world: Altinn) -> str:
         isConfirmationNeeded=True,
         notification={"notificationTemplate": "GenericAltinnMessage", "notificationChannel": "Email"},
     )
+    body["correspondence"]["content"]["messageTitle"] = "Vedtak til {{recipientName}}"
     (cid,) = world.initialized(body)
     world.work()
     return cid
@@ -75,6 +76,7 @@ def test_the_inbox_reads_a_correspondence_and_confirms_and_deletes_it_as_altinn(
     recipient_id = _recipient_id(world, cid)
     letter = world.run(get_letter, world.runtime, recipient_id, uuid.UUID(cid))
     content = world.run(letter_content, world.runtime, letter)
+    assert content.title == "Vedtak til Bedrift AS"
     assert content.summary == "Kort sammendrag"
     assert content.body_markdown == "Hei Bedrift AS, se **vedlegg**."
     assert [(k.url, k.text) for k in content.links] == [("https://example.no/svar", "Svar")]

@@ -25,6 +25,8 @@ _SAFE_SCHEMES: Final = ("https://", "http://")
 
 @dataclass(frozen=True, slots=True)
 class LetterContent:
+    title: str | None = None
+    """The subject with the reader's name where it names them."""
     summary: str | None = None
     body_markdown: str | None = None
     """The primary document's text when it is Markdown; shown as the letter's body."""
@@ -51,7 +53,9 @@ async def letter_content(runtime: Runtime, letter: Letter) -> LetterContent:
     # Only web links are offered: a javascript: or data: link is dropped, never shown.
     links = [k for k in letter_links(shipment.properties) if k.url.lower().startswith(_SAFE_SCHEMES)]
     confirmed = next((e.at for e in letter.events if e.type is EventType.CONFIRMED), None)
+    title = shipment.subject.replace(RECIPIENT_NAME_PLACEHOLDER, name) if shipment.subject else None
     return LetterContent(
+        title=title,
         summary=summary.replace(RECIPIENT_NAME_PLACEHOLDER, name) if summary else None,
         body_markdown=markdown.replace(RECIPIENT_NAME_PLACEHOLDER, name) if markdown is not None else None,
         body_document=body,
