@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from postbud.cli.options import DatabaseUrl, DataDir, Json, console, make_settings, print_json, with_runtime
+from postbud.domain.wording import counted
 
 if TYPE_CHECKING:
     from postbud.services.runtime import Runtime
@@ -57,11 +58,14 @@ def reset(
         )
         return
     out = console()
-    out.print(
-        f"[bold green]Reset[/]: {outcome.letters_deleted} letters and {outcome.blobs_deleted} stored "
-        "files deleted"
-    )
+    out.print(f"[bold green]Reset[/]: {deleted_summary(outcome.letters_deleted, outcome.blobs_deleted)}")
     out.print("Population " + ("seeded again" if reseed else "kept"))
     sender = outcome.sandbox_sender
     kept = "kept" if outcome.credentials_kept else "made again"
     out.print(f"Sandbox sender ({kept}): digipost id {sender.digipost_id}, API key {sender.api_key}")
+
+
+def deleted_summary(letters: int, blobs: int) -> str:
+    """``1 letter and 2 stored files deleted``."""
+    files = counted(blobs, "stored file", "stored files")
+    return f"{counted(letters, 'letter', 'letters')} and {files} deleted"
