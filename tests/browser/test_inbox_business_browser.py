@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -43,6 +44,9 @@ BODY = (
     "[klikk](javascript:window.__ran=true) <javascript:window.__ran=true>\n"
 )
 WAIT_S = 30
+_HERE = Path(__file__).parent
+CONTRAST = (_HERE / "contrast.js").read_text()
+UNLABELLED = (_HERE / "unlabelled.js").read_text()
 
 
 async def _prepare(server: LiveServer) -> InboxOwner:
@@ -155,6 +159,8 @@ def test_a_correspondence_in_the_business_inbox(page: Page, live_server: LiveSer
     )
     expect(page.get_by_text(re.compile(r"^Frist: "))).to_be_visible()
     assert "Read" in _statuses(live_server, correspondence_id)  # opening it is Altinn's Read
+    assert page.evaluate(CONTRAST) == [], "text below WCAG AA contrast"
+    assert page.evaluate(UNLABELLED) == [], "form fields without a label"
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Last ned originalen.*vedtak")).click()
