@@ -26,6 +26,7 @@ from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind, SenderCredential
 from postbud.services.runtime import Runtime
 from postbud.storage.errors import DuplicateKey
+from postbud.storage.hot_reads_ekopost import sender_by_key
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
 DIGIPOST, EKOPOST, ALTINN = "digipost", "ekopost", "altinn"
@@ -176,11 +177,7 @@ async def issue_dialect_api_key(runtime: Runtime, sender_id: uuid.UUID, dialect:
 
 async def sender_by_dialect_api_key(runtime: Runtime, dialect: str, key: str) -> Sender | None:
     """The sender a key belongs to: a key issued for ``dialect``, or the sender's platform API key."""
-    async with runtime.quick_reader() as uow:
-        credential = await uow.credentials.live(dialect, CredentialKind.API_KEY, api_key_identifier(key))
-        if credential is not None:
-            return await uow.senders.get(credential.sender_id)
-        return await uow.senders.by_api_key(key)
+    return await sender_by_key(runtime.database, dialect, api_key_identifier(key), key)
 
 
 def _validate_password(password: str) -> None:

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -81,7 +80,7 @@ _SENDERS = select(
 )
 
 
-def _sender(row: RowMapping) -> Sender:
+def _sender(row: Mapping[Any, Any]) -> Sender:
     digipost_id = row["digipost_identifier"]
     return Sender(
         id=row["id"],
@@ -97,6 +96,9 @@ def _sender(row: RowMapping) -> Sender:
         may_protected_print=row["may_protected_print"],
     )
 
+
+# Shared with storage/hot_reads_ekopost.py, which finds a request's sender by a prepared statement.
+SENDERS, sender_from_row = _SENDERS, _sender
 
 # Shared with storage/hot_reads.py, which runs them as prepared statements on the send path.
 RECIPIENT_BY_PARTY_ID = select(schema.recipients).where(schema.recipients.c.party_id == bindparam("party_id"))
