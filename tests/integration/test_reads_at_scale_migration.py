@@ -91,7 +91,8 @@ async def test_the_upgrade_fills_the_feed_and_the_counts(database_url: str) -> N
             f = schema.event_feed.c
             feed = (await connection.execute(select(f.dialect, f.type, f.channel).order_by(f.at))).all()
             s = schema.shipments.c
-            resources = dict((await connection.execute(select(s.id, s.resource_id))).tuples().all())
+            stored = await connection.execute(select(s.id, s.resource_id))
+            resources = {row.id: row.resource_id for row in stored}
             activity = ActivityRepository(connection)
             before = await activity.letters_routed_per_hour(NOON - timedelta(hours=1))
             later = ShipmentEvent(
