@@ -262,6 +262,8 @@ async def measure_ingest(data_dir: Path, database_url: str | None, count: int) -
         return {"letters_per_round": count, "rounds": rounds, "ratio": round(ratio, 3)}
     finally:
         shutil.rmtree(empty_dir, ignore_errors=True)
+        if empty_url:
+            await _drop_pg_database(empty_url)
 
 
 async def _fresh_pg_database(url: str) -> str:
@@ -277,6 +279,19 @@ async def _fresh_pg_database(url: str) -> str:
     finally:
         await connection.close()
     return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_pg_database(url: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 def _tree_rss_mb(pid: int) -> float:
