@@ -32,9 +32,9 @@ from postbud.services.letters.batches import (
     batches_of,
     cancel_batch,
     complete_batch,
-    find_batch,
     open_batch,
 )
+from postbud.services.letters.quick_reads import find_batch_quickly
 
 _MAX_NAME = 200
 
@@ -42,7 +42,7 @@ _MAX_NAME = 200
 async def campaign_of(call: Call, campaign_id: uuid.UUID) -> Batch:
     """The customer's campaign; another customer's is not found."""
     try:
-        return await find_batch(call.runtime, call.sender.id, DIALECT, str(campaign_id))
+        return await find_batch_quickly(call.runtime, call.sender.id, DIALECT, str(campaign_id))
     except NotFound:
         raise not_found("campaign", campaign_id) from None
 

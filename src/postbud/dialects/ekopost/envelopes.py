@@ -35,6 +35,7 @@ from postbud.services.letters.batch_letters import letters_of_batch
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.drafts import cancel_draft, close_draft, start_draft
 from postbud.services.letters.query import ShipmentDetails, get_shipment
+from postbud.services.letters.quick_reads import get_shipment_quickly
 from postbud.services.letters.send_letter import SendLetter
 
 POSTAGES: Final = {
@@ -91,7 +92,7 @@ def _choice(value: str | None, allowed: tuple[str, ...] | list[str], field: str,
 async def envelope_of(call: Call, batch: Batch, envelope_id: uuid.UUID) -> ShipmentDetails:
     """The envelope in this campaign; one elsewhere (or another customer's) is not found."""
     try:
-        details = await get_shipment(envelope_id, call.runtime, sender_id=call.sender.id)
+        details = await get_shipment_quickly(call.runtime, envelope_id, sender_id=call.sender.id)
     except NotFound:
         raise not_found("envelope", envelope_id) from None
     if details.shipment.batch_id != batch.id:
