@@ -16,8 +16,8 @@ connections send for ``--minutes`` minutes, each as fast as the server answers:
 The server's RSS (its process tree) is read before the first send, every ``--sample-seconds`` and at
 the end, with the letters acknowledged so far. RSS levels off when, the first minute (warming up)
 aside, the second half of the run grew it by at most a quarter of what the first half did, or by at
-most 5 MB. Afterwards, with the server
-stopped, the database must hold at least as many of the dialect's letters as were acknowledged.
+most 5 MB. Afterwards, with the server stopped, the database must hold at least as many of the
+dialect's letters as were acknowledged.
 
 Loopback only; bounded by ``--minutes`` per dialect. Not a test: figures go to docs/benchmarks.md.
 """
