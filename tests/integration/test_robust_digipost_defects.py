@@ -61,6 +61,7 @@ def test_a_boundary_of_256_characters_is_still_read(world: World) -> None:
         f"{WINDOW}&offset={2**63}",
         f"{WINDOW}&offset={2**64 + 1}",
         f"{WINDOW}&offset={'9' * 400}",
+        f"{WINDOW}&offset={'9' * 5000}",  # beyond int()'s 4,300 digits: a ValueError of its own
         f"{WINDOW}&offset={2**31}",
         f"{WINDOW}&offset=%C2%B2",  # "²": a digit to str.isdigit, not to int
         f"{WINDOW}&maxResults=%C2%B2",
@@ -82,3 +83,10 @@ def test_the_largest_java_int_offset_is_answered(world: World) -> None:
         world.digipost, "GET", "/digipost/documents/events", query=f"{WINDOW}&offset={2**31 - 1}"
     )
     assert response.status_code == 200, response.text
+
+
+def test_a_sender_of_5000_digits_is_not_the_broker(world: World) -> None:
+    query = f"{WINDOW}&sender={'9' * 5000}"
+    response = request(world.digipost, "GET", "/digipost/documents/events", query=query)
+    assert response.status_code == 403, response.text
+    assert error_code(response) == "BROKER_NOT_AUTHORIZED"

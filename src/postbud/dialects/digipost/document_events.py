@@ -94,10 +94,20 @@ def parse_time(name: str, raw: str | None) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_LOCAL_ZONE)
 
 
+# Longer than any bound here; int() also refuses more than 4,300 digits with a ValueError.
+_MAX_DIGITS = 19
+
+
 def _is_ascii_number(raw: str) -> bool:
     """``str.isdigit`` also takes digits ``int`` cannot read (``"²"``), so only ASCII digits count."""
     stripped = raw.strip()
     return stripped.isascii() and stripped.isdigit()
+
+
+def _whole_number(raw: str) -> int:
+    """An ASCII whole number; one of more than 19 digits reads as 10**19, beyond every bound."""
+    stripped = raw.strip().lstrip("0") or "0"
+    return int(stripped) if len(stripped) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 def _count(params: QueryParams, name: str, default: int, maximum: int | None, minimum: int) -> int:
@@ -106,10 +116,10 @@ def _count(params: QueryParams, name: str, default: int, maximum: int | None, mi
         return default
     if not _is_ascii_number(raw):
         raise DigipostError("INVALID_QUERY_PARAMETER", f"{name}={raw!r} must be a whole number")
-    value = int(raw)
+    value = _whole_number(raw)
     if value < minimum or (maximum is not None and value > maximum):
         bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise DigipostError("INVALID_QUERY_PARAMETER", f"{name}={value} must be {bounds}")
+        raise DigipostError("INVALID_QUERY_PARAMETER", f"{name}={raw[:40]!r} must be {bounds}")
     return value
 
 
@@ -133,9 +143,9 @@ def check_scope(params: QueryParams, broker: Sender) -> None:
     if sender:
         if not _is_ascii_number(sender):
             raise DigipostError("INVALID_QUERY_PARAMETER", f"sender={sender!r} must be a Digipost sender id")
-        if int(sender) != broker.digipost_id:
+        if _whole_number(sender) != broker.digipost_id:
             raise DigipostError(
-                "BROKER_NOT_AUTHORIZED", f"the broker may not read the events of sender {sender}", 403
+                "BROKER_NOT_AUTHORIZED", f"the broker may not read the events of sender {sender[:40]}", 403
             )
     if org and org.strip() != broker.organisation_number:
         raise DigipostError(
