@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,6 +107,14 @@ async def list_shipments(query: ShipmentFilter, runtime: Runtime) -> ShipmentPag
     more = len(shipments) > query.limit
     shipments = shipments[: query.limit]
     return ShipmentPage(shipments, encode_cursor(shipments[-1]) if more else None)
+
+
+async def events_of(
+    shipment_ids: Sequence[uuid.UUID], runtime: Runtime
+) -> dict[uuid.UUID, list[ShipmentEvent]]:
+    """The events of each of these shipments, oldest first, read together (a page of a search)."""
+    async with runtime.reader() as uow:
+        return await uow.events.for_shipments(shipment_ids)
 
 
 async def get_shipment(

@@ -154,6 +154,17 @@ class EventRepository:
         query = select(schema.events).where(e.shipment_id == shipment_id).order_by(e.at, e.id)
         return [_event(r) for r in (await self._conn.execute(query)).mappings()]
 
+    async def for_shipments(self, shipment_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ShipmentEvent]]:
+        """The events of each of these shipments, oldest first: one query for the lot."""
+        e = schema.events.c
+        found: dict[uuid.UUID, list[ShipmentEvent]] = {shipment_id: [] for shipment_id in shipment_ids}
+        if not found:
+            return found
+        query = select(schema.events).where(e.shipment_id.in_(list(found))).order_by(e.at, e.id)
+        for row in (await self._conn.execute(query)).mappings():
+            found[row["shipment_id"]].append(_event(row))
+        return found
+
     async def get(self, event_id: uuid.UUID) -> ShipmentEvent | None:
         row = (
             (await self._conn.execute(select(schema.events).where(schema.events.c.id == event_id)))
