@@ -3,18 +3,16 @@ came, so a test verifies the signature independently of Postbud's own signing co
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from tests.integration.sdk_live_server import loopback_listener, serving
 
 
 @dataclass(frozen=True)
@@ -52,22 +50,6 @@ class RecordingReceiver:
 def recording_receiver() -> Iterator[RecordingReceiver]:
     receiver = RecordingReceiver()
     app = Starlette(routes=[Route("/hooks/{hook}", receiver.endpoint, methods=["POST"])])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive(), "receiver stopped"
-        assert time.monotonic() < deadline, "receiver did not start"
-        time.sleep(0.01)
-    receiver.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
+    listener, receiver.base_url = loopback_listener()
+    with serving(app, listener, lifespan="off", timeout_graceful_shutdown=1):
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

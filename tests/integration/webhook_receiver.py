@@ -4,18 +4,16 @@ large body, so a test sees what Postbud logs of a response."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from tests.integration.sdk_live_server import loopback_listener, serving
 
 FAILURE_TEXT = "down for a moment"
 
@@ -61,22 +59,6 @@ class HookReceiver:
 def hook_receiver() -> Iterator[HookReceiver]:
     receiver = HookReceiver()
     app = Starlette(routes=[Route("/hooks/{hook}", receiver.endpoint, methods=["POST"])])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive(), "receiver stopped"
-        assert time.monotonic() < deadline, "receiver did not start"
-        time.sleep(0.01)
-    receiver.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
+    listener, receiver.base_url = loopback_listener()
+    with serving(app, listener, lifespan="off", timeout_graceful_shutdown=1):
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

@@ -1,38 +1,18 @@
 """The platform's own key and certificate, with which every Digipost-dialect response is signed.
 
-Kept in one PEM file (key, then certificate) in the data folder and created on first use. Several
-processes may start at once: the file is created atomically, and the first one written wins.
+Kept in one PEM file in the data folder and created on first use (`postbud.crypto.key_files`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-
-from postbud.crypto.keys import (
-    certificate_pem,
-    generate_test_key_and_certificate,
-    load_private_key,
-)
-from postbud.secret_files import create_once
+from postbud.crypto.key_files import KeyFile, load_or_create_key_file
 
 FILE_NAME = "digipost-server.pem"
 
-
-@dataclass(frozen=True, slots=True)
-class ServerKey:
-    private_key: RSAPrivateKey
-    certificate_pem: str
+ServerKey = KeyFile
 
 
 def load_or_create(directory: Path) -> ServerKey:
-    path = directory / FILE_NAME
-    if not path.exists():
-        key_pem, cert_pem = generate_test_key_and_certificate("Postbud Digipost dialect")
-        create_once(path, key_pem + cert_pem)
-    data = path.read_bytes()
-    certificate = x509.load_pem_x509_certificate(data[data.index(b"-----BEGIN CERTIFICATE-----") :])
-    return ServerKey(load_private_key(data), certificate_pem(certificate))
+    return load_or_create_key_file(directory / FILE_NAME, "Postbud Digipost dialect")
