@@ -7,28 +7,12 @@ job and reports PRINT_FAILED.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-
-import pikepdf
 
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.domain.errors import RuleCode, ValidationFailed
+from postbud.services.letters.document_content import pdf_problem
 from postbud.services.letters.send_letter import DocumentInput
-
-
-def _problem(data: bytes) -> str | None:
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            if pdf.is_encrypted:
-                return "the PDF is encrypted"
-            if len(pdf.pages) == 0:
-                return "the PDF has no pages"
-    except pikepdf.PasswordError:
-        return "the PDF is password protected"
-    except pikepdf.PdfError:
-        return "the PDF cannot be read"
-    return None
 
 
 def check_printable(documents: Sequence[DocumentInput]) -> None:
@@ -38,7 +22,7 @@ def check_printable(documents: Sequence[DocumentInput]) -> None:
             raise DigipostError(
                 "CONTENT_OF_PRINT_MESSAGE_MUST_BE_PDF", f"{where}: print requires a PDF document"
             )
-        problem = _problem(document.content)
+        problem = pdf_problem(document.content, refuse_encrypted=True)
         if problem is not None:
             raise DigipostError("INVALID_PDF_CONTENT", f"{where}: {problem}")
 

@@ -18,12 +18,16 @@ from postbud.domain.file_types import FILE_TYPES, FileType, accepted_file_types,
 from postbud.services.letters.letter_request import DocumentInput
 
 
-def pdf_problem(data: bytes) -> str | None:
-    """What keeps ``data`` from being a readable PDF with pages, in words; None when it is one."""
+def pdf_problem(data: bytes, *, refuse_encrypted: bool = False) -> str | None:
+    """What keeps ``data`` from being a readable PDF with pages, in words; None when it is one.
+
+    ``refuse_encrypted``: also refuse a PDF encrypted without a password (print cannot take one)."""
     if not data.startswith(b"%PDF-"):
         return "does not begin with %PDF-"
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            if refuse_encrypted and pdf.is_encrypted:
+                return "the PDF is encrypted"
             if len(pdf.pages) == 0:
                 return "the PDF has no pages"
     except pikepdf.PasswordError:
