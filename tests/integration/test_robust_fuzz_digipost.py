@@ -88,7 +88,7 @@ VALID = _multipart(
 
 
 @FUZZ
-@given(body=truncations(VALID))
+@given(body=truncations(VALID[: VALID.rindex(b"--b--") + len(b"--b--")]))  # cut inside or before the end
 def test_a_truncated_send_is_refused_and_stores_nothing(world: World, body: bytes) -> None:
     before = world.stored()
     response = _post_signed(world, body, "multipart/vnd.digipost-v8+xml; boundary=b")
