@@ -413,11 +413,11 @@ def test_the_sandbox_sends_one_sample_letter_of_each_kind(world: World) -> None:
 # --- Words and numbers -----------------------------------------------------------------------------------
 
 
-def test_every_message_a_template_names_exists_in_both_languages() -> None:
+def test_every_message_a_template_names_exists_in_both_languages(tmp_path: Path) -> None:
     from postbud.web.mount import build_web_context
     from postbud.web.templating import TEMPLATES_DIR
 
-    catalogue = build_web_context(Settings(data_dir=Path("unused")), lambda: None).pages.catalogue  # type: ignore[arg-type,return-value]
+    catalogue = build_web_context(Settings(data_dir=tmp_path / "data"), lambda: None).pages.catalogue  # type: ignore[arg-type,return-value]
     named = {
         key
         for template in TEMPLATES_DIR.rglob("*.html")

@@ -6,6 +6,7 @@ requests from the live schema; bounded in examples per operation, on SQLite, aga
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ def api_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _schema() -> Any:
     """The schema as the app describes itself (no server needed to describe it)."""
-    app = create_app(Settings(data_dir=Path("unused"), admin_token=ADMIN_TOKEN))
+    # Describing itself writes nothing, but a data folder of its own keeps any file out of the checkout.
+    app = create_app(Settings(data_dir=Path(tempfile.mkdtemp()) / "data", admin_token=ADMIN_TOKEN))
     return schemathesis.openapi.from_dict(app.openapi()).include(path_regex="^/api/v1/")
 
 
