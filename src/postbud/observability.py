@@ -102,7 +102,10 @@ def configure_logging(*, json_logs: bool = False, level: int | str = logging.INF
         cache_logger_on_first_use=False,
     )
     renderer: Any = (
-        structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json_logs
+        # Plain tracebacks: rich's would print every frame's local variables (keys, certificates, letters).
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if json_logs:

@@ -60,6 +60,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         body = json.loads(raw) if raw.strip() else None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationProblem([Invalid("$", f"The JSON value could not be read: {exc}")]) from None
+    except RecursionError:
+        raise ValidationProblem([Invalid("$", "The JSON value is nested too deeply to be read.")]) from None
     if not isinstance(body, dict):
         raise ValidationProblem([Invalid("request", "The request field is required.")])
     return body

@@ -62,7 +62,7 @@ async def find_own_document(
         "DOCUMENT_NOT_FOUND", f"no document {document_uuid} for sender {sender_segment}", 404
     )
     sender = broker.sender
-    if sender is None or not sender_segment.isdigit() or int(sender_segment) != sender.digipost_id:
+    if sender is None or _number(sender_segment) != sender.digipost_id:
         raise not_found
     wanted = document_uuid.lower()
     async with dialect.runtime.reader() as uow:
@@ -147,3 +147,10 @@ async def document_status(dialect: DigipostDialect, request: Request) -> Respons
     found = await find_own_document(dialect, broker, sender_segment, request.path_params["uuid"])
     body = xml_bytes(render_document_status(found, version))
     return signed(dialect, request, body, media_type=MEDIA_TYPE[version])
+
+
+def _number(segment: str) -> int | None:
+    """A path segment as a sender id: ASCII digits that fit a long, else None (never an int() error)."""
+    if not (segment.isascii() and segment.isdigit()) or len(segment) > 18:
+        return None
+    return int(segment)
