@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import random
@@ -415,7 +416,8 @@ def test_cli_writes_while_serve_runs_on_the_same_folder(server: tuple[str, Path]
     assert ola["mailbox_address"] == recipient["recipient"]["mailbox_address"]
 
     key = {"Authorization": f"Bearer {sender['api_key']}"}
-    letter = {"recipient": OLA, "documents": [{"title": "Hei", "content_base64": "JVBERi0xLjQgaGVp"}]}
+    pdf = base64.b64encode(real_pdf("Hei")).decode()
+    letter = {"recipient": OLA, "documents": [{"title": "Hei", "content_base64": pdf}]}
     sent = httpx2.post(f"{url}/api/v1/shipments", json=letter, headers=key)
     assert sent.status_code == 201, sent.text
     shipment_id = sent.json()["shipment"]["id"]
