@@ -55,6 +55,7 @@ from bench.digipost_send import (
     stop_server,
     wait_healthy,
 )
+from postbud.testing.pdf import pdf_file
 
 REPO = Path(__file__).resolve().parent.parent
 LUA = REPO / "bench" / "ekopost.lua"
@@ -82,16 +83,7 @@ def window_letter_pdf(number: int, padding_bytes: int) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(filler), filler),
     ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for index, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (index, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects, header=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
 
 def _build_slice(directory: Path, slice_number: int, count: int) -> int:

@@ -29,7 +29,12 @@ def sample_pdf(text: str = "Hei", *, page_size: tuple[int, int] = A4_POINTS) -> 
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes], header: bytes = b"%PDF-1.4\n") -> bytes:
+    """``objects`` (numbered from 1, the first the catalog) as a PDF file with its cross-reference table."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
