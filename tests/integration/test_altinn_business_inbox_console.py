@@ -19,7 +19,7 @@ from postbud.config import Settings
 from postbud.domain.errors import Conflict
 from postbud.services.inbox.confirm_and_delete import confirm_in_inbox, delete_in_inbox
 from postbud.services.inbox.letter_content import letter_content
-from postbud.services.inbox.query import get_letter
+from postbud.services.inbox.query import get_letter, list_letters
 from tests.integration.altinn_api_fixtures import (
     ORG_RECIPIENT,
     OTHER_ORG_RECIPIENT,
@@ -94,6 +94,12 @@ def test_the_inbox_reads_a_correspondence_and_confirms_and_deletes_it_as_altinn(
 
     world.run(delete_in_inbox, world.runtime, recipient_id, uuid.UUID(cid))
     assert world.get(f"/correspondence/{cid}", org).status_code == 404
+
+
+def test_the_inbox_list_shows_the_readers_name_in_a_title_that_names_them(world: Altinn) -> None:
+    cid = _due_correspondence(world)
+    listed = world.run(list_letters, world.runtime, _recipient_id(world, cid))
+    assert [letter.subject for letter in listed.letters] == ["Vedtak til Bedrift AS"]
 
 
 def _console(world: Altinn) -> TestClient:

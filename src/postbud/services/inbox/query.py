@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import NotFound
 from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.letter_presentation import RECIPIENT_NAME_PLACEHOLDER
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
 from postbud.services.letters.query import decode_cursor
@@ -97,8 +98,25 @@ async def list_letters(
             recipient_id, archived=folder is Folder.ARCHIVE, search=text, before=before, limit=limit + 1
         )
     more = len(letters) > limit
-    letters = letters[:limit]
+    letters = await _named(runtime, recipient_id, letters[:limit])
     return LetterPage(letters, _cursor(letters[-1]) if more else None)
+
+
+async def _named(
+    runtime: Runtime, recipient_id: uuid.UUID, letters: list[LetterSummary]
+) -> list[LetterSummary]:
+    """Subjects that name their reader (``{{recipientName}}``) show the reader's name, as the letter does."""
+    if not any(letter.subject and RECIPIENT_NAME_PLACEHOLDER in letter.subject for letter in letters):
+        return letters
+    async with runtime.reader() as uow:
+        recipient = await uow.recipients.get(recipient_id)
+    name = recipient.name if recipient is not None else ""
+    return [
+        replace(letter, subject=letter.subject.replace(RECIPIENT_NAME_PLACEHOLDER, name))
+        if letter.subject
+        else letter
+        for letter in letters
+    ]
 
 
 async def get_letter(runtime: Runtime, recipient_id: uuid.UUID, shipment_id: uuid.UUID) -> Letter:
