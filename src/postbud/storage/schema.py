@@ -696,3 +696,158 @@ person_tags = Table(
     Column("tag", String(40), primary_key=True),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# --- SMS mailings to phone numbers and EDI invitations (EKOSMS, issue 9 items 6 and 7, migration 0016) ---
+
+# One text to many phone numbers (Ekopost's SMS mailing): the mailing, each number with its status,
+# and every change as an appended event.
+sms_mailings = Table(
+    "sms_mailings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False),
+    Column("dialect", String(20), nullable=False),
+    Column("sender_name", String(15), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("recipient_count", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status_changed_at", UtcDateTime, nullable=False),
+    Index("ix_sms_mailings_sender_id_created_at", "sender_id", "created_at"),
+)
+
+sms_mailing_recipients = Table(
+    "sms_mailing_recipients",
+    metadata,
+    Column("mailing_id", Uuid, ForeignKey("sms_mailings.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("phone", String(16), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("status_at", UtcDateTime, nullable=False),
+    # The captured SMS in the blob store (sandbox without a gateway), so a reset releases it.
+    Column("sms_sha256", String(64)),
+    Column("detail", JsonDocument),
+    Index("ix_sms_mailing_recipients_mailing_id_status", "mailing_id", "status"),
+)
+
+sms_mailing_events = Table(
+    "sms_mailing_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("mailing_id", Uuid, ForeignKey("sms_mailings.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid, nullable=False),
+    # The recipient's position in the mailing; None for the mailing's own events.
+    Column("position", Integer),
+    Column("type", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    Index("ix_sms_mailing_events_mailing_id_position", "mailing_id", "position"),
+    Index("ix_sms_mailing_events_at", "at"),
+)
+
+# A customer's EDI senders (who sends EDI invoices) and the invitations to connect with their
+# receivers, whose status the sandbox's EDI operator moves; each status once, as an appended event.
+edi_senders = Table(
+    "edi_senders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("cin", String(20), nullable=False),
+    Column("gln", String(13)),
+    Column("details", JsonDocument, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_edi_senders_sender_id_created_at", "sender_id", "created_at"),
+)
+
+edi_invitations = Table(
+    "edi_invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False),
+    Column("edi_sender_id", Uuid, ForeignKey("edi_senders.id", ondelete="CASCADE"), nullable=False),
+    Column("receiver_cin", String(20)),
+    Column("receiver_gln", String(13)),
+    Column("status", String(30), nullable=False),
+    Column("date_sent", UtcDateTime),
+    Column("status_changed_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_edi_invitations_sender_id_created_at", "sender_id", "created_at"),
+)
+
+edi_invitation_events = Table(
+    "edi_invitation_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("invitation_id", Uuid, ForeignKey("edi_invitations.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JsonDocument, nullable=False, default=dict),
+    UniqueConstraint("invitation_id", "status"),
+)
+
+# --- The print production line (PRINTLINE, issue 9 items 8 and 9, migration 0018) -----------------------
+# A print batch: one print-ready PDF in the blob store holding many letters of a released batch, with
+# its job ticket (each envelope's page range, sheets, postage and inserts). ``printed_at``: when the
+# press has run it (its letters then printed and posted).
+print_batches = Table(
+    "print_batches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), nullable=False),
+    Column("batch_id", Uuid, ForeignKey("batches.id", ondelete="CASCADE")),
+    Column("sha256", String(64), nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("sheets", Integer, nullable=False),
+    Column("color", Boolean, nullable=False),
+    Column("duplex", Boolean, nullable=False),
+    Column("ticket", JsonDocument, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("printed_at", UtcDateTime),
+    Index("ix_print_batches_batch_id", "batch_id"),
+    Index("ix_print_batches_created_at", "created_at"),
+)
+
+# A sender's print quotas (domain/print_limits.py); no row: the defaults.
+sender_print_limits = Table(
+    "sender_print_limits",
+    metadata,
+    Column("sender_id", Uuid, ForeignKey("senders.id", ondelete="CASCADE"), primary_key=True),
+    Column("letters_per_month", Integer),
+    Column("large_documents_per_day", Integer),
+    Column("large_document_bytes", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# --- Signing in the inbox (SIGNER, issue 9 item 4 Ekopost einbox_signer, migration 0017) ---
+
+# A letter whose primary document each signer signs in their inbox before it is delivered (by e-mail
+# to info_email, with the signed document). Each signature is also a ``signed`` event of the letter;
+# ``signed_at`` here is its projection, kept in the same transaction.
+signing_requests = Table(
+    "signing_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("shipment_id", Uuid, ForeignKey("shipments.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("sender_id", Uuid, nullable=False),
+    Column("info_email", String(254), nullable=False),
+    Column("document_sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("opened_at", UtcDateTime),
+    Column("signed_sha256", String(64)),
+    Column("completed_at", UtcDateTime),
+)
+
+signing_signers = Table(
+    "signing_signers",
+    metadata,
+    Column("request_id", Uuid, ForeignKey("signing_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("party", String(64), nullable=False),
+    Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("issuer", Boolean, nullable=False, default=False),
+    Column("signed_at", UtcDateTime),
+    Index("ix_signing_signers_recipient_id", "recipient_id"),
+)
