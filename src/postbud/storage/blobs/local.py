@@ -43,7 +43,9 @@ from postbud.storage.blobs.syncfs import load_syncfs
 _FILE_MODE = 0o640
 _DIR_MODE = 0o750
 _READ_CHUNK = 1024 * 1024
-_KNOWN_GOOD_LIMIT = 100_000
+_KNOWN_GOOD_LIMIT = 4_096
+"""Digests remembered as known good: a re-send of recent bytes skips re-hashing its file; an older
+one is hashed once more. Fixed, so a long-running process holds at most ~0.5 MB here."""
 _QUARANTINE = "quarantine"
 """Blobs on their way out (see `quarantine`), beside the store's ``sha256/`` tree."""
 
@@ -74,9 +76,8 @@ class LocalBlobStore:
         self._syncfs = load_syncfs() if sync != "fsync" else None
         if sync == "syncfs" and self._syncfs is None:
             raise ValueError("syncfs is not available here (Linux 5.8 or newer); use sync='fsync'")
-        # Blobs whose content this process wrote or hashed, so a duplicate put skips re-checking.
-        self._known_good: dict[str, None] = {}
-        self._made_dirs: set[Path] = set()
+        # Digests (32 bytes) of blobs this process recently wrote or hashed, least recent first.
+        self._known_good: dict[bytes, None] = {}
         self.max_blob_bytes = max_blob_bytes
         self._io_threads = io_threads
         self._pool: ThreadPoolExecutor | None = None
@@ -168,12 +169,9 @@ class LocalBlobStore:
         written: list[str] = []
         try:
             for item in batch:
-                if item.final.parent not in self._made_dirs:
-                    os.makedirs(item.final.parent, _DIR_MODE, exist_ok=True)
-                    self._made_dirs.add(item.final.parent)  # bounded: 65,536 directories
                 if self._is_good(item):
                     continue
-                item.tmp = _write_tmp(item, flush=False)
+                item.tmp = _write_tmp_making_dirs(item)
                 os.replace(item.tmp, item.final)
                 item.tmp = None
                 written.append(item.ref.sha256)
@@ -202,16 +200,21 @@ class LocalBlobStore:
                 return False
         except FileNotFoundError:
             return False
-        if item.ref.sha256 in self._known_good:
-            return True
+        digest = bytes.fromhex(item.ref.sha256)
+        with self._lock:
+            if self._known_good.pop(digest, False) is None:
+                self._known_good[digest] = None  # most recent again
+                return True
         if _hash_file(item.final, item.ref.sha256) != item.ref.sha256:
             return False
         self._remember(item.ref.sha256)
         return True
 
     def _remember(self, sha256: str) -> None:
+        digest = bytes.fromhex(sha256)
         with self._lock:
-            self._known_good[sha256] = None
+            self._known_good.pop(digest, None)
+            self._known_good[digest] = None
             if len(self._known_good) > _KNOWN_GOOD_LIMIT:
                 del self._known_good[next(iter(self._known_good))]
 
@@ -288,6 +291,16 @@ def _stage(item: _Pending) -> None:
     except FileNotFoundError:
         pass
     item.tmp = _write_tmp(item, flush=True)
+
+
+def _write_tmp_making_dirs(item: _Pending) -> Path:
+    """`_write_tmp` without a flush, creating the blob's directory when it is not there yet (asked of
+    the filesystem, not of a cache: a cache of 65,536 directories grew the process for hours)."""
+    try:
+        return _write_tmp(item, flush=False)
+    except FileNotFoundError:
+        os.makedirs(item.final.parent, _DIR_MODE, exist_ok=True)
+        return _write_tmp(item, flush=False)
 
 
 def _write_tmp(item: _Pending, *, flush: bool) -> Path:
