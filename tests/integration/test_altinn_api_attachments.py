@@ -9,6 +9,7 @@ import hashlib
 import os
 from typing import Any
 
+from postbud.storage import schema
 from tests.integration.altinn_api_fixtures import (
     API,
     ORG_RECIPIENT,
@@ -17,8 +18,10 @@ from tests.integration.altinn_api_fixtures import (
     Altinn,
     altinn,
     correspondence,
+    letters,
     problem,
 )
+from tests.integration.core_send_helpers import count
 from tests.real_pdf import real_pdf
 
 __all__ = ["altinn"]
@@ -194,3 +197,49 @@ def test_a_shared_attachment_stays_while_another_correspondence_uses_it(altinn: 
     altinn.get(f"/correspondence/{second}", other)
     download = altinn.get(f"/correspondence/{second}/attachment/{attachment_id}/download", other)
     assert download.content == PDF
+
+
+def _form_with_one_file(checksum: str | None = None) -> dict[str, str]:
+    data = {
+        "correspondence.resourceId": "skd-melding",
+        "correspondence.sendersReference": "r",
+        "correspondence.content.messageTitle": "t",
+        "correspondence.content.messageBody": "b",
+        "correspondence.content.attachments[0].fileName": "a.pdf",
+        "correspondence.content.attachments[0].sendersReference": "r",
+        "correspondence.content.attachments[1].fileName": "b.pdf",
+        "correspondence.content.attachments[1].sendersReference": "r",
+        "recipients[0]": f"0192:{ORG_RECIPIENT}",
+    }
+    if checksum is not None:
+        data["correspondence.content.attachments[1].checksum"] = checksum
+    return data
+
+
+def test_a_refused_file_in_a_multipart_initialize_leaves_no_attachment_at_all(altinn: Altinn) -> None:
+    """The first file is fine, the second refused: neither is stored (no Initialized row, no Published)."""
+    not_a_pdf = [
+        ("attachments", ("a.pdf", PDF, "application/pdf")),
+        ("attachments", ("b.pdf", b"plain text, not a PDF", "application/pdf")),
+    ]
+    response = altinn.http.post(
+        f"{API}/correspondence/upload",
+        data=_form_with_one_file(),
+        files=not_a_pdf,
+        headers=altinn.as_sender(),
+    )
+    problem(response, 400, 2013)
+    mismatch = [
+        ("attachments", ("a.pdf", PDF, "application/pdf")),
+        ("attachments", ("b.pdf", PDF, "application/pdf")),
+    ]
+    response = altinn.http.post(
+        f"{API}/correspondence/upload",
+        data=_form_with_one_file(checksum="0" * 32),
+        files=mismatch,
+        headers=altinn.as_sender(),
+    )
+    problem(response, 400, 2008)
+    assert altinn.run(count, altinn.runtime, schema.attachments) == 0
+    assert altinn.run(count, altinn.runtime, schema.attachment_events) == 0
+    assert letters(altinn) == 0

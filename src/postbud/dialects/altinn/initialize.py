@@ -40,6 +40,7 @@ from postbud.services.letters.attachments import (
 )
 from postbud.services.letters.letter_request import DocumentInput, SendLetter
 from postbud.services.letters.send_to_many import AcceptedMany, LetterRecipient, SendToMany, send_to_many
+from postbud.services.letters.upload_check import upload_refusal
 from postbud.services.runtime import Runtime
 
 MAX_ATTACHMENTS = 100
@@ -223,6 +224,12 @@ async def _checked(
     for item in content.attachments:
         _first(rules.check_expiration(item.expiration_in_days))
     _first(rules.check_reply_options(request), rules.check_notification(request.notification))
+    for item, upload in zip(content.attachments, matched, strict=True):
+        # Every file is checked before any is stored: a refused one leaves no attachment behind.
+        limit = runtime.settings.max_document_bytes
+        refusal = await upload_refusal(item.file_name or "", item.checksum, upload.content, limit)
+        if refusal is not None:
+            raise upload_refused(refusal)
     return Checked(
         resource, registered, reserved if not request.ignore_reservation else frozenset(), existing, matched
     )
