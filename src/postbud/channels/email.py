@@ -188,6 +188,16 @@ class EmailChannel:
         message = self.mailer.message(normalise_address(address), subject, text, key)
         return {"channel": Channel.EMAIL.value, "address": address, **await self._send(message)}
 
+    async def send_files(
+        self, address: str, subject: str, text: str, key: str, files: Sequence[tuple[str, str, bytes]]
+    ) -> dict[str, Any]:
+        """A message with attachments (file name, MIME type, content), not a letter's documents."""
+        message = self.mailer.message(normalise_address(address), subject, text, key)
+        for name, mime, content in files:
+            maintype, _, subtype = mime.partition("/")
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+        return {"channel": Channel.EMAIL.value, "address": address, **await self._send(message)}
+
     async def _send(self, message: EmailMessage) -> dict[str, Any]:
         if error := self.faults.should_fail(Channel.EMAIL):
             raise DeliveryFailed(error)

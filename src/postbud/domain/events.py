@@ -61,6 +61,9 @@ class EventType(StrEnum):
     TRACKING_UPDATED = "tracking_updated"
     """Registered post moved on after it was posted (in transit, awaiting pickup, delivered, returned);
     ``data["state"]`` says where. Leaves the status as it is."""
+    SIGNED = "signed"
+    """One signer signed the letter's document in their inbox (``data``: who, and the SHA-256 of the
+    document they signed). Leaves the status as it is; the letter is delivered when all have signed."""
 
 
 @dataclass(frozen=True, slots=True)

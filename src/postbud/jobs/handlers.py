@@ -19,6 +19,7 @@ from postbud.services.letters import (
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
+from postbud.services.signing import jobs as signing_jobs
 from postbud.storage.repos.jobs import Job
 from postbud.webhooks import deliver as webhook_delivery
 
@@ -124,4 +125,6 @@ def core_handlers() -> dict[str, JobHandler]:
         "blob.release": JobHandler(blob_release.run_blob_release_job),
         "attachment.expire": JobHandler(attachments.run_expire_job),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
+        "signing.invite": JobHandler(signing_jobs.invite, signing_jobs.invite_give_up),
+        "signing.complete": JobHandler(signing_jobs.complete, signing_jobs.complete_give_up),
     }

@@ -36,6 +36,7 @@ from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_ids import ShipmentIdRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
+from postbud.storage.repos.signing import SigningRepository
 from postbud.storage.repos.tags import TagRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
 from postbud.storage.repos.webhooks import WebhookRepository
@@ -159,6 +160,10 @@ class SqlUnitOfWork:
     @cached_property
     def shipment_jobs(self) -> ShipmentJobRepository:
         return ShipmentJobRepository(self.conn)
+
+    @cached_property
+    def signing(self) -> SigningRepository:
+        return SigningRepository(self.conn)
 
     @cached_property
     def tags(self) -> TagRepository:

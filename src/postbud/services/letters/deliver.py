@@ -15,6 +15,7 @@ from postbud.domain.status import TERMINAL, ShipmentStatus
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.reminders import schedule_reminders
 from postbud.services.runtime import Runtime
+from postbud.services.signing.start import carried_by_signing
 from postbud.storage import job_kinds
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -35,6 +36,8 @@ async def deliver(shipment_id: uuid.UUID, runtime: Runtime) -> None:
         recipient = await uow.recipients.get(shipment.recipient_id) if shipment.recipient_id else None
     if shipment.channel is None or shipment.status in TERMINAL:
         return
+    if shipment.channel is Channel.EMAIL and await carried_by_signing(shipment_id, runtime):
+        return  # delivered with the signed document once every signer has signed
     adapter = runtime.channel(shipment.channel)
     drafts = await adapter.deliver(shipment, recipient)  # DeliveryFailed propagates: the job retries
     async with runtime.unit_of_work() as uow:

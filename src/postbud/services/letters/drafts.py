@@ -12,6 +12,7 @@ fails it (StaleWrite, then Conflict WRONG_STATE) if the letter stopped being the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -226,7 +227,13 @@ def _letter_of(shipment: Shipment, draft: dict[str, Any]) -> SendLetter:
     )
 
 
-async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime) -> Accepted:
+ExtraRows = Callable[[Shipment, WriteSet, datetime], None]
+"""Rows of another concern that belong to the closed letter (a signing request), in its transaction."""
+
+
+async def close_draft(
+    sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime, *, extra_rows: ExtraRows | None = None
+) -> Accepted:
     """Send the draft: validated, routed, evented and its jobs written, in one transaction through
     the group commit (refused if the draft changed while it was being planned)."""
     now = runtime.clock.now()
@@ -259,6 +266,8 @@ async def close_draft(sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Run
     ws = WriteSet()
     effect_rows(plan, subscriptions, ws, now=now)
     closed_draft_rows(plan.shipment, len(documents), ws, now=now)
+    if extra_rows is not None:
+        extra_rows(plan.shipment, ws, now)
     try:
         await submit_letters(ws, runtime)
     except StaleWrite:

@@ -42,6 +42,7 @@ _EVENTS: Final[Texts] = {
     "console.event.never_read": ("Ikke lest innen fristen", "Not read by the due date"),
     "console.event.never_confirmed": ("Ikke bekreftet innen fristen", "Not confirmed by the due date"),
     "console.event.tracking_updated": ("Sporing oppdatert", "Tracking updated"),
+    "console.event.signed": ("Signert", "Signed"),
     # Batch events, as webhooks name them (``batch.`` + the batch's state).
     "console.event.batch.opened": ("Bunt åpnet", "Batch opened"),
     "console.event.batch.closed": ("Bunt lukket", "Batch closed"),

@@ -1,0 +1,127 @@
+"""A letter whose document must be signed by a list of people before it is delivered.
+
+The letter itself goes, once every signer has signed, to one e-mail address (the party that asked
+for the signatures) with the signed document attached. Each signer is a person of the registry who
+signs in their web inbox with the sandbox e-ID; at most one of them is the document's issuer. Who
+signed, when, and the SHA-256 of the document they saw is recorded once per signer as a ``signed``
+event of the letter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from postbud.domain.errors import (
+    Conflict,
+    ConflictCode,
+    FieldError,
+    NotPermitted,
+    PermissionCode,
+    RuleCode,
+)
+from postbud.domain.identifiers import PartyId
+
+MAX_SIGNERS: Final = 20
+"""The most signers one document may have (real e-signing services allow a few dozen)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignerInput:
+    """One signer as the sender names them: their national identity number and e-mail address."""
+
+    party: PartyId
+    email: str
+    issuer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SigningInput:
+    """What a sender asks: who must sign, and where the signed document goes."""
+
+    info_email: str
+    signers: tuple[SignerInput, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    position: int
+    party: PartyId
+    recipient_id: uuid.UUID
+    """The signer's row in the registry: the person who signs in to the inbox."""
+    name: str
+    email: str
+    issuer: bool
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SigningRequest:
+    id: uuid.UUID
+    shipment_id: uuid.UUID
+    sender_id: uuid.UUID
+    info_email: str
+    document_sha256: str
+    """The document every signer signs: the letter's primary document."""
+    signers: tuple[Signer, ...]
+    created_at: datetime
+    opened_at: datetime | None = None
+    """When the letter was released and the signers invited; nobody may sign before."""
+    signed_sha256: str | None = None
+    """The signed document, once every signer has signed and it was produced."""
+    completed_at: datetime | None = None
+    """When the signed document went to ``info_email``."""
+
+    @property
+    def all_signed(self) -> bool:
+        return all(s.signed_at is not None for s in self.signers)
+
+    def signer_of(self, recipient_id: uuid.UUID) -> Signer | None:
+        return next((s for s in self.signers if s.recipient_id == recipient_id), None)
+
+
+def signing_errors(request: SigningInput, field: str = "signing") -> list[FieldError]:
+    """The rules of a signing request that need no registry: signers, issuer, duplicates."""
+    errors: list[FieldError] = []
+    if not request.signers:
+        errors.append(FieldError(f"{field}.signers", "at least one signer is needed", RuleCode.TOO_FEW))
+    if len(request.signers) > MAX_SIGNERS:
+        errors.append(FieldError(f"{field}.signers", f"at most {MAX_SIGNERS} signers", RuleCode.TOO_MANY))
+    if sum(s.issuer for s in request.signers) > 1:
+        errors.append(FieldError(f"{field}.signers", "only one signer may be the issuer", RuleCode.INVALID))
+    seen: set[PartyId] = set()
+    for index, signer in enumerate(request.signers):
+        if signer.party in seen:
+            errors.append(
+                FieldError(
+                    f"{field}.signers[{index}].recipient",
+                    f"{signer.party.value} is named twice",
+                    RuleCode.NOT_UNIQUE,
+                )
+            )
+        seen.add(signer.party)
+    return errors
+
+
+def signer_who_may_sign(request: SigningRequest, recipient_id: uuid.UUID) -> Signer:
+    """The signer ``recipient_id`` is, if they may sign now; otherwise why not."""
+    signer = request.signer_of(recipient_id)
+    if signer is None:
+        raise NotPermitted("only the document's signers may sign it", PermissionCode.NOT_OWNER)
+    if request.opened_at is None:
+        raise Conflict("signing", "the document is not yet out for signing", ConflictCode.NOT_YET)
+    if signer.signed_at is not None:
+        raise Conflict("signing", "you have signed this document already", ConflictCode.ALREADY_DONE)
+    return signer
+
+
+def signed_key(position: int) -> str:
+    """The dedup key of a signer's ``signed`` event: each signer signs once."""
+    return f"signed:{position}"
+
+
+def invitation_key(position: int) -> str:
+    """The dedup key of the e-mail that asks a signer to sign: sent once per signer."""
+    return f"signing-invitation:{position}"

@@ -1,0 +1,73 @@
+"""What a signer sees in the inbox: the documents they are asked to sign, and one of them.
+
+Only a signer of a request sees it: anyone else gets NotFound, as for a letter that is not theirs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from postbud.domain.documents import Document
+from postbud.domain.errors import NotFound
+from postbud.domain.signing import Signer, SigningRequest
+from postbud.domain.status import ShipmentStatus
+from postbud.services.runtime import Runtime
+from postbud.storage.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class SigningTask:
+    request: SigningRequest
+    signer: Signer
+    """The person looking at it."""
+    sender_name: str
+    subject: str | None
+    document: Document
+    letter_status: ShipmentStatus
+
+    @property
+    def done(self) -> bool:
+        return self.request.completed_at is not None
+
+
+async def tasks_of(runtime: Runtime, recipient_id: uuid.UUID) -> list[SigningTask]:
+    """Every released request this person signs, newest first."""
+    async with runtime.reader() as uow:
+        requests = await uow.signing.for_signer(recipient_id)
+        tasks = []
+        for request in requests:
+            tasks.append(await _task(uow, request, recipient_id))
+    return tasks
+
+
+async def task_of(runtime: Runtime, request_id: uuid.UUID, recipient_id: uuid.UUID) -> SigningTask:
+    async with runtime.reader() as uow:
+        request = await uow.signing.get(request_id)
+        if request is None or request.opened_at is None or request.signer_of(recipient_id) is None:
+            raise NotFound("signing request", request_id)
+        return await _task(uow, request, recipient_id)
+
+
+async def _task(uow: SqlUnitOfWork, request: SigningRequest, recipient_id: uuid.UUID) -> SigningTask:
+    shipment = await uow.shipments.get(request.shipment_id)
+    sender = await uow.senders.get(request.sender_id)
+    if shipment is None:
+        raise NotFound("signing request", request.id)
+    signer = request.signer_of(recipient_id)
+    assert signer is not None
+    document = next(d for d in shipment.documents if d.position == 0)
+    return SigningTask(
+        request, signer, sender.name if sender else "", shipment.subject, document, shipment.status
+    )
+
+
+async def document_of(
+    runtime: Runtime, request_id: uuid.UUID, recipient_id: uuid.UUID, *, signed: bool
+) -> tuple[bytes, SigningTask]:
+    """The document to sign, or (``signed``) the signed one once it exists, for a signer only."""
+    task = await task_of(runtime, request_id, recipient_id)
+    sha256 = task.request.signed_sha256 if signed else task.request.document_sha256
+    if sha256 is None:
+        raise NotFound("signed document", request_id)
+    return await runtime.blobs.get(sha256), task
