@@ -67,9 +67,10 @@ class SmsGateway:
         self.timeout = timeout
         self._tls: ssl.SSLContext | None = None
 
-    async def send(self, to: str, text: str, key: str) -> dict[str, Any]:
-        """Send (or capture) one SMS to an E.164 number; ``key`` lets the gateway drop repeats."""
-        payload = {"to": to, "from": self.sender_name, "text": text}
+    async def send(self, to: str, text: str, key: str, *, sender_name: str | None = None) -> dict[str, Any]:
+        """Send (or capture) one SMS to an E.164 number; ``key`` lets the gateway drop repeats.
+        ``sender_name``: the name it shows as from (a mailing's own), else the gateway's."""
+        payload = {"to": to, "from": sender_name or self.sender_name, "text": text}
         if self.url is None:
             record = {**payload, "key": key, "at": self.clock.now().isoformat()}
             ref = await self.blobs.put(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
@@ -138,6 +139,13 @@ class SmsChannel:
     async def send_notice(self, address: str, subject: str, text: str, key: str) -> dict[str, Any]:
         data = await self._send(to_e164(address, self.region), text, key)
         return {"channel": Channel.SMS.value, "address": address, **data}
+
+    async def send_to_number(self, to: str, text: str, sender_name: str, key: str) -> dict[str, Any]:
+        """One SMS of a mailing to an E.164 number, from the mailing's sender name. A fault the
+        sandbox injects fails this recipient for good (``Rejected``) rather than the whole batch."""
+        if error := self.faults.should_fail(Channel.SMS):
+            raise Rejected(error)
+        return await self.gateway.send(to, text, key, sender_name=sender_name)
 
     async def _send(self, to: str, text: str, key: str) -> dict[str, Any]:
         if error := self.faults.should_fail(Channel.SMS):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from postbud.jobs.registry import JobHandler
+from postbud.services.edi.invitations import run_advance_job as edi_advance
 from postbud.services.letters import (
     attachments,
     batch_state,
@@ -16,6 +17,7 @@ from postbud.services.letters import (
     reminders,
     reprint,
 )
+from postbud.services.mailings.sms import give_up_send_job, run_send_job
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -125,6 +127,8 @@ def core_handlers() -> dict[str, JobHandler]:
         "blob.release": JobHandler(blob_release.run_blob_release_job),
         "attachment.expire": JobHandler(attachments.run_expire_job),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),
+        "sms_mailing.send": JobHandler(run_send_job, give_up_send_job),
+        "edi.invitation.advance": JobHandler(edi_advance),
         "signing.invite": JobHandler(signing_jobs.invite, signing_jobs.invite_give_up),
         "signing.complete": JobHandler(signing_jobs.complete, signing_jobs.complete_give_up),
     }

@@ -20,6 +20,7 @@ from postbud.storage.repos.credentials import CredentialRepository
 from postbud.storage.repos.dead_jobs import DeadJobRepository
 from postbud.storage.repos.delivery_log import DeliveryLogRepository
 from postbud.storage.repos.documents import DocumentRepository
+from postbud.storage.repos.edi import EdiRepository
 from postbud.storage.repos.events import EventRepository
 from postbud.storage.repos.inbox import InboxRepository
 from postbud.storage.repos.jobs import JobQueue
@@ -36,6 +37,7 @@ from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_ids import ShipmentIdRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
+from postbud.storage.repos.sms_mailings import SmsMailingRepository
 from postbud.storage.repos.signing import SigningRepository
 from postbud.storage.repos.tags import TagRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
@@ -120,6 +122,14 @@ class SqlUnitOfWork:
     @cached_property
     def documents(self) -> DocumentRepository:
         return DocumentRepository(self.conn)
+
+    @cached_property
+    def edi(self) -> EdiRepository:
+        return EdiRepository(self.conn)
+
+    @cached_property
+    def sms_mailings(self) -> SmsMailingRepository:
+        return SmsMailingRepository(self.conn)
 
     @cached_property
     def inbox(self) -> InboxRepository:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from postbud.dialects.ekopost import campaigns, content, directory, envelopes, reachable, sms
+from postbud.dialects.ekopost import campaigns, content, directory, edi, envelopes, reachable, sms
 from postbud.dialects.ekopost.auth import authenticate
 from postbud.dialects.ekopost.context import Call, RuntimeOf
 from postbud.dialects.ekopost.errors import EkopostError, from_domain, not_implemented
@@ -84,6 +84,12 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
             for method in ("GET", "POST")
         ),
         route("/sms", sms.send, "POST"),
+        route("/sms/{sms_id}", sms.poll, "GET"),
+        route("/edi/sender", edi.create_sender, "POST"),
+        route("/edi/senders", edi.create_sender, "POST"),
+        route("/edi/invitations", edi.invitations, "GET"),
+        route("/edi/invitations/update", edi.update_invitations, "POST"),
+        route("/edi/invitations", edi.update_invitations, "PUT"),
         route("/reachable/{type}", reachable.reachable, "POST"),
         route("/reachable/{type}", reachable.reachable, "GET"),
         Route(

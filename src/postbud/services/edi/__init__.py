@@ -1,0 +1,1 @@
+"""EDI: senders of EDI invoices and their invitations to connect with a receiver."""

@@ -1,0 +1,1 @@
+"""Mailings that are not letters: one text to many phone numbers (SMS)."""
