@@ -113,7 +113,12 @@ class Conflict(DomainError):
 class NotPermitted(DomainError):
     """The caller is known but may not do this (missing scope, agreement or ownership)."""
 
-    def __init__(self, rule: str, code: PermissionCode = PermissionCode.NOT_APPROVED) -> None:
+    def __init__(
+        self, rule: str, code: PermissionCode = PermissionCode.NOT_APPROVED, *, quota: str | None = None
+    ) -> None:
         self.rule = rule
         self.code = code
+        self.quota = quota
+        """With LIMIT_REACHED: which quota (``domain/print_limits.py`` names them), for dialects that
+        answer each with a code of its own."""
         super().__init__(rule)

@@ -18,6 +18,8 @@ from postbud.services.letters import (
     reprint,
 )
 from postbud.services.mailings.sms import give_up_send_job, run_send_job
+from postbud.services.print_line.press import press
+from postbud.services.print_line.run import give_up_print_run, print_run
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -109,6 +111,22 @@ async def _batch_refresh(job: Job, runtime: Runtime) -> None:
     await batch_state.refresh_batch_state(_batch(job), runtime)
 
 
+def _run_letters(job: Job) -> list[uuid.UUID]:
+    return [uuid.UUID(i) for i in job.payload["letters"]]
+
+
+async def _print_run(job: Job, runtime: Runtime) -> None:
+    await print_run(_batch(job), _run_letters(job), runtime)
+
+
+async def _print_run_give_up(job: Job, runtime: Runtime, error: str) -> None:
+    await give_up_print_run(_run_letters(job), runtime, error)
+
+
+async def _print_press(job: Job, runtime: Runtime) -> None:
+    await press(uuid.UUID(job.payload["print_batch_id"]), runtime)
+
+
 def core_handlers() -> dict[str, JobHandler]:
     return {
         "shipment.deliver": JobHandler(_deliver, _give_up),
@@ -124,6 +142,8 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.document_expire": JobHandler(_document_expire),
         "batch.release": JobHandler(_batch_release),
         "batch.refresh": JobHandler(_batch_refresh),
+        "print_line.run": JobHandler(_print_run, _print_run_give_up),
+        "print_line.press": JobHandler(_print_press),
         "blob.release": JobHandler(blob_release.run_blob_release_job),
         "attachment.expire": JobHandler(attachments.run_expire_job),
         "webhook.deliver": JobHandler(webhook_delivery.run, webhook_delivery.give_up),

@@ -27,6 +27,7 @@ from postbud.storage.repos.jobs import JobQueue
 from postbud.storage.repos.letter_terms import LetterTermsRepository
 from postbud.storage.repos.page_images import PageImageRepository
 from postbud.storage.repos.parties import RecipientRepository, SenderRepository
+from postbud.storage.repos.print_line import PrintLineRepository
 from postbud.storage.repos.received_letters import ReceivedLetterRepository
 from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.request_bins import RequestBinRepository
@@ -142,6 +143,10 @@ class SqlUnitOfWork:
     @cached_property
     def page_images(self) -> PageImageRepository:
         return PageImageRepository(self.conn)
+
+    @cached_property
+    def print_line(self) -> PrintLineRepository:
+        return PrintLineRepository(self.conn)
 
     @cached_property
     def received_letters(self) -> ReceivedLetterRepository:

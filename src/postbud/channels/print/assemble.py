@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pikepdf
 
@@ -34,6 +34,8 @@ class PrintOrder:
     home_country: str = NORWAY.country
     protected_identifier: str | None = None
     """The recipient's identity is protected: the window shows this identifier and no address."""
+    reply_form: bytes | None = None
+    """The reply-mail form, printed after the documents (a reply envelope goes in with it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +56,23 @@ class Refused:
         return "; ".join(self.problems)
 
 
-def _sides(pages: int, duplex: bool) -> int:
+def sides_of(pages: int, duplex: bool) -> int:
     """Printed sides a part takes: its pages, rounded up to whole sheets when duplex."""
     return pages + (pages % 2 if duplex else 0)
 
 
 def assemble(order: PrintOrder) -> PrintFile | Refused:
+    """The print file of one letter (its reply-mail form, if any, printed after its documents)."""
+    if order.reply_form is not None:
+        order = replace(order, documents=(*order.documents, order.reply_form), reply_form=None)
     checks = [preflight(content) for content in order.documents]
     problems = _problems(order, checks)
     if problems:
         return Refused(problems)
     document_pages = sum(c.pages for c in checks)
-    sides = sum(_sides(c.pages, order.duplex) for c in checks)
+    sides = sum(sides_of(c.pages, order.duplex) for c in checks)
     if order.cover_page:
-        sides += _sides(1, order.duplex)
+        sides += sides_of(1, order.duplex)
     sheets = sides // 2 if order.duplex else sides
     with ExitStack() as stack:
         out = stack.enter_context(pikepdf.new())
@@ -89,7 +94,7 @@ def assemble(order: PrintOrder) -> PrintFile | Refused:
         if len(out.pages) != sides:
             raise AssertionError(f"print file has {len(out.pages)} pages, expected {sides}")
         buffer = io.BytesIO()
-        newest = max((c.version or "1.4" for c in checks), key=_version_key, default="1.4")
+        newest = max((c.version or "1.4" for c in checks), key=version_key, default="1.4")
         out.save(buffer, min_version=newest, deterministic_id=True)
     return PrintFile(buffer.getvalue(), sides, document_pages, sheets)
 
@@ -109,7 +114,7 @@ def _window_problems(order: PrintOrder) -> list[str]:
     shown = texts_in(order.documents[0], order.window, pages=1)[0]
     if not shown:
         return ["no cover page was asked for, but page 1 has no address in the envelope window"]
-    if order.protected_identifier is not None and _compact(shown) != _compact(order.protected_identifier):
+    if order.protected_identifier is not None and compact(shown) != compact(order.protected_identifier):
         return [
             "the recipient's identity is protected: the envelope window on page 1 must show only "
             "the recipient's identifier, nothing else"
@@ -117,7 +122,7 @@ def _window_problems(order: PrintOrder) -> list[str]:
     return []
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
@@ -127,5 +132,5 @@ def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, duplex: bool) -> None:
         out.add_blank_page(page_size=A4_POINTS)
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split(".") if p.isdigit())

@@ -146,3 +146,68 @@ def _embedded(font: pikepdf.Object) -> bool:
     return isinstance(descriptor, pikepdf.Dictionary) and any(
         key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedForPrint:
+    """A document preflighted for a print batch: the open PDF to take pages from (None when it does
+    not open), the result, and the text in the envelope window of page 1 when asked for."""
+
+    pdf: pikepdf.Pdf | None
+    result: PreflightResult
+    window_text: str = ""
+
+
+def open_for_print(data: bytes, window: Area | None = None) -> OpenedForPrint:
+    """``preflight`` that keeps the PDF open for copying its pages, and reads the barcode margin of
+    every page and (``window``) the window of page 1 in one pass of PDFium. The caller closes ``pdf``."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        return OpenedForPrint(None, PreflightResult(0, ("the PDF is password protected",)))
+    except pikepdf.PdfError as exc:
+        problem = f"not a readable PDF ({_STREAM_NAME.sub('', str(exc))})"
+        return OpenedForPrint(None, PreflightResult(0, (problem,)))
+    problems: list[str] = []
+    if pdf.is_encrypted:
+        problems.append("the PDF is encrypted; print needs it without protection")
+    if _version(pdf.pdf_version) > MAX_VERSION:
+        problems.append(f"PDF version {pdf.pdf_version} is newer than 1.7")
+    pages = len(pdf.pages)
+    if pages == 0:
+        problems.append("the PDF has no pages")
+    for number, page in enumerate(pdf.pages, 1):
+        problems.extend(_page_problems(number, page))
+    window_text = ""
+    if not problems:
+        margins, window_text = _margin_and_window_texts(data, window)
+        problems.extend(
+            f"page {i} has text in the barcode margin (x 0–15 mm, y 95–175 mm from the top)"
+            for i, text in enumerate(margins, 1)
+            if text
+        )
+    return OpenedForPrint(pdf, PreflightResult(pages, tuple(problems), pdf.pdf_version), window_text)
+
+
+def _margin_and_window_texts(data: bytes, window: Area | None) -> tuple[list[str], str]:
+    margin = BARCODE_AREA.pdf_box()
+    texts: list[str] = []
+    window_text = ""
+    with _PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                text_page = page.get_textpage()
+                left, bottom, right, top = margin
+                texts.append(str(text_page.get_text_bounded(left=left, bottom=bottom, right=right, top=top)))
+                if index == 0 and window is not None:
+                    left, bottom, right, top = window.pdf_box()
+                    window_text = str(
+                        text_page.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+                    )
+                text_page.close()
+                page.close()
+        finally:
+            document.close()
+    return [text.strip() for text in texts], window_text.strip()

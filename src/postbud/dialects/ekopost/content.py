@@ -31,6 +31,7 @@ from postbud.domain.documents import DocumentIdScope
 from postbud.domain.einvoice import EInvoiceFormat
 from postbud.domain.errors import Conflict, ConflictCode
 from postbud.domain.parties import PostalAddress
+from postbud.domain.print_batches import with_reply_form
 from postbud.domain.print_layout import RIGHT_WINDOW
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
@@ -228,6 +229,10 @@ async def create(call: Call, request: Request) -> Response:
         if exc.field == "documents" and exc.code is ConflictCode.WRONG_STATE:
             raise EkopostError("103", f"envelope {envelope_id} has its document already") from None
         raise
+    if replymail:  # the print house prints it as the reply form, with a reply envelope (PRINTLINE)
+        await revise_draft(
+            call.sender.id, envelope_id, lambda s: with_reply_form(s, document.id), call.runtime
+        )
     answer = render.content(document, return_address=wants_return_address, fallback=now)
     return render.json_response(answer)
 

@@ -24,6 +24,7 @@ from postbud.domain.errors import (
     RuleCode,
     ValidationFailed,
 )
+from postbud.domain.print_limits import LARGE_DOCUMENTS_PER_DAY
 
 CATALOGUE: Final[Mapping[str, str]] = {
     "0": "Invalid basic authentication token.",
@@ -176,5 +177,7 @@ def from_domain(exc: DomainError) -> EkopostError:
             return EkopostError("119", str(exc))
         return not_found({"batch": "campaign", "shipment": "envelope"}.get(exc.entity, exc.entity), exc.key)
     if isinstance(exc, NotPermitted):
+        if exc.quota == LARGE_DOCUMENTS_PER_DAY:
+            return EkopostError("143", exc.rule)
         return EkopostError(PERMISSION_CODES.get(exc.code, "141"), exc.rule)
     return EkopostError("127", str(exc))

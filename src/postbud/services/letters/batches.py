@@ -15,6 +15,9 @@ from postbud.domain.ids import new_id
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batch_state import move_batch
 from postbud.services.letters.record_event import record_events
+from postbud.services.print_line.limits import check_sender_limits
+from postbud.services.print_line.release import release_held
+from postbud.services.print_line.run import batch_print_house
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.errors import DuplicateKey
@@ -101,6 +104,7 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
         if counts.get(ShipmentStatus.DRAFT):
             # Released, a draft would stay behind for good: its sender must close or cancel it first.
             raise Conflict("batch", "letters of the batch are still drafts", ConflictCode.NOT_YET)
+        await check_sender_limits(uow, batch.sender_id, now=now, zone=runtime.settings.regional().time_zone)
         output = {"output_at": batch.output_at.isoformat()} if batch.output_at else {}
         await move_batch(uow, batch, BatchState.CLOSED, now=now, data=output)
         if batch.output_at is not None and batch.output_at > now:
@@ -112,7 +116,7 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
                 idempotency_key=release_key(batch.id),
             )
         else:
-            await _release(uow, batch, now=now)
+            await _release(uow, runtime, batch, now=now)
     runtime.jobs_available()
     return await _reload(runtime, batch_id)
 
@@ -124,27 +128,14 @@ async def release_batch(batch_id: uuid.UUID, runtime: Runtime) -> None:
         batch = await uow.batches.get(batch_id, for_update=True)
         if batch is None or batch.status is not BatchStatus.COMPLETED:
             return
-        await _release(uow, batch, now=now)
+        await _release(uow, runtime, batch, now=now)
     runtime.jobs_available()
 
 
-async def _release(uow: SqlUnitOfWork, batch: Batch, *, now: datetime) -> None:
-    """Queue the publication of every held letter (each at its own publish time, if later)."""
-    held = [s for s in await uow.shipments.in_batch(batch.id) if s.status is ShipmentStatus.SCHEDULED]
-    queued = await uow.shipment_jobs.by_keys(f"publish:{s.id}" for s in held)
-    for shipment in held:
-        if f"publish:{shipment.id}" in queued:
-            continue  # released by a run of this job before
-        run_at = shipment.publish_at if shipment.publish_at and shipment.publish_at > now else now
-        await uow.jobs.enqueue(
-            job_kinds.PUBLISH,
-            {"shipment_id": str(shipment.id)},
-            now=now,
-            run_at=run_at,
-            idempotency_key=f"publish:{shipment.id}",
-        )
-    # Letters that never wait (not deliverable at all) and empty batches move the state too.
-    await uow.jobs.enqueue(job_kinds.BATCH_REFRESH, {"batch_id": str(batch.id)}, now=now)
+async def _release(uow: SqlUnitOfWork, runtime: Runtime, batch: Batch, *, now: datetime) -> None:
+    """Queue the release of every held letter: print runs for the print house, the others each at
+    its own publish time (``services/print_line/release.py``)."""
+    await release_held(uow, batch, now=now, batch_print=batch_print_house(runtime) is not None)
 
 
 async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID, *, even_if_closed: bool = False) -> Batch:
