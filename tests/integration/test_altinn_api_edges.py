@@ -1,6 +1,5 @@
-"""The Altinn dialect's answers at its edges: what Postbud does not implement answers 501 in the
-dialect's ProblemDetails, the framework's 415, the Accept rule, and CORS for the browser inbox's
-origins (§1)."""
+"""The Altinn dialect's answers at its edges: the framework's 415, the Accept rule, and CORS for the
+browser inbox's origins (§1)."""
 
 from __future__ import annotations
 
@@ -12,30 +11,11 @@ from fastapi.testclient import TestClient
 
 from postbud.app import create_app
 from postbud.config import Settings
-from tests.integration.altinn_api_fixtures import API, ORG_RECIPIENT, Altinn, altinn, correspondence
+from tests.integration.altinn_api_fixtures import API, Altinn, altinn, correspondence
 
 __all__ = ["altinn"]
 
 ORIGIN = "https://af.altinn.example"
-
-
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("GET", "/correspondence/{id}/attachments/downloadall"),
-        ("POST", "/correspondence/{id}/forward"),
-        ("GET", "/correspondence/{id}/forward/check"),
-        ("GET", "/confidential-reminders"),
-    ],
-)
-def test_what_is_not_implemented_answers_501_problem_details(altinn: Altinn, method: str, path: str) -> None:
-    (cid,) = altinn.initialized(correspondence())
-    response = altinn.http.request(method, API + path.format(id=cid), headers=altinn.as_org(ORG_RECIPIENT))
-    assert response.status_code == 501
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == 501
-    assert "docs/dialects/altinn.md" in body["detail"]
 
 
 def test_a_json_endpoint_refuses_another_media_type_with_415_problem_details(altinn: Altinn) -> None:

@@ -198,6 +198,20 @@ class EmailChannel:
             message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
         return {"channel": Channel.EMAIL.value, "address": address, **await self._send(message)}
 
+    async def send_with_files(
+        self, address: str, subject: str, text: str, files: Sequence[tuple[str, str, bytes]], key: str
+    ) -> dict[str, Any]:
+        """A message with ``files`` (name, MIME type, content) attached: a letter sent on by e-mail."""
+        if (size := sum(len(content) for _, _, content in files)) > MAX_ATTACHMENT_BYTES:
+            raise Rejected(f"the documents ({size} bytes) are too large for e-mail")
+        message = self.mailer.message(normalise_address(address), subject, text, key)
+        for name, mime, content in files:
+            maintype, _, subtype = mime.partition("/")
+            if not maintype or not subtype or maintype == "multipart":
+                maintype, subtype = "application", "octet-stream"
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+        return {"channel": Channel.EMAIL.value, "address": address, **await self._send(message)}
+
     async def _send(self, message: EmailMessage) -> dict[str, Any]:
         if error := self.faults.should_fail(Channel.EMAIL):
             raise DeliveryFailed(error)

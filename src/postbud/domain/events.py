@@ -61,6 +61,13 @@ class EventType(StrEnum):
     TRACKING_UPDATED = "tracking_updated"
     """Registered post moved on after it was posted (in transit, awaiting pickup, delivered, returned);
     ``data["state"]`` says where. Leaves the status as it is."""
+    FORWARDING_REQUESTED = "forwarding_requested"
+    """The recipient asked for the letter to be sent on by e-mail (``data``: ``forwarding_id``, ``to``,
+    ``text``); the ``shipment.forward`` job sends it. Leaves the status as it is."""
+    FORWARDED = "forwarded"
+    """The letter went on by e-mail as its recipient asked (``data["forwarding_id"]``, ``to``)."""
+    FORWARDING_FAILED = "forwarding_failed"
+    """The e-mail of a forwarding was refused for good (``data["reason"]``)."""
     SIGNED = "signed"
     """One signer signed the letter's document in their inbox (``data``: who, and the SHA-256 of the
     document they signed). Leaves the status as it is; the letter is delivered when all have signed."""

@@ -20,6 +20,7 @@ from postbud.services.letters import (
 from postbud.services.mailings.sms import give_up_send_job, run_send_job
 from postbud.services.print_line.press import press
 from postbud.services.print_line.run import give_up_print_run, print_run
+from postbud.services.recipient_actions.forward import give_up_forwarding, run_forward_job
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
 from postbud.services.runtime import Runtime
@@ -140,6 +141,7 @@ def core_handlers() -> dict[str, JobHandler]:
         "shipment.registration_deadline": JobHandler(_registration_deadline),
         "shipment.due": JobHandler(_due),
         "shipment.document_expire": JobHandler(_document_expire),
+        "shipment.forward": JobHandler(run_forward_job, give_up_forwarding),
         "batch.release": JobHandler(_batch_release),
         "batch.refresh": JobHandler(_batch_refresh),
         "print_line.run": JobHandler(_print_run, _print_run_give_up),

@@ -13,7 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from postbud.dialects.altinn import attachments_http, correspondence_http, notification_check, search_http
+from postbud.dialects.altinn import (
+    attachments_http,
+    confidential_reminders_http,
+    correspondence_http,
+    download_all_http,
+    forwarding_http,
+    notification_check,
+    search_http,
+)
 from postbud.dialects.altinn.auth import AltinnAuthError, Policy, authenticate
 from postbud.dialects.altinn.context import AltinnApiSettings, AltinnDialect
 from postbud.dialects.altinn.errors import (
@@ -22,7 +30,6 @@ from postbud.dialects.altinn.errors import (
     PlainError,
     ValidationProblem,
     from_domain,
-    not_implemented,
     server_error,
 )
 from postbud.dialects.altinn.http_in import check_accept, form_body, json_body
@@ -36,6 +43,7 @@ Handler = Callable[[AltinnDialect, Request], Awaitable[Response]]
 JSON = ("application/json", "text/json", "text/plain")
 FILES = ("application/octet-stream",)
 TEXT = ("text/plain",)
+ZIP = ("application/zip", "application/json")
 
 
 def _guarded(
@@ -71,13 +79,6 @@ async def _initialize_form(dialect: AltinnDialect, request: Request) -> Response
     return await initialize(dialect.runtime, caller, read_initialize(tree), uploads)
 
 
-def _not_implemented(what: str) -> Handler:
-    async def handler(dialect: AltinnDialect, request: Request) -> Response:
-        raise not_implemented(what)
-
-    return handler
-
-
 def create_altinn_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     dialect = AltinnDialect(runtime_of)
 
@@ -97,16 +98,12 @@ def create_altinn_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         route(f"{c}/purge", correspondence_http.purge, "DELETE"),
         route(f"{c}/content", correspondence_http.content, "GET", TEXT),
         route(f"{c}/attachment/{{attachmentId}}/download", correspondence_http.download, "GET", ("*/*",)),
-        route(
-            f"{c}/attachments/downloadall",
-            _not_implemented("Download of all attachments as a zip (C10)"),
-            "GET",
-        ),
-        route(f"{c}/forward", _not_implemented("Forwarding (C11)"), "POST"),
-        route(f"{c}/forward/check", _not_implemented("The forwarding check (H4)"), "GET"),
+        route(f"{c}/attachments/downloadall", download_all_http.download_all, "GET", ZIP),
+        route(f"{c}/forward", forwarding_http.forward, "POST"),
+        route(f"{c}/forward/check", forwarding_http.forward_check, "GET"),
         route(f"{c}/notification/check", notification_check.check_reminder, "GET"),
         route(f"{c}/notification/check/main", notification_check.check_main, "GET"),
-        route("/confidential-reminders", _not_implemented("Confidential reminders (H6)"), "GET"),
+        route("/confidential-reminders", confidential_reminders_http.confidential_reminders, "GET", TEXT),
         route("/attachment", attachments_http.initialize, "POST"),
         route(f"{a}/upload", attachments_http.upload, "POST"),
         route(a, attachments_http.get_overview, "GET"),

@@ -13,11 +13,15 @@ from postbud.services.runtime import Runtime
 
 class AltinnApiSettings(BaseSettings):
     """``POSTBUD_ALTINN_CORS_ORIGINS``: a JSON list of the origins browser inboxes call from (the
-    real service's ``ArbeidsflateCors`` policy); none by default."""
+    real service's ``ArbeidsflateCors`` policy); none by default.
+
+    ``POSTBUD_ALTINN_DOWNLOAD_ALL``: the real service's ``EnableDownloadAll`` flag for C10 (the zip of
+    every attachment). On by default, as every Altinn environment runs it; off, C10 answers 404."""
 
     model_config = SettingsConfigDict(env_prefix="POSTBUD_ALTINN_", extra="ignore")
 
     cors_origins: list[str] = Field(default_factory=list)
+    download_all: bool = True
 
 
 @dataclass

@@ -102,6 +102,12 @@ CATALOGUE: Final[Mapping[int, tuple[str, int]]] = {
     1055: ("Existing attachment is expiring within 6 hours", 400),
     1060: ("Resource is confidential; IsConfidential must be set to true", 400),
     1061: ("Resource is not confidential; IsConfidential cannot be set to true", 400),
+    1062: ("No unread confidential correspondences found", 404),
+    1063: ("Correspondence does not allow forwarding", 400),
+    1064: ("Correspondence has already been forwarded to the specified recipient", 400),
+    1065: ("Correspondence must be read before it can be forwarded", 400),
+    1066: ("Forwarding text cannot exceed 200 characters", 400),
+    1067: ("Forwarding text must be plain text", 400),
     1068: ("Forwarding is not allowed for resources that require an authentication level above 0", 400),
     2001: ("The requested attachment was not found", 404),
     2003: ("Cannot upload attachment to a correspondence that has been created", 400),
@@ -123,6 +129,7 @@ CATALOGUE: Final[Mapping[int, tuple[str, int]]] = {
     2019: ("Cannot download attachment that has been purged", 400),
     2020: ("Cannot download attachment that has expired", 400),
     2021: ("Filename is a reserved Windows filename", 400),
+    2023: ("Total size of attachments exceeds the maximum allowed for zip download (25 MB)", 400),
     3002: ("Email body and subject must be provided when sending email notifications", 400),
     3003: ("Reminder email body and subject must be provided when sending reminder email notifications", 400),
     3004: ("SMS body must be provided when sending SMS notifications", 400),
@@ -133,12 +140,31 @@ CATALOGUE: Final[Mapping[int, tuple[str, int]]] = {
         "notifications",
         400,
     ),
+    3011: ("Invalid email provided for custom recipient.", 400),
+    3012: (
+        "Invalid mobile number provided. Mobile number can contain only '+' and numeric characters, and it "
+        "must adhere to the E.164 standard.",
+        400,
+    ),
+    3015: (
+        "Recipient overrides with email or mobile number are not allowed when using notification recipient "
+        "name because of name lookup",
+        400,
+    ),
+    3017: ("Custom recipient with multiple recipients is not allowed", 400),
+    3018: ("Custom recipient with multiple identifiers is not allowed", 400),
+    3019: ("Custom recipient without identifier is not allowed", 400),
+    3022: (
+        "OverrideRegisteredContactInformation flag can only be used when CustomRecipients is provided",
+        400,
+    ),
     3024: ("Email body, subject and SMS body must be provided when sending EmailAndSms notifications", 400),
     3025: (
         "Reminder email body, subject and SMS body must be provided when sending reminder EmailAndSms "
         "notifications",
         400,
     ),
+    3027: ("Email address provided for forwarding correspondence exceeds 1000 characters", 400),
     4001: (
         "You must use an Altinn token, DialogToken or log in to IDPorten as someone with access to the "
         "resource and organization in Altinn Authorization",
@@ -241,12 +267,6 @@ class FrameworkProblem(Exception):
     def response(self) -> Response:
         kind, title = _type_and_title(self.status)
         return ProblemDetails(self.status, title, kind, extensions={"traceId": trace_id()}).response()
-
-
-def not_implemented(what: str) -> AltinnError:
-    return AltinnError(
-        0, f"{what} is not implemented by Postbud's Altinn dialect (see docs/dialects/altinn.md)", 501
-    )
 
 
 def server_error() -> AltinnError:

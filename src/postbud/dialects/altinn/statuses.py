@@ -62,6 +62,7 @@ _SIMPLE: Final[Mapping[EventType, CorrespondenceStatus]] = {
     EventType.FETCHED: S.Fetched,
     EventType.OPENED: S.Read,
     EventType.CONFIRMED: S.Confirmed,
+    EventType.FORWARDED: S.Forwarded,
     EventType.DELIVERY_FAILED: S.Failed,
     EventType.NOT_DELIVERED: S.Failed,
     EventType.REJECTED: S.Failed,

@@ -43,6 +43,9 @@ _EVENTS: Final[Texts] = {
     "console.event.never_confirmed": ("Ikke bekreftet innen fristen", "Not confirmed by the due date"),
     "console.event.tracking_updated": ("Sporing oppdatert", "Tracking updated"),
     "console.event.signed": ("Signert", "Signed"),
+    "console.event.forwarding_requested": ("Videresending bestilt", "Forwarding requested"),
+    "console.event.forwarded": ("Videresendt på e-post", "Forwarded by e-mail"),
+    "console.event.forwarding_failed": ("Videresending feilet", "Forwarding failed"),
     # Batch events, as webhooks name them (``batch.`` + the batch's state).
     "console.event.batch.opened": ("Bunt åpnet", "Batch opened"),
     "console.event.batch.closed": ("Bunt lukket", "Batch closed"),
