@@ -61,6 +61,7 @@ def serve(
 
     from postbud.app import create_app
     from postbud.cli.http_processes import serve_in_processes
+    from postbud.http.lenient_target_protocol import LenientTargetH11Protocol
 
     settings = make_settings(
         data_dir,
@@ -82,8 +83,9 @@ def serve(
         "timeout_graceful_shutdown": 10,
         # httptools stops parsing at any "Upgrade" header and uvicorn then drops the request's body
         # (a POST with "Upgrade: h2c", as curl --http2 sends it, arrived empty); h11 ignores an
-        # upgrade it does not take and reads the body.
-        "http": "h11",
+        # upgrade it does not take and reads the body. This protocol is h11's, also reading a request
+        # target with letters outside ASCII (as Digipost's Java client sends a search for "Åse").
+        "http": LenientTargetH11Protocol,
     }
     # Migrate and seed once, here, rather than racing in every process; the banner can then name
     # the sandbox sender's credentials even on the first start.

@@ -12,6 +12,7 @@ from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.schema import SchemaVersion
 from postbud.dialects.digipost.signing import sign_response_headers
+from postbud.http.request_target import target_text
 
 MEDIA_TYPE = {7: "application/vnd.digipost-v7+xml", 8: "application/vnd.digipost-v8+xml"}
 
@@ -25,9 +26,10 @@ def negotiated_version(request: Request) -> SchemaVersion:
 
 
 def request_path(request: Request) -> str:
+    """The path as the client wrote it: escapes kept, letters outside ASCII as it meant them."""
     raw = request.scope.get("raw_path")
     if isinstance(raw, bytes) and raw:
-        return raw.decode("latin-1").partition("?")[0]
+        return target_text(raw).partition("?")[0]
     return str(request.scope.get("root_path", "")) + str(request.scope["path"])
 
 

@@ -1,0 +1,56 @@
+"""uvicorn's HTTP/1.1 protocol (h11), reading a request line whose target has letters outside ASCII.
+
+h11 and httptools both refuse such a request with a bare ``400`` before the app sees it, so a
+Digipost search by the official Java client for "Åse" (which arrives as ``GET
+/digipost/recipients/search/\\xc5se``) never reached the dialect. A real service reads it (see
+``postbud.http.request_target``), and so does this protocol: when a request line that has not been
+parsed yet carries such bytes, it is handed to h11 with the target percent-encoded, and the app gets
+the path the client meant, the query percent-encoded, and ``raw_path`` as it came over the wire
+(ASGI: "the original HTTP path component, unmodified"), which is what a Digipost client signs.
+
+A request line in ASCII costs one look at the unparsed bytes before each request. Requests
+pipelined behind one another are mended alike, each when its turn comes.
+"""
+
+from __future__ import annotations
+
+import h11
+from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from postbud.http.request_target import ascii_target
+
+
+class LenientTargetH11Protocol(H11Protocol):
+    def handle_events(self) -> None:
+        received = self._mend_request_line() if self._between_requests() else None
+        before = self.scope
+        super().handle_events()
+        if received is not None and self.scope is not before:
+            path = received.partition(b"?")[0]
+            self.scope["raw_path"] = self.root_path.encode("ascii") + path
+
+    def _between_requests(self) -> bool:
+        return self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE
+
+    def _mend_request_line(self) -> bytes | None:
+        """The target as received, when the next request line had letters outside ASCII (h11 is
+        then given the line with them percent-encoded); None when there is nothing to mend."""
+        unparsed, closed = self.conn.trailing_data
+        end = unparsed.find(b"\n")
+        if end < 0 or unparsed[:end].isascii():
+            return None
+        parts = unparsed[:end].split(b" ")
+        if len(parts) != 3:
+            return None  # not a request line h11 would take anyway: let it answer 400
+        method, target, version = parts
+        mended = h11.Connection(h11.SERVER, self._max_incomplete_event_size())
+        mended.receive_data(b" ".join((method, ascii_target(target), version)) + unparsed[end:])
+        if closed:
+            mended.receive_data(b"")
+        self.conn = mended
+        return target
+
+    def _max_incomplete_event_size(self) -> int:
+        size = self.config.h11_max_incomplete_event_size
+        return size if size is not None else DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
