@@ -68,17 +68,12 @@ async def received_letters(
     except NotFound:  # every Digipost account has an inbox; with no mailbox of its own, it is empty
         return []
     async with runtime.reader() as uow:
-        ids = await uow.received_letters.page(mailbox.id, offset=offset, limit=limit)
-        accessed = await uow.received_letters.first_accessed(ids)
-        letters = [s for s in [await uow.shipments.get(i) for i in ids] if s is not None]
-        names: dict[uuid.UUID, str] = {}
-        for letter in letters:
-            if letter.sender_id not in names:
-                from_sender = await uow.senders.get(letter.sender_id)
-                names[letter.sender_id] = from_sender.name if from_sender else ""
+        rows = await uow.received_letters.letters_page(mailbox.id, offset=offset, limit=limit)
     return [
-        ReceivedLetter(s, names[s.sender_id], s.publish_at or s.created_at, accessed.get(s.id))
-        for s in letters
+        ReceivedLetter(
+            r.shipment, r.sender_name, r.shipment.publish_at or r.shipment.created_at, r.first_accessed
+        )
+        for r in rows
     ]
 
 

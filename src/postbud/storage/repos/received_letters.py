@@ -13,9 +13,13 @@ from datetime import datetime
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postbud.domain.documents import Document
 from postbud.domain.events import EventType
+from postbud.domain.shipments import Shipment
 from postbud.storage import schema
 from postbud.storage.repos.inbox import _in_inbox
+from postbud.storage.repos.shipments import _document as document_from_row
+from postbud.storage.repos.shipments import _shipment as shipment_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,21 +28,46 @@ class ContentLink:
     recipient_id: uuid.UUID
 
 
+@dataclass(frozen=True, slots=True)
+class ReceivedRow:
+    shipment: Shipment
+    sender_name: str
+    first_accessed: datetime | None
+
+
 class ReceivedLetterRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def page(self, recipient_id: uuid.UUID, *, offset: int, limit: int) -> list[uuid.UUID]:
-        """The letters' ids, newest first."""
-        s = schema.shipments.c
+    async def letters_page(self, recipient_id: uuid.UUID, *, offset: int, limit: int) -> list[ReceivedRow]:
+        """A page of the letters themselves, newest first, in three statements whatever its size:
+        the letters with their senders' names, their documents, and when each was first accessed."""
+        s, senders = schema.shipments, schema.senders
         query = (
-            select(s.id)
-            .where(s.recipient_id == recipient_id, _in_inbox(s))
-            .order_by(s.created_at.desc(), s.id.desc())
+            select(s, senders.c.name.label("received_from_name"))
+            .outerjoin(senders, senders.c.id == s.c.sender_id)
+            .where(s.c.recipient_id == recipient_id, _in_inbox(s.c))
+            .order_by(s.c.created_at.desc(), s.c.id.desc())
             .offset(offset)
             .limit(limit)
         )
-        return [row.id for row in await self._conn.execute(query)]
+        rows = list((await self._conn.execute(query)).mappings())
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        documents: dict[uuid.UUID, list[Document]] = {}
+        d = schema.documents
+        for row in (await self._conn.execute(select(d).where(d.c.shipment_id.in_(ids)))).mappings():
+            documents.setdefault(row["shipment_id"], []).append(document_from_row(row))
+        accessed = await self.first_accessed(ids)
+        return [
+            ReceivedRow(
+                shipment_from_row(row, documents.get(row["id"], [])),
+                row["received_from_name"] or "",
+                accessed.get(row["id"]),
+            )
+            for row in rows
+        ]
 
     async def first_accessed(self, shipment_ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
         """When the recipient first fetched each letter or downloaded one of its documents."""
