@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from postbud.domain.channels import Channel
 from postbud.domain.sms_mailings import BATCH_SIZE
 from postbud.storage import schema
+from tests.integration.ekosms_console import ADMIN_TOKEN, sign_in
 from tests.integration.test_ekopost_fixtures import Ekopost, ekopost
 
 __all__ = ["ekopost"]
@@ -184,3 +185,31 @@ def test_keys_in_any_case_and_a_text_of_1600_characters_are_taken(ekopost: Ekopo
     response = ekopost.post("/sms", body)
     assert response.status_code == 200, response.text
     assert response.json()["from_name"] == "46701234567"
+
+
+def test_each_sms_of_a_mailing_is_a_capture_in_the_console_and_the_platform_api(ekopost: Ekopost) -> None:
+    created = ekopost.post("/sms", _body(["0701234567", "0707654321"])).json()
+    _until_completed(ekopost, created["id"])
+    listed = ekopost.http.get(
+        "/api/v1/sandbox/captures",
+        params={"channel": "sms"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert sorted(i["to"] for i in items) == ["+46701234567", "+46707654321"]
+    assert {(i["kind"], i["mailing_id"], i["shipment_id"]) for i in items} == {
+        ("mailing", created["id"], None)
+    }
+
+    sign_in(ekopost.http)
+    page = ekopost.http.get("/console/captures")
+    assert page.status_code == 200
+    assert "+46707654321" in page.text
+    assert created["id"] in page.text
+    one = ekopost.http.get(f"/console/captures/{items[0]['id']}")
+    assert one.status_code == 200
+    assert "tandläkaren" in one.text
+    assert "Tandvården" in one.text
+    raw = ekopost.http.get(f"/console/captures/{items[0]['id']}/raw")
+    assert json.loads(raw.content)["text"] == TEXT

@@ -27,10 +27,11 @@ router = APIRouter(
 
 class CaptureOut(BaseModel):
     id: uuid.UUID = Field(description="The event that records the capture")
-    shipment_id: uuid.UUID
+    shipment_id: uuid.UUID | None = Field(description="The letter it belongs to; null for an SMS mailing's")
+    mailing_id: uuid.UUID | None = Field(default=None, description="The SMS mailing it belongs to, if any")
     sender_id: uuid.UUID
     channel: Channel
-    kind: str = Field(description="letter, notice, reminder or registration")
+    kind: str = Field(description="letter, notice, reminder, registration or mailing")
     to: str
     at: datetime
     title: str | None = Field(description="An e-mail's subject, an SMS's first words")
@@ -41,6 +42,7 @@ class CaptureOut(BaseModel):
         return cls(
             id=c.event_id,
             shipment_id=c.shipment_id,
+            mailing_id=c.mailing_id,
             sender_id=c.sender_id,
             channel=c.channel,
             kind=summary.kind,

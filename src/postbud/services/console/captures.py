@@ -45,10 +45,13 @@ _PREVIEW_CHARS: Final = 120
 _HEADERS_SHOWN: Final = ("From", "To", "Subject", "Date", "Message-ID")
 
 CaptureKind = str
-"""``letter`` (the letter itself), ``notice``, ``reminder`` or ``registration`` (a request to register)."""
+"""``letter`` (the letter itself), ``notice``, ``reminder``, ``registration`` (a request to register)
+or ``mailing`` (one SMS of an SMS mailing, which belongs to no letter)."""
 
 
 def kind_of(captured: CapturedMessage) -> CaptureKind:
+    if captured.mailing_id is not None:
+        return "mailing"
     if captured.event_type is EventType.DELIVERED:
         return "letter"
     if captured.event_type is EventType.REGISTRATION_REQUESTED:

@@ -3,7 +3,8 @@
 The e-mail and SMS channels store a captured message as a blob and name it in the event of its
 outcome (``eml_sha256`` or ``sms_sha256`` in the data, ``captured: true``): a letter delivered by
 e-mail or SMS, a notice or reminder sent, a registration request. Every capture therefore belongs to
-a letter, and reading them needs no table of its own.
+a letter, and reading them needs no table of its own. An SMS mailing's messages (one text to many
+numbers, no letter) are named the same way in the ``sent`` events of ``sms_mailing_events``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ BLOB_FIELDS: Final = {Channel.EMAIL: "eml_sha256", Channel.SMS: "sms_sha256"}
 @dataclass(frozen=True, slots=True)
 class CapturedMessage:
     event_id: uuid.UUID
-    shipment_id: uuid.UUID
+    shipment_id: uuid.UUID | None
+    """The letter it belongs to; None for an SMS mailing's message."""
     sender_id: uuid.UUID
     event_type: EventType
     channel: Channel
@@ -42,6 +44,31 @@ class CapturedMessage:
     sha256: str
     """The captured message in the blob store: the .eml, or the SMS as JSON."""
     data: dict[str, Any]
+    mailing_id: uuid.UUID | None = None
+    """The SMS mailing it belongs to, if it is one's."""
+
+
+def _mailing_captured(row: Any) -> CapturedMessage | None:
+    data: dict[str, Any] = row.data or {}
+    sha256 = data.get("sms_sha256")
+    if not isinstance(sha256, str) or data.get("captured") is not True:
+        return None
+    return CapturedMessage(
+        event_id=row.id,
+        shipment_id=None,
+        sender_id=row.sender_id,
+        event_type=EventType.DELIVERED,
+        channel=Channel.SMS,
+        at=row.at,
+        to=str(data.get("to") or ""),
+        sha256=sha256,
+        data=data,
+        mailing_id=row.mailing_id,
+    )
+
+
+def _newest_first(found: list[CapturedMessage], limit: int) -> list[CapturedMessage]:
+    return sorted(found, key=lambda c: (c.at, c.event_id), reverse=True)[:limit]
 
 
 def _captured(row: Any) -> CapturedMessage | None:
@@ -75,6 +102,12 @@ class CaptureRepository:
             e.data["captured"].as_boolean() == true(),
         )
 
+    def _mailing_query(self) -> Any:
+        m = schema.sms_mailing_events.c
+        return select(m.id, m.mailing_id, m.sender_id, m.at, m.data).where(
+            m.type == "sent", m.data["captured"].as_boolean() == true()
+        )
+
     async def newest(
         self,
         limit: int,
@@ -89,12 +122,24 @@ class CaptureRepository:
             at, event_id = before
             query = query.where(or_(e.at < at, and_(e.at == at, e.id < event_id)))
         rows = await self._conn.execute(query.order_by(e.at.desc(), e.id.desc()).limit(limit))
-        return [found for row in rows if (found := _captured(row)) is not None]
+        found = [c for row in rows if (c := _captured(row)) is not None]
+        if channel in (None, Channel.SMS):
+            m = schema.sms_mailing_events.c
+            mailing = self._mailing_query()
+            if before is not None:
+                mailing = mailing.where(or_(m.at < at, and_(m.at == at, m.id < event_id)))
+            rows = await self._conn.execute(mailing.order_by(m.at.desc(), m.id.desc()).limit(limit))
+            found += [c for row in rows if (c := _mailing_captured(row)) is not None]
+        return _newest_first(found, limit)
 
     async def get(self, event_id: uuid.UUID) -> CapturedMessage | None:
         query = self._query(CAPTURING_CHANNELS).where(schema.events.c.id == event_id)
         row = (await self._conn.execute(query)).first()
-        return _captured(row) if row is not None else None
+        if row is not None:
+            return _captured(row)
+        mailing = self._mailing_query().where(schema.sms_mailing_events.c.id == event_id)
+        row = (await self._conn.execute(mailing)).first()
+        return _mailing_captured(row) if row is not None else None
 
     async def for_shipment(self, shipment_id: uuid.UUID) -> list[CapturedMessage]:
         e = schema.events.c

@@ -33,6 +33,8 @@ _CAPTURES: Final[Texts] = {
     "console.capture_kind.notice": ("Varsel", "Notice"),
     "console.capture_kind.reminder": ("Påminnelse", "Reminder"),
     "console.capture_kind.registration": ("Be om registrering", "Request to register"),
+    "console.capture_kind.mailing": ("SMS-utsendelse", "SMS mailing"),
+    "console.capture_mailing": ("SMS-utsendelse", "SMS mailing"),
     "console.capture_gone": ("(ikke lagret lenger)", "(no longer stored)"),
     "console.capture_open_letter": ("Brevet", "The letter"),
     "console.capture_title": ("Fanget melding", "Captured message"),
