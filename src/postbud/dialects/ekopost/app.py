@@ -7,12 +7,14 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from postbud.dialects.ekopost import campaigns, content, directory, edi, envelopes, reachable, sms
 from postbud.dialects.ekopost.auth import authenticate
+from postbud.dialects.ekopost.collapsed_slashes import CollapsedSlashes
 from postbud.dialects.ekopost.context import Call, RuntimeOf
 from postbud.dialects.ekopost.errors import EkopostError, from_domain, not_implemented
 from postbud.dialects.ekopost.render import error_response
@@ -98,4 +100,4 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
             methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
         ),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(CollapsedSlashes)])
