@@ -154,10 +154,13 @@ def test_ekopost_keys_and_basic_logins_of_the_credentials_service(ekopost: Ekopo
 async def _sender_id(ekopost: Ekopost) -> uuid.UUID:
     return (await find_sender(CUSTOMER_ORGNR, ekopost.runtime)).id
 
+
 def test_a_base_url_ending_in_a_slash_gives_double_slashes_which_are_accepted(ekopost: Ekopost) -> None:
     """eduID's client (Hammock) joins a configured ``https://…/`` with ``/campaigns``."""
     headers = {"Authorization": f"api-key {ekopost.api_key}", "Content-Type": "application/json"}
-    campaign = ekopost.http.post(ekopost.base + "//campaigns", content=b'{"name": "slashes"}', headers=headers)
+    campaign = ekopost.http.post(
+        ekopost.base + "//campaigns", content=b'{"name": "slashes"}', headers=headers
+    )
     assert campaign.status_code == 200, campaign.text
     campaign_id = campaign.json()["id"]
     envelope = ekopost.http.post(
