@@ -285,3 +285,61 @@ def replace_certificate(
         print_json(credential_json(credential))
     else:
         console().print(f"Digipost sender {credential.identifier} now signs with the new certificate")
+
+
+@app.command("limits")
+def print_limits(
+    sender: SenderRef,
+    letters_per_month: Annotated[
+        int | None, typer.Option("--letters-per-month", help="Letters a month (Ekopost 113 past it).")
+    ] = None,
+    no_monthly_limit: Annotated[bool, typer.Option("--no-monthly-limit", help="No monthly limit.")] = False,
+    large_documents_per_day: Annotated[
+        int | None,
+        typer.Option("--large-documents-per-day", help="Large documents a day (Ekopost 143 past it)."),
+    ] = None,
+    no_daily_limit: Annotated[bool, typer.Option("--no-daily-limit", help="No daily limit.")] = False,
+    large_document_bytes: Annotated[
+        int | None, typer.Option("--large-document-bytes", help="Larger than this is large (8 MiB).")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Show or change a sender's print quotas, checked when each of its batches (campaigns) closes."""
+    from dataclasses import asdict, replace
+
+    from postbud.domain.print_limits import PrintLimits
+    from postbud.services.parties.senders import find_sender
+    from postbud.services.print_line.limits import print_limits_of, set_print_limits
+
+    async def use(runtime: Runtime) -> PrintLimits:
+        found = await find_sender(sender, runtime)
+        limits = await print_limits_of(runtime, found.id)
+        changed = replace(
+            limits,
+            letters_per_month=None
+            if no_monthly_limit
+            else (letters_per_month if letters_per_month is not None else limits.letters_per_month),
+            large_documents_per_day=None
+            if no_daily_limit
+            else (
+                large_documents_per_day
+                if large_documents_per_day is not None
+                else limits.large_documents_per_day
+            ),
+            large_document_bytes=large_document_bytes or limits.large_document_bytes,
+        )
+        if changed == limits:
+            return limits
+        return await set_print_limits(runtime, found.id, changed)
+
+    limits = with_runtime(make_settings(data_dir, database_url), use, json_mode=json_out)
+    if json_out:
+        print_json(asdict(limits))
+        return
+    out = console()
+    monthly, daily = limits.letters_per_month, limits.large_documents_per_day
+    out.print(f"letters per month        {'no limit' if monthly is None else monthly}")
+    out.print(f"large documents per day  {'no limit' if daily is None else daily}")
+    out.print(f"large means over         {limits.large_document_bytes:,} bytes")
