@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from postbud.domain.edi import InvitationStatus
 from postbud.services.sandbox.clock import advance_clock
 from postbud.storage import schema
+from tests.integration.ekosms_console import sign_in
 from tests.integration.test_ekopost_fixtures import Ekopost, ekopost
 
 __all__ = ["ekopost"]
@@ -169,3 +170,33 @@ def test_each_broken_rule_is_127_naming_the_field_and_writes_nothing(ekopost: Ek
 
     for table in (schema.edi_senders, schema.edi_invitations, schema.edi_invitation_events):
         assert ekopost.run(lambda t=table: count(t)) == 0
+
+
+def test_the_console_lists_each_customers_edi_senders_and_invitations_with_their_statuses(
+    ekopost: Ekopost,
+) -> None:
+    _create(ekopost, GLN=DENYING)
+    ekopost.post("/edi/sender", {**SENDER, "Name": "Annan Leverantör AB"}, key=ekopost.other_api_key)
+    _advance(ekopost, timedelta(days=3))
+    _invitations(ekopost, update=True)
+    assert ekopost.http.get("/console/edi", follow_redirects=False).status_code in {302, 303}
+
+    sign_in(ekopost.http)
+    page = ekopost.http.get("/console/edi")
+    assert page.status_code == 200
+    assert 'href="/console/edi"' in page.text
+    assert "Leverantören AB" in page.text
+    assert "Annan Leverantör AB" in page.text
+    assert DENYING in page.text
+    assert 'data-status="connection_denied"' in page.text
+    assert page.text.count("<li>") >= 5
+
+    async def customer() -> str:
+        async with ekopost.runtime.reader() as uow:
+            [mine] = await uow.edi.invitations()
+            return str(mine.sender_id)
+
+    one = ekopost.http.get("/console/edi", params={"customer": ekopost.run(customer)})
+    assert "Leverantören AB" in one.text
+    assert "Annan Leverantör AB" not in one.text.split("</select>")[1]
+    assert ekopost.http.get("/console/edi", params={"customer": "not-an-id"}).status_code == 200

@@ -12,6 +12,7 @@ from postbud.config import Settings
 from postbud.services.runtime import Runtime
 from postbud.web.console.app import create_console_app
 from postbud.web.console.capture_texts import CAPTURE_TEXTS
+from postbud.web.console.edi_texts import EDI_TEXTS
 from postbud.web.console.reset_texts import RESET_TEXTS
 from postbud.web.console.texts import CONSOLE_TEXTS
 from postbud.web.console.webhook_texts import WEBHOOK_TEXTS
@@ -34,7 +35,14 @@ def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> 
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
     pages = Pages(
         Catalogue(
-            COMMON_TEXTS, INBOX_TEXTS, CONSOLE_TEXTS, WEBHOOK_TEXTS, CAPTURE_TEXTS, RESET_TEXTS, HOME_TEXTS
+            COMMON_TEXTS,
+            INBOX_TEXTS,
+            CONSOLE_TEXTS,
+            WEBHOOK_TEXTS,
+            CAPTURE_TEXTS,
+            RESET_TEXTS,
+            HOME_TEXTS,
+            EDI_TEXTS,
         ),
         zone=settings.regional().zone,
     )

@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute, Route
 
 from postbud.web.console import auth, clock, dashboard, faults, feed, letters, printing, webhooks
 from postbud.web.console.captures import capture_routes
+from postbud.web.console.edi import edi_routes
 from postbud.web.console.guard import admin_action, admin_data, admin_page
 from postbud.web.console.reset import reset_routes
 from postbud.web.console.state import ConsoleState
@@ -40,6 +41,7 @@ def console_routes() -> list[BaseRoute]:
         form_route("/faults/webhook", admin_action(faults.set_webhook)),
         form_route("/faults/clear", admin_action(faults.clear)),
         *capture_routes(),
+        *edi_routes(),
         *reset_routes(),
         Route("/clock", admin_page(clock.clock_page), methods=["GET"]),
         form_route("/clock/advance", admin_action(clock.advance)),

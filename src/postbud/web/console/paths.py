@@ -26,6 +26,7 @@ CLOCK: Final = f"{ROOT}/clock"
 ADVANCE_CLOCK: Final = f"{CLOCK}/advance"
 RESET_CLOCK: Final = f"{CLOCK}/reset"
 CAPTURES: Final = f"{ROOT}/captures"
+EDI: Final = f"{ROOT}/edi"
 RESET: Final = f"{ROOT}/reset"
 
 
