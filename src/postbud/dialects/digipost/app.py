@@ -138,6 +138,7 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         Route(
             "/recipients/suggest/{query:path}", _guarded(dialect, search.suggest_recipients), methods=["GET"]
         ),
+        Route("/recipients/{address}", _guarded(dialect, search.recipient_by_address), methods=["GET"]),
         Route("/batches", _guarded(dialect, batches_http.create_batch), methods=["POST"]),
         Route("/batches/{batch_uuid}", _guarded(dialect, batches_http.get_batch), methods=["GET"]),
         Route("/batches/{batch_uuid}", _guarded(dialect, batches_http.cancel), methods=["DELETE"]),

@@ -1,4 +1,5 @@
-"""GET /recipients/search/{query} and /recipients/suggest/{query}: finding a Digipost address.
+"""GET /recipients/search/{query} and /recipients/suggest/{query}: finding a Digipost address;
+GET /recipients/{address}: one hit again, by the ``self`` link the search gave it.
 
 Only recipients with a published mailbox are searchable: a digital mailbox with an address, not
 reserved in the contact register (the reservation hides the mailbox, see ``identification``). A
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.dialects.digipost.context import DigipostDialect
+from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.render import link
 from postbud.dialects.digipost.request_in import authenticated_sender
 from postbud.dialects.digipost.responses import signed, xml_bytes
@@ -71,10 +73,14 @@ def _address(parent: etree._Element, address: PostalAddress) -> None:
     _add(el, "city", address.city)
 
 
-def _recipient(parent: etree._Element, base: str, recipient: Recipient) -> None:
+def _recipient(parent: etree._Element | None, base: str, recipient: Recipient) -> etree._Element:
+    """A ``recipient``: a search hit (under ``parent``), or the whole answer of its ``self`` link."""
     caps = recipient.capabilities
     assert caps.mailbox_address is not None  # only mailboxes with an address are searchable
-    el = etree.SubElement(parent, _q("recipient"))
+    if parent is None:
+        el = etree.Element(_q("recipient"), nsmap={None: V8})
+    else:
+        el = etree.SubElement(parent, _q("recipient"))
     if recipient.kind is PartyKind.PERSON:
         names = recipient.name.split()
         _add(el, "firstname", names[0] if names else None)
@@ -88,6 +94,7 @@ def _recipient(parent: etree._Element, base: str, recipient: Recipient) -> None:
     if caps.postal_address is not None:
         _address(el, caps.postal_address)
     link(el, V8, base, "self", f"{base}/recipients/{quote(caps.mailbox_address, safe='')}")
+    return el
 
 
 def recipients_element(base: str, query: str, hits: list[Recipient]) -> etree._Element:
@@ -130,3 +137,23 @@ async def search_recipients(dialect: DigipostDialect, request: Request) -> Respo
 async def suggest_recipients(dialect: DigipostDialect, request: Request) -> Response:
     query, hits = await _hits(dialect, request)
     return signed(dialect, request, xml_bytes(autocomplete_element(dialect.base_url, query, hits)))
+
+
+def is_published(recipient: Recipient | None) -> bool:
+    """A mailbox search can find: a digital mailbox with an address, not reserved."""
+    if recipient is None:
+        return False
+    caps = recipient.capabilities
+    return caps.digital_mailbox and caps.mailbox_address is not None and not caps.reserved
+
+
+async def recipient_by_address(dialect: DigipostDialect, request: Request) -> Response:
+    """The ``self`` link of a search hit: the same ``recipient``, or ``404 UNKNOWN_RECIPIENT`` for
+    an address no published mailbox has (search would not have found it either)."""
+    await authenticated_sender(dialect, request)
+    address = request.path_params["address"]
+    async with dialect.runtime.reader() as uow:
+        recipient = await uow.recipients.by_mailbox_address(address)
+    if recipient is None or not is_published(recipient):
+        raise DigipostError("UNKNOWN_RECIPIENT", f"no Digipost mailbox has the address {address!r}", 404)
+    return signed(dialect, request, xml_bytes(_recipient(None, dialect.base_url, recipient)))

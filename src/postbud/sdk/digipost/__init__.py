@@ -101,6 +101,7 @@ from .recipients import (
     PeppolAddresses,
     PersonalIdentificationNumber,
 )
+from .search import FoundRecipient, Suggestion
 from .sender_information import SenderFeature, SenderInformation, SenderStatus
 from .sharing import (
     OrganisationOrigin,
@@ -153,6 +154,7 @@ __all__ = [
     "FailedPeppolMetadata",
     "FailedPrintMetadata",
     "ForeignAddress",
+    "FoundRecipient",
     "HashAlgorithm",
     "IdentificationResult",
     "IdentificationResultCode",
@@ -210,6 +212,7 @@ __all__ = [
     "SmsNotification",
     "SmsNotificationFailedMetadata",
     "SmsOverrides",
+    "Suggestion",
     "TagType",
     "UnexpectedResponseError",
     "UnidentifiedReason",

@@ -24,6 +24,7 @@ from . import archive_calls as arch
 from . import encryption_calls as enc
 from . import inbox_calls as inb
 from . import operations as ops
+from . import search as srch
 from .archive import Archive, ArchiveDocument, ArchiveDocumentContent
 from .batch import Batch
 from .config import DigipostConfig
@@ -44,6 +45,7 @@ from .recipients import (
     OrganisationNumber,
     PersonalIdentificationNumber,
 )
+from .search import FoundRecipient, Suggestion
 from .sender_information import SenderInformation
 from .session import Session
 from .sharing import SharedDocument, SharedDocumentContent, ShareDocumentsRequestState
@@ -223,6 +225,19 @@ class DigipostClient:
         return self._run(
             ops.sender_information(self.entrypoint(), sender_id or self.config.effective_sender_id)
         )
+
+    # -------------------------------------------------------------------------------- search
+
+    def search(self, query: str) -> list[FoundRecipient]:
+        """At most 10 people or organisations with a published mailbox matching every word."""
+        return self._run(srch.search(self.entrypoint(), query))
+
+    def autocomplete(self, query: str) -> list[Suggestion]:
+        return self._run(srch.autocomplete(self.entrypoint(), query))
+
+    def recipient(self, found: FoundRecipient) -> FoundRecipient:
+        """A search hit read again through its ``self`` link."""
+        return self._run(srch.recipient(found))
 
     # -------------------------------------------------------------------------------- archive
 
@@ -447,6 +462,15 @@ class AsyncDigipostClient:
     async def sender_information(self, sender_id: int | None = None) -> SenderInformation:
         root = await self.entrypoint()
         return await self._run(ops.sender_information(root, sender_id or self.config.effective_sender_id))
+
+    async def search(self, query: str) -> list[FoundRecipient]:
+        return await self._run(srch.search(await self.entrypoint(), query))
+
+    async def autocomplete(self, query: str) -> list[Suggestion]:
+        return await self._run(srch.autocomplete(await self.entrypoint(), query))
+
+    async def recipient(self, found: FoundRecipient) -> FoundRecipient:
+        return await self._run(srch.recipient(found))
 
     async def archive(
         self, documents: Sequence[ArchiveDocument], contents: Contents, *, archive_name: str | None = None
