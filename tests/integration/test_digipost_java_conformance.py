@@ -40,6 +40,8 @@ KEYSTORE_PASSWORD = "conformance"
 # Who the Java tests write to; the JUnit suite names the same ids (Recipients.java).
 MAILBOX_PERSON = ("15108695088", "Ola Nordmann", "Storgata 1|0155|Oslo")
 PAPER_PERSON = ("31129956715", "Kari Nordmann", "Prinsens gate 2|0152|Oslo")
+# Found by a search with letters outside ASCII (the client sends them unencoded: SearchTest).
+NON_ASCII_PERSON = ("12038510183", "Åse Ødegård", "Storgata 9|0155|Oslo")
 MAILBOX_ORGANISATION = ("984661185", "Mottaker Bedrift AS", "Bedriftsveien 3|0580|Oslo")
 # The sender's own organisation number, with a mailbox: the sender reads it through the inbox API.
 OWN_ORGANISATION = ("974760673", "Konformanse Kommune", "Rådhusgata 1|0151|Oslo")
@@ -120,8 +122,8 @@ def _register(served: Served, keys: Path) -> Path:
         "--digipost-id", str(BROKER_ID), "--generate-key", str(key_file), "--json",
         data_dir=served.data_dir,
     )  # fmt: skip
-    for person, name, address in (MAILBOX_PERSON, PAPER_PERSON):
-        mailbox = ["--mailbox"] if person == MAILBOX_PERSON[0] else []
+    for person, name, address in (MAILBOX_PERSON, PAPER_PERSON, NON_ASCII_PERSON):
+        mailbox = ["--mailbox"] if person != PAPER_PERSON[0] else []
         _postbud(
             "recipients", "add", "--id", person, "--name", name, *mailbox,
             "--email", "mottaker@example.no", "--mobile", "+4741234567", "--address", address,

@@ -31,7 +31,7 @@ from tests.integration.test_cli import POSTBUD, _free_port
 from tests.integration.test_core_layers_serve_ports import _ready
 
 BROKER_ID = 777002
-ASE = ("12038510108", "Åse Ødegård", "Storgata 9|0155|Oslo")
+ASE = ("12038510183", "Åse Ødegård", "Storgata 9|0155|Oslo")
 NS = "{http://api.digipost.no/schema/v8}"
 
 

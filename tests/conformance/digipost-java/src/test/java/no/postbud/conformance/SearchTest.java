@@ -51,6 +51,29 @@ class SearchTest {
         assertEquals("Ola", hits.get(0).getFirstname());
     }
 
+    /**
+     * Letters outside ASCII: the client writes them unencoded into the request line (ISO-8859-1
+     * bytes, "/recipients/search/\u00c5se%20\u00d8deg\u00e5rd"), signs the decoded path and verifies
+     * the answer over the path as it wrote it.
+     */
+    @Test
+    void search_with_norwegian_letters_finds_the_person() {
+        List<Recipient> hits = CLIENT.search("\u00c5se \u00d8deg\u00e5rd").getRecipients();
+
+        assertEquals(1, hits.size(), () -> "hits: " + hits.stream().map(Recipient::getLastname).toList());
+        assertEquals("\u00c5se", hits.get(0).getFirstname());
+        assertEquals("\u00d8deg\u00e5rd", hits.get(0).getLastname());
+    }
+
+    @Test
+    void autocomplete_with_norwegian_letters_suggests_the_person() {
+        Autocomplete suggestions = CLIENT.getAutocompleteSuggestions("\u00c5se \u00d8de");
+
+        assertTrue(suggestions.getSuggestions().stream()
+                .anyMatch(s -> s.getSearchString().contains("\u00c5se \u00d8deg\u00e5rd")),
+                () -> "suggestions: " + suggestions.getSuggestions().stream().map(s -> s.getSearchString()).toList());
+    }
+
     /** A space: the client signs the decoded path and verifies the answer over the encoded one. */
     @Test
     void autocomplete_with_a_space_is_verified() {
