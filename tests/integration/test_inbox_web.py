@@ -266,6 +266,7 @@ def _post_routes() -> list[str]:
     for route in inbox_routes():
         if isinstance(route, Route) and route.methods and "POST" in route.methods:
             path = route.path.replace("{letter_id:uuid}", str(uuid.uuid4()))
+            path = path.replace("{request_id:uuid}", str(uuid.uuid4()))
             paths.append("/inbox" + path)
     return paths
 

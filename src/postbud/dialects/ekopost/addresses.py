@@ -17,6 +17,7 @@ from postbud.dialects.ekopost.envelope_address import (
     ALIASES,
     EBANK,
     EINBOX,
+    EINBOX_SIGNER,
     EINVOICE,
     EMAIL,
     KIVRA_TYPES,
@@ -31,9 +32,9 @@ from postbud.dialects.ekopost.envelope_address import (
     EnvelopeAddress,
     recipient_id,
 )
-from postbud.dialects.ekopost.errors import EkopostError, invalid
+from postbud.dialects.ekopost.errors import EkopostError, invalid, not_implemented
 from postbud.dialects.ekopost.invoice_addresses import invoice_address
-from postbud.dialects.ekopost.signer import check_signer_address
+from postbud.dialects.ekopost.signer import signer_address
 from postbud.dialects.ekopost.wire_in import boolean, lines, text
 from postbud.domain.channels import Channel
 from postbud.domain.identifiers import InvalidIdentifier
@@ -63,7 +64,9 @@ def parse_address(raw: object, *, rek: bool) -> EnvelopeAddress:
         raise invalid("address", "must be an address object with a $type")
     kind = _type_of(raw)
     if kind in NOT_YET:
-        raise check_signer_address(raw)
+        raise not_implemented(f"the address type {kind!r}")
+    if kind == EINBOX_SIGNER:
+        return signer_address(raw)
     if kind == POSTAL:
         return _postal(raw, rek=rek)
     if kind == EMAIL:

@@ -21,7 +21,7 @@ ADDRESS_TYPES: Final = (
     POSTAL, EMAIL, EINBOX, EINBOX_KIVRA, EINBOX_SIGNER, EINVOICE, LOOKUP, EBANK, PROTECTED, MASTERCARD,
 )  # fmt: skip
 ALIASES: Final = {"einboxkivra": EINBOX_KIVRA, "mastercard": MASTERCARD, "einboxsigner": EINBOX_SIGNER}
-NOT_YET: Final = frozenset({EINBOX_SIGNER})
+NOT_YET: Final[frozenset[str]] = frozenset()
 """Address types Postbud does not route yet (501, listed in docs/dialects/ekopost.md)."""
 
 REK_ROW_LIMIT: Final = 35

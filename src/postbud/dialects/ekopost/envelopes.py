@@ -16,10 +16,11 @@ from postbud.dialects.ekopost import render
 from postbud.dialects.ekopost.addresses import ADDRESS_TYPES, PROTECTED, parse_address
 from postbud.dialects.ekopost.campaigns import campaign_of
 from postbud.dialects.ekopost.context import DIALECT, Call
-from postbud.dialects.ekopost.envelope_address import EINVOICE
+from postbud.dialects.ekopost.envelope_address import EINBOX_SIGNER, EINVOICE
 from postbud.dialects.ekopost.errors import EkopostError, invalid, not_found
 from postbud.dialects.ekopost.record import REPLYMAIL_TEMPLATE, EnvelopeRecord, content_meta
 from postbud.dialects.ekopost.resolve import resolved
+from postbud.dialects.ekopost.signer import signing_of
 from postbud.dialects.ekopost.states import ENVELOPE_STATE_NAMES, envelope_state
 from postbud.dialects.ekopost.wire_in import boolean, path_id, read_object, text
 from postbud.domain.batches import Batch, BatchStatus
@@ -37,6 +38,7 @@ from postbud.services.letters.drafts import cancel_draft, close_draft, start_dra
 from postbud.services.letters.query import ShipmentDetails, get_shipment
 from postbud.services.letters.quick_reads import get_shipment_quickly
 from postbud.services.letters.send_letter import SendLetter
+from postbud.services.signing.open_request import close_for_signing
 
 POSTAGES: Final = {
     "priority": Postage.PRIORITY,
@@ -258,7 +260,10 @@ async def close(call: Call, request: Request) -> Response:
         )
     if shipment.print_instructions is None and shipment.channels == ():
         raise EkopostError("105", f"envelope {envelope_id}: no postal address was found for print")
-    await close_draft(call.sender.id, envelope_id, call.runtime)
+    if record is not None and record.address.get("$type") == EINBOX_SIGNER:
+        await close_for_signing(call.sender.id, envelope_id, signing_of(record.address), call.runtime)
+    else:
+        await close_draft(call.sender.id, envelope_id, call.runtime)
     return answer(await envelope_of(call, batch, envelope_id))
 
 

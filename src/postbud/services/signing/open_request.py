@@ -1,6 +1,7 @@
 """Closing a letter that must be signed: its signing request is stored in the same transaction.
 
-Each signer must be a person of the registry (they sign in their inbox); the document they sign is
+Each signer must be a person of the registry with an inbox (they sign in there, with the sandbox
+e-ID, which signs in inbox owners); the document they sign is
 the letter's primary document, a PDF. Nothing is sent yet: the signers are invited when the letter
 is released (``start.py``).
 """
@@ -33,11 +34,14 @@ async def registered_signers(
     async with runtime.reader() as uow:
         for position, wanted in enumerate(signing.signers):
             person = await uow.recipients.by_party_id(wanted.party)
-            if person is None:
+            if person is None or not (
+                person.capabilities.digital_mailbox or person.capabilities.business_inbox
+            ):
+                why = "is not in the registry" if person is None else "has no inbox"
                 missing.append(
                     FieldError(
                         f"{field}.signers[{position}].recipient",
-                        f"{wanted.party.value} is not in the registry, so cannot sign in an inbox",
+                        f"{wanted.party.value} {why}, so cannot sign in one with the sandbox e-ID",
                         RuleCode.UNKNOWN_RECIPIENT,
                     )
                 )

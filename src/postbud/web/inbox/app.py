@@ -7,7 +7,18 @@ from starlette.routing import BaseRoute, Route
 
 from postbud.web.context import WebContext
 from postbud.web.forms import form_route, upload_limit
-from postbud.web.inbox import auth, business, files, letter, listing, payment, samples, sharing
+from postbud.web.inbox import (
+    auth,
+    business,
+    files,
+    letter,
+    listing,
+    paths,
+    payment,
+    samples,
+    sharing,
+    signing,
+)
 from postbud.web.inbox.guard import signed_in_action, signed_in_page
 from postbud.web.webapp import web_app
 
@@ -36,6 +47,14 @@ def inbox_routes() -> list[BaseRoute]:
         Route(_DOCUMENT, signed_in_page(files.download), methods=["GET"]),
         Route(_DOCUMENT + "/pages/{page:int}.png", signed_in_page(files.page_png), methods=["GET"]),
         form_route("/sandbox/sample-letters", signed_in_action(samples.send_samples)),
+        Route("/signing", signed_in_page(signing.list_page), methods=["GET"]),
+        Route(signing.ONE.removeprefix(paths.ROOT), signed_in_page(signing.signing_page), methods=["GET"]),
+        Route(
+            signing.ONE.removeprefix(paths.ROOT) + "/document",
+            signed_in_page(signing.download),
+            methods=["GET"],
+        ),
+        form_route(signing.ONE.removeprefix(paths.ROOT) + "/sign", signed_in_action(signing.sign)),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from postbud.web.i18n import Texts, texts
+from postbud.web.inbox.signing_texts import SIGNING_TEXTS
 
 _KINDS: Final[Texts] = {
     "kind.appointment": ("Timeavtale", "Appointment"),
@@ -347,4 +348,4 @@ _BUSINESS: Final[Texts] = {
     ),
 }
 
-INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE, _BUSINESS)
+INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE, _BUSINESS, SIGNING_TEXTS)

@@ -1,0 +1,40 @@
+"""Texts of the inbox's signing pages: ``key: (bokmål, English)``."""
+
+
+from __future__ import annotations
+
+from typing import Final
+
+from postbud.web.i18n import Texts
+
+SIGNING_TEXTS: Final[Texts] = {
+    "signing.title": ("Dokumenter å signere", "Documents to sign"),
+    "signing.none": ("Du har ingen dokumenter å signere.", "You have no documents to sign."),
+    "signing.from": ("Fra {sender}", "From {sender}"),
+    "signing.untitled": ("Dokument", "Document"),
+    "signing.waiting": ("Venter på din signatur", "Waiting for your signature"),
+    "signing.you_signed": ("Du signerte {date}", "You signed {date}"),
+    "signing.complete": ("Signert av alle", "Signed by everyone"),
+    "signing.signers": ("Signatarer", "Signers"),
+    "signing.issuer": ("utsteder", "issuer"),
+    "signing.signed_at": ("signerte {date}", "signed {date}"),
+    "signing.not_signed": ("har ikke signert", "has not signed"),
+    "signing.download": ("Last ned dokumentet (PDF)", "Download the document (PDF)"),
+    "signing.download_signed": (
+        "Last ned det signerte dokumentet (PDF)",
+        "Download the signed document (PDF)",
+    ),
+    "signing.intro": (
+        "Les dokumentet før du signerer. Signaturen din gjelder dette dokumentet (SHA-256 {sha256}).",
+        "Read the document before you sign. Your signature is for this document (SHA-256 {sha256}).",
+    ),
+    "signing.step_up": (
+        "For å signere må du logge inn med e-ID (sandkasse).",
+        "To sign, sign in with your e-ID (sandbox).",
+    ),
+    "signing.step_up_button": ("Logg inn med e-ID", "Sign in with e-ID"),
+    "signing.sign": ("Signer", "Sign"),
+    "signing.signed_now": ("Du har signert dokumentet.", "You have signed the document."),
+    "signing.not_now": ("Dokumentet kan ikke signeres nå.", "The document cannot be signed now."),
+    "signing.nav": ("Til signering", "To sign"),
+}

@@ -1,0 +1,260 @@
+"""Ekopost's ``einbox_signer`` end to end (SQLite and PostgreSQL): the envelope through the dialect,
+the invitations on a real SMTP server, each signer signing in the web inbox behind the sandbox e-ID,
+the signed PDF (a PAdES signature over the whole file, the original bytes unchanged) e-mailed to
+``info_mail``, and the envelope ``posted``. Nobody else can see or sign the document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from postbud.crypto.document_seal import FILE_NAME, load_or_create_seal
+from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.parties import Recipient
+from postbud.domain.status import ShipmentStatus
+from tests.integration.test_channels import SmtpInbox, smtp  # noqa: F401  (the real SMTP server fixture)
+from tests.integration.test_ekopost_fixtures import (
+    NO_PERSON_WITH_MAILBOX,
+    NO_PERSON_WITHOUT_MAILBOX,
+    SE_PERSON_WITH_MAILBOX,
+    Ekopost,
+    _running,
+    content_body,
+    ekopost,  # noqa: F401  (the app without SMTP)
+    letter_pdf,
+)
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+INFO_MAIL = "avtal@ekokunden.se"
+OUTSIDER = "01019010046"
+SIGNERS = [
+    {"email": "tolvan@example.se", "recipient": SE_PERSON_WITH_MAILBOX, "issuer": True},
+    {"email": "ola@example.no", "recipient": NO_PERSON_WITH_MAILBOX, "issuer": False},
+]
+
+
+@pytest.fixture
+def signing(tmp_path: Path, database_url: str, smtp: SmtpInbox) -> Iterator[Ekopost]:  # noqa: F811
+    yield from _running(tmp_path, database_url, smtp_url=smtp.url, public_url="http://testserver")
+
+
+def _wait(condition: Any, what: str, app: Ekopost, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        app.run(lambda: asyncio.sleep(0.05))
+
+
+def _person(app: Ekopost, party: str) -> Recipient:
+    from postbud.services.parties.recipients import get_recipient
+
+    return app.run(lambda: get_recipient(party, app.runtime))
+
+
+def _events(app: Ekopost, envelope_id: str) -> list[ShipmentEvent]:
+    async def load() -> list[ShipmentEvent]:
+        async with app.runtime.reader() as uow:
+            return await uow.events.for_shipment(uuid.UUID(envelope_id))
+
+    return app.run(load)
+
+
+def _token(app: Ekopost) -> str:
+    page = app.http.get("/inbox/", follow_redirects=True).text
+    match = CSRF.search(page)
+    assert match, page
+    return match.group(1)
+
+
+def _sign_in(app: Ekopost, who: Recipient, *, e_id: bool = False) -> None:
+    """Signed in with a password; ``e_id``: stepped up to the sandbox e-ID's highest level."""
+    app.http.cookies.clear()
+    response = app.http.post(
+        "/inbox/sign-in",
+        data={"csrf_token": _token(app), "recipient_id": str(who.id)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    if e_id:
+        stepped = app.http.post(
+            "/inbox/step-up",
+            data={"csrf_token": _token(app), "level": "idporten_4", "next": "/inbox/"},
+            follow_redirects=False,
+        )
+        assert stepped.status_code == 303, stepped.text
+
+
+def _outsider(app: Ekopost) -> Recipient:
+    """A person with an inbox of their own who is not one of the signers."""
+    from postbud.services.parties.recipients import RecipientInput, register_recipient
+
+    app.run(lambda: register_recipient(RecipientInput(OUTSIDER, "Nils Utenfor", mailbox=True), app.runtime))
+    return _person(app, OUTSIDER)
+
+
+def _post(app: Ekopost, path: str) -> Any:
+    return app.http.post(path, data={"csrf_token": _token(app)}, follow_redirects=False)
+
+
+def _envelope_to_sign(app: Ekopost, document: bytes) -> tuple[str, str]:
+    campaign = app.campaign(name="Avtal", output_date="2026-01-01", signing=True)
+    address = {"$type": "einbox_signer", "info_mail": INFO_MAIL, "signers": SIGNERS}
+    envelope = app.envelope(campaign["id"], name="Hyresavtal", address=address)
+    assert envelope["address"]["$type"] == "einbox_signer"
+    assert [s["recipient"] for s in envelope["address"]["signers"]] == [s["recipient"] for s in SIGNERS]
+    added = app.add(campaign["id"], envelope["id"], content_body(document))
+    assert added.status_code == 200, added.text
+    return campaign["id"], envelope["id"]
+
+
+def _sent_to(smtp: SmtpInbox, address: str) -> list[EmailMessage]:  # noqa: F811
+    return [m for m in smtp.messages if m["To"] == address]
+
+
+def _pdf_attachment(message: EmailMessage) -> bytes:
+    parts = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(parts) == 1
+    content = parts[0].get_content()
+    assert isinstance(content, bytes)
+    return content
+
+
+def test_every_signer_signs_in_the_inbox_and_info_mail_gets_the_signed_pdf(
+    signing: Ekopost,
+    smtp: SmtpInbox,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    app = signing
+    document = letter_pdf(body="Hyresavtal for Storgatan 1")
+    campaign_id, envelope_id = _envelope_to_sign(app, document)
+    base = f"/campaigns/{campaign_id}/envelopes/{envelope_id}"
+    closed = app.post(base + "/close", {})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["state"] == "closed"
+    assert smtp.messages == []  # nobody is asked before the campaign releases the envelope
+
+    assert app.post(f"/campaigns/{campaign_id}/close", {}).status_code == 200
+    _wait(lambda: len(smtp.messages) >= 2, "the two invitations", app)
+    tolvan_mail, ola_mail = _sent_to(smtp, SIGNERS[0]["email"]), _sent_to(smtp, SIGNERS[1]["email"])
+    assert len(tolvan_mail) == 1
+    assert len(ola_mail) == 1
+    link = re.search(r"http://testserver(/inbox/signing/[0-9a-f-]{36})", tolvan_mail[0].get_content())
+    assert link, tolvan_mail[0].get_content()
+    page_path = link.group(1)
+    assert page_path in ola_mail[0].get_content()
+    assert app.get(base).json()["state"] == "closed"  # waiting for the signatures
+
+    tolvan, ola = _person(app, SE_PERSON_WITH_MAILBOX), _person(app, NO_PERSON_WITH_MAILBOX)
+    nils = _outsider(app)
+
+    # Someone who is not a signer sees nothing and cannot sign, whatever their e-ID level.
+    _sign_in(app, nils, e_id=True)
+    assert app.http.get(page_path).status_code == 404
+    assert app.http.get(page_path + "/document").status_code == 404
+    assert _post(app, page_path + "/sign").status_code == 404
+    assert "Hyresavtal" not in app.http.get("/inbox/signing").text
+
+    # A signer signed in with a password sees the document and is asked for the e-ID first.
+    _sign_in(app, tolvan)
+    assert "Hyresavtal" in app.http.get("/inbox/signing").text
+    page = app.http.get(page_path)
+    assert page.status_code == 200
+    assert hashlib.sha256(document).hexdigest() in page.text
+    assert app.http.get(page_path + "/document").content == document
+    refused = _post(app, page_path + "/sign")
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/inbox/step-up")
+    assert not [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    stepped = app.http.post(
+        "/inbox/step-up",
+        data={"csrf_token": _token(app), "level": "idporten_4", "next": page_path},
+        follow_redirects=False,
+    )
+    assert stepped.status_code == 303
+    assert stepped.headers["location"] == page_path
+    assert _post(app, page_path + "/sign").status_code == 303
+    assert _post(app, page_path + "/sign").status_code == 303  # twice: still one signature
+    signed_events = [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    assert len(signed_events) == 1
+    assert signed_events[0].data["party"].endswith(SE_PERSON_WITH_MAILBOX[-10:])
+    assert signed_events[0].data["document_sha256"] == hashlib.sha256(document).hexdigest()
+    assert app.get(base).json()["state"] == "closed"
+    assert _sent_to(smtp, INFO_MAIL) == []
+
+    _sign_in(app, ola, e_id=True)
+    assert _post(app, page_path + "/sign").status_code == 303
+    app.wait_for(envelope_id, ShipmentStatus.DELIVERED, ShipmentStatus.FAILED)
+    assert app.get(base).json()["state"] == "posted"
+    signed_events = [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    assert sorted(e.data["signer"] for e in signed_events) == [0, 1]
+
+    (final,) = _sent_to(smtp, INFO_MAIL)
+    signed_pdf = _pdf_attachment(final)
+    assert signed_pdf[: len(document)] == document  # the original bytes, unchanged, then the signature
+    seal = load_or_create_seal(tmp_path / "data" / "sandbox")
+    assert (tmp_path / "data" / "sandbox" / FILE_NAME).exists()
+    reader = PdfFileReader(io.BytesIO(signed_pdf))
+    (signature,) = reader.embedded_signatures
+    trust = ValidationContext(trust_roots=[asn1_x509.Certificate.load(seal.certificate_der)])
+    status = validate_pdf_signature(signature, trust)
+    assert status.intact
+    assert status.valid
+    assert status.trusted
+    assert status.coverage is SignatureCoverageLevel.ENTIRE_FILE
+    reason = str(signature.sig_object["/Reason"])
+    assert "Tolvan Tolvansson" in reason
+    assert "Ola Nordmann" in reason
+
+    delivered = [e for e in _events(app, envelope_id) if e.type is EventType.DELIVERED]
+    assert len(delivered) == 1
+    assert delivered[0].data["signed_document_sha256"] == hashlib.sha256(signed_pdf).hexdigest()
+    # Both signers may download the signed document from their inbox.
+    assert app.http.get(page_path + "/document?signed=1").content == signed_pdf
+    # Each e-mail went once: two invitations and one signed document.
+    assert len(smtp.messages) == 3
+    assert app.get(f"/campaigns/{campaign_id}").json()["state"] in {"completed", "transferred", "closed"}
+
+
+def test_signer_rules_answer_the_seed_codes(ekopost: Ekopost) -> None:  # noqa: F811
+    campaign = ekopost.campaign()
+    path = f"/campaigns/{campaign['id']}/envelopes"
+    good = {"$type": "einbox_signer", "info_mail": INFO_MAIL, "signers": SIGNERS}
+
+    def code(address: dict[str, Any]) -> str:
+        response = ekopost.post(path, {"address": address})
+        assert response.status_code == 400, response.text
+        return str(response.json()["error_code"])
+
+    assert code({**good, "info_mail": None}) == "120"
+    assert code({**good, "info_mail": "not an address"}) == "123"
+    assert code({**good, "signers": []}) == "122"
+    assert code({k: v for k, v in good.items() if k != "signers"}) == "122"
+    assert code({**good, "signers": [{**SIGNERS[0], "email": None}]}) == "120"
+    assert code({**good, "signers": [{**SIGNERS[0], "email": "a@@b"}]}) == "123"
+    assert code({**good, "signers": [{**SIGNERS[0], "recipient": None}]}) == "119"
+    assert code({**good, "signers": [{**SIGNERS[0], "recipient": "19610305416"}]}) == "139"
+    assert code({**good, "signers": [SIGNERS[0], {**SIGNERS[1], "issuer": True}]}) == "127"
+    assert code({**good, "signers": [SIGNERS[1], SIGNERS[1]]}) == "127"  # the same person twice
+    # A well-formed personnummer of nobody in the registry cannot sign in an inbox: 119.
+    assert code({**good, "signers": [{**SIGNERS[0], "recipient": "198112189876"}]}) == "119"
+    # Someone registered without an inbox has nowhere to sign in: 119 as well.
+    assert code({**good, "signers": [{**SIGNERS[0], "recipient": NO_PERSON_WITHOUT_MAILBOX}]}) == "119"
+    assert ekopost.post(path, {"address": good}).status_code == 200
+    # Nothing half-written: only the good envelope exists.
+    assert len(ekopost.get(path).json()) == 1
