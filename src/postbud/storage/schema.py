@@ -200,6 +200,8 @@ webhooks = Table(
     Column("created_at", UtcDateTime, nullable=False),
     # Dialect plug-ins: the payload format and signature (standard, ekopost, cloudevents).
     Column("format", String(20), nullable=False, server_default="standard"),
+    # Only letters of this resource (an Events API subscription's resource filter; migration 0019).
+    Column("resource_id", String(255)),
 )
 
 webhook_deliveries = Table(
@@ -850,4 +852,19 @@ signing_signers = Table(
     Column("issuer", Boolean, nullable=False, default=False),
     Column("signed_at", UtcDateTime),
     Index("ix_signing_signers_recipient_id", "recipient_id"),
+)
+
+# --- Altinn Events API subscriptions (issue 10, ALTINNAPI; migration 0019) --------------------------
+# A subscription made through ``/events/api/v1/subscriptions`` is one of Postbud's webhooks; this
+# keeps what the Events API shows of it, under the number the Events API identifies it by.
+events_api_subscriptions = Table(
+    "events_api_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", Uuid, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("consumer", String(200), nullable=False),
+    Column("resource_filter", String(300), nullable=False),
+    Column("subject_filter", String(300)),
+    Column("type_filter", String(300)),
+    Column("created_at", UtcDateTime, nullable=False),
 )

@@ -22,6 +22,7 @@ from postbud.storage.repos.delivery_log import DeliveryLogRepository
 from postbud.storage.repos.documents import DocumentRepository
 from postbud.storage.repos.edi import EdiRepository
 from postbud.storage.repos.events import EventRepository
+from postbud.storage.repos.events_api import EventsApiRepository
 from postbud.storage.repos.inbox import InboxRepository
 from postbud.storage.repos.jobs import JobQueue
 from postbud.storage.repos.letter_terms import LetterTermsRepository
@@ -147,6 +148,10 @@ class SqlUnitOfWork:
     @cached_property
     def print_line(self) -> PrintLineRepository:
         return PrintLineRepository(self.conn)
+
+    @cached_property
+    def events_api(self) -> EventsApiRepository:
+        return EventsApiRepository(self.conn)
 
     @cached_property
     def received_letters(self) -> ReceivedLetterRepository:

@@ -18,6 +18,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx2
 
 from postbud.domain.errors import NotFound
+from postbud.domain.resources import LETTER_RESOURCE_PROPERTY
 from postbud.jobs.backoff import minimum_total
 from postbud.jobs.registry import JobHandler
 from postbud.services.runtime import Runtime
@@ -36,7 +37,7 @@ from postbud.storage.repos.webhooks import (
 )
 from postbud.webhooks import exchange, ordering
 from postbud.webhooks.formats import CORE_FORMATS, RenderContext, WebhookFormats
-from postbud.webhooks.notices import Notice, ProbeNotice, load_notice
+from postbud.webhooks.notices import LetterNotice, Notice, ProbeNotice, load_notice
 
 __all__ = [
     "CANCELLED",
@@ -162,7 +163,17 @@ async def deliver(
             # dedup key and this delivery's event row was never inserted.
             await settle(runtime, delivery_id, CANCELLED, str(exc))
             return
+        if webhook.resource_id is not None and not _of_resource(notice, webhook.resource_id):
+            await settle(runtime, delivery_id, CANCELLED, "not a letter of the webhook's resource")
+            return
     await _attempt(runtime, webhook, delivery, notice, attempt, max_attempts, request_timeout, formats)
+
+
+def _of_resource(notice: Notice, resource_id: str) -> bool:
+    """Whether a webhook limited to one resource (Altinn's resource registry) wants this notice."""
+    return isinstance(notice, LetterNotice) and (
+        notice.shipment.properties.get(LETTER_RESOURCE_PROPERTY) == resource_id
+    )
 
 
 async def _attempt(

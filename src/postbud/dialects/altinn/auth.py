@@ -293,3 +293,8 @@ def _system_user_organisation(details: object) -> str | None:
             if isinstance(org, dict) and isinstance(org.get("ID"), str):
                 return _without_prefix(org["ID"]) or None
     return None
+
+
+def organisation_of(verified: VerifiedToken) -> str | None:
+    """The organisation a verified token speaks for (as ``AltinnCaller.organisation_number``)."""
+    return _organisation_number(verified.claims)

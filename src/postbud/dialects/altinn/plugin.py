@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from postbud.dialects.altinn import events
 from postbud.dialects.altinn.app import create_altinn_app
+from postbud.dialects.altinn.events_api_http import events_api_routes
 from postbud.dialects.altinn.token_routes import token_routes
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.jobs.registry import JobHandler
@@ -27,7 +28,8 @@ class AltinnPlugin:
         return DialectRoutes(
             mounts=(Mount(PATH, create_altinn_app(runtime_of)),),
             # The sandbox issuer's OpenID configuration, JWKS and token exchange, at Altinn's own paths.
-            root_routes=tuple(token_routes(runtime_of)),
+            # Altinn Events' subscription API, at its own path too.
+            root_routes=(*token_routes(runtime_of), *events_api_routes(runtime_of)),
         )
 
     def job_handlers(self) -> Mapping[str, JobHandler]:

@@ -47,6 +47,8 @@ class Webhook:
     active: bool
     created_at: datetime
     format: WebhookFormat = WebhookFormat.STANDARD
+    resource_id: str | None = None
+    """Only letters of this resource (Altinn's resource registry); None: every letter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ def _webhook(row: RowMapping) -> Webhook:
         active=row["active"],
         created_at=row["created_at"],
         format=WebhookFormat(row["format"]),
+        resource_id=row["resource_id"],
     )
 
 
@@ -143,6 +146,7 @@ class WebhookRepository:
                 active=webhook.active,
                 created_at=webhook.created_at,
                 format=webhook.format.value,
+                resource_id=webhook.resource_id,
             )
         )
 

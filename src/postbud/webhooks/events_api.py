@@ -1,0 +1,114 @@
+"""Subscriptions made through an events API (Altinn Events' ``/events/api/v1/subscriptions``): each
+is a webhook of the sender in the CloudEvents format, limited to one resource's letters, known to
+the API by a number and by the consumer that made it. Asking twice for the same subscription gives
+the one made first, as Altinn Events does."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from postbud.domain.ids import new_id
+from postbud.domain.webhook_formats import WebhookFormat
+from postbud.services.runtime import Runtime
+from postbud.storage.repos.events_api import EventsApiSubscription
+from postbud.storage.repos.webhooks import Webhook
+from postbud.webhooks.formats import new_secret
+
+__all__ = [
+    "EventsApiSubscription",
+    "Subscribed",
+    "Wanted",
+    "subscribe",
+    "subscription",
+    "subscriptions",
+    "unsubscribe",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    subscription: EventsApiSubscription
+    webhook: Webhook
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    sender_id: uuid.UUID
+    url: str
+    resource_id: str
+    event_types: tuple[str, ...]
+    consumer: str
+    resource_filter: str
+    subject_filter: str | None = None
+    type_filter: str | None = None
+
+
+def _same(found: Subscribed, wanted: Wanted) -> bool:
+    s, w = found.subscription, found.webhook
+    return (w.url, s.resource_filter, s.subject_filter, s.type_filter) == (
+        wanted.url,
+        wanted.resource_filter,
+        wanted.subject_filter,
+        wanted.type_filter,
+    )
+
+
+async def subscribe(runtime: Runtime, wanted: Wanted) -> Subscribed:
+    """The subscription (a new webhook, or the identical one made before)."""
+    for found in await subscriptions(runtime, wanted.consumer):
+        if _same(found, wanted):
+            return found
+    now = runtime.clock.now()
+    webhook = Webhook(
+        id=new_id(),
+        sender_id=wanted.sender_id,
+        url=wanted.url,
+        secret=new_secret(WebhookFormat.CLOUDEVENTS),
+        event_types=wanted.event_types,
+        active=True,
+        created_at=now,
+        format=WebhookFormat.CLOUDEVENTS,
+        resource_id=wanted.resource_id,
+    )
+    async with runtime.unit_of_work() as uow:
+        await uow.webhooks.add(webhook)
+        added = await uow.events_api.add(
+            webhook.id,
+            wanted.consumer,
+            wanted.resource_filter,
+            wanted.subject_filter,
+            wanted.type_filter,
+            now=now,
+        )
+    return Subscribed(added, webhook)
+
+
+async def _with_webhooks(runtime: Runtime, found: Iterable[EventsApiSubscription]) -> list[Subscribed]:
+    async with runtime.reader() as uow:
+        pairs = [(s, await uow.webhooks.get(s.webhook_id)) for s in found]
+    return [Subscribed(s, w) for s, w in pairs if w is not None]
+
+
+async def subscriptions(runtime: Runtime, consumer: str) -> list[Subscribed]:
+    async with runtime.reader() as uow:
+        found = await uow.events_api.of_consumer(consumer)
+    return await _with_webhooks(runtime, found)
+
+
+async def subscription(runtime: Runtime, number: int) -> Subscribed | None:
+    async with runtime.reader() as uow:
+        found = await uow.events_api.get(number)
+    subscribed = await _with_webhooks(runtime, [found] if found else [])
+    return subscribed[0] if subscribed else None
+
+
+async def unsubscribe(runtime: Runtime, number: int) -> None:
+    """The subscription and its webhook, with the webhook's deliveries."""
+    async with runtime.unit_of_work() as uow:
+        found = await uow.events_api.get(number)
+        if found is None:
+            return
+        await uow.events_api.remove(number)
+        await uow.webhooks.remove(found.webhook_id)
