@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    func,
 )
 
 from postbud.storage.types import JsonDocument, UtcDateTime
@@ -853,6 +854,27 @@ signing_signers = Table(
     Column("signed_at", UtcDateTime),
     Index("ix_signing_signers_recipient_id", "recipient_id"),
 )
+
+# --- Reads that stay one page (issue 13, ROBUST; migration 0020) ----------------------------------
+# Altinn's search walks a resource's letters of one sender (or to one recipient) newest publish time
+# first — the publish time being ``publish_at``, else ``created_at`` — and stops after its page; the
+# event feed is pruned by age (``at``) beyond what a poll can ask for.
+SHIPMENT_PUBLISH_TIME = func.coalesce(shipments.c.publish_at, shipments.c.created_at, type_=UtcDateTime)
+Index(
+    "ix_shipments_resource_id_sender_id_publish_time_id",
+    shipments.c.resource_id,
+    shipments.c.sender_id,
+    SHIPMENT_PUBLISH_TIME,
+    shipments.c.id,
+)
+Index(
+    "ix_shipments_resource_id_recipient_id_publish_time_id",
+    shipments.c.resource_id,
+    shipments.c.recipient_id,
+    SHIPMENT_PUBLISH_TIME,
+    shipments.c.id,
+)
+Index("ix_event_feed_at", event_feed.c.at)
 
 # --- Altinn Events API subscriptions (issue 10, ALTINNAPI; migration 0019) --------------------------
 # A subscription made through ``/events/api/v1/subscriptions`` is one of Postbud's webhooks; this

@@ -32,6 +32,7 @@ from postbud.storage.repos.print_line import PrintLineRepository
 from postbud.storage.repos.received_letters import ReceivedLetterRepository
 from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.request_bins import RequestBinRepository
+from postbud.storage.repos.resource_letters import ResourceLetterRepository
 from postbud.storage.repos.resources import ResourceRepository
 from postbud.storage.repos.sandbox_reset import SandboxResetRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
@@ -39,8 +40,8 @@ from postbud.storage.repos.sharing import ShareRepository
 from postbud.storage.repos.shipment_ids import ShipmentIdRepository
 from postbud.storage.repos.shipment_jobs import ShipmentJobRepository
 from postbud.storage.repos.shipments import ShipmentRepository
-from postbud.storage.repos.sms_mailings import SmsMailingRepository
 from postbud.storage.repos.signing import SigningRepository
+from postbud.storage.repos.sms_mailings import SmsMailingRepository
 from postbud.storage.repos.tags import TagRepository
 from postbud.storage.repos.waiting_jobs import WaitingJobRepository
 from postbud.storage.repos.webhooks import WebhookRepository
@@ -156,6 +157,10 @@ class SqlUnitOfWork:
     @cached_property
     def received_letters(self) -> ReceivedLetterRepository:
         return ReceivedLetterRepository(self.conn)
+
+    @cached_property
+    def resource_letters(self) -> ResourceLetterRepository:
+        return ResourceLetterRepository(self.conn)
 
     @cached_property
     def registrations(self) -> RegistrationRepository:

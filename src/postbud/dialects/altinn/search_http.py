@@ -5,7 +5,11 @@ at most 1000 ids; ``idempotentKey`` short-circuits."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,14 +31,21 @@ from postbud.dialects.altinn.statuses import (
 from postbud.dialects.altinn.stored import record_of
 from postbud.dialects.altinn.wire import enum_of, parse_guid, parse_time
 from postbud.domain.errors import NotFound
+from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import PartyId
 from postbud.domain.shipments import Shipment
-from postbud.services.letters.query import ShipmentFilter, events_of, list_shipments
+from postbud.services.letters.query import events_of
+from postbud.services.letters.resource_search import (
+    ResourceLetters,
+    letters_of_idempotency_key,
+    recipient_id_of,
+    resource_letters_page,
+)
 from postbud.services.parties.resources import get_resource
 from postbud.services.runtime import Runtime
 
 LIMIT = 1000
-_PAGE = 500
+_PAGE = 200
 # Candidates whose histories are read together: a page of the answer costs a few queries, not one each.
 _HISTORIES_AT_ONCE = 200
 
@@ -45,27 +56,6 @@ def _param(request: Request, name: str) -> str | None:
         if key.lower() == lowered:
             return value
     return None
-
-
-async def _letters(runtime: Runtime, query: ShipmentFilter) -> list[Shipment]:
-    """Every letter of the filter, newest first (page by page)."""
-    letters: list[Shipment] = []
-    cursor: str | None = None
-    while True:
-        page = await list_shipments(
-            ShipmentFilter(
-                sender_id=query.sender_id,
-                recipient=query.recipient,
-                resource_id=query.resource_id,
-                cursor=cursor,
-                limit=_PAGE,
-            ),
-            runtime,
-        )
-        letters.extend(page.shipments)
-        if page.next_cursor is None:
-            return letters
-        cursor = page.next_cursor
 
 
 def _publish_time(shipment: Shipment) -> datetime:
@@ -121,20 +111,22 @@ async def search(dialect: AltinnDialect, request: Request) -> Response:
     start, end = times["from"], times["to"]
     if start is not None and end is not None and start > end:
         raise error(1027)
-    found = await _search(runtime, caller, resource_id, role, party, key)
+    relations = await _relations(runtime, caller, resource_id, role, party, status)
     if altinn2:
         # A short-circuit lookup of correspondences migrated from Altinn 2; Postbud has none.
         return JSONResponse({"ids": []})
     reference = _param(request, "sendersReference")
-    newest_first = sorted(found, key=lambda item: _publish_time(item[0]), reverse=True)
-    candidates = [(s, relations) for s, relations in newest_first if _matches(s, start, end, reference)]
+    if key is not None:
+        candidates = _by_key(runtime, relations, key, start, end, reference)
+    else:
+        walks = [_walk(runtime, relation, start, end, reference) for relation in relations]
+        candidates = _merged(walks)
     result: list[uuid.UUID] = []
-    for at in range(0, len(candidates), _HISTORIES_AT_ONCE):
-        chunk = candidates[at : at + _HISTORIES_AT_ONCE]
+    async for chunk in _chunks(candidates, _HISTORIES_AT_ONCE):
         events = await events_of([shipment.id for shipment, _ in chunk], runtime)
-        for shipment, relations in chunk:
+        for shipment, hidden_by_relation in chunk:
             history = status_history(events[shipment.id])
-            if any(_shown(history, hidden, status) for hidden in relations):
+            if any(_shown(history, hidden, status) for hidden in hidden_by_relation):
                 result.append(shipment.id)
                 if len(result) == LIMIT:
                     return JSONResponse({"ids": [str(i) for i in result]})
@@ -160,16 +152,31 @@ def _matches(shipment: Shipment, start: datetime | None, end: datetime | None, r
     return reference is None or shipment.senders_reference == reference
 
 
-async def _search(
+@dataclass(frozen=True)
+class _Relation:
+    """The caller's relation to the resource's letters it searches: their sender, or the party they
+    are to; each hides some statuses from search."""
+
+    resource_id: str
+    owner_sender_id: uuid.UUID
+    hidden: frozenset[CorrespondenceStatus]
+    had_event_types: frozenset[str] | None
+    """What a letter must have had to be shown (None: nothing more than being there)."""
+    sender_id: uuid.UUID | None = None
+    party: str | None = None
+    recipient_id: uuid.UUID | None = None
+
+
+async def _relations(
     runtime: Runtime,
     caller: AltinnCaller,
     resource_id: str,
     role: Role,
     party: PartyId,
-    key: uuid.UUID | None,
-) -> list[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]]:
-    """The correspondences of the resource in the asked roles, each with what search hides from the
-    caller in each of its relations to it; the caller must be that party (4001)."""
+    status: CorrespondenceStatus | None,
+) -> list[_Relation]:
+    """The caller's relations to the resource's letters in the asked roles; the caller must be that
+    party (4001)."""
     try:
         resource = await get_resource(runtime, resource_id)
     except NotFound:
@@ -180,22 +187,125 @@ async def _search(
         raise error(4001)
     if role is Role.RecipientAndSender and not (owner or own_party):
         raise error(4001)
-    relations: dict[uuid.UUID, tuple[Shipment, list[frozenset[CorrespondenceStatus]]]] = {}
+    relations: list[_Relation] = []
+
+    def relation(hidden: frozenset[CorrespondenceStatus], **whose: Any) -> None:
+        if status is None or status not in hidden:
+            needed = _needed_events(hidden, status)
+            relations.append(_Relation(resource.id, resource.owner_sender_id, hidden, needed, **whose))
+
     if role in (Role.Sender, Role.RecipientAndSender) and owner:
-        for s in await _letters(
-            runtime, ShipmentFilter(sender_id=resource.owner_sender_id, resource_id=resource.id)
-        ):
-            relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_SENDER)
+        relation(SEARCH_HIDES_FROM_SENDER, sender_id=resource.owner_sender_id)
     if role in (Role.Recipient, Role.RecipientAndSender) and own_party:
-        for s in await _letters(runtime, ShipmentFilter(recipient=str(party), resource_id=resource.id)):
-            if s.recipient_party == str(party):
-                relations.setdefault(s.id, (s, []))[1].append(SEARCH_HIDES_FROM_RECIPIENT)
-    chosen = []
-    for shipment, hidden in relations.values():
-        record = record_of(shipment)
-        if record is None or record.resource_id != resource.id:
-            continue
-        if key is not None and record.idempotent_key != str(key):
-            continue
-        chosen.append((shipment, hidden))
-    return chosen
+        recipient_id = await recipient_id_of(str(party), runtime)
+        if recipient_id is not None:
+            relation(SEARCH_HIDES_FROM_RECIPIENT, party=str(party), recipient_id=recipient_id)
+    return relations
+
+
+def _needed_events(
+    hidden: frozenset[CorrespondenceStatus], status: CorrespondenceStatus | None
+) -> frozenset[str] | None:
+    """What a letter must have had to be shown: an event giving the asked status, else one giving a
+    status search does not hide (None: every letter has one — its creation)."""
+    wanted = frozenset({status}) if status is not None else frozenset(CorrespondenceStatus) - hidden
+    types = _event_types_giving(wanted)
+    return None if EventType.CREATED.value in types else types
+
+
+@cache
+def _event_types_giving(statuses: frozenset[CorrespondenceStatus]) -> frozenset[str]:
+    """The core event types whose event shows as one of these statuses, read from the vocabulary
+    itself (statuses.py), so a status added there is searched for without a second table."""
+    at = datetime.now(UTC)
+    found: set[str] = set()
+    for kind in EventType:
+        for data in ({}, {"by": "recipient"}, {"by": "sender"}):
+            probe = ShipmentEvent(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), kind, at, data=data)
+            if any(entry.status in statuses for entry in status_history([probe])):
+                found.add(kind.value)
+    return frozenset(found)
+
+
+def _belongs(shipment: Shipment, relation: _Relation) -> bool:
+    record = record_of(shipment)
+    if record is None or record.resource_id != relation.resource_id:
+        return False
+    if relation.party is not None:
+        return shipment.recipient_party == relation.party
+    return shipment.sender_id == relation.sender_id
+
+
+async def _walk(
+    runtime: Runtime,
+    relation: _Relation,
+    start: datetime | None,
+    end: datetime | None,
+    reference: str | None,
+) -> AsyncIterator[tuple[datetime, Shipment, frozenset[CorrespondenceStatus]]]:
+    """The relation's letters newest publish time first, page by page as they are asked for."""
+    which = ResourceLetters(
+        resource_id=relation.resource_id,
+        sender_id=relation.sender_id,
+        recipient_id=relation.recipient_id,
+        published_after=start,
+        published_before=end,
+        senders_reference=reference,
+        had_event_types=relation.had_event_types,
+    )
+    before: tuple[datetime, uuid.UUID] | None = None
+    while True:
+        page = await resource_letters_page(which, runtime, before=before, limit=_PAGE)
+        for at, shipment in page:
+            if _belongs(shipment, relation):
+                yield at, shipment, relation.hidden
+        if len(page) < _PAGE:
+            return
+        before = (page[-1][0], page[-1][1].id)
+
+
+async def _merged(
+    walks: list[AsyncIterator[tuple[datetime, Shipment, frozenset[CorrespondenceStatus]]]],
+) -> AsyncIterator[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]]:
+    """The walks merged newest first; a letter in several (sent to its own sender) once, with what
+    each relation hides."""
+    heads = {index: await anext(walk, None) for index, walk in enumerate(walks)}
+    while live := {index: head for index, head in heads.items() if head is not None}:
+        _, shipment, _ = max(live.values(), key=lambda head: (head[0], head[1].id))
+        hidden: list[frozenset[CorrespondenceStatus]] = []
+        for index, head in live.items():
+            if head[1].id == shipment.id:
+                hidden.append(head[2])
+                heads[index] = await anext(walks[index], None)
+        yield shipment, hidden
+
+
+async def _by_key(
+    runtime: Runtime,
+    relations: list[_Relation],
+    key: uuid.UUID,
+    start: datetime | None,
+    end: datetime | None,
+    reference: str | None,
+) -> AsyncIterator[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]]:
+    """``idempotentKey`` short-circuits: the one request's letters, not the resource's."""
+    if not relations:
+        return
+    letters = await letters_of_idempotency_key(relations[0].owner_sender_id, "altinn", str(key), runtime)
+    for shipment in sorted(letters, key=lambda s: (_publish_time(s), s.id), reverse=True):
+        hidden = [relation.hidden for relation in relations if _belongs(shipment, relation)]
+        if hidden and _matches(shipment, start, end, reference):
+            yield shipment, hidden
+
+
+async def _chunks(
+    candidates: AsyncIterator[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]], size: int
+) -> AsyncIterator[list[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]]]:
+    chunk: list[tuple[Shipment, list[frozenset[CorrespondenceStatus]]]] = []
+    async for candidate in candidates:
+        chunk.append(candidate)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
