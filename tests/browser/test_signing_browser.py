@@ -1,0 +1,108 @@
+"""Signing a document in the inbox with Chromium: an Ekopost ``einbox_signer`` envelope, each signer
+finds it under "Til signering", confirms with the sandbox e-ID and signs; the envelope is then
+``posted`` and the signed PDF is there to download."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from postbud.services.parties.senders import RegisterSender, register_sender
+from postbud.services.sandbox.sample_letters import letter_pdf
+from postbud.storage.repos.inbox import InboxOwner
+from tests.browser.helpers import national_id, person, sign_in
+from tests.browser.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+CUSTOMER = "5569000002"
+SUBJECT = "Samboeravtale"
+
+
+def _envelope_to_sign(server: LiveServer, signers: list[InboxOwner]) -> tuple[httpx.Client, str, str]:
+    customer = server.run(
+        register_sender(RegisterSender(name="Avtalsbolaget AB", organisation_number=CUSTOMER), server.runtime)
+    )
+    http = httpx.Client(
+        base_url=f"{server.url}/ekopost",
+        headers={"Authorization": f"api-key {customer.api_key}"},
+        timeout=30,
+    )
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        response = http.post(path, json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    campaign = post("/campaigns", {"name": "Avtal", "output_date": "2026-01-01", "signing": True})
+    address = {
+        "$type": "einbox_signer",
+        "info_mail": "avtal@avtalsbolaget.se",
+        "signers": [
+            {"email": f"signer{n}@example.no", "recipient": national_id(owner), "issuer": n == 0}
+            for n, owner in enumerate(signers)
+        ],
+    }
+    envelope = post(f"/campaigns/{campaign['id']}/envelopes", {"name": SUBJECT, "address": address})
+    document = letter_pdf("Avtalsbolaget AB", SUBJECT, ("Partene avtaler følgende.",))
+    base = f"/campaigns/{campaign['id']}/envelopes/{envelope['id']}"
+    post(
+        base + "/content",
+        {"type": "document", "mime": "application/pdf", "data": base64.b64encode(document).decode()},
+    )
+    post(base + "/close", {})
+    post(f"/campaigns/{campaign['id']}/close", {})
+    return http, base, SUBJECT
+
+
+def _sign(page: Page, server: LiveServer, owner: InboxOwner) -> None:
+    sign_in(page, server, owner)
+    page.get_by_role("link", name="Til signering").click()
+    expect(page.get_by_role("heading", level=1, name="Dokumenter å signere")).to_be_visible()
+    page.get_by_role("link", name=re.compile(SUBJECT)).click()
+    expect(page.get_by_role("heading", level=1, name=SUBJECT)).to_be_visible()
+    page.get_by_role("link", name="Logg inn med e-ID").click()
+    page.get_by_role("button", name="Bekreft med test-BankID").click()
+    expect(page.get_by_role("heading", level=1, name=SUBJECT)).to_be_visible()
+    page.get_by_role("button", name="Signer").click()
+    expect(page.get_by_text("Du har signert dokumentet.")).to_be_visible()
+    expect(page.locator(".signers li", has_text=owner.name)).to_contain_text("signerte")
+    expect(page.get_by_role("button", name="Signer")).to_have_count(0)
+
+
+def _wait_for_state(http: httpx.Client, path: str, state: str) -> None:
+    deadline = time.monotonic() + 30
+    while (current := http.get(path).json()["state"]) != state:
+        assert time.monotonic() < deadline, f"the envelope stayed {current}"
+        time.sleep(0.1)
+
+
+def test_each_signer_signs_in_the_inbox_and_the_signed_pdf_can_be_downloaded(
+    live_server: LiveServer, page: Page, context: BrowserContext
+) -> None:
+    first, second = person(live_server, -1), person(live_server, -2)
+    http, envelope_path, _ = _envelope_to_sign(live_server, [first, second])
+    _wait_for_state(http, envelope_path, "closed")
+
+    _sign(page, live_server, first)
+    assert http.get(envelope_path).json()["state"] == "closed"  # one of two has signed
+    context.clear_cookies()
+    _sign(page, live_server, second)
+    _wait_for_state(http, envelope_path, "posted")
+
+    page.reload()
+    link = page.get_by_role("link", name="Last ned det signerte dokumentet (PDF)")
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    path = download.value.path()
+    assert path is not None
+    signed = path.read_bytes()
+    assert signed.startswith(b"%PDF")
+    assert b"/ETSI.CAdES.detached" in signed
