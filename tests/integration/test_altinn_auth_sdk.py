@@ -222,7 +222,7 @@ def test_the_async_client_does_what_the_blocking_one_does(live: Live) -> None:
     asyncio.run(scenario())
 
 
-def test_content_confirm_and_what_is_not_served_yet(live: Live) -> None:
+def test_content_confirm_and_download_all_without_attachments(live: Live) -> None:
     person_token = mint_person_token(token_issuer(live.data_dir), live.url, PERSON, [READ])
     with (
         AltinnClient(live.url, live.minted(OWNER, WRITE)) as sender,
@@ -243,7 +243,5 @@ def test_content_confirm_and_what_is_not_served_yet(live: Live) -> None:
         assert person.confirm(sent.correspondence_id) == sent.correspondence_id
         assert person.get_overview(sent.correspondence_id).status is CorrespondenceStatus.CONFIRMED
         with pytest.raises(AltinnApiError) as missing:
-            person.download_all(sent.correspondence_id)
-        assert missing.value.status == 501
-        assert missing.value.detail is not None
-        assert "not implemented" in missing.value.detail
+            person.download_all(sent.correspondence_id)  # it has no attachments
+        assert (missing.value.status, missing.value.error_code) == (404, 2001)

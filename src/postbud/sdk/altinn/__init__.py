@@ -23,6 +23,7 @@ from .errors import (
     TokenError,
     UnexpectedResponseError,
 )
+from .events_models import EventsSubscription, EventsSubscriptionList, EventsSubscriptionRequest
 from .models import (
     AttachmentDataLocationType,
     AttachmentDetails,
@@ -92,6 +93,9 @@ __all__ = [
     "CorrespondenceStatus",
     "CorrespondenceStatusEvent",
     "CustomRecipient",
+    "EventsSubscription",
+    "EventsSubscriptionList",
+    "EventsSubscriptionRequest",
     "ExternalReference",
     "InitializeAttachment",
     "InitializeCorrespondenceAttachment",

@@ -18,6 +18,7 @@ import httpx2
 
 from . import operations as ops
 from .errors import AltinnApiError, AltinnConnectionError
+from .events_models import EventsSubscription, EventsSubscriptionList, EventsSubscriptionRequest
 from .models import (
     AttachmentDetails,
     AttachmentOverview,
@@ -173,6 +174,27 @@ class AltinnClient:
         """C10: every attachment in one zip."""
         return self._run(ops.download_all(correspondence_id))
 
+    def can_forward(self, correspondence_id: UUID | str) -> bool:
+        """H4: whether the correspondence allows forwarding (scope ``…correspondence.forward.check``)."""
+        return self._run(ops.forward_check(correspondence_id))
+
+    def get_confidential_reminders(self, language_code: str = "nb") -> str:
+        """H6: the organisation's confidential correspondences unread for a week, as text."""
+        return self._run(ops.confidential_reminders(language_code))
+
+    def subscribe(self, request: EventsSubscriptionRequest) -> EventsSubscription:
+        """Altinn Events (``/events/api/v1/subscriptions``): subscribe an endpoint to a resource."""
+        return self._run(ops.subscribe(request))
+
+    def list_subscriptions(self) -> EventsSubscriptionList:
+        return self._run(ops.subscriptions())
+
+    def get_subscription(self, subscription_id: int) -> EventsSubscription:
+        return self._run(ops.subscription(subscription_id))
+
+    def delete_subscription(self, subscription_id: int) -> None:
+        self._run(ops.unsubscribe(subscription_id))
+
     # -------------------------------------------------------------------------------- attachments
 
     def initialize_attachment(self, request: InitializeAttachment) -> UUID:
@@ -293,6 +315,24 @@ class AsyncAltinnClient:
 
     async def download_all(self, correspondence_id: UUID | str) -> bytes:
         return await self._run(ops.download_all(correspondence_id))
+
+    async def can_forward(self, correspondence_id: UUID | str) -> bool:
+        return await self._run(ops.forward_check(correspondence_id))
+
+    async def get_confidential_reminders(self, language_code: str = "nb") -> str:
+        return await self._run(ops.confidential_reminders(language_code))
+
+    async def subscribe(self, request: EventsSubscriptionRequest) -> EventsSubscription:
+        return await self._run(ops.subscribe(request))
+
+    async def list_subscriptions(self) -> EventsSubscriptionList:
+        return await self._run(ops.subscriptions())
+
+    async def get_subscription(self, subscription_id: int) -> EventsSubscription:
+        return await self._run(ops.subscription(subscription_id))
+
+    async def delete_subscription(self, subscription_id: int) -> None:
+        await self._run(ops.unsubscribe(subscription_id))
 
     async def initialize_attachment(self, request: InitializeAttachment) -> UUID:
         return await self._run(ops.initialize_attachment(request))

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from .errors import UnexpectedResponseError
+from .events_models import EventsSubscription, EventsSubscriptionList, EventsSubscriptionRequest
 from .models import (
     AttachmentDetails,
     AttachmentOverview,
@@ -30,6 +31,7 @@ from .wire import from_json, to_json
 
 T = TypeVar("T")
 ROOT = "/correspondence/api/v1"
+EVENTS_SUBSCRIPTIONS = "/events/api/v1/subscriptions"
 JSON = "application/json"
 
 
@@ -216,6 +218,30 @@ def download_all(correspondence_id: UUID | str) -> Call[bytes]:
     return Call("GET", path, _bytes, accept="*/*")
 
 
+def forward_check(correspondence_id: UUID | str) -> Call[bool]:
+    """H4 (scope ``altinn:correspondence.forward.check``): whether the correspondence allows forwarding."""
+
+    def read(answer: Answer) -> bool:
+        value = _parsed(answer)
+        allowed = value.get("allowForwarding") if isinstance(value, dict) else None
+        if not isinstance(allowed, bool):
+            raise UnexpectedResponseError(f"expected {{'allowForwarding': bool}}, got {value!r}")
+        return allowed
+
+    return Call("GET", f"{ROOT}/correspondence/{_guid_path(correspondence_id)}/forward/check", read)
+
+
+def confidential_reminders(language_code: str = "nb") -> Call[str]:
+    """H6: the caller organisation's unread confidential correspondences, as the inbox's text."""
+    return Call(
+        "GET",
+        f"{ROOT}/confidential-reminders",
+        lambda answer: answer.body.decode("utf-8"),
+        params={"languageCode": language_code},
+        accept="text/plain",
+    )
+
+
 # ------------------------------------------------------------------------------------ attachments
 
 
@@ -245,3 +271,23 @@ def purge_attachment(attachment_id: UUID | str) -> Call[None]:
 
 def download_attachment_as_sender(attachment_id: UUID | str) -> Call[bytes]:
     return Call("GET", f"{ROOT}/attachment/{_guid_path(attachment_id)}/download", _bytes, accept="*/*")
+
+
+# ------------------------------------------------------------------------------------ Altinn Events
+
+
+def subscribe(request: EventsSubscriptionRequest) -> Call[EventsSubscription]:
+    """Altinn Events: subscribe an endpoint to a resource's events (scope ``altinn:events.subscribe``)."""
+    return Call("POST", EVENTS_SUBSCRIPTIONS, _model(EventsSubscription), json_body=to_json(request))
+
+
+def subscriptions() -> Call[EventsSubscriptionList]:
+    return Call("GET", EVENTS_SUBSCRIPTIONS, _model(EventsSubscriptionList))
+
+
+def subscription(subscription_id: int) -> Call[EventsSubscription]:
+    return Call("GET", f"{EVENTS_SUBSCRIPTIONS}/{int(subscription_id)}", _model(EventsSubscription))
+
+
+def unsubscribe(subscription_id: int) -> Call[None]:
+    return Call("DELETE", f"{EVENTS_SUBSCRIPTIONS}/{int(subscription_id)}", _nothing)
