@@ -15,9 +15,9 @@ from postbud.domain.ids import new_id
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batch_state import move_batch
 from postbud.services.letters.record_event import record_events
+from postbud.services.print_line.house import batch_print_house
 from postbud.services.print_line.limits import check_sender_limits
 from postbud.services.print_line.release import release_held
-from postbud.services.print_line.run import batch_print_house
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.errors import DuplicateKey

@@ -25,16 +25,12 @@ from postbud.domain.ids import new_id
 from postbud.domain.print_batches import REPLY_ENVELOPE_INSERT, EnvelopeInBatch, PrintBatch
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
+from postbud.services.print_line.house import batch_print_house
+from postbud.services.print_line.press import press_letters
 from postbud.services.print_line.record_many import record_for_many
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.blobs import BlobTooLarge
-
-
-def batch_print_house(runtime: Runtime) -> SandboxPrintHouse | None:
-    """The print house, when it takes print batches (the sandbox's does)."""
-    house = runtime.channels.get(Channel.PRINT)
-    return house if isinstance(house, SandboxPrintHouse) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,26 +116,30 @@ async def _print_batch(
         if sha256 is None or not envelopes:
             return
         sender_id = ready[0].shipment.sender_id
-        await uow.print_line.add(
-            PrintBatch(
-                id=print_batch_id,
-                sender_id=sender_id,
-                batch_id=batch_id,
-                sha256=sha256,
-                pages=file.pages,
-                sheets=file.sheets,
-                color=color,
-                duplex=duplex,
-                envelopes=envelopes,
-                created_at=now,
-            )
+        printed = PrintBatch(
+            id=print_batch_id,
+            sender_id=sender_id,
+            batch_id=batch_id,
+            sha256=sha256,
+            pages=file.pages,
+            sheets=file.sheets,
+            color=color,
+            duplex=duplex,
+            envelopes=envelopes,
+            created_at=now,
         )
+        await uow.print_line.add(printed)
         await uow.waiting_jobs.enqueue_once(
             job_kinds.PRINT_PRESS,
             {"print_batch_id": str(print_batch_id)},
             key=f"print-press:{print_batch_id}",
             now=now,
         )
+    async with runtime.unit_of_work() as uow:
+        stored = await uow.print_line.get(print_batch_id, for_update=True)
+        if stored is not None and stored.printed_at is None:
+            pressed = [r.shipment for r in ready if r.shipment.id in recorded]
+            await press_letters(uow, house, stored, pressed, now=runtime.clock.now())
 
 
 def _entry(item: _Ready, placed: Placed) -> EnvelopeInBatch:
