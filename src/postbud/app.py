@@ -26,6 +26,7 @@ from postbud.platform_api import PREFIX, platform_router
 from postbud.platform_api import resources as resources_api
 from postbud.plugins.ports import DialectPorts, ports_to_apps
 from postbud.plugins.registry import DialectRegistry, default_dialects
+from postbud.services.retention.event_feed import schedule_event_feed_pruning
 from postbud.services.runtime import Runtime
 from postbud.shared_settings import SharedSettingsMiddleware
 from postbud.web.api_docs import ApiDocs
@@ -79,6 +80,8 @@ async def running_workers(
 ) -> AsyncIterator[list[Worker]]:
     """Run ``count`` workers until the block ends, then let each finish its current job
     (``jobs/pool.py``: with their entry in the worker registry)."""
+    if count > 0:
+        await schedule_event_feed_pruning(runtime)  # once a day whoever asks; each run queues the next
     async with worker_pool(runtime, job_handlers(dialects), count) as workers:
         yield workers
 

@@ -23,6 +23,7 @@ from postbud.services.print_line.run import give_up_print_run, print_run
 from postbud.services.recipient_actions.forward import give_up_forwarding, run_forward_job
 from postbud.services.registration.outcome import deliver_registered, registration_deadline
 from postbud.services.registration.request_job import give_up_registration_request, request_registration
+from postbud.services.retention.event_feed import PRUNE_EVENT_FEED, run_event_feed_pruning
 from postbud.services.runtime import Runtime
 from postbud.services.signing import jobs as signing_jobs
 from postbud.storage.repos.jobs import Job
@@ -128,6 +129,10 @@ async def _print_press(job: Job, runtime: Runtime) -> None:
     await press(uuid.UUID(job.payload["print_batch_id"]), runtime)
 
 
+async def _prune_event_feed(_job: Job, runtime: Runtime) -> None:
+    await run_event_feed_pruning(runtime)
+
+
 def core_handlers() -> dict[str, JobHandler]:
     return {
         "shipment.deliver": JobHandler(_deliver, _give_up),
@@ -153,4 +158,5 @@ def core_handlers() -> dict[str, JobHandler]:
         "edi.invitation.advance": JobHandler(edi_advance),
         "signing.invite": JobHandler(signing_jobs.invite, signing_jobs.invite_give_up),
         "signing.complete": JobHandler(signing_jobs.complete, signing_jobs.complete_give_up),
+        PRUNE_EVENT_FEED: JobHandler(_prune_event_feed),
     }

@@ -34,6 +34,7 @@ from postbud.storage.repos.registrations import RegistrationRepository
 from postbud.storage.repos.request_bins import RequestBinRepository
 from postbud.storage.repos.resource_letters import ResourceLetterRepository
 from postbud.storage.repos.resources import ResourceRepository
+from postbud.storage.repos.retention import RetentionRepository
 from postbud.storage.repos.sandbox_reset import SandboxResetRepository
 from postbud.storage.repos.sandbox_settings import SandboxSettingsRepository
 from postbud.storage.repos.sharing import ShareRepository
@@ -161,6 +162,10 @@ class SqlUnitOfWork:
     @cached_property
     def resource_letters(self) -> ResourceLetterRepository:
         return ResourceLetterRepository(self.conn)
+
+    @cached_property
+    def retention(self) -> RetentionRepository:
+        return RetentionRepository(self.conn)
 
     @cached_property
     def registrations(self) -> RegistrationRepository:

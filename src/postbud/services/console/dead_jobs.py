@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.dead_jobs import DeadJob as DeadJob
+from postbud.storage.repos.jobs import DONE_COUNTED_UP_TO as DONE_COUNTED_UP_TO
 
 
 async def job_counts(runtime: Runtime) -> dict[str, int]:
-    """Jobs by status (ready, running, done, dead)."""
+    """Jobs by status (ready, running, done, dead); done up to ``DONE_COUNTED_UP_TO`` + 1."""
     async with runtime.reader() as uow:
         return await uow.jobs.counts()
 

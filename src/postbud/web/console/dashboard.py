@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postbud.services.console.activity_chart import activity
+from postbud.services.console.dead_jobs import DONE_COUNTED_UP_TO
 from postbud.services.console.feed import newest_events, starting_cursor
 from postbud.services.runtime import Runtime
 from postbud.web.console.chart import letters_chart
@@ -28,6 +29,7 @@ async def _activity_context(request: Request) -> dict[str, object]:
         "activity": current,
         "chart": letters_chart(current, web_context(request).pages.zone),
         "backlog_statuses": BACKLOG_STATUSES,
+        "done_counted_up_to": DONE_COUNTED_UP_TO,
     }
 
 
