@@ -30,7 +30,9 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -56,6 +58,7 @@ from bench.digipost_send import (
 )
 from bench.ekopost_ingest import ORGNR, start, window_letter_pdf
 from bench.pool import PoolSpec, signed_send
+from bench.soak_tracemalloc import compare
 
 MB = 2**20
 DIALECTS = ("digipost", "ekopost", "altinn")
@@ -329,6 +332,8 @@ async def drive(
 
     def sample() -> None:
         rss = rss_bytes(process_tree(server_pid)) / MB
+        if args.tracemalloc:
+            os.kill(server_pid, signal.SIGUSR2)  # a snapshot after the RSS reading, not in it
         soak.samples.append((time.monotonic() - started, rss, acknowledged))
         print(
             f"  {soak.samples[-1][0] / 60:5.1f} min  RSS {rss:7.1f} MB  letters {acknowledged:8d}"
@@ -400,13 +405,21 @@ def soak_one(args: argparse.Namespace, dialect: str, minutes: float) -> Soak:
         "--data-dir", str(data_dir),
     )  # fmt: skip
     print(f"{dialect}: {minutes:g} min, {args.connections} connections ({work})", flush=True)
-    server = start(postbud_serve_command(data_dir, args), work / "postbud.log", args.port)
+    command = postbud_serve_command(data_dir, args)
+    traces = Path(args.tracemalloc) / dialect if args.tracemalloc else None
+    if traces is not None:
+        command = [sys.executable, "-m", "bench.soak_tracemalloc", str(traces), *command[1:]]
+    server = start(command, work / "postbud.log", args.port)
     soak = Soak(dialect, minutes)
     try:
         asyncio.run(drive(args, soak, send, server.pid, campaigns))
     finally:
         stop_server(server)
     soak.stored = stored(data_dir, dialect)
+    if traces is not None:
+        snapshots = sorted(traces.glob("*.snap"))
+        if len(snapshots) >= 3:  # the one after the first minute against the last
+            print(compare(snapshots[1], snapshots[-1]), flush=True)
     start_mb, end_mb = soak.samples[0][1], soak.samples[-1][1]
     print(
         f"  {dialect}: {soak.acknowledged} letters acknowledged, {soak.stored} stored,"
@@ -442,6 +455,13 @@ def main() -> int:
     parser.add_argument("--work-dir", default=None, help="where the data folders go (default: /tmp)")
     parser.add_argument("--json", default=None, help="also write the samples to this file")
     parser.add_argument("--keep", action="store_true", help="keep the data folders")
+    parser.add_argument(
+        "--tracemalloc",
+        default=None,
+        metavar="DIR",
+        help="run the server with tracemalloc (--processes 1), a snapshot per sample into DIR/<dialect>,"
+        " and print what grew (bench/soak_tracemalloc.py); slows the server several times over",
+    )
     args = parser.parse_args()
     minutes = {name: args.minutes for name in DIALECTS}
     for part in filter(None, args.dialect_minutes.split(",")):
