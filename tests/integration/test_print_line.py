@@ -22,6 +22,7 @@ from postbud.domain.events import EventType
 from postbud.domain.print_batches import REPLY_ENVELOPE_INSERT, PrintBatch
 from postbud.domain.print_limits import PrintLimits
 from postbud.domain.status import ShipmentStatus
+from postbud.services.console import print_queue
 from postbud.services.letters.batches import find_batch
 from postbud.services.letters.query import get_shipment
 from postbud.services.parties.senders import find_sender
@@ -262,3 +263,22 @@ def test_the_daily_large_document_limit_refuses_the_close_with_143(ekopost: Ekop
     _refused_close(ekopost, campaign["id"], "143", envelopes)
     _customer_limits(ekopost, PrintLimits(large_documents_per_day=2, large_document_bytes=len(small) + 500))
     assert ekopost.post(f"/campaigns/{campaign['id']}/close").status_code == 200
+
+
+def test_the_console_shows_a_batch_letter_its_own_pages_of_the_print_batch(ekopost: Ekopost) -> None:
+    campaign = ekopost.campaign()
+    people = [(f"Person {n}", f"Vägen {n}", f"11{n} 22 Uppsala") for n in (1, 2)]
+    envelopes = {_envelope(ekopost, campaign["id"], letter_pdf(p, pages=2)): p for p in people}
+    assert ekopost.post(f"/campaigns/{campaign['id']}/close").status_code == 200
+    for envelope_id, address in envelopes.items():
+        assert ekopost.wait_for(envelope_id, *DONE) is ShipmentStatus.POSTED
+        shipment_id = uuid.UUID(envelope_id)
+        letter = ekopost.run(lambda sid=shipment_id: print_queue.print_letter(ekopost.runtime, sid))
+        assert letter.print_file is not None
+        assert letter.print_file.pages == 2
+        own = ekopost.run(lambda sid=shipment_id: print_queue.print_pdf(ekopost.runtime, sid))
+        with pikepdf.open(io.BytesIO(own)) as opened:
+            assert len(opened.pages) == 2
+        assert texts_in(own, EKOPOST_WINDOW, pages=1)[0].split() == " ".join(address).split()
+        image = ekopost.run(lambda sid=shipment_id: print_queue.print_page_image(ekopost.runtime, sid, 1))
+        assert image.startswith(b"\x89PNG")

@@ -141,3 +141,12 @@ def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, duplex: bool) -> None:
     out.pages.extend(part.pages)
     if duplex and len(part.pages) % 2:
         out.add_blank_page(page_size=A4_POINTS)
+
+
+def pages_of(pdf: bytes, first: int, last: int) -> bytes:
+    """Pages ``first``..``last`` (from 1) of ``pdf`` as a PDF of their own: one letter of a batch file."""
+    with pikepdf.open(io.BytesIO(pdf)) as whole, pikepdf.new() as part:
+        part.pages.extend(whole.pages[first - 1 : last])
+        buffer = io.BytesIO()
+        part.save(buffer, deterministic_id=True)
+    return buffer.getvalue()

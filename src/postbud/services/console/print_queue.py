@@ -8,17 +8,19 @@ print failed can be printed again (``services/letters/reprint.py``).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Final
 
+from postbud.channels.print.batch_file import pages_of
 from postbud.domain.channels import Channel
 from postbud.domain.documents import Document
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.inbox.page_images import DEFAULT_WIDTH, page_image
+from postbud.services.inbox.page_images import DEFAULT_WIDTH, PageNotRenderable, page_image
 from postbud.services.letters.query import ShipmentFilter, list_shipments
 from postbud.services.letters.reprint import print_failed, reprint_keys
 from postbud.services.runtime import Runtime
@@ -45,6 +47,9 @@ class PrintFile:
     sha256: str
     pages: int
     sheets: int | None
+    first_page: int = 1
+    """Where the letter's pages start in the file: a print batch's file holds many letters."""
+    print_batch: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,16 @@ def _print_file(events: list[ShipmentEvent]) -> PrintFile | None:
     if sent is None or not isinstance(sent.data.get("print_pdf"), str):
         return None
     sheets = sent.data.get("sheets")
-    return PrintFile(sent.data["print_pdf"], int(sent.data.get("pages") or 0), sheets)
+    in_batch = sent.data.get("batch_pages")
+    first = int(in_batch[0]) if isinstance(in_batch, list) and in_batch else 1
+    batch = sent.data.get("print_batch")
+    return PrintFile(
+        sent.data["print_pdf"],
+        int(sent.data.get("pages") or 0),
+        sheets,
+        first,
+        batch if isinstance(batch, str) else None,
+    )
 
 
 def _failure(events: list[ShipmentEvent]) -> str | None:
@@ -164,7 +178,13 @@ async def _print_file_of(runtime: Runtime, shipment_id: uuid.UUID) -> PrintFile:
 
 
 async def print_pdf(runtime: Runtime, shipment_id: uuid.UUID) -> bytes:
-    return await runtime.blobs.get((await _print_file_of(runtime, shipment_id)).sha256)
+    """The letter's print-ready pages: its own file, or its pages out of its print batch's file."""
+    print_file = await _print_file_of(runtime, shipment_id)
+    content = await runtime.blobs.get(print_file.sha256)
+    if print_file.print_batch is None:
+        return content
+    last = print_file.first_page + print_file.pages - 1
+    return await asyncio.to_thread(pages_of, content, print_file.first_page, last)
 
 
 async def print_page_image(
@@ -172,7 +192,10 @@ async def print_page_image(
 ) -> bytes:
     """A PNG of one page of the print-ready PDF (cached like a letter's page images)."""
     print_file = await _print_file_of(runtime, shipment_id)
-    return await page_image(runtime, _as_document(print_file, shipment_id), page, width)
+    if not 1 <= page <= max(print_file.pages, 1):
+        raise PageNotRenderable(f"the letter has {print_file.pages} print pages")
+    in_file = print_file.first_page + page - 1
+    return await page_image(runtime, _as_document(print_file, shipment_id), in_file, width)
 
 
 async def run_now(runtime: Runtime, shipment_id: uuid.UUID) -> int:
