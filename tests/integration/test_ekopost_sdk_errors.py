@@ -193,15 +193,17 @@ def _cases(scene: Scene) -> dict[str, Case]:
             ),
         ),
         "142": Case("142", replymail_without_template),
-        "501 sms": Case(
-            "501",
-            lambda cl: cl.send_sms(SmsMailing(text="Hej", from_name="Eko", recipients=["+46701234567"])),
-            501,
+        "129 sms": Case(
+            "129", lambda cl: cl.send_sms(SmsMailing(text="", from_name="Eko", recipients=["abc"]))
         ),
-        "501 edi": Case(
-            "501", lambda cl: cl.edi_create_sender(EdiSender(name="Eko AB", cin="5568384118")), 501
+        "134": Case(
+            "134",
+            lambda cl: cl.send_sms(
+                SmsMailing(text="Hej", from_name="Eko", recipients=["0701234567"] * 100_001)
+            ),
         ),
-        "501 edi invitations": Case("501", lambda cl: cl.edi_invitations(), 501),
+        "127 sms (404)": Case("127", lambda cl: cl.sms_status(UNKNOWN), 404),
+        "127 edi": Case("127", lambda cl: cl.edi_create_sender(EdiSender(name="Eko AB", cin="5568384119"))),
     }
 
 

@@ -90,6 +90,7 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
         route("/edi/sender", edi.create_sender, "POST"),
         route("/edi/senders", edi.create_sender, "POST"),
         route("/edi/invitations", edi.invitations, "GET"),
+        route("/edi/invitations", edi.update_invitations, "POST"),
         route("/edi/invitations/update", edi.update_invitations, "POST"),
         route("/edi/invitations", edi.update_invitations, "PUT"),
         route("/reachable/{type}", reachable.reachable, "POST"),

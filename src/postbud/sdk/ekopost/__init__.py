@@ -51,6 +51,7 @@ from .models import (
     Transaction,
 )
 from .reachability import EinvoiceReadiness, MastercardPerson, PeppolMatch
+from .sms_status import SmsMailingState, SmsMailingStatus, SmsRecipientState, SmsRecipientStatus
 from .values import (
     CampaignState,
     ContentType,
@@ -124,6 +125,10 @@ __all__ = [
     "SentLetter",
     "Signer",
     "SmsMailing",
+    "SmsMailingState",
+    "SmsMailingStatus",
+    "SmsRecipientState",
+    "SmsRecipientStatus",
     "Tracking",
     "Transaction",
     "UnexpectedResponseError",

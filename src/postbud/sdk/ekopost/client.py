@@ -24,6 +24,7 @@ from .messaging import EdiInvitation, EdiSender, SmsMailing
 from .models import Campaign, Content, Envelope, NewCampaign, NewContent, NewEnvelope, SentLetter
 from .operations import Call, parse_json
 from .reachability import EinvoiceReadiness, MastercardPerson, PeppolMatch
+from .sms_status import SmsMailingStatus
 from .values import Plex, Postage, ReachableType
 
 __all__ = ["PRODUCTION_BASE_URL", "SANDBOX_BASE_URL", "AsyncEkopostClient", "EkopostClient"]
@@ -268,11 +269,13 @@ class EkopostClient:
 
     # -------------------------------------------------------------------------------- SMS, EDI
 
-    def send_sms(self, mailing: SmsMailing) -> Any:
+    def send_sms(self, mailing: SmsMailing) -> SmsMailingStatus:
         return self._run(ops.send_sms(mailing))
 
-    def sms_status(self, mailing_id: str) -> Any:
-        return self._run(ops.sms_status(mailing_id))
+    def sms_status(
+        self, mailing_id: str, *, offset: int | None = None, limit: int | None = None
+    ) -> SmsMailingStatus:
+        return self._run(ops.sms_status(mailing_id, offset=offset, limit=limit))
 
     def edi_create_sender(self, sender: EdiSender) -> str | None:
         return self._run(ops.edi_create_sender(sender))
@@ -477,11 +480,13 @@ class AsyncEkopostClient:
 
     # -------------------------------------------------------------------------------- SMS, EDI
 
-    async def send_sms(self, mailing: SmsMailing) -> Any:
+    async def send_sms(self, mailing: SmsMailing) -> SmsMailingStatus:
         return await self._run(ops.send_sms(mailing))
 
-    async def sms_status(self, mailing_id: str) -> Any:
-        return await self._run(ops.sms_status(mailing_id))
+    async def sms_status(
+        self, mailing_id: str, *, offset: int | None = None, limit: int | None = None
+    ) -> SmsMailingStatus:
+        return await self._run(ops.sms_status(mailing_id, offset=offset, limit=limit))
 
     async def edi_create_sender(self, sender: EdiSender) -> str | None:
         return await self._run(ops.edi_create_sender(sender))

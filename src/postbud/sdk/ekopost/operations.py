@@ -18,6 +18,7 @@ from .errors import UnexpectedResponseError
 from .messaging import EdiInvitation, EdiSender, SmsMailing
 from .models import Campaign, Content, Envelope, NewCampaign, NewContent, NewEnvelope
 from .reachability import EinvoiceReadiness, MastercardPerson, PeppolMatch
+from .sms_status import SmsMailingStatus
 from .values import ReachableType
 from .wire import as_list, as_object, query, read_text, without_nones
 
@@ -240,12 +241,15 @@ def einvoice_ready(
 # ---------------------------------------------------------------------------------------- SMS, EDI
 
 
-def send_sms(mailing: SmsMailing) -> Call[Any]:
-    return Call("POST", "sms", _raw, body=mailing.to_wire())
+def send_sms(mailing: SmsMailing) -> Call[SmsMailingStatus]:
+    return Call("POST", "sms", SmsMailingStatus.from_wire, body=mailing.to_wire())
 
 
-def sms_status(mailing_id: str) -> Call[Any]:
-    return Call("GET", f"sms/{_segment(mailing_id)}", _raw)
+def sms_status(
+    mailing_id: str, *, offset: int | None = None, limit: int | None = None
+) -> Call[SmsMailingStatus]:
+    params = query({"offset": offset, "limit": limit})
+    return Call("GET", f"sms/{_segment(mailing_id)}", SmsMailingStatus.from_wire, params=params)
 
 
 def edi_create_sender(sender: EdiSender) -> Call[str | None]:
