@@ -7,7 +7,7 @@ processes start, and each run queues the next day's. SQLite and PostgreSQL.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -108,20 +108,26 @@ async def test_the_job_is_queued_once_a_day_and_each_run_queues_the_next(
     try:
         await schedule_event_feed_pruning(runtime)
         await schedule_event_feed_pruning(runtime)
+        first = await _pruning_jobs(runtime)
+        assert len(first) == 1, "one run a day, however many processes start"
+        (key, run_at), now = first[0], runtime.clock.now()
+        assert now < run_at <= now + timedelta(days=1)
+        assert (run_at.hour, run_at.minute) == (3, 0)
+        assert key == f"{PRUNE_EVENT_FEED}:{run_at.date().isoformat()}"
+        runtime.clock.advance(run_at - now + timedelta(minutes=1))  # the run's time has come
         await run_event_feed_pruning(runtime)
-        await run_event_feed_pruning(runtime)
-        async with runtime.database.read_engine.connect() as conn:
-            j = schema.jobs.c
-            rows = (
-                await conn.execute(select(j.idempotency_key, j.run_at).where(j.kind == PRUNE_EVENT_FEED))
-            ).all()
-        today = runtime.clock.now().date()
-        assert sorted(key for key, _ in rows) == [
-            f"{PRUNE_EVENT_FEED}:{today.isoformat()}",
-            f"{PRUNE_EVENT_FEED}:{(today + timedelta(days=1)).isoformat()}",
-        ]
+        await run_event_feed_pruning(runtime)  # at least once: a repeated run queues nothing more
+        later = await _pruning_jobs(runtime)
+        assert [k for k, _ in later] == [key, f"{PRUNE_EVENT_FEED}:{(run_at + timedelta(days=1)).date()}"]
     finally:
         await runtime.close()
+
+
+async def _pruning_jobs(runtime: Runtime) -> list[tuple[str, datetime]]:
+    async with runtime.database.read_engine.connect() as conn:
+        j = schema.jobs.c
+        query = select(j.idempotency_key, j.run_at).where(j.kind == PRUNE_EVENT_FEED).order_by(j.run_at)
+        return [(str(key), at) for key, at in (await conn.execute(query)).all()]
 
 
 def test_a_server_with_workers_queues_the_days_run(tmp_path: Path, database_url: str) -> None:

@@ -3,13 +3,14 @@ event poll) keeps what a poll can still return — the poll cuts its interval to
 and a daily job deletes what is older, a batch per transaction. The events themselves stay: they
 are each letter's history. Idempotent: a second run finds nothing older to delete.
 
-Each process with job workers queues the day's run as it starts (one job per day: its idempotency
-key names the day), and each run queues the next day's, so the chain goes on while any worker runs.
+Each process with job workers queues the next run (03:00) as it starts — one job per day, whoever
+asks: its idempotency key names the day — and each run queues the next day's, so the chain goes on
+while any worker runs (and starts again with the next process after a sandbox reset).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import structlog
 
@@ -44,19 +45,23 @@ async def prune_event_feed(runtime: Runtime, *, batch: int = BATCH) -> int:
     return pruned
 
 
-async def schedule_event_feed_pruning(runtime: Runtime, *, days_ahead: int = 0) -> None:
-    """Queue the run of today (or of ``days_ahead`` days later) at 03:00, once whoever asks."""
+RUN_AT = time(3)
+"""Each day's run: 03:00 (business time, UTC), when letters are few."""
+
+
+async def schedule_event_feed_pruning(runtime: Runtime) -> None:
+    """Queue the next run (the next 03:00), once whoever asks: its idempotency key names the day."""
     now = runtime.clock.now()
-    day = now.date() + timedelta(days=days_ahead)
-    run_at = max(now, datetime.combine(day, time(3), tzinfo=now.tzinfo))
+    run_at = datetime.combine(now.date(), RUN_AT, tzinfo=UTC)
+    if run_at <= now:
+        run_at += timedelta(days=1)
     async with runtime.unit_of_work() as uow:
         await uow.retention.schedule_once(
-            PRUNE_EVENT_FEED, key=f"{PRUNE_EVENT_FEED}:{day.isoformat()}", run_at=run_at, now=now
+            PRUNE_EVENT_FEED, key=f"{PRUNE_EVENT_FEED}:{run_at.date().isoformat()}", run_at=run_at, now=now
         )
-    runtime.jobs_available()
 
 
 async def run_event_feed_pruning(runtime: Runtime) -> None:
-    """The job: prune, then queue tomorrow's run."""
+    """The job: prune, then queue the next day's run."""
     await prune_event_feed(runtime)
-    await schedule_event_feed_pruning(runtime, days_ahead=1)
+    await schedule_event_feed_pruning(runtime)
