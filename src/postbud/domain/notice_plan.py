@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from postbud.domain.errors import FieldError, RuleCode
-from postbud.domain.notice_channels import NoticeChannelChoice, channels_of
+from postbud.domain.notice_channels import ContactDetails, NoticeChannelChoice, channels_of
 from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, NoticeTexts, missing_texts
 
 DEFAULT_REMINDER_DELAY = timedelta(days=7)
@@ -36,6 +36,11 @@ class NoticePlan:
     reminder: ReminderPlan | None = None
     resource_name: str | None = None
     """The title of the letter's service (Altinn: its resource's title), for ``{resource_name}``."""
+    also_to: tuple[ContactDetails, ...] = ()
+    """Others to tell, each by the plan's channel choice as the recipient is (Altinn's custom
+    recipients): an e-mail address or a mobile number each."""
+    only_also_to: bool = False
+    """Tell only ``also_to``, not the recipient's own contact details."""
 
     @property
     def reminder_choice(self) -> NoticeChannelChoice:

@@ -19,6 +19,7 @@ from postbud.dialects.altinn import initialize_rules as rules
 from postbud.dialects.altinn.access import owned_resource
 from postbud.dialects.altinn.attachment_command import attachment_command
 from postbud.dialects.altinn.auth import AltinnCaller
+from postbud.dialects.altinn.custom_recipients import custom_contacts
 from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error, upload_refused
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment
 from postbud.dialects.altinn.notification import notice_plan
@@ -31,6 +32,7 @@ from postbud.domain.channels import Channel
 from postbud.domain.documents import DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, ValidationFailed
 from postbud.domain.letter_terms import Deadlines
+from postbud.domain.notice_channels import ContactDetails
 from postbud.domain.parties import Recipient
 from postbud.domain.resources import Resource
 from postbud.services.letters.attachments import (
@@ -223,7 +225,10 @@ async def _checked(
             raise error(2004)
     for item in content.attachments:
         _first(rules.check_expiration(item.expiration_in_days))
-    _first(rules.check_reply_options(request), rules.check_notification(request.notification))
+    _first(
+        rules.check_reply_options(request),
+        rules.check_notification(request.notification, len(request.recipients)),
+    )
     for item, upload in zip(content.attachments, matched, strict=True):
         # Every file is checked before any is stored: a refused one leaves no attachment behind.
         limit = runtime.settings.max_document_bytes
@@ -241,7 +246,11 @@ async def _key_used(runtime: Runtime, resource: Resource, key: uuid.UUID) -> boo
 
 
 def _letter(
-    request: InitializeRequest, record: CorrespondenceRecord, checked: Checked, now: datetime
+    request: InitializeRequest,
+    record: CorrespondenceRecord,
+    checked: Checked,
+    now: datetime,
+    also_to: tuple[ContactDetails, ...] = (),
 ) -> SendLetter:
     content = request.content
     assert content is not None
@@ -268,7 +277,9 @@ def _letter(
         channel_options=ChannelOptions(
             business_inbox_for_persons=True,
             notice=(
-                notice_plan(request.notification, record.language, checked.resource.title(record.language))
+                notice_plan(
+                    request.notification, record.language, checked.resource.title(record.language), also_to
+                )
                 if request.notification
                 else None
             ),
@@ -313,7 +324,8 @@ async def initialize(
         for r, found in zip(request.recipients, checked.registered, strict=True)
     )
     key = str(request.idempotent_key) if request.idempotent_key else None
-    cmd = SendToMany(_letter(request, record, checked, now), recipients, idempotency_key=key)
+    also_to = await custom_contacts(runtime, request.notification)
+    cmd = SendToMany(_letter(request, record, checked, now, also_to), recipients, idempotency_key=key)
     accepted = await _send(runtime, cmd, new_ids, checked.resource.owner_sender_id)
     correspondences = [
         {

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from postbud.dialects.altinn.custom_recipients import check_custom_recipients
 from postbud.dialects.altinn.errors import AltinnError, ValidationProblem, error, invalid
 from postbud.dialects.altinn.initialize_in import InitializeRequest, NewAttachment, Notification
 from postbud.dialects.altinn.model import NotificationChannel, NotificationTemplate, ReferenceType
@@ -154,8 +155,11 @@ _REMINDER_EMAIL = ("reminderEmailSubject", "reminderEmailBody")
 _REMINDER_SMS = ("reminderSmsBody",)
 
 
-def check_notification(notification: Notification | None) -> AltinnError | None:
-    """The texts a custom message needs for its channel (3002–3007, 3024, 3025)."""
+def check_notification(notification: Notification | None, recipients: int = 1) -> AltinnError | None:
+    """The custom recipients (3022, 3017–3019, 3015, 3011, 3012), then the texts a custom message
+    needs for its channel (3002–3007, 3024, 3025)."""
+    if (custom := check_custom_recipients(notification, recipients)) is not None:
+        return custom
     if notification is None or notification.template is not NotificationTemplate.CustomMessage:
         return None
     channel = notification.channel

@@ -10,7 +10,7 @@ from typing import Any, Final
 from postbud.dialects.altinn.initialize_in import Notification
 from postbud.dialects.altinn.model import NotificationChannel, NotificationTemplate
 from postbud.dialects.altinn.wire import enum_of
-from postbud.domain.notice_channels import NoticeChannelChoice
+from postbud.domain.notice_channels import ContactDetails, NoticeChannelChoice
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan
 from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, NoticeTexts
 
@@ -56,7 +56,12 @@ def _texts(raw: Mapping[str, Any], prefix: str = "") -> NoticeTexts:
     )
 
 
-def notice_plan(notification: Notification, language: str, resource_name: str | None = None) -> NoticePlan:
+def notice_plan(
+    notification: Notification,
+    language: str,
+    resource_name: str | None = None,
+    also_to: tuple[ContactDetails, ...] = (),
+) -> NoticePlan:
     raw = notification.raw
     reminder = None
     if notification.send_reminder:
@@ -72,4 +77,6 @@ def notice_plan(notification: Notification, language: str, resource_name: str | 
         texts=_texts(raw),
         reminder=reminder,
         resource_name=resource_name,
+        also_to=also_to,
+        only_also_to=bool(also_to) and notification.raw.get("overrideregisteredcontactinformation") is True,
     )

@@ -41,6 +41,8 @@ def _recipient(shipment: Shipment, event: ShipmentEvent) -> dict[str, Any]:
         person = party.value if party.kind is PartyIdKind.NO_PERSON else None
     except InvalidIdentifier:
         pass
+    if "also_to" in event.data:  # a custom recipient: told at its own address
+        organisation = person = None
     address = event.data.get("address")
     return {
         "emailAddress": address if event.channel is Channel.EMAIL else None,

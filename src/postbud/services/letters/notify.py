@@ -34,7 +34,12 @@ from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound, RuleCode
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.domain.notice_channels import NoticeChannelChoice, NoticeOutcome, choose_notice_targets
+from postbud.domain.notice_channels import (
+    ContactDetails,
+    NoticeChannelChoice,
+    NoticeOutcome,
+    choose_notice_targets,
+)
 from postbud.domain.notice_plan import NoticePlan
 from postbud.domain.notice_templates import NoticeFacts, NoticeTexts, render_notice
 from postbud.domain.parties import Recipient
@@ -97,13 +102,44 @@ async def send_planned_notice(
     *,
     label: str | None,
 ) -> tuple[list[EventDraft], list[str]]:
-    """Send a plan's notice (or its reminder, with ``label``) by the channels ``choice`` finds.
+    """Send a plan's notice (or its reminder, with ``label``) by the channels ``choice`` finds, to
+    the recipient's contact details (unless the plan says only others) and to each of ``also_to``.
 
     Returns the outcome events and the transient failures (left open for the job to retry).
     """
     base = PLAN_KEY if label is None else f"{PLAN_KEY}:reminder:{label}"
     extra: dict[str, Any] = {} if label is None else {"reminder": label}
-    routing = choose_notice_targets(choice, contact_details(shipment, recipient))
+    contacts: list[tuple[str, ContactDetails, dict[str, Any]]] = []
+    if not plan.only_also_to:
+        contacts.append((base, contact_details(shipment, recipient), extra))
+    for number, also in enumerate(plan.also_to):
+        contacts.append((f"{base}:also{number}", also, {**extra, "also_to": number}))
+    drafts: list[EventDraft] = []
+    deferred: list[str] = []
+    for key_base, contact, data in contacts:
+        more_drafts, more_deferred = await _notify(
+            runtime, shipment, contact, choice, plan, texts, facts, done, key_base, data, label=label
+        )
+        drafts += more_drafts
+        deferred += more_deferred
+    return drafts, deferred
+
+
+async def _notify(
+    runtime: Runtime,
+    shipment: Shipment,
+    contact: ContactDetails,
+    choice: NoticeChannelChoice,
+    plan: NoticePlan,
+    texts: NoticeTexts,
+    facts: NoticeFacts,
+    done: set[str | None],
+    base: str,
+    extra: dict[str, Any],
+    *,
+    label: str | None,
+) -> tuple[list[EventDraft], list[str]]:
+    routing = choose_notice_targets(choice, contact)
     if routing.missing_contact:
         if f"{base}:missing" in done:
             return [], []

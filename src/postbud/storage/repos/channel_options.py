@@ -12,7 +12,7 @@ from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.einvoice import EInvoiceFormat
 from postbud.domain.invoices import InvoiceDetails
 from postbud.domain.mailboxes import MailboxProvider
-from postbud.domain.notice_channels import NoticeChannelChoice
+from postbud.domain.notice_channels import ContactDetails, NoticeChannelChoice
 from postbud.domain.notice_plan import NoticePlan, ReminderPlan
 from postbud.domain.notice_templates import NoticeLanguage, NoticeTemplate, NoticeTexts
 from postbud.domain.print_layout import AddressPlacement, EnvelopeWindow, PrintLayout
@@ -90,7 +90,14 @@ def _notice_to_json(plan: NoticePlan | None) -> dict[str, Any] | None:
     if plan is None:
         return None
     reminder = plan.reminder
+    also: dict[str, Any] = {}
+    if plan.also_to or plan.only_also_to:  # written only when there are any: older rows stay as they were
+        also = {
+            "also_to": [{"email": c.email, "mobile": c.mobile} for c in plan.also_to],
+            "only_also_to": plan.only_also_to,
+        }
     return {
+        **also,
         "choice": plan.choice.value,
         "template": plan.template.value,
         "language": plan.language.value,
@@ -116,6 +123,8 @@ def _notice_from_json(data: dict[str, Any] | None) -> NoticePlan | None:
         language=NoticeLanguage(data["language"]),
         texts=_texts_from_json(data.get("texts")),
         resource_name=data.get("resource_name"),
+        also_to=tuple(ContactDetails(c.get("email"), c.get("mobile")) for c in data.get("also_to") or ()),
+        only_also_to=bool(data.get("only_also_to")),
         reminder=ReminderPlan(
             after=timedelta(seconds=reminder["after_seconds"]),
             choice=NoticeChannelChoice(reminder["choice"]) if reminder.get("choice") else None,
