@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -282,3 +283,22 @@ def test_the_console_shows_a_batch_letter_its_own_pages_of_the_print_batch(ekopo
         assert texts_in(own, EKOPOST_WINDOW, pages=1)[0].split() == " ".join(address).split()
         image = ekopost.run(lambda sid=shipment_id: print_queue.print_page_image(ekopost.runtime, sid, 1))
         assert image.startswith(b"\x89PNG")
+    _sign_in_to_the_console(ekopost)
+    last = list(envelopes)[-1]
+    sent = _events(ekopost, last)[EventType.SENT_TO_PRINT]
+    shown = ekopost.http.get(f"/console/print/{last}")
+    assert shown.status_code == 200
+    assert sent["print_batch"] in shown.text
+    assert "3–4" in shown.text  # its pages of the print batch's file
+
+
+def _sign_in_to_the_console(ekopost: Ekopost) -> None:
+    form = ekopost.http.get("/console/sign-in").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert match is not None
+    signed = ekopost.http.post(
+        "/console/sign-in",
+        data={"csrf_token": match.group(1), "token": "test-admin-token"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303

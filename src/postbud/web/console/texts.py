@@ -238,6 +238,8 @@ _PAGES: Final[Texts] = {
     "console.print_letter_title": ("Printbrev", "Print letter"),
     "console.print_address": ("Adresse på konvolutten", "Address on the envelope"),
     "console.print_file": ("Printfil", "Print file"),
+    "console.print_batch": ("Printbunt", "Print batch"),
+    "console.print_batch_pages": ("side {first}–{last} i buntens fil", "pages {first}–{last} of its file"),
     "console.print_download": ("Last ned printfilen (PDF)", "Download the print file (PDF)"),
     "console.print_failed_reason": ("Printen feilet:", "Printing failed:"),
     "console.print_pdf_title": ("Printklar PDF", "Print-ready PDF"),
