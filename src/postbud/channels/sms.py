@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 import httpx2
@@ -31,6 +32,8 @@ MAX_SENDER_NAME = 11
 """Alphanumeric sender ids are at most 11 characters on every network."""
 MAX_LETTER_CHARS = 1600
 _RETRY_STATUSES = frozenset({408, 425, 429})
+PARALLEL_GATEWAY_REQUESTS = 8
+"""A mailing's SMS in flight at once: a gateway's usual limit on one client's connections."""
 
 
 def to_e164(number: str, region: str = NORWAY.country) -> str:
@@ -87,6 +90,24 @@ class SmsGateway:
             raise DeliveryFailed(detail)
         raise Rejected(detail)
 
+    async def capture_many(self, messages: Sequence[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
+        """Capture (to, text, key, sender name) messages in one blob-store commit: what ``send``
+        does without a gateway, for a batch of a mailing."""
+        at = self.clock.now().isoformat()
+        records = [
+            json.dumps(
+                {"to": to, "from": name, "text": text, "key": key, "at": at},
+                ensure_ascii=False,
+                sort_keys=True,
+            ).encode()
+            for to, text, key, name in messages
+        ]
+        refs = await self.blobs.put_many(records)
+        return [
+            {"to": to, "captured": True, "sms_sha256": ref.sha256, "note": CAPTURE_NOTE}
+            for (to, *_), ref in zip(messages, refs, strict=True)
+        ]
+
     async def _tls_context(self) -> ssl.SSLContext:
         # Loading the CA bundle takes ~100 ms: once per gateway, off the event loop.
         if self._tls is None:
@@ -140,12 +161,35 @@ class SmsChannel:
         data = await self._send(to_e164(address, self.region), text, key)
         return {"channel": Channel.SMS.value, "address": address, **data}
 
-    async def send_to_number(self, to: str, text: str, sender_name: str, key: str) -> dict[str, Any]:
-        """One SMS of a mailing to an E.164 number, from the mailing's sender name. A fault the
-        sandbox injects fails this recipient for good (``Rejected``) rather than the whole batch."""
-        if error := self.faults.should_fail(Channel.SMS):
-            raise Rejected(error)
-        return await self.gateway.send(to, text, key, sender_name=sender_name)
+    async def send_to_numbers(
+        self, numbers: Sequence[tuple[str, str]], text: str, sender_name: str
+    ) -> list[dict[str, Any] | Rejected | DeliveryFailed]:
+        """One SMS of a mailing to each (E.164 number, idempotency key), from the mailing's sender
+        name: per number what the gateway answered, or why it refused (``Rejected``) or failed for
+        now (``DeliveryFailed``). A fault the sandbox injects refuses that number for good rather
+        than failing the batch. Without a gateway the batch is captured in one blob-store commit."""
+        results: list[dict[str, Any] | Rejected | DeliveryFailed] = []
+        for _ in numbers:
+            error = self.faults.should_fail(Channel.SMS)
+            results.append(Rejected(error) if error else {})
+        wanted = [i for i, result in enumerate(results) if not isinstance(result, Rejected)]
+        if self.gateway.url is None:
+            messages = [(numbers[i][0], text, numbers[i][1], sender_name) for i in wanted]
+            for i, captured in zip(wanted, await self.gateway.capture_many(messages), strict=True):
+                results[i] = captured
+            return results
+        limit = asyncio.Semaphore(PARALLEL_GATEWAY_REQUESTS)
+
+        async def one(i: int) -> None:
+            to, key = numbers[i]
+            async with limit:
+                try:
+                    results[i] = await self.gateway.send(to, text, key, sender_name=sender_name)
+                except (Rejected, DeliveryFailed) as failed:
+                    results[i] = failed
+
+        await asyncio.gather(*(one(i) for i in wanted))
+        return results
 
     async def _send(self, to: str, text: str, key: str) -> dict[str, Any]:
         if error := self.faults.should_fail(Channel.SMS):

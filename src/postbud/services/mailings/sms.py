@@ -10,10 +10,9 @@ gateway is handed a key per recipient that lets it drop a repeat.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from postbud.channels.base import DeliveryFailed
 from postbud.channels.faults import Rejected
@@ -49,8 +48,6 @@ __all__ = [
 ]
 
 SEND_JOB: Final = "sms_mailing.send"
-PARALLEL_SENDS: Final = 8
-"""SMS of one batch in flight at once: a gateway's usual limit on one client's connections."""
 MAX_PAGE: Final = 1000
 
 
@@ -124,21 +121,13 @@ def _channel(runtime: Runtime) -> SmsChannel:
     return channel
 
 
-async def _send_one(
-    channel: SmsChannel, mailing: SmsMailing, recipient: MailingRecipient, limit: asyncio.Semaphore
-) -> RecipientOutcome:
-    key = f"sms-mailing.{mailing.id}.{recipient.position}"
-    async with limit:
-        try:
-            data = await channel.send_to_number(recipient.phone, mailing.text, mailing.sender_name, key)
-        except Rejected as refused:
-            return RecipientOutcome(
-                recipient.position, RecipientStatus.FAILED, None, {"reason": refused.reason}
-            )
-    sha256 = data.get("sms_sha256")
-    detail = {k: v for k, v in data.items() if k in {"to", "captured", "gateway_id"} and v is not None}
+def _outcome(position: int, result: dict[str, Any] | Rejected) -> RecipientOutcome:
+    if isinstance(result, Rejected):
+        return RecipientOutcome(position, RecipientStatus.FAILED, None, {"reason": result.reason})
+    sha256 = result.get("sms_sha256")
+    detail = {k: v for k, v in result.items() if k in {"to", "captured", "gateway_id"} and v is not None}
     return RecipientOutcome(
-        recipient.position, RecipientStatus.SENT, sha256 if isinstance(sha256, str) else None, detail
+        position, RecipientStatus.SENT, sha256 if isinstance(sha256, str) else None, detail
     )
 
 
@@ -155,18 +144,19 @@ async def send_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runti
         )
     if mailing is None:
         return
-    channel = _channel(runtime)
-    limit = asyncio.Semaphore(PARALLEL_SENDS)
-    results = await asyncio.gather(
-        *(_send_one(channel, mailing, r, limit) for r in queued), return_exceptions=True
-    )
-    outcomes = [r for r in results if isinstance(r, RecipientOutcome)]
+    numbers = [(r.phone, f"sms-mailing.{mailing.id}.{r.position}") for r in queued]
+    results = await _channel(runtime).send_to_numbers(numbers, mailing.text, mailing.sender_name)
+    outcomes = [
+        _outcome(r.position, result)
+        for r, result in zip(queued, results, strict=True)
+        if not isinstance(result, DeliveryFailed)
+    ]
     async with runtime.unit_of_work() as uow:
         at = runtime.clock.now()
         await uow.sms_mailings.record(mailing, outcomes, at)
         await uow.sms_mailings.complete_if_done(mailing, at)
     for result in results:
-        if isinstance(result, BaseException):
+        if isinstance(result, DeliveryFailed):
             raise result
 
 

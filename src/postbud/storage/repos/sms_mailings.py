@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.ids import new_id
@@ -140,16 +140,25 @@ class SmsMailingRepository:
             )
         )
         changed = [wanted[position] for (position,) in still_queued]
-        for outcome in changed:
+        if changed:
             await self._conn.execute(
                 update(schema.sms_mailing_recipients)
-                .where(and_(r.mailing_id == mailing.id, r.position == outcome.position))
+                .where(and_(r.mailing_id == mailing.id, r.position == bindparam("b_position")))
                 .values(
-                    status=outcome.status.value,
+                    status=bindparam("b_status"),
                     status_at=at,
-                    sms_sha256=outcome.sms_sha256,
-                    detail=dict(outcome.detail),
-                )
+                    sms_sha256=bindparam("b_sha256"),
+                    detail=bindparam("b_detail"),
+                ),
+                [
+                    {
+                        "b_position": o.position,
+                        "b_status": o.status.value,
+                        "b_sha256": o.sms_sha256,
+                        "b_detail": dict(o.detail),
+                    }
+                    for o in changed
+                ],
             )
         events = [
             event_row(
