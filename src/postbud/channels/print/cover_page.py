@@ -98,8 +98,30 @@ def _fit(text: str, font: str, size: float, width: float) -> float:
     return size if actual <= width else max(MIN_ADDRESS_SIZE, size * width / actual)
 
 
+def _texts(cover: CoverPage) -> list[str]:
+    words = cover_words(cover.home_country)
+    texts = [
+        *cover.window_lines(),
+        *words.details(cover.letter_id, cover.document_pages, cover.sheets, cover.postage),
+    ]
+    if cover.return_address is not None:
+        texts.append(_return_line(cover.return_address, words))
+    return texts
+
+
+def _font_for(cover: CoverPage) -> str:
+    """Helvetica (a standard font: nothing to embed, a fraction of the time) when every text of the
+    sheet is in its encoding (Nordic letters are); the embedded DejaVu Sans for the rest (Sami letters)."""
+    try:
+        for text in _texts(cover):
+            text.encode("cp1252")
+    except UnicodeEncodeError:
+        return font_name()
+    return _FALLBACK_FONT
+
+
 def render_cover(cover: CoverPage) -> bytes:
-    font = font_name()
+    font = _font_for(cover)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4_POINTS, invariant=True, pageCompression=1)
     pdf.setTitle(f"Cover sheet for letter {cover.letter_id}")
