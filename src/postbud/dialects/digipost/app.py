@@ -23,11 +23,12 @@ from postbud.dialects.digipost import (
     search,
     sender_information,
     sharing_http,
+    stepwise_http,
     tags_http,
     user_accounts_http,
 )
 from postbud.dialects.digipost.context import DigipostDialect
-from postbud.dialects.digipost.errors import DigipostError, from_domain, not_implemented
+from postbud.dialects.digipost.errors import DigipostError, from_domain, no_such_resource
 from postbud.dialects.digipost.multipart import MultipartInvalid
 from postbud.dialects.digipost.responses import error_response, signed, xml_bytes
 from postbud.dialects.digipost.send import send_message
@@ -70,8 +71,8 @@ async def _sender_entrypoint(dialect: DigipostDialect, request: Request) -> Resp
     return signed(dialect, request, xml_bytes(root))
 
 
-async def _not_implemented(dialect: DigipostDialect, request: Request) -> Response:
-    raise not_implemented(f"{request.method} {request.url.path}")
+async def _no_such_resource(dialect: DigipostDialect, request: Request) -> Response:
+    raise no_such_resource(f"{request.method} {request.url.path}")
 
 
 def _archive_routes(dialect: DigipostDialect) -> list[Route]:
@@ -119,6 +120,18 @@ def _inbox_routes(dialect: DigipostDialect) -> list[Route]:
     ]
 
 
+def _stepwise_routes(dialect: DigipostDialect) -> list[Route]:
+    """The legacy stepwise send's links (a message alone posted to ``/messages`` starts it)."""
+    message = "/messages/{message}"
+    document = f"{message}/documents/{{document}}"
+    return [
+        Route(message, _guarded(dialect, stepwise_http.get_message), methods=["GET"]),
+        Route(f"{message}/send", _guarded(dialect, stepwise_http.send), methods=["POST"]),
+        Route(f"{document}/content", _guarded(dialect, stepwise_http.add_content), methods=["POST"]),
+        Route(f"{document}/encryption-key", _guarded(dialect, stepwise_http.encryption_key), methods=["GET"]),
+    ]
+
+
 def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     dialect = DigipostDialect(runtime_of)
     send_route = Route("/messages", _guarded(dialect, send_message), methods=["POST"])
@@ -126,6 +139,7 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         Route("/", _guarded(dialect, _entrypoint), methods=["GET"]),
         send_route,
         Route("/{sender_id:int}", _guarded(dialect, _sender_entrypoint), methods=["GET"]),
+        *_stepwise_routes(dialect),
         Route("/identification", _guarded(dialect, identification.identify_recipient), methods=["POST"]),
         Route(
             "/identification/with-encryption-key",
@@ -205,7 +219,7 @@ def create_digipost_app(runtime_of: Callable[[], Runtime]) -> Starlette:
         ),
         Route(
             "/{rest:path}",
-            _guarded(dialect, _not_implemented),
+            _guarded(dialect, _no_such_resource),
             methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
         ),
     ]

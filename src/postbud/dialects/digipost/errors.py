@@ -86,12 +86,9 @@ def datatype_invalid(where: str, exc: DataTypeInvalid) -> DigipostError:
     return DigipostError("VALIDATION_FAILED", f"{where}: {rules}")
 
 
-def not_implemented(what: str) -> DigipostError:
-    return DigipostError(
-        "GENERAL_ERROR",
-        f"{what} is not implemented by Postbud's Digipost dialect (see docs/dialects/digipost.md)",
-        501,
-    )
+def no_such_resource(what: str) -> DigipostError:
+    """A path the API does not have: every resource the clients know is served (docs/dialects/digipost.md)."""
+    return DigipostError("GENERAL_ERROR", f"{what}: the Digipost API has no such resource", 404)
 
 
 # The core's rule codes and the Digipost error code a real client gets for each, with its status.
