@@ -21,6 +21,9 @@ def invitation_job_key(request_id: uuid.UUID, position: int) -> str:
 async def carried_by_signing(shipment_id: uuid.UUID, runtime: Runtime) -> bool:
     """Whether the letter waits for signatures (its delivery is then the signing's); invites its
     signers the first time."""
+    async with runtime.reader() as reader:  # most e-mail letters have none: no write lock for them
+        if await reader.signing.for_shipment(shipment_id) is None:
+            return False
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         request = await uow.signing.for_shipment(shipment_id)
