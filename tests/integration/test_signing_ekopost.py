@@ -135,6 +135,31 @@ def _pdf_attachment(message: EmailMessage) -> bytes:
     return content
 
 
+def _verify_independently(signed_pdf: bytes, certificate_der: bytes) -> None:
+    """The PDF signature checked without pyHanko: the bytes its ByteRange names hash to the CMS
+    message digest, and the seal's key signed those attributes (RSA PKCS#1 v1.5, SHA-256)."""
+    from asn1crypto import cms
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    ranges = re.findall(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", signed_pdf)
+    assert len(ranges) == 1
+    start, first, second, length = (int(v) for v in ranges[0])
+    assert start == 0
+    assert second + length == len(signed_pdf)  # the signature covers the file to its last byte
+    covered = signed_pdf[start : start + first] + signed_pdf[second : second + length]
+    contents = signed_pdf[first:second].strip(b"<>")
+    info = cms.ContentInfo.load(bytes.fromhex(contents.decode()).rstrip(b"\0"))
+    signer = info["content"]["signer_infos"][0]
+    attributes = {a["type"].native: a["values"][0].native for a in signer["signed_attrs"]}
+    assert attributes["message_digest"] == hashlib.sha256(covered).digest()
+    key = x509.load_der_x509_certificate(certificate_der).public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    signed_attributes = b"\x31" + signer["signed_attrs"].dump()[1:]  # signed as a SET, not [0]
+    key.verify(signer["signature"].native, signed_attributes, padding.PKCS1v15(), hashes.SHA256())
+
+
 def test_every_signer_signs_in_the_inbox_and_info_mail_gets_the_signed_pdf(
     signing: Ekopost,
     smtp: SmtpInbox,  # noqa: F811
@@ -217,6 +242,12 @@ def test_every_signer_signs_in_the_inbox_and_info_mail_gets_the_signed_pdf(
     assert status.valid
     assert status.trusted
     assert status.coverage is SignatureCoverageLevel.ENTIRE_FILE
+    _verify_independently(signed_pdf, seal.certificate_der)
+    tampered = bytearray(signed_pdf)
+    tampered[len(document) // 2] ^= 0x01  # one bit of the original document changed
+    assert not validate_pdf_signature(
+        PdfFileReader(io.BytesIO(bytes(tampered)), strict=False).embedded_signatures[0], trust
+    ).intact
     reason = str(signature.sig_object["/Reason"])
     assert "Tolvan Tolvansson" in reason
     assert "Ola Nordmann" in reason
