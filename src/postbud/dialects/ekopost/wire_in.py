@@ -40,11 +40,18 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         raise invalid("body", "must be UTF-8") from None
     except json.JSONDecodeError as exc:
         raise invalid("body", f"is not JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:  # nested deeper than the parser goes (thousands of levels)
+        raise invalid("body", "is nested too deeply") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's guard against slow parsing)
+        raise invalid("body", "holds a number too long to read") from None
     if value is None or value == []:
         return {}
     if not isinstance(value, dict):
         raise invalid("body", f"must be a JSON object, not {type(value).__name__}")
-    _refuse_nul(value, "body")
+    try:
+        _refuse_nul(value, "body")
+    except RecursionError:
+        raise invalid("body", "is nested too deeply") from None
     return value
 
 
