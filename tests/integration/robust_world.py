@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -120,3 +121,52 @@ def world(tmp_path: Path, database_url: str) -> Iterator[World]:
         signed.run(_register, app.state.runtime, cert_pem.decode(), recipients)
         signed.entrypoint()
         yield World(http, signed, data_dir, recipients)
+
+
+EKOPOST_CUSTOMER = "5568384118"
+"""A Swedish customer of the Ekopost dialect (its organisation number)."""
+EKOPOST_OTHER_CUSTOMER = "5560360793"
+
+
+@dataclass(frozen=True)
+class EkopostCustomer:
+    api_key: str
+    other_api_key: str
+    """Another customer's key: the wrong sender of this one's campaigns."""
+    campaign_id: str
+    envelope_id: str
+    """An open envelope (no content yet) in the open campaign."""
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"api-key {key or self.api_key}", "Content-Type": "application/json"}
+
+
+_ekopost_customers: dict[str, EkopostCustomer] = {}
+
+
+def ekopost_customer(world: World) -> EkopostCustomer:
+    """The world's Ekopost customer with an open campaign and envelope (made once per world: the
+    fixture is shared by a hypothesis test's examples)."""
+    from postbud.services.parties.senders import RegisterSender, register_sender
+
+    known = _ekopost_customers.get(str(world.data_dir))
+    if known is not None:
+        return known
+    portal: Any = world.http.portal
+    customer = portal.call(register_sender, RegisterSender("Ekokunden AB", EKOPOST_CUSTOMER), world.runtime)
+    other = portal.call(register_sender, RegisterSender("Andra AB", EKOPOST_OTHER_CUSTOMER), world.runtime)
+    headers = {"Authorization": f"api-key {customer.api_key}"}
+    campaign = world.http.post(
+        "/ekopost/campaigns", json={"name": "Fuzz", "output_date": "2026-12-31"}, headers=headers
+    )
+    assert campaign.status_code == 200, campaign.text
+    campaign_id = campaign.json()["id"]
+    envelope = world.http.post(
+        f"/ekopost/campaigns/{campaign_id}/envelopes",
+        json={"name": "Brev", "postage": "priority"},
+        headers=headers,
+    )
+    assert envelope.status_code == 200, envelope.text
+    made = EkopostCustomer(customer.api_key, other.api_key, campaign_id, envelope.json()["id"])
+    _ekopost_customers[str(world.data_dir)] = made
+    return made
