@@ -59,6 +59,18 @@ async def _own_mailbox(live: LiveDigipost) -> None:
             await uow.recipients.add(own, now=runtime.clock.now())
 
 
+async def _searchable_person(live: LiveDigipost) -> None:
+    """A person with a published mailbox, for the search example."""
+    runtime = live.runtime
+    async with runtime.unit_of_work() as uow:
+        if await uow.recipients.by_party_id(parse_party_id("12038510183")) is None:
+            caps = Capabilities(
+                digital_mailbox=True, mailbox_address="aase.odegaard#4B2C", mobile="+4741234527"
+            )
+            person = Recipient(uuid.uuid4(), parse_party_id("12038510183"), "Åse Ødegård", caps)
+            await uow.recipients.add(person, now=runtime.clock.now())
+
+
 def test_the_document_has_examples_for_every_section() -> None:
     blocks = python_blocks()
     assert len(blocks) >= 10
@@ -71,6 +83,7 @@ def test_the_examples_run_against_a_live_server(
 ) -> None:
     _scratch_files(live_digipost, tmp_path)
     live_digipost.run(_own_mailbox, live_digipost)
+    live_digipost.run(_searchable_person, live_digipost)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "digipost_sdk_docs"}
     for line, code in python_blocks():
