@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from postbud.services.parties.resources import RegisterResource, register_resource
+from postbud.services.parties.senders import find_sender
+from postbud.webhooks.manage import add_webhook
 from tests.integration.altinn_api_fixtures import (
     ORG_RECIPIENT,
     OTHER_OWNER,
@@ -164,3 +166,41 @@ def test_the_subscribe_scope_is_needed(altinn: Altinn) -> None:
     body = {"endPoint": "https://r.example/h", "resourceFilter": RESOURCE_URN}
     assert create(altinn, body, subscriber(altinn, scope="altinn:correspondence.write")).status_code == 403
     assert altinn.http.post(PATH, json=body).status_code == 401
+
+
+def test_attachment_events_reach_an_events_api_subscription_and_a_named_webhook(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    made = create(altinn, {"endPoint": receiver.url("every"), "resourceFilter": RESOURCE_URN})
+    assert made.status_code == 201, made.text
+
+    async def named_webhook() -> None:
+        sender = await find_sender(OWNER, altinn.runtime)
+        await add_webhook(
+            altinn.runtime, sender.id, receiver.url("named"), ["attachment.published"], format="cloudevents"
+        )
+
+    altinn.run(named_webhook)
+    sender = altinn.as_sender()
+    body = {"resourceId": "skd-melding", "fileName": "vedtak.txt", "sendersReference": "a1"}
+    attachment_id = altinn.post("/attachment", sender, json=body).json()
+    headers = sender | {"content-type": "application/octet-stream"}
+    assert altinn.post(f"/attachment/{attachment_id}/upload", headers, content=b"Vedtak\n").status_code == 200
+    failing = altinn.post("/attachment", sender, json=body | {"checksum": "0" * 32}).json()
+    assert altinn.post(f"/attachment/{failing}/upload", headers, content=b"Vedtak\n").status_code == 400
+    altinn.work()
+
+    received = [json.loads(r.body) for r in receiver.at("every")]
+    assert [(e["type"], e["resourceinstance"]) for e in received] == [
+        ("no.altinn.correspondence.attachmentinitialized", attachment_id),
+        ("no.altinn.correspondence.attachmentpublished", attachment_id),
+        ("no.altinn.correspondence.attachmentinitialized", failing),
+        ("no.altinn.correspondence.attachmentuploadfailed", failing),
+    ]
+    first = received[0]
+    assert first["resource"] == RESOURCE_URN
+    assert first["subject"] == f"urn:altinn:organization:identifier-no:{OWNER}"
+    assert first["alternativesubject"] == f"/organisation/{OWNER}"
+    assert first["source"].endswith("/correspondence/api/v1/attachment")
+    assert "data" not in first
+    assert types(receiver, "named") == ["no.altinn.correspondence.attachmentpublished"]

@@ -35,6 +35,17 @@ class AttachmentStatus(StrEnum):
     """Its expiry time passed."""
 
 
+ALL_ATTACHMENT_EVENTS = "attachment.*"
+"""A webhook's name for every step of its sender's attachments (they are named, never in ``*``)."""
+
+
+def attachment_event_name(status: AttachmentStatus) -> str:
+    """A step of an attachment's history as webhooks name it: ``attachment.published``."""
+    return f"attachment.{status.value}"
+
+
+ATTACHMENT_EVENT_NAMES = frozenset(attachment_event_name(s) for s in AttachmentStatus)
+
 ENDED = frozenset({AttachmentStatus.PURGED, AttachmentStatus.EXPIRED, AttachmentStatus.FAILED})
 """Statuses in which the attachment's content is no longer needed by the attachment itself."""
 

@@ -37,7 +37,7 @@ from postbud.storage.repos.webhooks import (
 )
 from postbud.webhooks import exchange, ordering
 from postbud.webhooks.formats import CORE_FORMATS, RenderContext, WebhookFormats
-from postbud.webhooks.notices import LetterNotice, Notice, ProbeNotice, load_notice
+from postbud.webhooks.notices import AttachmentNotice, LetterNotice, Notice, ProbeNotice, load_notice
 
 __all__ = [
     "CANCELLED",
@@ -171,6 +171,8 @@ async def deliver(
 
 def _of_resource(notice: Notice, resource_id: str) -> bool:
     """Whether a webhook limited to one resource (Altinn's resource registry) wants this notice."""
+    if isinstance(notice, AttachmentNotice):
+        return notice.attachment.properties.get(LETTER_RESOURCE_PROPERTY) == resource_id
     return isinstance(notice, LetterNotice) and (
         notice.shipment.properties.get(LETTER_RESOURCE_PROPERTY) == resource_id
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.webhooks import cloudevents, hmac_sha1, signing
-from postbud.webhooks.notices import LetterNotice, Notice, ProbeNotice
+from postbud.webhooks.notices import AttachmentNotice, LetterNotice, Notice, ProbeNotice
 from postbud.webhooks.payload import TEST_TYPE, encode, notice_payload, probe_payload
 
 __all__ = [
@@ -62,6 +62,9 @@ def neutral_cloud_event(notice: Notice, context: RenderContext) -> dict[str, Any
     if isinstance(notice, LetterNotice):
         source = f"{context.public_url}/api/v1/shipments/{notice.shipment.id}"
         subject = notice.shipment.recipient_party
+    elif isinstance(notice, AttachmentNotice):
+        source = f"{context.public_url}/api/v1/attachments/{notice.attachment.id}"
+        subject = None
     else:
         source = f"{context.public_url}/api/v1/batches/{notice.batch.id}"
         subject = None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from postbud.domain.attachments import ALL_ATTACHMENT_EVENTS, ATTACHMENT_EVENT_NAMES
 from postbud.domain.batches import BATCH_EVENT_NAMES, FINAL_STATES, batch_event_name
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
 from postbud.domain.events import EventType
@@ -48,8 +49,11 @@ ALL_EVENTS = "*"
 EKOPOST_EVENTS = tuple(sorted(batch_event_name(state) for state in FINAL_STATES))
 """Ekopost's only callback is "campaign completed": a campaign that reached its end."""
 MAX_URL_LENGTH = 2000
-_EVENT_TYPES = frozenset(t.value for t in EventType) | BATCH_EVENT_NAMES
-"""A letter's event types (``delivered``), and a batch's (``batch.completed``, ``batch.*``)."""
+_NAMED_ONLY = BATCH_EVENT_NAMES | ATTACHMENT_EVENT_NAMES | {ALL_ATTACHMENT_EVENTS}
+"""Events not of a letter, which ``*`` does not include: a batch's and a stand-alone attachment's."""
+_EVENT_TYPES = frozenset(t.value for t in EventType) | _NAMED_ONLY
+"""A letter's event types (``delivered``), a batch's (``batch.completed``, ``batch.*``) and an
+attachment's (``attachment.published``, ``attachment.*``)."""
 
 
 def _validate_url(url: str) -> list[FieldError]:
@@ -80,7 +84,7 @@ def _event_types(event_types: Iterable[str]) -> tuple[tuple[str, ...], list[Fiel
     if not types and not errors:
         errors.append(FieldError("event_types", "name at least one event type, or '*'", RuleCode.REQUIRED))
     if ALL_EVENTS in types:
-        types = [ALL_EVENTS, *(t for t in types if t in BATCH_EVENT_NAMES)]
+        types = [ALL_EVENTS, *(t for t in types if t in _NAMED_ONLY)]
     return tuple(types), errors
 
 

@@ -1,4 +1,4 @@
-"""What one webhook delivery tells about: an event of a letter, or an event of a batch.
+"""What one webhook delivery tells about: an event of a letter, of a batch, or of an attachment.
 
 A delivery names an event id; it is found in the letters' event log or in the batches' own log.
 The notice carries the letter or batch as it is now, for every format to render.
@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from postbud.domain.attachments import Attachment
 from postbud.domain.batches import Batch, BatchEvent
 from postbud.domain.channels import Channel
 from postbud.domain.errors import NotFound
@@ -17,6 +18,8 @@ from postbud.domain.events import ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.runtime import Runtime
+from postbud.storage.repos.attachments import StoredAttachmentEvent
+from postbud.storage.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,16 @@ class BatchNotice:
     letters: tuple[BatchLetter, ...]
 
 
-Notice = LetterNotice | BatchNotice
+@dataclass(frozen=True, slots=True)
+class AttachmentNotice:
+    """A step of a stand-alone attachment's history (Altinn's shared attachment)."""
+
+    event: StoredAttachmentEvent
+    attachment: Attachment
+    sender_organisation_number: str | None
+
+
+Notice = LetterNotice | BatchNotice | AttachmentNotice
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +79,7 @@ async def load_notice(runtime: Runtime, event_id: uuid.UUID) -> Notice:
             return LetterNotice(event, shipment)
         batch_event = await uow.batches.event(event_id)
         if batch_event is None:
-            raise NotFound("event", event_id)
+            return await _attachment_notice(uow, event_id)
         batch = await uow.batches.get(batch_event.batch_id)
         if batch is None:
             raise NotFound("batch", batch_event.batch_id)
@@ -76,3 +88,14 @@ async def load_notice(runtime: Runtime, event_id: uuid.UUID) -> Notice:
             for letter in await uow.batches.letters(batch.id)
         )
     return BatchNotice(batch_event, batch, letters)
+
+
+async def _attachment_notice(uow: SqlUnitOfWork, event_id: uuid.UUID) -> AttachmentNotice:
+    event = await uow.attachments.event(event_id)
+    if event is None:
+        raise NotFound("event", event_id)
+    attachment = await uow.attachments.get(event.attachment_id)
+    if attachment is None:
+        raise NotFound("attachment", event.attachment_id)
+    sender = await uow.senders.get(attachment.sender_id)
+    return AttachmentNotice(event, attachment, sender.organisation_number if sender else None)

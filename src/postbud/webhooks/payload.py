@@ -6,11 +6,19 @@ import json
 import uuid
 from typing import Any
 
+from postbud.domain.attachments import attachment_event_name
 from postbud.domain.batches import batch_event_name
 from postbud.domain.events import ShipmentEvent
 from postbud.domain.shipments import Shipment
 from postbud.services.runtime import Runtime
-from postbud.webhooks.notices import BatchNotice, LetterNotice, Notice, ProbeNotice, load_notice
+from postbud.webhooks.notices import (
+    AttachmentNotice,
+    BatchNotice,
+    LetterNotice,
+    Notice,
+    ProbeNotice,
+    load_notice,
+)
 
 TYPE_PREFIX = "shipment."
 TEST_TYPE = "webhook.test"
@@ -76,9 +84,28 @@ def probe_payload(notice: ProbeNotice) -> dict[str, Any]:
     }
 
 
+def attachment_payload(notice: AttachmentNotice) -> dict[str, Any]:
+    attachment, event = notice.attachment, notice.event
+    return {
+        "id": str(event.id),
+        "type": attachment_event_name(event.status),
+        "created_at": event.at.isoformat(),
+        "data": {
+            "attachment_id": str(attachment.id),
+            "sender_id": str(attachment.sender_id),
+            "dialect": attachment.dialect,
+            "file_name": attachment.file_name,
+            "status": attachment.status.value,
+            "text": event.text,
+        },
+    }
+
+
 def notice_payload(notice: Notice) -> dict[str, Any]:
     if isinstance(notice, LetterNotice):
         return payload(notice.event, notice.shipment)
+    if isinstance(notice, AttachmentNotice):
+        return attachment_payload(notice)
     return batch_payload(notice)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from postbud.dialects.altinn.initialize_in import NewAttachment
 from postbud.dialects.altinn.views import data_type
-from postbud.domain.resources import Resource
+from postbud.domain.resources import LETTER_RESOURCE_PROPERTY, Resource
 from postbud.services.letters.attachments import InitializeAttachment
 
 
@@ -27,6 +27,7 @@ def attachment_command(
         expires_at=expiry_from + timedelta(days=days) if days else None,
         properties={
             "resourceId": resource.id,
+            LETTER_RESOURCE_PROPERTY: resource.id,  # the core's name: webhooks limited to a resource
             "isEncrypted": item.is_encrypted,
             "expirationInDays": days,
         },

@@ -14,10 +14,11 @@ from typing import Any, Final
 
 from postbud.dialects.altinn.recipients import ORGANISATION_URN, PERSON_URN, urn_of
 from postbud.dialects.altinn.stored import record_of
+from postbud.domain.attachments import AttachmentStatus
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.webhooks.cloudevents import cloud_event
 from postbud.webhooks.formats import RenderContext
-from postbud.webhooks.notices import LetterNotice, Notice
+from postbud.webhooks.notices import AttachmentNotice, LetterNotice, Notice
 
 PREFIX: Final = "no.altinn.correspondence."
 SENDER, RECIPIENT = "sender", "recipient"
@@ -36,6 +37,15 @@ NAMES: Final[Mapping[EventType, tuple[str, str]]] = {
 }
 
 
+ATTACHMENT_NAMES: Final[Mapping[AttachmentStatus, str]] = {
+    AttachmentStatus.INITIALIZED: "attachmentinitialized",
+    AttachmentStatus.PUBLISHED: "attachmentpublished",
+    AttachmentStatus.FAILED: "attachmentuploadfailed",
+    AttachmentStatus.EXPIRED: "attachmentexpired",
+}
+"""The attachment steps Altinn emits events for (upload processing and purged: declared, never sent)."""
+
+
 def _name(event: ShipmentEvent) -> tuple[str, str] | None:
     found = NAMES.get(event.type)
     if found and event.type is EventType.NOTIFICATION_SENT and "reminder" in event.data:
@@ -51,7 +61,29 @@ def _alternative(urn: str) -> str | None:
     return None
 
 
+def _attachment_event(notice: AttachmentNotice, context: RenderContext) -> Mapping[str, Any] | None:
+    """An Altinn attachment's step, as §8 names those it emits (the sender is the subject)."""
+    attachment = notice.attachment
+    name = ATTACHMENT_NAMES.get(notice.event.status)
+    resource_id = attachment.properties.get("resourceId")
+    if attachment.dialect != "altinn" or name is None or not resource_id:
+        return None
+    organisation = notice.sender_organisation_number or ""
+    return cloud_event(
+        id=str(notice.event.id),
+        source=f"{context.public_url.rstrip('/')}/correspondence/api/v1/attachment",
+        type=PREFIX + name,
+        time=notice.event.at,
+        subject=ORGANISATION_URN + organisation,
+        resource=f"urn:altinn:resource:{resource_id}",
+        resourceinstance=str(attachment.id),
+        alternativesubject=f"/organisation/{organisation}",
+    )
+
+
 def render(notice: Notice, context: RenderContext) -> Mapping[str, Any] | None:
+    if isinstance(notice, AttachmentNotice):
+        return _attachment_event(notice, context)
     if not isinstance(notice, LetterNotice):
         return None
     record = record_of(notice.shipment)

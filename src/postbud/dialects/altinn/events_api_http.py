@@ -23,9 +23,10 @@ from starlette.routing import Route
 
 from postbud.dialects.altinn.auth import AltinnAuthError, organisation_of, verify_bearer
 from postbud.dialects.altinn.errors import AltinnError, Invalid, PlainError, ValidationProblem
-from postbud.dialects.altinn.events import NAMES, PREFIX
+from postbud.dialects.altinn.events import ATTACHMENT_NAMES, NAMES, PREFIX
 from postbud.dialects.altinn.http_in import json_body
 from postbud.dialects.altinn.wire import Reader, lower_keys
+from postbud.domain.attachments import attachment_event_name
 from postbud.domain.errors import NotFound
 from postbud.domain.events import EventType
 from postbud.plugins.protocol import RuntimeOf
@@ -56,6 +57,8 @@ def _types(type_filter: str | None) -> tuple[str, ...]:
     for event_type, (name, _) in NAMES.items():
         named[PREFIX + name].append(event_type.value)
     named[PREFIX + _REMINDER].append(EventType.NOTIFICATION_SENT.value)
+    for status, name in ATTACHMENT_NAMES.items():
+        named[PREFIX + name] = [attachment_event_name(status)]
     if type_filter is None:
         return tuple(sorted({t for types in named.values() for t in types}))
     return tuple(named.get(type_filter, []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +12,26 @@ from sqlalchemy import exists, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from postbud.domain.attachments import Attachment, AttachmentEvent, AttachmentStatus
+from postbud.domain.attachments import (
+    ALL_ATTACHMENT_EVENTS,
+    Attachment,
+    AttachmentEvent,
+    AttachmentStatus,
+    attachment_event_name,
+)
 from postbud.domain.ids import new_id
 from postbud.storage import schema
+from postbud.storage.repos.events import SUBSCRIPTIONS, delivery_rows, subscription_from_row
+from postbud.storage.writeset import WriteSet, apply
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttachmentEvent:
+    id: uuid.UUID
+    attachment_id: uuid.UUID
+    status: AttachmentStatus
+    at: datetime
+    text: str | None
 
 
 def _attachment(row: RowMapping) -> Attachment:
@@ -119,11 +137,40 @@ class AttachmentRepository:
         query = select(exists().where(d.attachment_id == attachment_id, d.released_at.is_(None)))
         return bool((await self._conn.execute(query)).scalar())
 
+    async def event(self, event_id: uuid.UUID) -> StoredAttachmentEvent | None:
+        """One step of an attachment's history by its id (what a webhook delivery names)."""
+        e = schema.attachment_events.c
+        row = (await self._conn.execute(select(schema.attachment_events).where(e.id == event_id))).first()
+        if row is None:
+            return None
+        return StoredAttachmentEvent(
+            row.id, row.attachment_id, AttachmentStatus(row.status), row.at, row.text
+        )
+
     async def _record(
         self, attachment_id: uuid.UUID, status: AttachmentStatus, at: datetime, text: str | None
     ) -> None:
+        event_id = new_id()
         await self._conn.execute(
             insert(schema.attachment_events).values(
-                id=new_id(), attachment_id=attachment_id, status=status.value, at=at, text=text
+                id=event_id, attachment_id=attachment_id, status=status.value, at=at, text=text
             )
         )
+        await self._fan_out(event_id, attachment_id, status, at)
+
+    async def _fan_out(
+        self, event_id: uuid.UUID, attachment_id: uuid.UUID, status: AttachmentStatus, at: datetime
+    ) -> None:
+        """A delivery (and its job) for each of the sender's webhooks that names this step."""
+        a = schema.attachments.c
+        sender_id = (await self._conn.execute(select(a.sender_id).where(a.id == attachment_id))).scalar()
+        if sender_id is None:
+            return
+        name = attachment_event_name(status)
+        ws = WriteSet()
+        for row in await self._conn.execute(SUBSCRIPTIONS, {"sender_id": sender_id}):
+            subscription = subscription_from_row(row)
+            if ALL_ATTACHMENT_EVENTS in subscription.event_types or name in subscription.event_types:
+                delivery_rows(subscription, event_id, sender_id, at, ws)
+        if ws:
+            await apply(self._conn, [ws])
