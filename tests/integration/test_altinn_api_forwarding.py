@@ -138,3 +138,26 @@ def test_the_forward_check_says_whether_forwarding_is_allowed(world: Altinn) -> 
     )
     unknown = "0192d1a8-0000-7000-8000-000000000000"
     problem(world.get(f"/correspondence/{unknown}/forward/check", checker), 404, 1001)
+
+
+def test_allowing_forwarding_with_more_than_10_mb_of_attachments_is_1069(world: Altinn) -> None:
+    data = {
+        "correspondence.resourceId": "skd-melding",
+        "correspondence.sendersReference": "stor",
+        "correspondence.content.messageTitle": "Stort vedlegg",
+        "correspondence.content.messageBody": "Se vedlegget.",
+        "correspondence.content.attachments[0].fileName": "stor.txt",
+        "correspondence.content.attachments[0].sendersReference": "file",
+        "correspondence.allowForwarding": "true",
+        "recipients[0]": f"0192:{ORG_RECIPIENT}",
+    }
+    big = [("attachments", ("stor.txt", b"x" * 10_000_001, "text/plain"))]
+    response = world.http.post(
+        f"{API}/correspondence/upload", data=data, files=big, headers=world.as_sender()
+    )
+    problem(response, 400, 1069)
+    data["correspondence.allowForwarding"] = "false"
+    response = world.http.post(
+        f"{API}/correspondence/upload", data=data, files=big, headers=world.as_sender()
+    )
+    assert response.status_code == 200, response.text

@@ -109,6 +109,7 @@ CATALOGUE: Final[Mapping[int, tuple[str, int]]] = {
     1066: ("Forwarding text cannot exceed 200 characters", 400),
     1067: ("Forwarding text must be plain text", 400),
     1068: ("Forwarding is not allowed for resources that require an authentication level above 0", 400),
+    1069: ("Correspondence cannot allow forwarding if the total size of attachments exceeds 10 MB", 400),
     2001: ("The requested attachment was not found", 404),
     2003: ("Cannot upload attachment to a correspondence that has been created", 400),
     2004: ("File must have content and has a max file size of 2GB", 400),

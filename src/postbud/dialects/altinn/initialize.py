@@ -46,6 +46,8 @@ from postbud.services.letters.upload_check import upload_refusal
 from postbud.services.runtime import Runtime
 
 MAX_ATTACHMENTS = 100
+MAX_FORWARDED_BYTES = 10_000_000
+"""A correspondence that allows forwarding (by e-mail) carries at most this much in attachments."""
 EXPIRY_MARGIN = timedelta(hours=6)
 
 
@@ -217,6 +219,10 @@ async def _checked(
     existing = await _existing(runtime, request.existing_attachments, resource.owner_sender_id, now)
     if len(existing) + len(content.attachments) > MAX_ATTACHMENTS:
         raise error(1038)
+    if request.allow_forwarding:
+        total = sum(a.size or 0 for a in existing) + sum(len(u.content) for u in uploads)
+        if total > MAX_FORWARDED_BYTES:
+            raise error(1069)
     for item in content.attachments:
         _first(rules.check_new_attachment(item))
     matched = _matched_uploads(content.attachments, uploads)
