@@ -71,3 +71,16 @@ async def document_of(
     if sha256 is None:
         raise NotFound("signed document", request_id)
     return await runtime.blobs.get(sha256), task
+
+
+async def waiting_for(runtime: Runtime, recipient_id: uuid.UUID) -> int:
+    """How many released documents still wait for this person's signature (the inbox shows it)."""
+    async with runtime.reader() as uow:
+        requests = await uow.signing.for_signer(recipient_id)
+    return sum(
+        1
+        for request in requests
+        if request.completed_at is None
+        and (signer := request.signer_of(recipient_id)) is not None
+        and signer.signed_at is None
+    )

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from postbud.domain.errors import ValidationFailed
 from postbud.services.inbox.query import MAX_SEARCH_LENGTH, Folder, LetterSummary, list_letters
+from postbud.services.signing.query import waiting_for
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
 from postbud.web.inbox import paths
@@ -71,5 +72,6 @@ async def inbox_page(request: Request, identity: Identity) -> Response:
         "rows": rows,
         "older_url": older,
         "newest_url": newest,
+        "to_sign": await waiting_for(web_context(request).runtime, identity.recipient_id),
     }
     return page(request, "inbox/list.html", context)

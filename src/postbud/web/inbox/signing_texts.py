@@ -1,6 +1,5 @@
 """Texts of the inbox's signing pages: ``key: (bokmål, English)``."""
 
-
 from __future__ import annotations
 
 from typing import Final
@@ -37,4 +36,8 @@ SIGNING_TEXTS: Final[Texts] = {
     "signing.signed_now": ("Du har signert dokumentet.", "You have signed the document."),
     "signing.not_now": ("Dokumentet kan ikke signeres nå.", "The document cannot be signed now."),
     "signing.nav": ("Til signering", "To sign"),
+    "signing.waiting_count": (
+        "{count} {count:dokument|dokumenter} venter på signaturen din.",
+        "{count} {count:document waits|documents wait} for your signature.",
+    ),
 }
