@@ -27,10 +27,11 @@ from postbud.services.console import print_queue
 from postbud.services.letters.batches import find_batch
 from postbud.services.letters.query import get_shipment
 from postbud.services.parties.senders import find_sender
-from postbud.services.print_line.limits import set_print_limits
+from postbud.services.print_line.limits import print_limits_of, set_print_limits
 from postbud.services.print_line.queries import print_batch_pdf, print_batches_of
 from postbud.services.sandbox.clock import advance_clock
 from postbud.services.sandbox.faults import set_channel_fault
+from postbud.services.sandbox.reset import reset_sandbox
 from tests.integration.test_ekopost_fixtures import CUSTOMER_ORGNR, Ekopost, content_body, ekopost, letter_pdf
 
 __all__ = ["ekopost"]
@@ -302,3 +303,14 @@ def _sign_in_to_the_console(ekopost: Ekopost) -> None:
         follow_redirects=False,
     )
     assert signed.status_code == 303
+
+
+def test_a_sandbox_reset_keeps_a_senders_print_limits_with_the_sender(ekopost: Ekopost) -> None:
+    _customer_limits(ekopost, PrintLimits(letters_per_month=7))
+
+    async def reset_and_read() -> PrintLimits:
+        await reset_sandbox(ekopost.runtime)
+        sender = await find_sender(CUSTOMER_ORGNR, ekopost.runtime)
+        return await print_limits_of(ekopost.runtime, sender.id)
+
+    assert ekopost.run(reset_and_read).letters_per_month == 7
