@@ -17,9 +17,10 @@ from starlette.responses import Response, StreamingResponse
 from postbud.dialects.altinn.access import Letter, load_letter
 from postbud.dialects.altinn.auth import Policy, authenticate
 from postbud.dialects.altinn.context import AltinnApiSettings, AltinnDialect
+from postbud.dialects.altinn.correspondence_http import history_of
 from postbud.dialects.altinn.errors import error, trace_id
 from postbud.dialects.altinn.http_in import path_guid
-from postbud.dialects.altinn.statuses import AVAILABLE_FOR_RECIPIENT, StatusEntry, current, status_history
+from postbud.dialects.altinn.statuses import AVAILABLE_FOR_RECIPIENT, current
 from postbud.dialects.altinn.zip_names import entry_names, zip_name
 from postbud.domain.attachments import Attachment, AttachmentStatus
 from postbud.domain.documents import Document
@@ -64,7 +65,7 @@ async def _entries(runtime: Runtime, letter: Letter) -> list[_Entry]:
     documents = [d for d in letter.shipment.documents if d.attachment_id is not None]
     if not documents:
         raise error(2001)
-    if current(_history(letter)).status not in AVAILABLE_FOR_RECIPIENT:
+    if current(history_of(letter)).status not in AVAILABLE_FOR_RECIPIENT:
         raise error(1001)
     async with runtime.reader() as uow:
         found = await uow.attachments.many([d.attachment_id for d in documents if d.attachment_id])
@@ -81,11 +82,6 @@ async def _entries(runtime: Runtime, letter: Letter) -> list[_Entry]:
         raise error(2023)
     names = entry_names([a.file_name for _, a in pairs])
     return [_Entry(d, a, n) for (d, a), n in zip(pairs, names, strict=True)]
-
-
-def _history(letter: Letter) -> list[StatusEntry]:
-    attachment_of = {str(d.id): d.attachment_id for d in letter.shipment.documents if d.attachment_id}
-    return status_history(letter.events, attachment_of)
 
 
 async def _zip(runtime: Runtime, entries: Sequence[_Entry]) -> AsyncIterator[bytes]:
