@@ -218,17 +218,18 @@ def _form_with_one_file(checksum: str | None = None) -> dict[str, str]:
 
 def test_a_refused_file_in_a_multipart_initialize_leaves_no_attachment_at_all(altinn: Altinn) -> None:
     """The first file is fine, the second refused: neither is stored (no Initialized row, no Published)."""
-    not_a_pdf = [
+    empty = [
         ("attachments", ("a.pdf", PDF, "application/pdf")),
-        ("attachments", ("b.pdf", b"plain text, not a PDF", "application/pdf")),
+        ("attachments", ("b.pdf", b"", "application/pdf")),
     ]
     response = altinn.http.post(
         f"{API}/correspondence/upload",
         data=_form_with_one_file(),
-        files=not_a_pdf,
+        files=empty,
         headers=altinn.as_sender(),
     )
-    problem(response, 400, 2013)
+    problem(response, 400, 2004)
+    assert altinn.run(count, altinn.runtime, schema.attachments) == 0
     mismatch = [
         ("attachments", ("a.pdf", PDF, "application/pdf")),
         ("attachments", ("b.pdf", PDF, "application/pdf")),

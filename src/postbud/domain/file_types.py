@@ -96,6 +96,18 @@ ACCEPTED_BY_DIALECT: Final[Mapping[str, frozenset[str]]] = {
 """A dialect whose real service takes fewer types than ``FILE_TYPES``; any other takes them all."""
 
 
+JUDGED_BY_NAME_ONLY: Final[frozenset[str]] = frozenset({"altinn"})
+"""Dialects whose real service judges an attachment by its file name alone: Altinn Correspondence
+checks the extension against its list and never looks inside (only a malware scan reads the bytes;
+its own published request collection uploads a text file named ``.pdf``). Postbud does the same
+there, so a client that works against Altinn works against Postbud."""
+
+
+def content_is_checked(dialect: str) -> bool:
+    """Whether content must be what its file type says (a PDF a PDF), beyond the type's name."""
+    return dialect not in JUDGED_BY_NAME_ONLY
+
+
 def accepted_file_types(dialect: str) -> frozenset[str]:
     return ACCEPTED_BY_DIALECT.get(dialect, frozenset(FILE_TYPES))
 

@@ -238,7 +238,9 @@ async def _checked(
     for item, upload in zip(content.attachments, matched, strict=True):
         # Every file is checked before any is stored: a refused one leaves no attachment behind.
         limit = runtime.settings.max_document_bytes
-        refusal = await upload_refusal(item.file_name or "", item.checksum, upload.content, limit)
+        refusal = await upload_refusal(
+            item.file_name or "", item.checksum, upload.content, limit, dialect="altinn"
+        )
         if refusal is not None:
             raise upload_refused(refusal)
     return Checked(

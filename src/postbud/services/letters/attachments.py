@@ -17,7 +17,7 @@ from typing import Any
 from postbud.domain.attachments import ENDED, MD5_HEX, Attachment, AttachmentEvent, AttachmentStatus
 from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, NotFound, RuleCode, ValidationFailed
-from postbud.domain.file_types import FILE_TYPES
+from postbud.domain.file_types import FILE_TYPES, content_is_checked
 from postbud.domain.ids import new_id
 from postbud.services.letters.blob_release import release_blobs
 from postbud.services.letters.document_content import content_problem
@@ -125,7 +125,7 @@ async def upload_attachment(
     limit = runtime.settings.max_document_bytes
     if len(content) > limit:
         raise ValidationFailed.of("content", f"larger than {limit} bytes", RuleCode.TOO_LARGE)
-    known = FILE_TYPES.get(initialized.file_type)
+    known = FILE_TYPES.get(initialized.file_type) if content_is_checked(initialized.dialect) else None
     problem = content_problem(known, content) if known is not None else None
     if problem is not None:
         raise ValidationFailed.of("content", problem, RuleCode.FILE_TYPE)

@@ -9,7 +9,7 @@ import asyncio
 import hashlib
 
 from postbud.domain.errors import RuleCode, ValidationFailed
-from postbud.domain.file_types import FILE_TYPES
+from postbud.domain.file_types import FILE_TYPES, content_is_checked
 from postbud.services.letters.document_content import content_problem
 
 # Hashing a large file on the event loop would stall it.
@@ -17,15 +17,15 @@ _HASH_INLINE_LIMIT = 256 * 1024
 
 
 async def upload_refusal(
-    file_name: str, expected_md5: str | None, content: bytes, limit: int
+    file_name: str, expected_md5: str | None, content: bytes, limit: int, *, dialect: str
 ) -> ValidationFailed | None:
-    """The refusal ``upload_attachment`` would give this content, or None."""
+    """The refusal ``upload_attachment`` would give this content from ``dialect``, or None."""
     if not content:
         return ValidationFailed.of("content", "the attachment is empty", RuleCode.EMPTY)
     if len(content) > limit:
         return ValidationFailed.of("content", f"larger than {limit} bytes", RuleCode.TOO_LARGE)
     _, dot, extension = file_name.rpartition(".")
-    known = FILE_TYPES.get(extension.lower() if dot else "")
+    known = FILE_TYPES.get(extension.lower() if dot else "") if content_is_checked(dialect) else None
     problem = content_problem(known, content) if known is not None else None
     if problem is not None:
         return ValidationFailed.of("content", problem, RuleCode.FILE_TYPE)
