@@ -164,6 +164,7 @@ def test_each_broken_rule_has_its_code_and_writes_nothing(ekopost: Ekopost) -> N
         ({k: v for k, v in valid.items() if k != "FromName"}, "133", "FromName"),
         ({**valid, "FromName": "Tandvården Sverige"}, "127", "FromName"),
         ({**valid, "FromName": 12}, "127", "FromName"),
+        ({**valid, "FromName": "+461234567890123"}, "127", "FromName"),
         ({**valid, "recipients": _mobiles(100_001)}, "134", "100001"),
         (_body(_mobiles(1), text="å" * 1601), "127", "1600"),
     ]

@@ -61,8 +61,11 @@ def test_sender_name_and_text_rules(name: str | None, text: str, field: str, cod
     assert (error.value.first.field, error.value.first.code) == (field, code)
 
 
-def test_a_numeric_sender_name_may_have_fifteen_digits() -> None:
-    assert plan_mailing(SmsMailingRequest("+461234567890123", "Hej", ["0701234567"], "SE")).sender_name
+def test_a_numeric_sender_name_may_have_fifteen_characters() -> None:
+    assert plan_mailing(SmsMailingRequest("+46123456789012", "Hej", ["0701234567"], "SE")).sender_name
+    with pytest.raises(ValidationFailed) as error:
+        plan_mailing(SmsMailingRequest("+461234567890123", "Hej", ["0701234567"], "SE"))
+    assert error.value.first.code is RuleCode.TOO_LONG
 
 
 def test_batches_cover_every_position_once() -> None:

@@ -25,7 +25,7 @@ MAX_TEXT_CHARS: Final = 1600
 MAX_ALPHANUMERIC_NAME: Final = 11
 """An alphanumeric sender id has at most 11 characters on every network."""
 MAX_NUMERIC_NAME: Final = 15
-"""A numeric sender id is a phone number: at most 15 digits (E.164)."""
+"""A numeric sender id is a phone number: at most 15 characters, a leading + counted."""
 BATCH_SIZE: Final = 500
 """Recipients one delivery job sends: a 100,000-number mailing is 200 jobs, none holding it all."""
 _NUMERIC_NAME = re.compile(r"\+?[0-9]{1,15}")
@@ -120,6 +120,9 @@ def _sender_name(value: str | None) -> str:
     if not name:
         raise ValidationFailed.of(FIELD_SENDER_NAME, "the SMS needs a sender name", RuleCode.REQUIRED)
     if _NUMERIC_NAME.fullmatch(name):
+        if len(name) > MAX_NUMERIC_NAME:
+            rule = f"a numeric sender name has at most {MAX_NUMERIC_NAME} characters, not {len(name)}"
+            raise ValidationFailed.of(FIELD_SENDER_NAME, rule, RuleCode.TOO_LONG)
         return name
     if len(name) > MAX_ALPHANUMERIC_NAME:
         raise ValidationFailed.of(
