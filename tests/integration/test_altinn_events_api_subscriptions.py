@@ -13,6 +13,7 @@ import pytest
 
 from postbud.services.parties.resources import RegisterResource, register_resource
 from postbud.services.parties.senders import find_sender
+from postbud.services.sandbox.reset import reset_sandbox
 from postbud.webhooks.manage import add_webhook
 from tests.integration.altinn_api_fixtures import (
     ORG_RECIPIENT,
@@ -204,3 +205,11 @@ def test_attachment_events_reach_an_events_api_subscription_and_a_named_webhook(
     assert first["source"].endswith("/correspondence/api/v1/attachment")
     assert "data" not in first
     assert types(receiver, "named") == ["no.altinn.correspondence.attachmentpublished"]
+
+
+def test_a_sandbox_reset_keeps_events_api_subscriptions_as_it_keeps_webhooks(altinn: Altinn) -> None:
+    made = create(altinn, {"endPoint": "https://mottak.example/h", "resourceFilter": RESOURCE_URN}).json()
+    if not altinn.runtime.settings.sandbox:
+        pytest.skip("a reset needs sandbox mode")
+    altinn.run(reset_sandbox, altinn.runtime)
+    assert altinn.http.get(f"{PATH}/{made['id']}", headers=subscriber(altinn)).json() == made

@@ -18,10 +18,18 @@ from postbud.storage import schema
 SETTINGS_TABLES: Final = frozenset({"sandbox_state", "sandbox_faults", "workers"})
 """Never emptied: the sandbox's clock and faults, and the running workers."""
 CREDENTIAL_TABLES: Final = frozenset(
-    {"senders", "api_keys", "sender_credentials", "resources", "webhooks", "sender_print_limits"}
+    {
+        "senders",
+        "api_keys",
+        "sender_credentials",
+        "resources",
+        "webhooks",
+        "events_api_subscriptions",
+        "sender_print_limits",
+    }
 )
-"""Senders, their keys and logins, the resources they own, the URLs they subscribed and their print
-quotas: what an integrator's configuration names."""
+"""Senders, their keys and logins, the resources they own, the URLs they subscribed (as webhooks or
+through Altinn's Events API) and their print quotas: what an integrator's configuration names."""
 POPULATION_TABLES: Final = frozenset({"recipients", "recipient_keys"})
 """The people and organisations letters go to."""
 _CAPTURE_KEYS: Final = ("eml_sha256", "sms_sha256")
