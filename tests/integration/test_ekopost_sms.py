@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from postbud.domain.channels import Channel
 from postbud.domain.sms_mailings import BATCH_SIZE
+from postbud.services.sandbox.reset import reset_sandbox
 from postbud.storage import schema
 from tests.integration.ekosms_console import ADMIN_TOKEN, sign_in
 from tests.integration.test_ekopost_fixtures import Ekopost, ekopost
@@ -214,3 +215,20 @@ def test_each_sms_of_a_mailing_is_a_capture_in_the_console_and_the_platform_api(
     assert "Tandvården" in one.text
     raw = ekopost.http.get(f"/console/captures/{items[0]['id']}/raw")
     assert json.loads(raw.content)["text"] == TEXT
+
+
+def test_a_sandbox_reset_removes_mailings_and_their_captured_messages(ekopost: Ekopost) -> None:
+    created = ekopost.post("/sms", _body(_mobiles(2))).json()
+    _until_completed(ekopost, created["id"])
+
+    async def blobs_after_reset() -> list[bool]:
+        async with ekopost.runtime.reader() as uow:
+            shas = [r.sms_sha256 or "" for r in await uow.sms_mailings.recipients(uuid.UUID(created["id"]))]
+        assert all(shas)
+        await reset_sandbox(ekopost.runtime)
+        return [await ekopost.runtime.blobs.exists(sha) for sha in shas]
+
+    assert ekopost.run(blobs_after_reset) == [False, False]
+    for table in (schema.sms_mailings, schema.sms_mailing_recipients, schema.sms_mailing_events):
+        assert _count(ekopost, table) == 0
+    _error(ekopost.get(f"/sms/{created['id']}"), "127", 404)
