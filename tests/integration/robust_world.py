@@ -52,22 +52,29 @@ class World:
         return runtime
 
     def stored(self) -> Stored:
-        async def count() -> dict[str, int]:
-            rows: dict[str, int] = {}
-            async with self.runtime.database.read_engine.connect() as connection:
-                for table in metadata.sorted_tables:
-                    rows[table.name] = (
-                        await connection.execute(select(func.count()).select_from(table))
-                    ).scalar_one()
-            return rows
+        return stored_of(self.http)
 
-        blob_root = Path(self.runtime.settings.resolved_blob_url)
-        blobs = (
-            frozenset(str(path.relative_to(blob_root)) for path in blob_root.rglob("*") if path.is_file())
-            if blob_root.exists()
-            else frozenset()
-        )
-        return Stored(self.http.portal.call(count), blobs)  # type: ignore[union-attr]
+
+def stored_of(http: TestClient) -> Stored:
+    """Rows per table and the blob files of the app behind ``http``."""
+    runtime: Runtime = http.app.state.runtime  # type: ignore[attr-defined]
+
+    async def count() -> dict[str, int]:
+        rows: dict[str, int] = {}
+        async with runtime.database.read_engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                rows[table.name] = (
+                    await connection.execute(select(func.count()).select_from(table))
+                ).scalar_one()
+        return rows
+
+    blob_root = Path(runtime.settings.resolved_blob_url)
+    blobs = (
+        frozenset(str(path.relative_to(blob_root)) for path in blob_root.rglob("*") if path.is_file())
+        if blob_root.exists()
+        else frozenset()
+    )
+    return Stored(http.portal.call(count), blobs)  # type: ignore[union-attr]
 
 
 async def _register(runtime: Runtime, certificate_pem: str, recipients: dict[str, uuid.UUID]) -> None:

@@ -11,23 +11,46 @@ that do not exist. SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from lxml import etree
 from starlette.routing import Mount
 
 from postbud.crypto.keys import load_private_key
+from postbud.domain.identifiers import parse_party_id
 from postbud.services.letters.query import ShipmentFilter, list_shipments
 from postbud.services.parties.senders import RegisterSender, register_sender
+from tests.integration.altinn_api_fixtures import (
+    API,
+    ORG_RECIPIENT,
+    OTHER_ORG_RECIPIENT,
+    OTHER_OWNER,
+    OTHER_PERSON,
+    RESOURCE,
+    Altinn,
+    altinn,
+    correspondence,
+)
+from tests.integration.altinn_api_fixtures import PERSON as ALTINN_PERSON
 from tests.integration.digipost_client import SignedClient
 from tests.integration.digipost_fixtures import MAILBOX_PERSON, a_pdf, message
-from tests.integration.robust_world import OTHER_MAILBOX_PERSON, World, world
+from tests.integration.robust_world import (
+    OTHER_MAILBOX_PERSON,
+    Stored,
+    World,
+    ekopost_customer,
+    stored_of,
+    world,
+)
+from tests.integration.test_ekopost_fixtures import letter_pdf
 
-__all__ = ["world"]
+__all__ = ["altinn", "world"]
 
 SECRET_SUBJECT = "Robust-hemmelig-vedtak"
 
@@ -126,6 +149,7 @@ SURFACES: list[tuple[str, Callable[[Any], None]]] = [
     (r"^/documents/", _digipost),  # the Java client's status path at the root
     (r"^/ekopost/", _ekopost),
     (r"^/correspondence/api/v1/", _problem),
+    (r"^/events/api/v1/", _problem),  # Altinn's Events API subscriptions
     (r"^/authentication/api/v1/exchange/", _problem),
     (r"^/maskinporten/token$", _oauth),
     (r"^/api/v1/", _problem),
@@ -307,3 +331,252 @@ def test_the_wrong_recipient_reaches_nothing_of_the_other_recipients_letter(worl
     letter = world.http.get(f"/inbox/letters/{ids['letter_id']}", follow_redirects=False)
     assert letter.status_code in (303, 403, 404), letter.status_code
     assert SECRET_SUBJECT not in world.http.get("/inbox/").text
+
+
+# --- Ekopost: the wrong customer ------------------------------------------------------------------
+
+EKOPOST_SECRET = "Robust-hemlig-kampanj"
+VICTIM_PARAMETERS = ("{campaign_id}", "{envelope_id}", "{content_id}")
+MAKES_THE_CALLERS_OWN = {("POST", "/ekopost/campaigns")}
+"""Routes that make something of the caller's own from an empty body (Ekopost names a campaign itself)."""
+
+
+def test_the_wrong_ekopost_customer_reaches_nothing_of_the_other_customers_campaign(world: World) -> None:
+    """Every Ekopost route as another customer, with the real ids of a campaign, envelope and content
+    of the first: each route naming them refuses (Ekopost's error object), none answers 5xx or names
+    the campaign, and nothing is written."""
+    customer = ekopost_customer(world)
+    owner = customer.headers()
+    campaign = world.http.post(
+        "/ekopost/campaigns", json={"name": EKOPOST_SECRET, "output_date": "2026-12-31"}, headers=owner
+    ).json()
+    envelope = world.http.post(
+        f"/ekopost/campaigns/{campaign['id']}/envelopes",
+        json={"name": EKOPOST_SECRET, "postage": "priority"},
+        headers=owner,
+    ).json()
+    pdf = letter_pdf()
+    content = world.http.post(
+        f"/ekopost/campaigns/{campaign['id']}/envelopes/{envelope['id']}/content",
+        json={"type": "document", "mime": "application/pdf", "length": len(pdf),
+              "data": base64.b64encode(pdf).decode()},
+        headers=owner,
+    )  # fmt: skip
+    assert content.status_code == 200, content.text
+    ids = {
+        "campaign_id": campaign["id"],
+        "envelope_id": envelope["id"],
+        "content_id": content.json()["id"],
+        "sms_id": str(uuid.uuid4()),
+        "uuid": str(uuid.uuid4()),
+    }
+    seen_by_owner = world.http.get(
+        f"/ekopost/campaigns/{campaign['id']}/envelopes/{envelope['id']}", headers=owner
+    )
+    before = world.stored()
+    failures, tried = [], 0
+    for endpoint in endpoints(world.http.app):
+        if not endpoint.path.startswith("/ekopost/"):
+            continue
+        url = _fill(endpoint.path, ids)
+        body = b"{}" if endpoint.method in ("POST", "PUT", "PATCH") else None
+        response = world.http.request(
+            endpoint.method, url, content=body, headers=customer.headers(customer.other_api_key)
+        )
+        tried += 1
+        problems = []
+        if response.status_code >= 500 and response.status_code != 501:
+            problems.append("a server error")
+        if EKOPOST_SECRET in response.text:
+            problems.append("names the other customer's campaign")
+        if any(name in endpoint.path for name in VICTIM_PARAMETERS) and response.status_code < 400:
+            problems.append("reached the other customer's campaign")
+        if response.status_code >= 400 and not {"error_code", "error_message"} <= set(_json(response)):
+            problems.append("not Ekopost's error object")
+        if problems:
+            failures.append(
+                f"{endpoint.method} {url}: {response.status_code} {problems} :: {response.text[:200]}"
+            )
+        if (endpoint.method, endpoint.path) in MAKES_THE_CALLERS_OWN:
+            before = world.stored()  # a campaign of the caller's own is not the other customer's
+    assert tried > 20
+    assert failures == [], "\n".join(failures)
+    after = world.stored()
+    changed = {name: (n, after.rows[name]) for name, n in before.rows.items() if after.rows[name] != n}
+    assert changed == {}, f"the wrong customer changed {changed}"
+    again = world.http.get(f"/ekopost/campaigns/{campaign['id']}/envelopes/{envelope['id']}", headers=owner)
+    assert again.json() == seen_by_owner.json()
+
+
+def _json(response: Any) -> dict[str, Any]:
+    try:
+        value = response.json()
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+# --- Altinn: the wrong sender, the wrong recipient (organisation and person), the business inbox ----
+
+ALTINN_SECRET = "Robust-hemmelig-korrespondanse"
+
+
+def _altinn_letters(altinn: Altinn) -> dict[str, str]:
+    """A correspondence from the resource's owner to an organisation and one to a person, both
+    published: ``org`` and ``person`` → their ids."""
+    content = {"language": "nb", "messageTitle": ALTINN_SECRET, "messageBody": f"{ALTINN_SECRET} brødtekst"}
+    org = altinn.initialized(correspondence(content=content))
+    person = altinn.initialized(
+        correspondence(f"urn:altinn:person:identifier-no:{ALTINN_PERSON}", content=content)
+    )
+    altinn.work()
+    return {"org": org[0], "person": person[0]}
+
+
+ALTINN_PREFIXES = ("/correspondence/api/v1/", "/events/api/v1/")
+
+
+def _as_altinn_party(
+    altinn: Altinn, headers: dict[str, str], victim: str, own_stored: Callable[[], Stored]
+) -> list[str]:
+    ids = {
+        "correspondenceId": victim,
+        "attachmentId": str(uuid.uuid4()),
+        "id": str(uuid.uuid4()),
+        "uuid": victim,
+    }
+    before = own_stored()
+    failures, tried = [], 0
+    for endpoint in endpoints(altinn.http.app):
+        if not endpoint.path.startswith(ALTINN_PREFIXES):
+            continue
+        url = _fill(endpoint.path, ids)
+        if endpoint.path == f"{API}/correspondence" and endpoint.method == "GET":
+            url += f"?resourceId={RESOURCE}&role=RecipientAndSender"
+        body = b"{}" if endpoint.method in ("POST", "PUT", "PATCH") else None
+        sent = {**headers, "Content-Type": "application/json"} if body is not None else headers
+        response = altinn.http.request(endpoint.method, url, content=body, headers=sent)
+        tried += 1
+        problems = []
+        if response.status_code >= 500 and response.status_code != 501:
+            problems.append("a server error")
+        if ALTINN_SECRET in response.text:
+            problems.append("names the correspondence's content")
+        if "{correspondenceId}" not in endpoint.path and victim in response.text:
+            problems.append("lists the correspondence")
+        if "{correspondenceId}" in endpoint.path and response.status_code < 400:
+            problems.append("reached the correspondence")
+        # Altinn's Events API answers a refusal with a JSON string, as the real one does.
+        problem_json = response.headers.get("content-type", "").startswith("application/problem+json")
+        if response.status_code >= 400 and not problem_json and not endpoint.path.startswith("/events/"):
+            problems.append("not problem+json")
+        if problems:
+            failures.append(
+                f"{endpoint.method} {url}: {response.status_code} {problems} :: {response.text[:200]}"
+            )
+    assert tried > 20
+    if own_stored() != before:
+        failures.append("something was written")
+    return failures
+
+
+def test_the_wrong_altinn_parties_reach_nothing_of_a_correspondence(altinn: Altinn) -> None:
+    letters = _altinn_letters(altinn)
+    stored = lambda: stored_of(altinn.http)  # noqa: E731
+    failures = _as_altinn_party(altinn, altinn.as_sender(OTHER_OWNER), letters["org"], stored)
+    failures += _as_altinn_party(altinn, altinn.as_sender(OTHER_OWNER), letters["person"], stored)
+    failures += _as_altinn_party(altinn, altinn.as_org(OTHER_ORG_RECIPIENT), letters["org"], stored)
+    failures += _as_altinn_party(altinn, altinn.as_person(OTHER_PERSON), letters["person"], stored)
+    failures += _as_altinn_party(altinn, altinn.as_person(OTHER_PERSON), letters["org"], stored)
+    assert failures == [], "\n".join(failures)
+    # The rightful recipients do see them (the refusals above are about who asks).
+    own = altinn.get(f"/correspondence/{letters['org']}", altinn.as_org(ORG_RECIPIENT))
+    assert own.status_code == 200, own.text
+
+
+def _sign_in_to_inbox(http: Any, recipient_id: uuid.UUID) -> str:
+    page = http.get("/inbox/sign-in")
+    match = CSRF.search(page.text)
+    assert match, page.text
+    signed_in = http.post(
+        "/inbox/sign-in",
+        data={"csrf_token": match.group(1), "recipient_id": str(recipient_id)},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
+    token = CSRF.search(http.get("/inbox/").text)
+    assert token, "no form on the inbox page"
+    return token.group(1)
+
+
+def _recipient_id(altinn: Altinn, number: str) -> uuid.UUID:
+    async def find() -> uuid.UUID:
+        async with altinn.runtime.reader() as uow:
+            found = await uow.recipients.by_party_id(parse_party_id(number))
+        assert found is not None
+        return found.id
+
+    found: uuid.UUID = altinn.run(find)
+    return found
+
+
+INBOX_SESSION_ROUTES = frozenset(
+    {"/inbox/sign-out", "/inbox/sign-in", "/inbox/step-up", "/inbox/sandbox/sample-letters"}
+)
+
+
+@pytest.mark.parametrize(("reader", "victim"), [(OTHER_ORG_RECIPIENT, "org"), (OTHER_PERSON, "person")])
+def test_the_wrong_business_or_personal_inbox_reaches_nothing_of_a_correspondence(
+    altinn: Altinn, reader: str, victim: str
+) -> None:
+    """Signed in to another organisation's (or person's) inbox, every inbox route with the real id of a
+    correspondence names nothing of it and changes nothing."""
+    letters = _altinn_letters(altinn)
+    token = _sign_in_to_inbox(altinn.http, _recipient_id(altinn, reader))
+    ids = {"letter_id": letters[victim], "shipment_id": letters[victim], "uuid": letters[victim]}
+    before = stored_of(altinn.http)
+    failures = []
+    for endpoint in endpoints(altinn.http.app):
+        if not endpoint.path.startswith("/inbox/") or endpoint.path in INBOX_SESSION_ROUTES:
+            continue
+        url = _fill(endpoint.path, ids)
+        if endpoint.method == "GET":
+            response = altinn.http.get(url, follow_redirects=False)
+        else:
+            response = altinn.http.request(
+                endpoint.method, url, data={"csrf_token": token}, follow_redirects=False
+            )
+        if (response.status_code >= 500 and response.status_code != 501) or ALTINN_SECRET in response.text:
+            failures.append(f"{endpoint.method} {url}: {response.status_code} :: {response.text[:200]}")
+    assert failures == [], "\n".join(failures)
+    assert stored_of(altinn.http) == before, "the wrong inbox changed something"
+    assert ALTINN_SECRET not in altinn.http.get("/inbox/").text
+
+
+def test_a_recipient_signed_in_to_the_inbox_reaches_nothing_of_the_console(world: World) -> None:
+    """The console is the operator's: a recipient's inbox session opens none of its pages or forms
+    (each sends to the console's sign-in, or refuses), and changes nothing."""
+    ids = _store_a_letter(world)
+    token = _sign_in_to_inbox(world.http, world.recipients[MAILBOX_PERSON])
+    check = _web("/console/sign-in")
+    before = world.stored()
+    failures, tried = [], 0
+    for endpoint in endpoints(world.http.app):
+        if not endpoint.path.startswith("/console/") or endpoint.path in PUBLIC:
+            continue
+        url = _fill(endpoint.path, ids)
+        if endpoint.method == "GET":
+            response = world.http.get(url, follow_redirects=False)
+        else:
+            response = world.http.request(
+                endpoint.method, url, data={"csrf_token": token}, follow_redirects=False
+            )
+        tried += 1
+        try:
+            check(response)
+            assert SECRET_SUBJECT not in response.text
+        except AssertionError as exc:
+            failures.append(f"{endpoint.method} {url}: {exc} :: {response.text[:200]}")
+    assert tried > 20
+    assert failures == [], "\n".join(failures)
+    assert world.stored() == before
