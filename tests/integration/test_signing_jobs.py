@@ -1,7 +1,8 @@
 """The signing jobs are idempotent and survive restarts (SQLite and PostgreSQL): an invitation goes
 once per signer however often its job or the letter's delivery runs; the signed document is sealed
 once and mailed once, even when the mail server was down on the first try; a cancelled envelope can
-no longer be signed; without SMTP the sandbox captures the invitations where the console shows them.
+no longer be signed; without SMTP the sandbox captures the invitations where the console shows them;
+and after a real restart (the app stopped and started again on the same database) nothing goes twice.
 """
 
 from __future__ import annotations
@@ -9,18 +10,23 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from starlette.testclient import TestClient
 
+from postbud.app import create_app
 from postbud.channels.base import DeliveryFailed
+from postbud.config import Settings
 from postbud.domain.errors import Conflict
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.signing import SigningRequest
 from postbud.domain.status import ShipmentStatus
 from postbud.services.console.captures import list_captures
 from postbud.services.letters.deliver import deliver
+from postbud.services.sandbox.clock import advance_clock
 from postbud.services.signing.complete import complete_signing
 from postbud.services.signing.invite import send_invitation
 from postbud.services.signing.sign import sign_document
@@ -30,6 +36,7 @@ from tests.integration.test_ekopost_fixtures import (
     NO_PERSON_WITH_MAILBOX,
     SE_PERSON_WITH_MAILBOX,
     Ekopost,
+    _prepare,
     _running,
     letter_pdf,
 )
@@ -174,3 +181,46 @@ def test_without_smtp_the_invitations_are_captured_for_the_console(captured: Eko
 
     _wait(lambda: len(invitations()) == 2, "two captured invitations", captured)
     assert sorted(invitations()) == sorted(s["email"] for s in SIGNERS)
+
+
+def test_after_a_restart_each_invitation_still_goes_once(
+    tmp_path: Path, database_url: str, late_smtp: tuple[SmtpInbox, Controller]
+) -> None:
+    """Postbud stops while the mail server is down and the invitations wait for their retry; the next
+    Postbud on the same database sends each once, and a third one sends nothing again."""
+    smtp, controller = late_smtp
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        workers=1,
+        admin_token="test-admin-token",
+        smtp_url=smtp.url,
+        public_url="http://testserver",
+    )
+
+    def started() -> TestClient:
+        return TestClient(create_app(settings))
+
+    with started() as http:
+        first = Ekopost(http, "", "")
+        first.api_key, first.other_api_key = first.run(lambda: _prepare(first.runtime))
+        _, envelope_id = _released(first)
+        _wait(lambda: _jobs(first, job_kinds.SIGNING_INVITE) == 2, "the invitation jobs", first)
+        request = _request(first, envelope_id)
+        with pytest.raises(DeliveryFailed):  # what the worker met too: the server is down
+            first.run(lambda: send_invitation(request.id, 0, first.runtime))
+        api_key = first.api_key
+    assert smtp.messages == []
+
+    controller.start()
+    for _ in range(2):  # the second restart finds everything sent
+        with started() as http:
+            again = Ekopost(http, api_key, "")
+            again.run(lambda: advance_clock(again.runtime, timedelta(hours=1)))  # past every retry's backoff
+
+            def recorded() -> list[ShipmentEvent]:
+                events = _events(again, envelope_id)
+                return [e for e in events if e.type is EventType.NOTIFICATION_SENT]
+
+            _wait(lambda: len(recorded()) == 2, "both invitations recorded", again)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(s["email"] for s in SIGNERS)
