@@ -70,8 +70,17 @@ async def _prepare(settings: Settings, certificate_pem: str) -> None:
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[SignedClient]:
+    yield from _dialect_client(Settings(data_dir=tmp_path / "data", workers=0))
+
+
+@pytest.fixture
+def client_on_each_backend(tmp_path: Path, database_url: str) -> Iterator[SignedClient]:
+    """``client`` on a fresh database of each backend (SQLite and PostgreSQL)."""
+    yield from _dialect_client(Settings(data_dir=tmp_path / "data", database_url=database_url, workers=0))
+
+
+def _dialect_client(settings: Settings) -> Iterator[SignedClient]:
     key_pem, cert_pem = generate_test_key_and_certificate("Testkommune")
-    settings = Settings(data_dir=tmp_path / "data", workers=0)
     asyncio.run(_prepare(settings, cert_pem.decode()))
     holder: dict[str, Runtime] = {}
 

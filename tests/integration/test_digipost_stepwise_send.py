@@ -12,11 +12,17 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from lxml import etree
 
 from tests.integration.digipost_client import V8, SignedClient
-from tests.integration.digipost_fixtures import BROKER, MAILBOX_PERSON, a_pdf, client, error_code
+from tests.integration.digipost_fixtures import (
+    BROKER,
+    MAILBOX_PERSON,
+    a_pdf,
+    client_on_each_backend,
+    error_code,
+)
 from tests.integration.digipost_requests import get, valid_v8
 from tests.integration.test_digipost_preencryption import ENCRYPTED, certificate_for, envelope, sha256_b64
 
-__all__ = ["client"]
+__all__ = ["client_on_each_backend"]
 
 OLA = f"<personal-identification-number>{MAILBOX_PERSON}</personal-identification-number>"
 NOBODY = "<personal-identification-number>01010111079</personal-identification-number>"
@@ -73,7 +79,10 @@ def _upload(client: SignedClient, document: etree._Element, content: bytes) -> A
     return _call(client, "POST", _link(document, "add_content"), content, "application/octet-stream")
 
 
-def test_a_message_sent_in_steps_is_delivered_with_its_documents(client: SignedClient) -> None:
+def test_a_message_sent_in_steps_is_delivered_with_its_documents(
+    client_on_each_backend: SignedClient,
+) -> None:
+    client = client_on_each_backend
     primary, attachment = str(uuid.uuid4()), str(uuid.uuid4())
     created = _create(client, _message(OLA, primary, attachment))
 
@@ -111,7 +120,8 @@ def test_a_message_sent_in_steps_is_delivered_with_its_documents(client: SignedC
     assert self_after.findtext(q("status")) == "DELIVERED"
 
 
-def test_each_step_is_checked(client: SignedClient) -> None:
+def test_each_step_is_checked(client_on_each_backend: SignedClient) -> None:
+    client = client_on_each_backend
     primary, attachment = str(uuid.uuid4()), str(uuid.uuid4())
     root = valid_v8(_create(client, _message(OLA, primary, attachment)))
     declared = _documents(root)
@@ -131,7 +141,8 @@ def test_each_step_is_checked(client: SignedClient) -> None:
     assert (unknown.status_code, error_code(unknown)) == (404, "MESSAGE_NOT_FOUND")
 
 
-def test_a_message_to_nobody_is_refused_when_sent(client: SignedClient) -> None:
+def test_a_message_to_nobody_is_refused_when_sent(client_on_each_backend: SignedClient) -> None:
+    client = client_on_each_backend
     primary = str(uuid.uuid4())
     root = valid_v8(_create(client, _message(NOBODY, primary)))
     _upload(client, _documents(root)[primary], a_pdf())
@@ -141,7 +152,10 @@ def test_a_message_to_nobody_is_refused_when_sent(client: SignedClient) -> None:
     assert (sent.status_code, error_code(sent)) == (404, "UNKNOWN_RECIPIENT")
 
 
-def test_a_document_encrypted_with_the_key_from_its_link_is_opened(client: SignedClient) -> None:
+def test_a_document_encrypted_with_the_key_from_its_link_is_opened(
+    client_on_each_backend: SignedClient,
+) -> None:
+    client = client_on_each_backend
     primary = str(uuid.uuid4())
     root = valid_v8(_create(client, _message(OLA, primary, encrypted=True)))
     document = _documents(root)[primary]
