@@ -332,7 +332,7 @@ async def drive(
 
     def sample() -> None:
         rss = rss_bytes(process_tree(server_pid)) / MB
-        if args.tracemalloc:
+        if args.tracemalloc or args.memory_probe:
             os.kill(server_pid, signal.SIGUSR2)  # a snapshot after the RSS reading, not in it
         soak.samples.append((time.monotonic() - started, rss, acknowledged))
         print(
@@ -389,6 +389,10 @@ def stored(data_dir: Path, dialect: str) -> int:
         return count
 
 
+def _shown(name: str, value: int) -> str:
+    return f"{name} {value:,}" if name.startswith("python") else f"{name} {value / MB:.1f} MB"
+
+
 def soak_one(args: argparse.Namespace, dialect: str, minutes: float) -> Soak:
     work = Path(tempfile.mkdtemp(prefix=f"postbud-soak-{dialect}-", dir=args.work_dir))
     data_dir = work / "data"
@@ -406,9 +410,11 @@ def soak_one(args: argparse.Namespace, dialect: str, minutes: float) -> Soak:
     )  # fmt: skip
     print(f"{dialect}: {minutes:g} min, {args.connections} connections ({work})", flush=True)
     command = postbud_serve_command(data_dir, args)
-    traces = Path(args.tracemalloc) / dialect if args.tracemalloc else None
+    probed = args.tracemalloc or args.memory_probe
+    traces = Path(probed) / dialect if probed else None
     if traces is not None:
         command = [sys.executable, "-m", "bench.soak_tracemalloc", str(traces), *command[1:]]
+        os.environ["POSTBUD_TRACEMALLOC"] = "1" if args.tracemalloc else "0"
     server = start(command, work / "postbud.log", args.port)
     soak = Soak(dialect, minutes)
     try:
@@ -417,6 +423,10 @@ def soak_one(args: argparse.Namespace, dialect: str, minutes: float) -> Soak:
         stop_server(server)
     soak.stored = stored(data_dir, dialect)
     if traces is not None:
+        for line in next(traces.glob("*.jsonl")).read_text().splitlines():
+            print(
+                "  " + "  ".join(_shown(name, value) for name, value in json.loads(line).items()), flush=True
+            )
         snapshots = sorted(traces.glob("*.snap"))
         if len(snapshots) >= 3:  # the one after the first minute against the last
             print(compare(snapshots[1], snapshots[-1]), flush=True)
@@ -461,6 +471,13 @@ def main() -> int:
         metavar="DIR",
         help="run the server with tracemalloc (--processes 1), a snapshot per sample into DIR/<dialect>,"
         " and print what grew (bench/soak_tracemalloc.py); slows the server several times over",
+    )
+    parser.add_argument(
+        "--memory-probe",
+        default=None,
+        metavar="DIR",
+        help="at each sample, where the server's memory is (SQLite, C heap, Python; --processes 1),"
+        " into DIR/<dialect> and printed at the end; costs nothing between samples",
     )
     args = parser.parse_args()
     minutes = {name: args.minutes for name in DIALECTS}

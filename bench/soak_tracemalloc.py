@@ -1,14 +1,20 @@
-"""``postbud`` with tracemalloc on, for finding what a soak's RSS grows by.
+"""``postbud`` with its memory probed, for finding what a soak's RSS grows by.
 
 ``python -m bench.soak_tracemalloc DIR serve …`` runs the ``postbud`` command (one HTTP process: the
-server is this process) with tracemalloc tracing 8 frames; each ``SIGUSR2`` writes a snapshot to
-``DIR/<pid>-<n>.snap``. ``bench.soak_memory --tracemalloc DIR`` starts the server this way, signals it
-at every sample, and at the end prints what grew most between the sample after the first minute and
-the last (``compare``). Tracing slows the server several times over: its rates mean nothing.
+server is this process); each ``SIGUSR2`` appends one JSON line to ``DIR/<pid>.jsonl`` with where the
+process's memory is: SQLite's own (``sqlite3_memory_used``: page caches, statements), the C heap
+(glibc ``mallinfo2``: in use, free but kept, mmapped), Python's allocated blocks and objects.
+With ``POSTBUD_TRACEMALLOC=1`` it also traces Python allocations (8 frames) and writes a snapshot to
+``DIR/<pid>-<n>.snap`` each time; ``compare`` prints what grew most between two. ``bench.soak_memory
+--memory-probe DIR`` (or ``--tracemalloc DIR``) starts the server this way and signals it at every
+sample. Tracing slows the server several times over: its rates mean nothing.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import json
 import os
 import signal
 import sys
@@ -20,13 +26,46 @@ from types import FrameType
 FRAMES = 8
 
 
-def install(directory: Path) -> None:
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+            "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def where_memory_is() -> dict[str, int]:
+    """Bytes by owner: SQLite, the C heap (in use, free but kept, mmapped), and Python's counts."""
+    sqlite = ctypes.CDLL("libsqlite3.so.0")
+    sqlite.sqlite3_memory_used.restype = ctypes.c_int64
+    sqlite.sqlite3_memory_highwater.restype = ctypes.c_int64
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = _MallInfo2
+    heap = libc.mallinfo2()
+    return {
+        "sqlite_used": sqlite.sqlite3_memory_used(),
+        "sqlite_highwater": sqlite.sqlite3_memory_highwater(0),
+        "heap_in_use": heap.uordblks,
+        "heap_free_kept": heap.fordblks,
+        "heap_mmapped": heap.hblkhd,
+        "python_blocks": sys.getallocatedblocks(),
+        "python_objects": len(gc.get_objects()),
+    }
+
+
+def install(directory: Path, *, trace: bool) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     numbers = count()
-    tracemalloc.start(FRAMES)
+    if trace:
+        tracemalloc.start(FRAMES)
 
     def dump(_signum: int, _frame: FrameType | None) -> None:
-        tracemalloc.take_snapshot().dump(str(directory / f"{os.getpid()}-{next(numbers):04d}.snap"))
+        with (directory / f"{os.getpid()}.jsonl").open("a") as out:
+            out.write(json.dumps(where_memory_is()) + "\n")
+        if trace:
+            tracemalloc.take_snapshot().dump(str(directory / f"{os.getpid()}-{next(numbers):04d}.snap"))
 
     signal.signal(signal.SIGUSR2, dump)
 
@@ -50,7 +89,7 @@ def compare(first: Path, last: Path, top: int = 25) -> str:
 
 def main() -> None:
     directory, *command = sys.argv[1:]
-    install(Path(directory))
+    install(Path(directory), trace=os.environ.get("POSTBUD_TRACEMALLOC") == "1")
     from postbud.cli import main as postbud
 
     sys.argv = ["postbud", *command]
