@@ -155,6 +155,7 @@ async def send_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runti
         if not isinstance(result, DeliveryFailed)
     ]
     async with runtime.unit_of_work() as uow:
+        await uow.sms_mailings.lock(mailing.id)
         at = runtime.clock.now()
         await uow.sms_mailings.record(mailing, outcomes, at)
         await uow.sms_mailings.complete_if_done(mailing, at)
@@ -166,6 +167,7 @@ async def send_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runti
 async def give_up_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runtime, error: str) -> None:
     """The job's last attempt failed: its recipients still queued failed, with the error."""
     async with runtime.unit_of_work() as uow:
+        await uow.sms_mailings.lock(mailing.id)
         mailing = await uow.sms_mailings.get(mailing_id)
         if mailing is None:
             return

@@ -103,6 +103,13 @@ class SmsMailingRepository:
         row = (await self._conn.execute(select(m).where(m.c.id == mailing_id))).first()
         return _mailing(row) if row is not None else None
 
+    async def lock(self, mailing_id: uuid.UUID) -> None:
+        """Hold the mailing's row to the end of the transaction, so that its batches record their
+        outcomes one after the other: the last one to finish then sees that none is queued (on
+        PostgreSQL two batches committing at once would each still see the other's as queued)."""
+        m = schema.sms_mailings.c
+        await self._conn.execute(select(m.id).where(m.id == mailing_id).with_for_update())
+
     async def counts(self, mailing_id: uuid.UUID) -> dict[RecipientStatus, int]:
         r = schema.sms_mailing_recipients.c
         query = select(r.status, func.count()).where(r.mailing_id == mailing_id).group_by(r.status)
