@@ -14,6 +14,7 @@ def platform_router() -> APIRouter:
     from postbud.platform_api import (
         captures,
         jobs,
+        print_limits,
         recipients,
         sandbox,
         sandbox_reset,
@@ -23,6 +24,16 @@ def platform_router() -> APIRouter:
     )
 
     router = APIRouter()
-    for module in (senders, recipients, shipments, webhooks, jobs, sandbox, sandbox_reset, captures):
+    for module in (
+        senders,
+        print_limits,
+        recipients,
+        shipments,
+        webhooks,
+        jobs,
+        sandbox,
+        sandbox_reset,
+        captures,
+    ):
         router.include_router(module.router)
     return router
