@@ -18,6 +18,7 @@ from postbud.services.sandbox.sample_letters import letter_pdf
 from postbud.storage.repos.inbox import InboxOwner
 from tests.browser.helpers import national_id, person, sign_in
 from tests.browser.live_server import LiveServer
+from tests.browser.test_accessibility_browser import _check_page
 
 pytestmark = pytest.mark.browser
 
@@ -63,10 +64,13 @@ def _envelope_to_sign(server: LiveServer, signers: list[InboxOwner]) -> tuple[ht
 
 def _sign(page: Page, server: LiveServer, owner: InboxOwner) -> None:
     sign_in(page, server, owner)
+    expect(page.get_by_role("status")).to_contain_text("1 dokument venter på signaturen din.")
     page.get_by_role("link", name="Til signering").click()
     expect(page.get_by_role("heading", level=1, name="Dokumenter å signere")).to_be_visible()
+    _check_page(page)  # WCAG AA contrast, every field labelled
     page.get_by_role("link", name=re.compile(SUBJECT)).click()
     expect(page.get_by_role("heading", level=1, name=SUBJECT)).to_be_visible()
+    _check_page(page)
     page.get_by_role("link", name="Logg inn med e-ID").click()
     page.get_by_role("button", name="Bekreft med test-BankID").click()
     expect(page.get_by_role("heading", level=1, name=SUBJECT)).to_be_visible()
