@@ -27,7 +27,7 @@ from postbud.dialects.ekopost.record import REPLYMAIL_TEMPLATE, EnvelopeRecord, 
 from postbud.dialects.ekopost.states import envelope_state
 from postbud.dialects.ekopost.window_address import address_in
 from postbud.dialects.ekopost.wire_in import Body, boolean, lines, path_id, read_object, text
-from postbud.domain.documents import DocumentIdScope
+from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.einvoice import EInvoiceFormat
 from postbud.domain.errors import Conflict, ConflictCode
 from postbud.domain.parties import PostalAddress
@@ -35,7 +35,7 @@ from postbud.domain.print_batches import with_reply_form
 from postbud.domain.print_layout import RIGHT_WINDOW
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
-from postbud.services.letters.draft_revision import pdf_facts, revise_draft, window_text
+from postbud.services.letters.draft_revision import pdf_facts, window_text
 from postbud.services.letters.drafts import AddDraftDocument, add_draft_document
 from postbud.services.letters.send_letter import DocumentInput
 
@@ -202,10 +202,16 @@ async def create(call: Call, request: Request) -> Response:
                 "118", f"data: the attachment is not a readable PDF with pages ({facts.problems})"
             )
         pages = facts.pages
-    if found is not None or return_address is not None:
-        await revise_draft(
-            call.sender.id, envelope_id, lambda s: _with_print(s, found, return_address), call.runtime
-        )
+
+    def revise(letter: Shipment, document: Document) -> Shipment:
+        """What the envelope learns from this content, stored in the same write as the content."""
+        if found is not None or return_address is not None:
+            letter = _with_print(letter, found, return_address)
+        if replymail:  # the print house prints it as the reply form, with a reply envelope (PRINTLINE)
+            letter = with_reply_form(letter, document.id)
+        return letter
+
+    learns = found is not None or return_address is not None or replymail
     now = call.runtime.clock.now()
     try:
         document = await add_draft_document(
@@ -222,6 +228,7 @@ async def create(call: Call, request: Request) -> Response:
                     pages=pages,
                 ),
                 primary=content_type == DOCUMENT,
+                revise=revise if learns else None,
             ),
             call.runtime,
         )
@@ -229,10 +236,6 @@ async def create(call: Call, request: Request) -> Response:
         if exc.field == "documents" and exc.code is ConflictCode.WRONG_STATE:
             raise EkopostError("103", f"envelope {envelope_id} has its document already") from None
         raise
-    if replymail:  # the print house prints it as the reply form, with a reply envelope (PRINTLINE)
-        await revise_draft(
-            call.sender.id, envelope_id, lambda s: with_reply_form(s, document.id), call.runtime
-        )
     answer = render.content(document, return_address=wants_return_address, fallback=now)
     return render.json_response(answer)
 

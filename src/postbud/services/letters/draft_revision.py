@@ -1,17 +1,15 @@
-"""Revising a draft before it is closed: what a letter built in steps learns from its own content.
+"""What a letter built in steps learns from its own content, before it is closed.
 
 An Ekopost envelope names its postal address only inside its PDF (the envelope window of page 1),
 which arrives after the envelope was created; its print instructions are completed then. This
-module reads that window and rewrites a draft's stored request, under the draft's lock, keeping
-what closing it needs.
+module opens the PDF and reads that window (in a worker thread, off the event loop); the revised
+draft is stored with the document itself (``AddDraftDocument.revise``), in one write.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pikepdf
@@ -19,10 +17,6 @@ import pikepdf
 from postbud.channels.print.geometry import area_of
 from postbud.channels.print.preflight import texts_in
 from postbud.domain.print_layout import EnvelopeWindow
-from postbud.domain.shipments import Shipment
-from postbud.services.letters.drafts import sender_draft
-from postbud.services.runtime import Runtime
-from postbud.storage.repos.shipments import request_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +55,3 @@ async def window_text(content: bytes, window: EnvelopeWindow) -> str:
         return texts[0] if texts else ""
 
     return await asyncio.to_thread(read)
-
-
-async def revise_draft(
-    sender_id: uuid.UUID, shipment_id: uuid.UUID, change: Callable[[Shipment], Shipment], runtime: Runtime
-) -> Shipment:
-    """Apply ``change`` to the sender's draft (print instructions, properties, channel options) and
-    store it; the draft's routing data stays as it was."""
-    async with runtime.unit_of_work() as uow:
-        shipment = await sender_draft(uow, sender_id, shipment_id)
-        stored = await uow.shipments.draft_request(shipment_id) or {}
-        revised = change(shipment)
-        request = {**request_json(revised), "draft": stored.get("draft") or {}}
-        await uow.shipments.revise_draft(
-            shipment_id, request, recipient_name=revised.recipient_name, now=runtime.clock.now()
-        )
-    return revised

@@ -38,7 +38,6 @@ from postbud.services.letters.plan_letter import (
     facts_of,
     letter_errors,
     plan_letter,
-    require_open_batch,
     shipment_of,
 )
 from postbud.services.letters.record_event import record_events
@@ -46,9 +45,11 @@ from postbud.services.letters.submit import submit_letters
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
 from postbud.storage.errors import DuplicateKey, StaleWrite
+from postbud.storage.hot_reads_letters import StoredLetter, batch_by_id, stored_letter
 from postbud.storage.repos.events import event_rows
 from postbud.storage.repos.shipments import (
     POSITION_TAKEN,
+    DraftRevision,
     closed_draft_rows,
     draft_document_rows,
     request_json,
@@ -67,6 +68,9 @@ class AddDraftDocument:
     document: DocumentInput
     primary: bool = False
     """The letter's main document (position 0; one only); otherwise the next attachment."""
+    revise: Callable[[Shipment, Document], Shipment] | None = None
+    """What the letter learns from this document (Ekopost: the address in its envelope window), as
+    a change to the draft stored in the same transaction as the document."""
 
 
 def _draft_json(cmd: SendLetter) -> dict[str, Any]:
@@ -113,8 +117,10 @@ async def start_draft(cmd: SendLetter, runtime: Runtime) -> Shipment:
     if errors:
         raise ValidationFailed(errors)
     if cmd.batch_id is not None:
-        async with runtime.quick_reader() as uow:
-            await require_open_batch(uow, cmd)
+        batch = await batch_by_id(runtime.database, cmd.batch_id)
+        if batch is None or batch.sender_id != cmd.sender_id:
+            raise NotFound("batch", cmd.batch_id)
+        batch.require_open()
     shipment = replace(
         shipment_of(cmd, None, (), shipment_id=new_id(), created_at=now, channel=None),
         status=ShipmentStatus.DRAFT,
@@ -141,6 +147,19 @@ async def sender_draft(
     return shipment
 
 
+async def _stored_draft(runtime: Runtime, sender_id: uuid.UUID, shipment_id: uuid.UUID) -> StoredLetter:
+    """The sender's draft with its stored request, read without a lock (the write that follows is
+    guarded: it fails if the letter stopped being this draft)."""
+    letter = await stored_letter(runtime.database, shipment_id, with_events=False)
+    if letter is None or letter.shipment.sender_id != sender_id:
+        raise NotFound("shipment", shipment_id)
+    if letter.shipment.status is not ShipmentStatus.DRAFT:
+        raise Conflict(
+            "shipment", f"the letter is {letter.shipment.status.value}, not a draft", ConflictCode.WRONG_STATE
+        )
+    return letter
+
+
 async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Document:
     """Add one document to a draft: its content and row are durable before this returns (through
     the group commit, kept only if the letter is still a draft when they are written)."""
@@ -164,8 +183,8 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
         raise ValidationFailed(wrong)
     refs = await compute_refs([content])
     for _ in range(_POSITION_ATTEMPTS):
-        async with runtime.quick_reader() as uow:
-            shipment = await sender_draft(uow, cmd.sender_id, cmd.shipment_id, lock=False)
+        letter = await _stored_draft(runtime, cmd.sender_id, cmd.shipment_id)
+        shipment = letter.shipment
         if len(shipment.documents) >= 1 + settings.max_attachments:
             raise ValidationFailed.of(
                 "documents", f"at most {settings.max_attachments} attachments", RuleCode.TOO_MANY
@@ -176,7 +195,12 @@ async def add_draft_document(cmd: AddDraftDocument, runtime: Runtime) -> Documen
         position = 0 if cmd.primary else max([0, *positions]) + 1
         (document,) = documents_of([cmd.document], refs, first_position=position)
         ws = WriteSet(blobs=[content], blob_refs=refs)
-        draft_document_rows(document, shipment, ws, now=runtime.clock.now())
+        revision = None
+        if cmd.revise is not None:
+            revised = cmd.revise(shipment, document)
+            request = {**request_json(revised), "draft": letter.request.get("draft") or {}}
+            revision = DraftRevision(request, revised.recipient_name)
+        draft_document_rows(document, shipment, ws, now=runtime.clock.now(), revision=revision)
         try:
             await submit_letters(ws, runtime)
         except StaleWrite:
@@ -237,15 +261,13 @@ async def close_draft(
     """Send the draft: validated, routed, evented and its jobs written, in one transaction through
     the group commit (refused if the draft changed while it was being planned)."""
     now = runtime.clock.now()
-    async with runtime.quick_reader() as uow:
-        shipment = await sender_draft(uow, sender_id, shipment_id, lock=False)
-        request = await uow.shipments.draft_request(shipment_id)
-        batch = await uow.batches.get(shipment.batch_id) if shipment.batch_id is not None else None
-    if request is None:  # closed or cancelled since the read above
-        raise _not_a_draft(shipment_id)
-    if batch is not None:
-        batch.require_open()
-    cmd = _letter_of(shipment, request.get("draft") or {})
+    letter = await _stored_draft(runtime, sender_id, shipment_id)
+    shipment = letter.shipment
+    if shipment.batch_id is not None:
+        batch = await batch_by_id(runtime.database, shipment.batch_id)
+        if batch is not None:
+            batch.require_open()
+    cmd = _letter_of(shipment, letter.request.get("draft") or {})
     documents = shipment.documents
     check_letter(cmd, facts_of(documents), runtime.settings, now)
     if not any(d.position == 0 for d in documents):

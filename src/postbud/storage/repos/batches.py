@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from postbud.storage.repos.events import Subscription, delivery_rows
 from postbud.storage.writeset import WriteSet, apply
 
 
-def _batch(row: RowMapping) -> Batch:
+def _batch(row: Mapping[Any, Any]) -> Batch:
     return Batch(
         id=row["id"],
         sender_id=row["sender_id"],
@@ -35,6 +35,10 @@ def _batch(row: RowMapping) -> Batch:
         state=BatchState(row["state"]),
         state_changed_at=row["state_changed_at"] or row["updated_at"],
     )
+
+
+batch_from_row = _batch
+"""A batch from its row (a Core row mapping or a prepared read's dict: storage/hot_reads_letters.py)."""
 
 
 def _batch_event(row: RowMapping) -> BatchEvent:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.batches import ALL_BATCH_EVENTS, BatchState, batch_event_name
@@ -114,7 +113,7 @@ EventKind = tuple[str, Sequence[str] | None]
 """An event type and the channels it counts for (None: any channel)."""
 
 
-def _event(row: RowMapping) -> ShipmentEvent:
+def _event(row: Mapping[Any, Any]) -> ShipmentEvent:
     return ShipmentEvent(
         id=row["id"],
         shipment_id=row["shipment_id"],
@@ -126,6 +125,9 @@ def _event(row: RowMapping) -> ShipmentEvent:
         dedup_key=row["dedup_key"],
     )
 
+
+event_from_row = _event
+"""An event from its row (a Core row mapping or a prepared read's dict: storage/hot_reads_letters.py)."""
 
 _w = schema.webhooks.c
 # Shared with storage/hot_reads.py, which runs it as a prepared statement on the send path.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postbud.domain.resources import Resource
@@ -22,7 +23,7 @@ _WITH_OWNER = select(schema.resources, schema.senders.c.organisation_number).joi
 )
 
 
-def _resource(row: RowMapping) -> Resource:
+def _resource(row: Mapping[Any, Any]) -> Resource:
     return Resource(
         id=row["id"],
         owner_sender_id=row["owner_sender_id"],
@@ -32,6 +33,11 @@ def _resource(row: RowMapping) -> Resource:
         confidential=row["confidential"],
         min_auth_level=row["min_auth_level"],
     )
+
+
+# Shared with storage/hot_reads_send_many.py, which runs it as a prepared statement.
+RESOURCE_BY_ID = _WITH_OWNER.where(_r.id == bindparam("resource_id"))
+resource_from_row = _resource
 
 
 class ResourceRepository:

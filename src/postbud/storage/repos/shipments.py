@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 import hashlib
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -181,7 +183,7 @@ def document_row(doc: Document, shipment_id: uuid.UUID, sender_id: uuid.UUID) ->
     }
 
 
-def _document(row: RowMapping) -> Document:
+def _document(row: Mapping[Any, Any]) -> Document:
     return Document(
         id=row["id"],
         position=row["position"],
@@ -201,7 +203,7 @@ def _document(row: RowMapping) -> Document:
     )
 
 
-def _shipment(row: RowMapping, docs: list[Document]) -> Shipment:
+def _shipment(row: Mapping[Any, Any], docs: list[Document]) -> Shipment:
     req = row["request"]
     return Shipment(
         id=row["id"],
@@ -229,6 +231,11 @@ def _shipment(row: RowMapping, docs: list[Document]) -> Shipment:
         senders_reference=row["senders_reference"],
         channel_options=channel_options_from_json(req.get("channel_options")),
     )
+
+
+# For rows read elsewhere (a Core row mapping or a prepared read's dict: storage/hot_reads_letters.py).
+document_from_row = _document
+shipment_from_row = _shipment
 
 
 class ShipmentRepository:
@@ -364,17 +371,6 @@ class ShipmentRepository:
         ids = (await self._conn.execute(query)).scalar_one_or_none()
         return [uuid.UUID(i) for i in ids or ()]
 
-    async def revise_draft(
-        self, shipment_id: uuid.UUID, request: dict[str, Any], *, recipient_name: str | None, now: datetime
-    ) -> None:
-        """Store a draft's revised request (only while it is still a draft)."""
-        s = schema.shipments.c
-        await self._conn.execute(
-            update(schema.shipments)
-            .where(s.id == shipment_id, s.status == ShipmentStatus.DRAFT.value)
-            .values(request=request, recipient_name=recipient_name, updated_at=now)
-        )
-
     async def draft_request(self, shipment_id: uuid.UUID) -> dict[str, Any] | None:
         """The stored request of a draft, with what closing it needs (``request["draft"]``)."""
         s = schema.shipments.c
@@ -412,14 +408,33 @@ POSITION_TAKEN = "uq_documents_shipment_id_position"
 """The unique key two documents at one position of a letter break."""
 
 
-def draft_document_rows(document: Document, shipment: Shipment, ws: WriteSet, *, now: datetime) -> None:
-    """A document added to a draft, kept only if the letter is still a draft when it is written."""
+@dataclass(frozen=True, slots=True)
+class DraftRevision:
+    """A draft's revised stored request and recipient name, written with the document it came from."""
+
+    request: dict[str, Any]
+    recipient_name: str | None
+
+
+def draft_document_rows(
+    document: Document,
+    shipment: Shipment,
+    ws: WriteSet,
+    *,
+    now: datetime,
+    revision: DraftRevision | None = None,
+) -> None:
+    """A document added to a draft (and the draft revised by what it learned from it), kept only if
+    the letter is still a draft when they are written."""
     ws.add(schema.documents, document_row(document, shipment.id, shipment.sender_id))
     s = schema.shipments.c
+    values: dict[str, Any] = {"updated_at": now}
+    if revision is not None:
+        values.update(request=revision.request, recipient_name=revision.recipient_name)
     still_a_draft = (
         update(schema.shipments)
         .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value)
-        .values(updated_at=now)
+        .values(**values)
     )
     ws.updates.append(GuardedUpdate(still_a_draft, f"letter {shipment.id} is a draft"))
 
