@@ -41,6 +41,7 @@ from postbud.services.letters.attachments import (
     upload_attachment,
 )
 from postbud.services.letters.letter_request import DocumentInput, SendLetter
+from postbud.services.letters.quick_reads import registered_recipients
 from postbud.services.letters.send_to_many import AcceptedMany, LetterRecipient, SendToMany, send_to_many
 from postbud.services.letters.upload_check import upload_refusal
 from postbud.services.runtime import Runtime
@@ -65,11 +66,7 @@ def _duplicates(recipients: Sequence[AltinnRecipient]) -> bool:
 
 
 async def _registered(runtime: Runtime, recipients: Sequence[AltinnRecipient]) -> list[Recipient | None]:
-    found: list[Recipient | None] = []
-    async with runtime.reader() as uow:
-        for recipient in recipients:
-            found.append(await uow.recipients.by_party_id(recipient.party) if recipient.party else None)
-    return found
+    return await registered_recipients(runtime, [recipient.party for recipient in recipients])
 
 
 async def _existing(
@@ -77,6 +74,8 @@ async def _existing(
 ) -> list[Attachment]:
     """The existing attachments named: 1007 unknown, 1017 another sender's, 1018 not published,
     1055 expiring within six hours."""
+    if not ids:
+        return []
     async with runtime.reader() as uow:
         found = await uow.attachments.many(list(ids))
     attachments: list[Attachment] = []

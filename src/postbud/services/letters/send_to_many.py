@@ -17,7 +17,6 @@ from postbud.domain.documents import Document, DocumentIdScope
 from postbud.domain.errors import Conflict, ConflictCode, FieldError, RuleCode, ValidationFailed
 from postbud.domain.identifiers import PartyId
 from postbud.domain.ids import new_id
-from postbud.domain.parties import Recipient
 from postbud.domain.shipments import PrintInstructions
 from postbud.services.letters.attachments import attached_documents
 from postbud.services.letters.letter_request import Accepted, SendLetter
@@ -33,8 +32,8 @@ from postbud.services.letters.submit import submit_letters
 from postbud.services.registration.at_send import registration_errors
 from postbud.services.runtime import Runtime
 from postbud.storage.blobs import compute_refs
+from postbud.storage.hot_reads_send_many import recipients_and_subscriptions
 from postbud.storage.repos.shipments import send_request_row
-from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.storage.writeset import WriteSet
 
 MAX_IDEMPOTENCY_KEY = 200
@@ -119,15 +118,6 @@ def _request_errors(cmd: SendToMany, letters: list[SendLetter], runtime: Runtime
     return errors
 
 
-async def _registered(uow: SqlUnitOfWork, letter: SendLetter) -> Recipient | None:
-    """The recipient a letter names in the registry (by identifier, or by mailbox address)."""
-    if letter.recipient is not None:
-        return await uow.recipients.by_party_id(letter.recipient)
-    if letter.mailbox_address is not None:
-        return await uow.recipients.by_mailbox_address(letter.mailbox_address)
-    return None
-
-
 async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
     now = runtime.clock.now()
     template = cmd.letter
@@ -135,19 +125,23 @@ async def send_to_many(cmd: SendToMany, runtime: Runtime) -> AcceptedMany:
     errors = _request_errors(cmd, letters, runtime)
     if errors:
         raise ValidationFailed(errors)
-    # One read connection for the request's lookups: its recipients and the sender's webhooks.
-    async with runtime.quick_reader() as uow:
-        if cmd.idempotency_key is not None and await uow.shipments.by_idempotency_key(
-            template.sender_id, template.dialect, cmd.idempotency_key
-        ):
-            raise Conflict(
-                "idempotency_key",
-                "a request with this idempotency key was already made",
-                ConflictCode.DUPLICATE,
-            )
-        await require_open_batch(uow, template)
-        subscriptions = await uow.events.subscriptions(template.sender_id)
-        recipients = [await _registered(uow, letter) for letter in letters]
+    if cmd.idempotency_key is not None or template.batch_id is not None:
+        async with runtime.quick_reader() as uow:
+            if cmd.idempotency_key is not None and await uow.shipments.by_idempotency_key(
+                template.sender_id, template.dialect, cmd.idempotency_key
+            ):
+                raise Conflict(
+                    "idempotency_key",
+                    "a request with this idempotency key was already made",
+                    ConflictCode.DUPLICATE,
+                )
+            await require_open_batch(uow, template)
+    # Its recipients and the sender's webhooks: prepared reads on the event loop on SQLite.
+    recipients, subscriptions = await recipients_and_subscriptions(
+        runtime.database,
+        template.sender_id,
+        [(letter.recipient, letter.mailbox_address) for letter in letters],
+    )
     attached: tuple[Document, ...] = ()
     if template.attachment_ids:
         attached = await attached_documents(

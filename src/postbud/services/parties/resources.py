@@ -14,6 +14,7 @@ from postbud.domain.errors import Conflict, ConflictCode, NotFound, RuleCode, Va
 from postbud.domain.resources import Resource, resource_id, validate_auth_level, validate_titles
 from postbud.services.runtime import Runtime
 from postbud.storage.errors import DuplicateKey
+from postbud.storage.hot_reads_send_many import resource_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,7 @@ async def get_resource(runtime: Runtime, rid: str) -> Resource:
         key = resource_id(rid)
     except ValidationFailed:
         raise NotFound("resource", rid) from None
-    async with runtime.reader() as uow:
-        resource = await uow.resources.get(key)
+    resource = await resource_by_id(runtime.database, key)  # inline on SQLite: every initialize asks
     if resource is None:
         raise NotFound("resource", key)
     return resource
