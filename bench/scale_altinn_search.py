@@ -118,7 +118,7 @@ async def timed(read: Callable[[], Awaitable[object]], samples: int) -> dict[str
     took.sort()
     return {
         "p50_ms": round(statistics.median(took), 1),
-        "p95_ms": round(took[int(0.95 * (len(took) - 1))], 1),
+        "p95_ms": round(took[max(0, math.ceil(0.95 * len(took)) - 1)], 1),
     }
 
 
