@@ -7,6 +7,7 @@ and after a real restart (the app stopped and started again on the same database
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import Iterator
@@ -157,6 +158,21 @@ def test_a_sealed_document_is_reused_when_the_mail_server_was_down(
     (mail,) = [m for m in smtp.messages if m["To"] == INFO_MAIL]
     (attachment,) = list(mail.iter_attachments())
     assert hashlib.sha256(attachment.get_content()).hexdigest() == first
+
+
+def test_two_signers_signing_at_once_complete_it_once(app: Ekopost) -> None:
+    _, envelope_id = _released(app)
+    _wait(lambda: _jobs(app, job_kinds.SIGNING_INVITE) == 2, "the invitation jobs", app)
+    request = _request(app, envelope_id)
+    people = [_person(app, SE_PERSON_WITH_MAILBOX).id, _person(app, NO_PERSON_WITH_MAILBOX).id]
+
+    async def both() -> None:
+        await asyncio.gather(*(sign_document(app.runtime, request.id, who) for who in people))
+
+    app.run(both)
+    assert _jobs(app, job_kinds.SIGNING_COMPLETE) == 1
+    assert _request(app, envelope_id).all_signed
+    assert len([e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]) == 2
 
 
 def test_a_cancelled_envelope_can_no_longer_be_signed(app: Ekopost) -> None:
