@@ -94,9 +94,11 @@ async def before(runtime: Runtime, owner: uuid.UUID) -> int:
     return len(letters)
 
 
-async def after(runtime: Runtime, owner: uuid.UUID, had: frozenset[str] | None = None) -> int:
+async def after(
+    runtime: Runtime, owner: uuid.UUID, had: frozenset[str] | None = None, *, resource: str = RESOURCE
+) -> int:
     """The search's reads now: pages of 200 down the index with their events, until 1,000."""
-    which = ResourceLetters(resource_id=RESOURCE, sender_id=owner, had_event_types=had)
+    which = ResourceLetters(resource_id=resource, sender_id=owner, had_event_types=had)
     shown, cursor = 0, None
     while shown < SHOWN:
         page = await resource_letters_page(which, runtime, before=cursor, limit=PAGE)
