@@ -5,13 +5,14 @@ the job's last attempt fails whatever is still queued."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
 import pytest
 
 from postbud.channels.base import DeliveryFailed
-from postbud.domain.sms_mailings import MailingStatus, RecipientStatus
+from postbud.domain.sms_mailings import MailingStatus, RecipientOutcome, RecipientStatus
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.mailings.sms import (
@@ -100,4 +101,45 @@ async def test_numbers_the_gateway_refuses_fail_for_good(
     assert await _states(runtime, mailing_id) == [RecipientStatus.FAILED] * 3
     report = await mailing_report(await _sender_of(runtime, mailing_id), mailing_id, runtime)
     assert all("400" in str(r.detail["reason"]) for r in report.recipients)
+    await runtime.close()
+
+
+async def test_the_last_of_two_batches_recording_at_once_completes_the_mailing(
+    tmp_path: Path, database_url: str
+) -> None:
+    """On PostgreSQL two batches may record at once; holding the mailing's row (``lock``) makes the
+    second wait for the first, so it sees no recipient queued. (SQLite runs one writer at a time.)"""
+    runtime = await runtime_with(tmp_path, database_url)
+    if runtime.database.dialect != "postgresql":
+        await runtime.close()
+        pytest.skip("SQLite serialises writing transactions: two cannot record at once")
+    mailing_id = await _mailing(runtime, ["0701234567", "0707654321"])
+    async with runtime.reader() as uow:
+        mailing = await uow.sms_mailings.get(mailing_id)
+    assert mailing is not None
+    at = runtime.clock.now()
+
+    def sent(position: int) -> list[RecipientOutcome]:
+        return [RecipientOutcome(position, RecipientStatus.SENT, None, {})]
+
+    second_done = asyncio.Event()
+
+    async def second() -> bool:
+        async with runtime.unit_of_work() as uow:
+            await uow.sms_mailings.lock(mailing_id)
+            await uow.sms_mailings.record(mailing, sent(1), at)
+            completed = await uow.sms_mailings.complete_if_done(mailing, at)
+        second_done.set()
+        return completed
+
+    async with runtime.unit_of_work() as first:
+        await first.sms_mailings.lock(mailing_id)
+        await first.sms_mailings.record(mailing, sent(0), at)
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        assert not second_done.is_set()  # held back by the first's lock
+        assert not await first.sms_mailings.complete_if_done(mailing, at)
+    assert await waiting is True
+    report = await mailing_report(mailing.sender_id, mailing_id, runtime)
+    assert report.mailing.status is MailingStatus.COMPLETED
     await runtime.close()
