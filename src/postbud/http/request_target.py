@@ -1,19 +1,26 @@
-"""A request target with letters outside ASCII, as some clients put it on the request line.
+"""A request target as some clients put it on the request line: with letters outside ASCII, or in
+absolute form.
 
 RFC 9112 allows only ASCII there, so such letters ought to arrive percent-encoded. Digipost's Java
 client 18.x writes them as they are: Apache HttpClient 5 puts each character of the path into one
 byte, so ``search("Åse")`` arrives as ISO-8859-1 (``/recipients/search/\\xc5se``), and other clients
 send UTF-8. A server in front of a real service reads them the way Jetty does: as UTF-8 when the
 bytes are UTF-8, else as ISO-8859-1. The text is then percent-decoded as any path is.
+
+A client talking to Postbud as to a proxy (Guzzle's ``proxy`` option, ``curl --proxy``) writes the
+target in absolute form, ``http://api.sandbox.ekopost.se/campaigns``, which a server must accept
+(RFC 9112 §3.2.2); Postbud serves it as its origin form, ``/campaigns``.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 # Everything a request target may carry as it is (RFC 3986 reserved and unreserved, and "%"): only
 # the letters outside ASCII are escaped.
 _KEPT_AS_SENT = "".join(chr(code) for code in range(0x21, 0x7F))
+_ABSOLUTE = re.compile(rb"(?i)https?://(?P<authority>[^/?#]*)(?P<rest>.*)", re.DOTALL)
 
 
 def target_text(raw: bytes) -> str:
@@ -35,3 +42,15 @@ def ascii_target(raw: bytes) -> bytes:
     if mark:
         parts += [b"?", quote(target_text(query), safe=_KEPT_AS_SENT).encode("ascii")]
     return b"".join(parts)
+
+
+def origin_form(target: bytes) -> tuple[bytes | None, bytes]:
+    """(authority, origin-form target) of an absolute-form target; (None, target) of any other.
+
+    ``origin_form(b"http://h:8/a?q=1")`` is ``(b"h:8", b"/a?q=1")``; an empty path is ``/``.
+    """
+    absolute = _ABSOLUTE.fullmatch(target)
+    if absolute is None:
+        return None, target
+    rest = absolute["rest"]
+    return absolute["authority"], rest if rest.startswith(b"/") else b"/" + rest
