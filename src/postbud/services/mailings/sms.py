@@ -167,7 +167,7 @@ async def send_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runti
 async def give_up_batch(mailing_id: uuid.UUID, start: int, end: int, runtime: Runtime, error: str) -> None:
     """The job's last attempt failed: its recipients still queued failed, with the error."""
     async with runtime.unit_of_work() as uow:
-        await uow.sms_mailings.lock(mailing.id)
+        await uow.sms_mailings.lock(mailing_id)
         mailing = await uow.sms_mailings.get(mailing_id)
         if mailing is None:
             return

@@ -185,9 +185,11 @@ class SmsMailingRepository:
         """Mark the mailing completed (with its event) once no recipient is queued; True if it was now."""
         r = schema.sms_mailing_recipients.c
         queued = await self._conn.scalar(
-            select(func.count()).where(r.mailing_id == mailing.id, r.status == RecipientStatus.QUEUED.value)
+            select(r.position)
+            .where(r.mailing_id == mailing.id, r.status == RecipientStatus.QUEUED.value)
+            .limit(1)
         )
-        if queued:
+        if queued is not None:
             return False
         m = schema.sms_mailings.c
         moved = await self._conn.execute(
