@@ -36,7 +36,7 @@ def test_without_a_status_only_the_recipient_walk_needs_an_event() -> None:
     assert seen_by_recipient is not None
     assert {"delivered", "opened"} <= seen_by_recipient
     assert "created" not in seen_by_recipient
-    assert _needed_events(SEARCH_HIDES_FROM_SENDER, S.Read) == {"opened"}
+    assert _needed_events(SEARCH_HIDES_FROM_SENDER, S.Read) == frozenset({"opened"})
 
 
 def _letter(seconds: int, ident: int) -> tuple[datetime, Shipment]:
