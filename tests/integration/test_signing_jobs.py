@@ -47,6 +47,8 @@ from tests.integration.test_signing_ekopost import (
     _envelope_to_sign,
     _events,
     _person,
+    _post,
+    _sign_in,
     _wait,
 )
 
@@ -185,6 +187,12 @@ def test_a_cancelled_envelope_can_no_longer_be_signed(app: Ekopost) -> None:
     tolvan = _person(app, SE_PERSON_WITH_MAILBOX)
     with pytest.raises(Conflict):
         app.run(lambda: sign_document(app.runtime, request.id, tolvan.id))
+    _sign_in(app, tolvan, e_id=True)
+    assert "venter på signaturen din" not in app.http.get("/inbox/").text
+    page = app.http.get(f"/inbox/signing/{request.id}").text
+    assert "Dokumentet kan ikke lenger signeres." in page
+    assert f"/inbox/signing/{request.id}/sign" not in page
+    assert _post(app, f"/inbox/signing/{request.id}/sign").status_code == 303
     assert not [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from postbud.domain.documents import Document
 from postbud.domain.errors import NotFound
 from postbud.domain.signing import Signer, SigningRequest
-from postbud.domain.status import ShipmentStatus
+from postbud.domain.status import TERMINAL, ShipmentStatus
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
 
@@ -29,6 +29,11 @@ class SigningTask:
     @property
     def done(self) -> bool:
         return self.request.completed_at is not None
+
+    @property
+    def may_sign(self) -> bool:
+        """This person has yet to sign, and the letter still waits for signatures (not cancelled)."""
+        return self.signer.signed_at is None and not self.done and self.letter_status not in TERMINAL
 
 
 async def tasks_of(runtime: Runtime, recipient_id: uuid.UUID) -> list[SigningTask]:
@@ -75,12 +80,4 @@ async def document_of(
 
 async def waiting_for(runtime: Runtime, recipient_id: uuid.UUID) -> int:
     """How many released documents still wait for this person's signature (the inbox shows it)."""
-    async with runtime.reader() as uow:
-        requests = await uow.signing.for_signer(recipient_id)
-    return sum(
-        1
-        for request in requests
-        if request.completed_at is None
-        and (signer := request.signer_of(recipient_id)) is not None
-        and signer.signed_at is None
-    )
+    return sum(task.may_sign for task in await tasks_of(runtime, recipient_id))

@@ -36,6 +36,7 @@ SIGNING_TEXTS: Final[Texts] = {
     "signing.signed_now": ("Du har signert dokumentet.", "You have signed the document."),
     "signing.not_now": ("Dokumentet kan ikke signeres nå.", "The document cannot be signed now."),
     "signing.nav": ("Til signering", "To sign"),
+    "signing.closed": ("Dokumentet kan ikke lenger signeres.", "The document can no longer be signed."),
     "signing.waiting_count": (
         "{count} {count:dokument|dokumenter} venter på signaturen din.",
         "{count} {count:document waits|documents wait} for your signature.",
