@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from lxml import etree
 
+from postbud.dialects.digipost.schema import namespace, validate
 from tests.integration.digipost_client import V8, SignedClient
 from tests.integration.digipost_fixtures import (
     BROKER,
@@ -66,8 +67,7 @@ def _create(client: SignedClient, xml: bytes) -> Any:
 
 
 def _link(el: etree._Element, relation: str) -> str:
-    (uri,) = [x.get("uri") or "" for x in el.iter(q("link")) if (x.get("rel") or "").endswith(f"/{relation}")]
-    return uri
+    return _link_in(el, V8, relation)
 
 
 def _documents(root: etree._Element) -> dict[str, etree._Element]:
@@ -171,3 +171,28 @@ def test_a_document_encrypted_with_the_key_from_its_link_is_opened(
     assert sent.status_code == 200, sent.text
     status = valid_v8(get(client, f"/digipost/documents/{BROKER}/{primary}/status"))
     assert status.get("content-hash") == sha256_b64(pdf)
+
+
+def test_a_v7_message_is_answered_in_v7_at_every_step(client_on_each_backend: SignedClient) -> None:
+    client, v7 = client_on_each_backend, namespace(7)
+    primary = str(uuid.uuid4())
+    xml = _message(OLA, primary).replace(V8.encode(), v7.encode())
+
+    created = _call(client, "POST", "/digipost/messages", xml, "application/vnd.digipost-v7+xml")
+    root = etree.fromstring(created.content)
+    (document,) = root.iter(f"{{{v7}}}primary-document")
+    _call(client, "POST", _link_in(document, v7, "add_content"), a_pdf(), "application/octet-stream")
+    sent = _call(client, "POST", _link_in(root, v7, "send"))
+
+    assert created.status_code == 201, created.text
+    assert (root.tag, validate(root, 7)) == (f"{{{v7}}}message-delivery", [])
+    delivered = etree.fromstring(sent.content)
+    assert (delivered.findtext(f"{{{v7}}}status"), validate(delivered, 7)) == ("DELIVERED", [])
+    assert sent.headers["content-type"].startswith("application/vnd.digipost-v7+xml")
+
+
+def _link_in(el: etree._Element, ns: str, relation: str) -> str:
+    (uri,) = [
+        x.get("uri") or "" for x in el.iter(f"{{{ns}}}link") if (x.get("rel") or "").endswith(f"/{relation}")
+    ]
+    return uri

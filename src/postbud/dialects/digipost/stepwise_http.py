@@ -30,8 +30,14 @@ from postbud.dialects.digipost.message_in import ParsedMessage, read_message
 from postbud.dialects.digipost.pdf_check import invalid_pdf_content
 from postbud.dialects.digipost.render import message_delivery
 from postbud.dialects.digipost.request_in import authenticated_sender
-from postbud.dialects.digipost.responses import MEDIA_TYPE, signed, xml_bytes
-from postbud.dialects.digipost.stepwise_message import Declared, declared, not_complete, own_letter
+from postbud.dialects.digipost.responses import MEDIA_TYPE, negotiated_version, signed, xml_bytes
+from postbud.dialects.digipost.stepwise_message import (
+    MESSAGE_PROPERTY,
+    Declared,
+    declared,
+    not_complete,
+    own_letter,
+)
 from postbud.domain.errors import ValidationFailed
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
@@ -47,8 +53,11 @@ def _delivery(dialect: DigipostDialect, request: Request, shipment: Shipment, se
         message = declared(shipment)
         root = not_complete(shipment, message, sender_id=sender_id, base=dialect.base_url)
         return signed(dialect, request, xml_bytes(root), media_type=MEDIA_TYPE[message.version])
-    root = message_delivery(shipment, sender_id=sender_id, base=dialect.base_url)
-    return signed(dialect, request, xml_bytes(root))
+    version = (
+        declared(shipment).version if MESSAGE_PROPERTY in shipment.properties else negotiated_version(request)
+    )
+    root = message_delivery(shipment, sender_id=sender_id, version=version, base=dialect.base_url)
+    return signed(dialect, request, xml_bytes(root), media_type=MEDIA_TYPE[version])
 
 
 def _parsed(message: Declared, contents: dict[str, bytes]) -> ParsedMessage:
