@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 from postbud.domain.channels import Channel
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
+from postbud.domain.letter_presentation import letter_summary
 from postbud.domain.print_layout import AddressPlacement, TrackingState
 from postbud.domain.status import ShipmentStatus
 from postbud.services.inbox.query import list_letters
@@ -78,6 +79,14 @@ def test_an_einbox_envelope_lands_in_the_same_inbox_as_a_digipost_letter(ekopost
     assert details.shipment.subject == "Beslut"
     state = ekopost.get(f"/campaigns/{details.shipment.batch_id}/envelopes/{envelope_id}")
     assert state.status_code == 404  # the batch's own id is not the campaign's id
+
+
+def test_the_einbox_text_is_shown_in_the_inbox_as_the_letters_own_words(ekopost: Ekopost) -> None:
+    text = "Hej! Beslutet gäller från 1 januari."
+    address = {"$type": "einbox", "recipient": NO_PERSON_WITH_MAILBOX, "subject": "Beslut", "content": text}
+    envelope_id = _send(ekopost, address)
+    ekopost.wait_for(envelope_id, *DELIVERED_OR_LATER)
+    assert letter_summary(_details(ekopost, envelope_id).shipment.properties) == text
 
 
 def test_a_swedish_einbox_recipient_with_or_without_century(ekopost: Ekopost) -> None:

@@ -27,6 +27,7 @@ from postbud.domain.batches import Batch, BatchStatus
 from postbud.domain.channel_options import ChannelOptions
 from postbud.domain.errors import Conflict, ConflictCode, NotFound, NotPermitted
 from postbud.domain.letter_actions import AsSender
+from postbud.domain.letter_presentation import presentation_properties
 from postbud.domain.parties import PostalAddress
 from postbud.domain.print_layout import RIGHT_WINDOW, AddressPlacement, PrintLayout
 from postbud.domain.print_permissions import require_protected_mailing
@@ -157,7 +158,8 @@ async def create(call: Call, request: Request) -> Response:
         print_instructions=instructions,
         email_address=address.email,
         batch_id=batch.id,
-        properties=record.as_properties(),
+        # The einbox text is shown in the inbox as the letter's own words, above its document.
+        properties=record.as_properties() | presentation_properties(address.message, ()),
         invoice_reference=address.invoice.invoice_number if address.invoice else None,
         channel_options=options,
     )
