@@ -90,8 +90,6 @@ async def test_a_search_page_walks_one_index_in_publish_time_order(
         resource_id=RESOURCE,
         sender_id=owner if role == "sender" else None,
         recipient_id=recipients[0] if role == "recipient" else None,
-        published_after=START,
-        published_before=START + timedelta(days=30),
         had_event_types=frozenset({"opened"}) if opened else None,
     )
     deep = (START + timedelta(seconds=LETTERS // 2), uuid.UUID(int=0))
@@ -104,6 +102,10 @@ async def test_a_search_page_walks_one_index_in_publish_time_order(
     index = f"ix_shipments_resource_id_{role}_id_publish_time_id"
     for plan in plans:
         _one_page(plan, index, "shipments", exactly=database.url.startswith("sqlite"))
+    if database.url.startswith("sqlite"):
+        # The deep page starts its walk at the cursor, not at the newest letter.
+        assert "sender_id=? AND <expr><?)" in plans[1] or "recipient_id=? AND <expr><?)" in plans[1], plans[1]
+    for plan in plans:
         if opened and database.url.startswith("sqlite"):
             # The status a letter had is a probe into its own events, not a walk of the events.
             assert "SEARCH events USING INDEX ix_events_shipment_at (shipment_id=?)" in plan, plan

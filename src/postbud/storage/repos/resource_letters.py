@@ -62,7 +62,9 @@ class ResourceLetterRepository:
         if which.published_before is not None:
             query = query.where(published < which.published_before)
         if before is not None:
-            query = query.where(tuple_(published, s.id) < before)
+            # The plain bound lets SQLite start the walk at the cursor (it does not range-scan an
+            # index by a row value over an expression); the row value keeps ties in id order.
+            query = query.where(published <= before[0], tuple_(published, s.id) < before)
         if which.senders_reference is not None:
             query = query.where(s.senders_reference == which.senders_reference)
         if which.had_event_types is not None:
