@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -45,7 +46,8 @@ async def _fill(
             for n, rid in enumerate(recipients)
         ],
     )  # fmt: skip
-    shipments, events = [], []
+    shipments: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for i in range(LETTERS):
         shipment_id, at = uuid.uuid4(), START + timedelta(seconds=i)
         sid = owner if i % 3 == 0 else other
