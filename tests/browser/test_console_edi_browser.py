@@ -1,6 +1,7 @@
 """An operator in a real browser finds a customer's EDI senders and invitations in the console: the
 EDI page from the navigation, each invitation's status and history as the sandbox's operator moved
-them, and the page narrowed to one customer."""
+them (the page meeting WCAG AA contrast, every field labelled), and the page narrowed to one
+customer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.sandbox.clock import advance_clock, reset_clock
 from tests.browser.live_server import LiveServer
+from tests.browser.test_accessibility_browser import _check_page as meets_contrast_and_labels
 from tests.browser.test_captures_browser import pytestmark, sign_in
 
 __all__ = ["pytestmark"]
@@ -53,6 +55,7 @@ def test_an_operator_follows_an_edi_invitation_in_the_console(
     row = section.get_by_role("row", name=RECEIVER_GLN)
     expect(row).to_contain_text("Kobling avslått")
     expect(row.locator("ol.edi-history li")).to_have_count(5)
+    meets_contrast_and_labels(page)
 
     page.get_by_label("Kunde").select_option(label="EDI-kunden AB")
     page.get_by_role("button", name="Vis").click()
