@@ -11,7 +11,7 @@ from datetime import datetime
 from postbud.domain.edi import EdiInvitation, EdiSender, InvitationStatus
 from postbud.services.runtime import Runtime
 
-__all__ = ["EdiSenderView", "InvitationView", "edi_overview"]
+__all__ = ["EdiSenderView", "InvitationView", "edi_customers", "edi_overview"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +33,10 @@ async def edi_overview(runtime: Runtime, customer_id: uuid.UUID | None = None) -
     async with runtime.reader() as uow:
         senders = await uow.edi.senders(customer_id)
         invitations = await uow.edi.invitations(customer_id)
+        histories = await uow.edi.histories([i.id for i in invitations])
         by_sender: dict[uuid.UUID, list[InvitationView]] = defaultdict(list)
         for invitation in invitations:
-            history = await uow.edi.history(invitation.id)
-            by_sender[invitation.edi_sender_id].append(InvitationView(invitation, history))
+            by_sender[invitation.edi_sender_id].append(InvitationView(invitation, histories[invitation.id]))
         customers = {s.id: s for s in await uow.senders.list()}
     views = []
     for sender in senders:
@@ -50,3 +50,12 @@ async def edi_overview(runtime: Runtime, customer_id: uuid.UUID | None = None) -
             )
         )
     return views
+
+
+async def edi_customers(runtime: Runtime) -> list[tuple[uuid.UUID, str]]:
+    """The customers that registered an EDI sender (id, name), by name: the page's filter."""
+    async with runtime.reader() as uow:
+        having = {s.sender_id for s in await uow.edi.senders()}
+        return sorted(
+            ((s.id, s.name) for s in await uow.senders.list() if s.id in having), key=lambda c: c[1]
+        )

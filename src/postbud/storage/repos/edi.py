@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -127,6 +128,23 @@ class EdiRepository:
         e = schema.edi_invitation_events.c
         query = select(e.status, e.at).where(e.invitation_id == invitation_id).order_by(e.at, e.id)
         return [(InvitationStatus(row.status), row.at) for row in await self._conn.execute(query)]
+
+    async def histories(
+        self, invitation_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[tuple[InvitationStatus, datetime]]]:
+        """The statuses of many invitations in one query, each oldest first."""
+        found: dict[uuid.UUID, list[tuple[InvitationStatus, datetime]]] = {i: [] for i in invitation_ids}
+        if not invitation_ids:
+            return found
+        e = schema.edi_invitation_events.c
+        query = (
+            select(e.invitation_id, e.status, e.at)
+            .where(e.invitation_id.in_(list(invitation_ids)))
+            .order_by(e.invitation_id, e.at, e.id)
+        )
+        for row in await self._conn.execute(query):
+            found[row.invitation_id].append((InvitationStatus(row.status), row.at))
+        return found
 
     async def schedule_once(self, job: dict[str, Any]) -> bool:
         """Insert the job unless one with its idempotency key exists; True if inserted."""

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from postbud.services.edi.overview import edi_overview
+from postbud.services.edi.overview import edi_customers, edi_overview
 from postbud.web.console.guard import admin_page
 from postbud.web.console.render import page
 from postbud.web.context import web_context
@@ -24,9 +24,7 @@ async def edi_page(request: Request) -> Response:
         customer = None
     runtime = web_context(request).runtime
     senders = await edi_overview(runtime, customer)
-    customers = sorted(
-        {(v.sender.sender_id, v.customer_name) for v in await edi_overview(runtime)}, key=lambda c: c[1]
-    )
+    customers = await edi_customers(runtime)
     context = {
         "section": "edi",
         "senders": senders,
