@@ -35,7 +35,11 @@ PDF = a_pdf()
 
 def _answered(response: Any) -> etree._Element:
     """Below 500 (or the dialect's 501), in Digipost's own XML."""
-    assert response.status_code < 500 or response.status_code == 501, (response.status_code, response.text)
+    assert response.status_code < 500 or response.status_code == 501, (
+        response.request.url.path,
+        response.status_code,
+        response.text,
+    )
     assert response.headers["content-type"].startswith("application/vnd.digipost"), response.headers
     return etree.fromstring(response.content)
 
