@@ -71,9 +71,9 @@ def _exchange(port: int, request: bytes) -> Answer:
     return Answer(int(status_line.split(" ")[1]), headers, body)
 
 
-def _signed_get(served: Served, target: bytes, signed_path: str) -> Answer:
+def _signed_get(served: Served, target: bytes, signed_path: str, signed_query: str = "") -> Answer:
     headers = {"Date": http_date(datetime.now(UTC)), "X-Digipost-UserId": str(BROKER_ID)}
-    signature = sign(served.key, request_string_to_sign("GET", signed_path, headers, ""))
+    signature = sign(served.key, request_string_to_sign("GET", signed_path, headers, signed_query))
     lines = [b"GET " + target + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
     lines += [f"{name}: {value}".encode() for name, value in headers.items()]
     lines += [
@@ -165,6 +165,19 @@ def test_a_utf_8_search_signed_over_the_path_as_sent_is_served(served: Served) -
         public_key=served.server_key,
         now=datetime.now(UTC),
     )
+
+
+@pytest.mark.slow
+def test_a_query_with_such_letters_is_verified_as_the_client_sent_it(served: Served) -> None:
+    answer = _signed_get(
+        served,
+        "/digipost/documents/events?from=æøå&to=Å".encode(),
+        signed_path="/digipost/documents/events",
+        signed_query="from=æøå&to=Å",  # the raw query, as received (reference §2.3)
+    )
+
+    code = etree.fromstring(answer.body).findtext(f"{NS}error-code")
+    assert (answer.status, code) == (400, "INVALID_DATE"), answer  # signed fine; the dates are not dates
 
 
 @pytest.mark.slow

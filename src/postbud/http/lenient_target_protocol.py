@@ -20,12 +20,13 @@ Requests pipelined behind one another are mended alike, each when its turn comes
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import h11
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from postbud.http.request_target import ascii_target, origin_form
+from postbud.http.request_target import RAW_QUERY, ascii_target, origin_form
 
 _ABSOLUTE_FORM = re.compile(rb"[!-~]+ (?i:https?)://")
 _HOST_HEADER = re.compile(rb"\r?\n[Hh][Oo][Ss][Tt][ \t]*:")
@@ -37,8 +38,10 @@ class LenientTargetH11Protocol(H11Protocol):
         before = self.scope
         super().handle_events()
         if received is not None and self.scope is not before:
-            path = received.partition(b"?")[0]
+            path, mark, query = received.partition(b"?")
             self.scope["raw_path"] = self.root_path.encode("ascii") + path
+            if mark:  # query_string is percent-encoded; a signature may be over the query as it came
+                cast(dict[str, Any], self.scope)[RAW_QUERY] = query
 
     def _between_requests(self) -> bool:
         return self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE

@@ -15,10 +15,16 @@ target in absolute form, ``http://api.sandbox.ekopost.se/campaigns``, which a se
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 # Everything a request target may carry as it is (RFC 3986 reserved and unreserved, and "%"): only
 # the letters outside ASCII are escaped.
+RAW_QUERY = "postbud.raw_query"
+"""ASGI scope key: the query as it came over the wire, when the request line had to be mended (its
+``query_string`` is then percent-encoded)."""
+
 _KEPT_AS_SENT = "".join(chr(code) for code in range(0x21, 0x7F))
 _ABSOLUTE = re.compile(rb"(?i)https?://(?P<authority>[^/?#]*)(?P<rest>.*)", re.DOTALL)
 
@@ -54,3 +60,9 @@ def origin_form(target: bytes) -> tuple[bytes | None, bytes]:
         return None, target
     rest = absolute["rest"]
     return absolute["authority"], rest if rest.startswith(b"/") else b"/" + rest
+
+
+def query_as_sent(scope: Mapping[str, Any]) -> str | None:
+    """The query as the client wrote it, when that differs from ``query_string`` (else None)."""
+    raw = scope.get(RAW_QUERY)
+    return target_text(raw) if isinstance(raw, bytes) else None

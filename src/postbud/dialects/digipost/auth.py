@@ -13,6 +13,7 @@ from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.multipart import MultipartReader
 from postbud.dialects.digipost.responses import remember_signed_path_form, request_path
 from postbud.dialects.digipost.signing import RequestCheckFailed, UnknownBroker, check_signed_request
+from postbud.http.request_target import query_as_sent
 
 
 async def read_body(request: Request, limit: int, reader: MultipartReader | None = None) -> tuple[bytes, str]:
@@ -45,7 +46,7 @@ async def authenticate(dialect: DigipostDialect, request: Request, body_sha256: 
         checked = check_signed_request(
             method=request.method,
             raw_path=request_path(request),
-            query=request.url.query,
+            query=query_as_sent(request.scope) or request.url.query,  # as received (§2.3)
             headers=request.headers,
             body_sha256_b64=body_sha256,
             public_key_for=public_key_for,
