@@ -158,3 +158,63 @@ def test_retry_schedule_doubles_with_jitter_and_spans_a_day() -> None:
         full = min(timedelta(hours=6), timedelta(seconds=30) * 2 ** (attempt - 1))
         assert full / 2 <= retry_delay(attempt) <= full
     assert minimum_total(29) > timedelta(hours=24)
+
+
+async def _refuse_completing(runtime: Runtime, kind: str) -> None:
+    """A trigger that refuses to mark jobs of ``kind`` done, as a database that stays locked does."""
+    async with runtime.database.write_engine.begin() as conn:
+        if runtime.database.is_sqlite:
+            await conn.exec_driver_sql(
+                f"CREATE TRIGGER refuse_done BEFORE UPDATE ON jobs WHEN NEW.kind = '{kind}' "
+                "AND NEW.status = 'done' BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+            )
+        else:
+            await conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'database is locked'; END $$"
+            )
+            await conn.exec_driver_sql(
+                "CREATE TRIGGER refuse_done BEFORE UPDATE ON jobs FOR EACH ROW "
+                f"WHEN (NEW.kind = '{kind}' AND NEW.status = 'done') EXECUTE FUNCTION refuse_done()"
+            )
+
+
+async def _allow_completing(runtime: Runtime) -> None:
+    async with runtime.database.write_engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "DROP TRIGGER refuse_done" + ("" if runtime.database.is_sqlite else " ON jobs")
+        )
+
+
+async def test_a_worker_that_cannot_record_a_job_hands_back_every_job_it_claimed(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Found by the print line at 100,000 envelopes: the completion write of one claimed job failed
+    ('database is locked'), and the rest of the worker's claimed jobs stayed running under a live,
+    beating holder, never to run again."""
+    runtime = await runtime_for(tmp_path, database_url)
+    ran: list[str] = []
+
+    async def handler(job: Job, rt: Runtime) -> None:
+        ran.append(job.kind)
+
+    handlers = {"stuck": JobHandler(handler), PROBE: JobHandler(handler)}
+    async with runtime.unit_of_work() as uow:
+        await uow.jobs.enqueue("stuck", {}, now=runtime.clock.now())
+        for i in range(3):
+            await uow.jobs.enqueue(PROBE, {"n": i}, now=runtime.clock.now())
+    await _refuse_completing(runtime, "stuck")
+    worker = Worker(runtime, handlers, bookkeeping_pause=0.001)
+    worker.batch = 4
+    with pytest.raises(Exception, match="database is locked"):
+        await worker.run_once()  # claims all four; the first cannot be recorded
+    async with runtime.reader() as uow:
+        counts = await uow.jobs.counts()
+    assert "running" not in counts, counts
+    await _allow_completing(runtime)
+    while await worker.run_once():
+        pass
+    async with runtime.reader() as uow:
+        assert (await uow.jobs.counts()) == {"done": 4}
+    assert sorted(ran).count("stuck") == 2  # once refused its record, once done: handlers are idempotent
+    await runtime.close()

@@ -13,6 +13,7 @@ import os
 import socket
 import traceback
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 import structlog
@@ -21,8 +22,13 @@ from postbud.jobs.backoff import retry_delay
 from postbud.jobs.registry import HolderDied, JobHandler, PermanentFailure
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
+from postbud.storage.unit_of_work import SqlUnitOfWork
 
 log = structlog.get_logger(__name__)
+
+BOOKKEEPING_TRIES = 6
+"""How often a job's own row is written before the worker gives up on it (pauses doubling from
+``bookkeeping_pause``: about 3 s beyond the database's own busy wait with the default)."""
 
 
 class Worker:
@@ -35,6 +41,7 @@ class Worker:
         batch: int = 16,
         poll_interval: float = 0.5,
         lease: timedelta = timedelta(minutes=5),
+        bookkeeping_pause: float = 0.05,
     ) -> None:
         """``name``: the holder the claims are made for, the process's entry in the worker registry
         (several workers of one process share it). ``lease``: how long a claim holds by the wall
@@ -45,6 +52,7 @@ class Worker:
         self.batch = batch
         self.poll_interval = poll_interval
         self.lease = lease
+        self.bookkeeping_pause = bookkeeping_pause
         self.processed = 0
 
     async def claim(self) -> list[Job]:
@@ -63,9 +71,35 @@ class Worker:
         """Claim and run one batch; returns how many jobs were claimed."""
         await self.runtime.refresh_shared_settings()  # the sandbox clock decides what is due
         jobs = await self.claim()
-        for job in jobs:
-            await self._run(job)
+        for index, job in enumerate(jobs):
+            try:
+                await self._run(job)
+            except Exception:
+                # Claimed jobs left running under a live holder would never run again (they are
+                # not due by time, and a beating holder is not taken over): hand them back.
+                await self._let_go(jobs[index:])
+                raise
         return len(jobs)
+
+    async def _let_go(self, jobs: Sequence[Job]) -> None:
+        ids = [job.id for job in jobs]
+        reason = "its worker could not record its outcome; run again"
+        now = self.runtime.clock.now()
+        await self._bookkeep(lambda uow: uow.jobs.let_go(ids, self.name, reason=reason, now=now))
+        log.warning("jobs handed back", kind=jobs[0].kind, count=len(ids))
+
+    async def _bookkeep(self, write: Callable[[SqlUnitOfWork], Awaitable[object]]) -> None:
+        """A job's own row written after its handler ran, tried again when the write fails: a
+        SQLite lock held past the busy timeout by a process starved of CPU must not strand a job."""
+        for attempt in range(BOOKKEEPING_TRIES):
+            try:
+                async with self.runtime.unit_of_work() as uow:
+                    await write(uow)
+                return
+            except Exception:
+                if attempt == BOOKKEEPING_TRIES - 1:
+                    raise
+                await asyncio.sleep(self.bookkeeping_pause * 2**attempt)
 
     async def _run(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)
@@ -79,8 +113,8 @@ class Worker:
         except Exception as exc:
             await self._failed(job, handler, exc)
             return
-        async with self.runtime.unit_of_work() as uow:
-            await uow.jobs.complete(job.id, self.name, now=self.runtime.clock.now())
+        now = self.runtime.clock.now()
+        await self._bookkeep(lambda uow: uow.jobs.complete(job.id, self.name, now=now))
         self.processed += 1
 
     async def _failed(self, job: Job, handler: JobHandler | None, exc: Exception) -> None:
@@ -90,12 +124,15 @@ class Worker:
         if not isinstance(exc, PermanentFailure):
             log.warning("job failed", kind=job.kind, job_id=str(job.id), attempt=job.attempts, error=error)
             log.debug("job traceback", trace="".join(traceback.format_exception(exc)))
-        async with self.runtime.unit_of_work() as uow:
+        run_at = now + retry_delay(job.attempts)
+
+        async def record(uow: SqlUnitOfWork) -> None:
             if final:
                 await uow.jobs.bury(job.id, self.name, error=error, now=now)
             else:
-                run_at = now + retry_delay(job.attempts)
                 await uow.jobs.retry(job.id, self.name, error=error, run_at=run_at, now=now)
+
+        await self._bookkeep(record)
         if final and handler is not None and handler.give_up is not None:
             await handler.give_up(job, self.runtime, error)
 

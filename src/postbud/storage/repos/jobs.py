@@ -158,6 +158,20 @@ class JobQueue:
             job_id, worker, status=DEAD, last_error=error[:4000], locked_until=None, updated_at=now
         )
 
+    async def let_go(self, job_ids: Iterable[uuid.UUID], worker: str, *, reason: str, now: datetime) -> int:
+        """Make ready again the jobs of ``job_ids`` that ``worker`` still holds (claimed, not yet
+        finished); how many. Their attempt stays counted, as for a dead holder's."""
+        wanted = list(job_ids)
+        if not wanted:
+            return 0
+        j = schema.jobs.c
+        result = await self._conn.execute(
+            update(schema.jobs)
+            .where(j.id.in_(wanted), j.locked_by == worker, j.status == RUNNING)
+            .values(status=READY, locked_by=None, locked_until=None, last_error=reason[:4000], updated_at=now)
+        )
+        return int(result.rowcount)
+
     async def requeue(self, job_id: uuid.UUID, *, now: datetime) -> None:
         await self._conn.execute(
             update(schema.jobs)
