@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 
 from postbud.storage.database import Database
@@ -21,6 +22,11 @@ from tests.tool_check import tool_missing
 T = TypeVar("T")
 
 PG_URL_VARIABLE = "POSTBUD_TEST_PG_URL"
+
+# Property tests judge what a function does, never how fast: on a loaded 2-core CI machine
+# hypothesis's per-example deadline and its "too slow" health check fail tests for the load alone.
+settings.register_profile("postbud", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("postbud")
 
 
 @pytest.fixture(scope="session")
