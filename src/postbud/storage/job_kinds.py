@@ -32,3 +32,10 @@ PRINT_RUN = "print_line.run"
 """A slice of a released batch's print letters: make their print batch file (PRINTLINE)."""
 PRINT_PRESS = "print_line.press"
 """A print batch goes through the press: its letters printed and posted (PRINTLINE)."""
+EVENT_FEED_PRUNE = "event_feed.prune"
+"""Delete event-feed rows older than a poll can return (daily; each run queues the next)."""
+
+HOUSEKEEPING = frozenset({EVENT_FEED_PRUNE})
+"""Jobs that keep the store tidy on a schedule of their own, not a letter's next step: one of them
+always waits, so the sandbox clock's "next waiting job" and the console's count of scheduled jobs
+leave them out."""

@@ -15,8 +15,9 @@ from datetime import UTC, datetime, time, timedelta
 import structlog
 
 from postbud.services.runtime import Runtime
+from postbud.storage.job_kinds import EVENT_FEED_PRUNE
 
-PRUNE_EVENT_FEED = "event_feed.prune"
+PRUNE_EVENT_FEED = EVENT_FEED_PRUNE
 RETENTION = timedelta(days=31)
 """The poll's 30 days, and one more so a poll at the edge of the window is never short."""
 BATCH = 5_000

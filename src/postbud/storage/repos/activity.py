@@ -19,6 +19,7 @@ from postbud.domain.channels import Channel
 from postbud.domain.documents import Sensitivity
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.storage import schema
+from postbud.storage.job_kinds import HOUSEKEEPING
 from postbud.storage.repos.jobs import READY
 from postbud.storage.repos.routed_counts import NOT_DELIVERED, hour_of
 from postbud.storage.types import UtcDateTime
@@ -124,10 +125,12 @@ class ActivityRepository:
         ]
 
     async def scheduled_jobs(self, now: datetime) -> Scheduled:
-        """Ready jobs waiting for a later time (a publish time, print-if-unread, a retry)."""
+        """Ready jobs waiting for a later time (a publish time, print-if-unread, a retry); not the
+        store's housekeeping, which always has a next run."""
         j = schema.jobs.c
         first = func.min(j.run_at, type_=UtcDateTime)
-        query = select(func.count(), first).where(j.status == READY, j.run_at > now)
+        waiting = (j.status == READY, j.run_at > now, j.kind.not_in(list(HOUSEKEEPING)))
+        query = select(func.count(), first).where(*waiting)
         count, first_at = (await self._conn.execute(query)).one()
         return Scheduled(int(count), first_at)
 
