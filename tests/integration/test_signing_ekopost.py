@@ -150,7 +150,9 @@ def _verify_independently(signed_pdf: bytes, certificate_der: bytes) -> None:
     assert second + length == len(signed_pdf)  # the signature covers the file to its last byte
     covered = signed_pdf[start : start + first] + signed_pdf[second : second + length]
     contents = signed_pdf[first:second].strip(b"<>")
-    info = cms.ContentInfo.load(bytes.fromhex(contents.decode()).rstrip(b"\0"))
+    # The signature is padded with zeros to its reserved size; the DER value's own length says where
+    # it ends (stripping zeros would cut a signature whose last byte is 0, one in 256).
+    info = cms.ContentInfo.load(bytes.fromhex(contents.decode()), strict=False)
     signer = info["content"]["signer_infos"][0]
     attributes = {a["type"].native: a["values"][0].native for a in signer["signed_attrs"]}
     assert attributes["message_digest"] == hashlib.sha256(covered).digest()
