@@ -9,6 +9,7 @@ Both paths return the same domain objects.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -17,6 +18,7 @@ from postbud.domain.identifiers import PartyId
 from postbud.domain.parties import Recipient
 from postbud.storage import schema
 from postbud.storage.database import Database
+from postbud.storage.prepared_per_database import prepared_per_database
 from postbud.storage.prepared_select import PreparedSelect
 from postbud.storage.repos.events import SUBSCRIPTIONS, Subscription, subscription_from_row
 from postbud.storage.repos.jobs import due
@@ -30,18 +32,27 @@ from postbud.storage.unit_of_work import SqlUnitOfWork
 _ANY_JOB_DUE = select(schema.jobs.c.id).where(due(bindparam("now", type_=schema.jobs.c.run_at.type))).limit(1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    party_id: PreparedSelect
+    address: PreparedSelect
+    subscriptions: PreparedSelect
+    job_due: PreparedSelect
+
+
+_statements = prepared_per_database(
+    _Statements,
+    party_id=RECIPIENT_BY_PARTY_ID,
+    address=RECIPIENT_BY_MAILBOX_ADDRESS,
+    subscriptions=SUBSCRIPTIONS,
+    job_due=_ANY_JOB_DUE,
+)
+
+
 class HotReads:
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._prepared: dict[str, PreparedSelect] | None = None
-        if database.has_plain_reads:
-            dialect = database.write_engine.sync_engine.dialect
-            self._prepared = {
-                "party_id": PreparedSelect(RECIPIENT_BY_PARTY_ID, dialect),
-                "address": PreparedSelect(RECIPIENT_BY_MAILBOX_ADDRESS, dialect),
-                "subscriptions": PreparedSelect(SUBSCRIPTIONS, dialect),
-                "job_due": PreparedSelect(_ANY_JOB_DUE, dialect),
-            }
+        self._prepared = _statements(database) if database.has_plain_reads else None
 
     async def for_send(
         self, sender_id: uuid.UUID, *, party_id: PartyId | None, mailbox_address: str | None
@@ -59,10 +70,10 @@ class HotReads:
         with self._database.plain_read_connection() as conn:
             row = None
             if party_id is not None:
-                row = self._prepared["party_id"].first(conn, party_id=str(party_id))
+                row = self._prepared.party_id.first(conn, party_id=str(party_id))
             elif mailbox_address is not None:
-                row = self._prepared["address"].first(conn, address=mailbox_address.lower())
-            rows = self._prepared["subscriptions"].all(conn, sender_id=sender_id)
+                row = self._prepared.address.first(conn, address=mailbox_address.lower())
+            rows = self._prepared.subscriptions.all(conn, sender_id=sender_id)
         subscriptions = [subscription_from_row((r["id"], r["event_types"])) for r in rows]
         return (recipient_from_row(row) if row is not None else None), subscriptions
 
@@ -72,4 +83,4 @@ class HotReads:
         if self._prepared is None:
             return True
         with self._database.plain_read_connection() as conn:
-            return self._prepared["job_due"].first(conn, now=now) is not None
+            return self._prepared.job_due.first(conn, now=now) is not None

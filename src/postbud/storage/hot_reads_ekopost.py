@@ -7,7 +7,7 @@ goes through the repositories like any other read. Both paths return the same Se
 
 from __future__ import annotations
 
-import weakref
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam
 
@@ -15,6 +15,7 @@ from postbud.domain.parties import Sender
 from postbud.domain.sender_credentials import CredentialKind
 from postbud.storage import schema
 from postbud.storage.database import Database
+from postbud.storage.prepared_per_database import prepared_per_database
 from postbud.storage.prepared_select import PreparedSelect
 from postbud.storage.repos.parties import SENDERS, hash_api_key, sender_from_row
 from postbud.storage.unit_of_work import SqlUnitOfWork
@@ -34,18 +35,16 @@ _BY_PLATFORM_KEY = SENDERS.join(schema.api_keys, schema.api_keys.c.sender_id == 
     schema.api_keys.c.key_hash == bindparam("key_hash"), schema.api_keys.c.revoked_at.is_(None)
 )
 
-_prepared: weakref.WeakKeyDictionary[Database, tuple[PreparedSelect, PreparedSelect]] = (
-    weakref.WeakKeyDictionary()
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    by_dialect_key: PreparedSelect
+    by_platform_key: PreparedSelect
+
+
+_statements = prepared_per_database(
+    _Statements, by_dialect_key=_BY_DIALECT_KEY, by_platform_key=_BY_PLATFORM_KEY
 )
-
-
-def _statements(database: Database) -> tuple[PreparedSelect, PreparedSelect]:
-    statements = _prepared.get(database)
-    if statements is None:
-        dialect = database.write_engine.sync_engine.dialect
-        statements = (PreparedSelect(_BY_DIALECT_KEY, dialect), PreparedSelect(_BY_PLATFORM_KEY, dialect))
-        _prepared[database] = statements
-    return statements
 
 
 async def sender_by_key(database: Database, dialect: str, identifier: str, key: str) -> Sender | None:
@@ -57,9 +56,9 @@ async def sender_by_key(database: Database, dialect: str, identifier: str, key: 
             if credential is not None:
                 return await uow.senders.get(credential.sender_id)
             return await uow.senders.by_api_key(key)
-    by_dialect_key, by_platform_key = _statements(database)
+    statements = _statements(database)
     with database.plain_read_connection() as conn:
-        row = by_dialect_key.first(conn, dialect=dialect, identifier=identifier)
+        row = statements.by_dialect_key.first(conn, dialect=dialect, identifier=identifier)
         if row is None:
-            row = by_platform_key.first(conn, key_hash=hash_api_key(key))
+            row = statements.by_platform_key.first(conn, key_hash=hash_api_key(key))
     return sender_from_row(row) if row is not None else None

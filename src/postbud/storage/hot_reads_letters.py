@@ -12,7 +12,6 @@ Both paths return the same domain objects as ``BatchRepository.by_external_id``,
 from __future__ import annotations
 
 import uuid
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.storage import schema
 from postbud.storage.database import Database
+from postbud.storage.prepared_per_database import prepared_per_database
 from postbud.storage.prepared_select import PreparedSelect
 from postbud.storage.repos.batches import batch_from_row
 from postbud.storage.repos.events import event_from_row
@@ -61,22 +61,14 @@ class _Statements:
     events: PreparedSelect
 
 
-_prepared: weakref.WeakKeyDictionary[Database, _Statements] = weakref.WeakKeyDictionary()
-
-
-def _statements(database: Database) -> _Statements:
-    statements = _prepared.get(database)
-    if statements is None:
-        dialect = database.write_engine.sync_engine.dialect
-        statements = _Statements(
-            PreparedSelect(_BATCH, dialect),
-            PreparedSelect(_BATCH_BY_ID, dialect),
-            PreparedSelect(_SHIPMENT, dialect),
-            PreparedSelect(_DOCUMENTS, dialect),
-            PreparedSelect(_EVENTS, dialect),
-        )
-        _prepared[database] = statements
-    return statements
+_statements = prepared_per_database(
+    _Statements,
+    batch=_BATCH,
+    batch_by_id=_BATCH_BY_ID,
+    shipment=_SHIPMENT,
+    documents=_DOCUMENTS,
+    events=_EVENTS,
+)
 
 
 async def batch_by_external_id(

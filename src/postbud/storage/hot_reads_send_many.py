@@ -10,7 +10,6 @@ Both paths return the same domain objects.
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from postbud.domain.identifiers import PartyId
 from postbud.domain.parties import Recipient
 from postbud.domain.resources import Resource
 from postbud.storage.database import Database
+from postbud.storage.prepared_per_database import prepared_per_database
 from postbud.storage.prepared_select import PreparedSelect
 from postbud.storage.repos.events import SUBSCRIPTIONS, Subscription, subscription_from_row
 from postbud.storage.repos.parties import (
@@ -37,21 +37,13 @@ class _Statements:
     subscriptions: PreparedSelect
 
 
-_prepared: weakref.WeakKeyDictionary[Database, _Statements] = weakref.WeakKeyDictionary()
-
-
-def _statements(database: Database) -> _Statements:
-    statements = _prepared.get(database)
-    if statements is None:
-        dialect = database.write_engine.sync_engine.dialect
-        statements = _Statements(
-            PreparedSelect(RESOURCE_BY_ID, dialect),
-            PreparedSelect(RECIPIENT_BY_PARTY_ID, dialect),
-            PreparedSelect(RECIPIENT_BY_MAILBOX_ADDRESS, dialect),
-            PreparedSelect(SUBSCRIPTIONS, dialect),
-        )
-        _prepared[database] = statements
-    return statements
+_statements = prepared_per_database(
+    _Statements,
+    resource=RESOURCE_BY_ID,
+    party_id=RECIPIENT_BY_PARTY_ID,
+    address=RECIPIENT_BY_MAILBOX_ADDRESS,
+    subscriptions=SUBSCRIPTIONS,
+)
 
 
 async def resource_by_id(database: Database, resource_id: str) -> Resource | None:
