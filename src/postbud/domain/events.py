@@ -30,6 +30,13 @@ class EventType(StrEnum):
     CONFIRMED = "confirmed"
     NOTIFICATION_SENT = "notification_sent"
     NOTIFICATION_FAILED = "notification_failed"
+    NOTIFICATION_ORDERED = "notification_ordered"
+    """A notice plan's order for one party to be told (the letter's recipient, or one of the plan's
+    others) was made once the letter was delivered: its notices and its reminder's belong to it
+    (their ``data["order"]`` is this event's ``data["order"]``). Leaves the status as it is."""
+    NOTIFICATION_ORDER_FAILED = "notification_order_failed"
+    """A notice plan's orders could not all be made (no contact details for the channel choice);
+    once per letter, ``data["orders"]`` the ones that failed. Leaves the status as it is."""
     PAYMENT_REGISTERED = "payment_registered"
     DATA_ADDED = "data_added"
     DOCUMENTS_SHARED = "documents_shared"

@@ -3,6 +3,12 @@ in the ``cloudevents`` format: type ``no.altinn.correspondence.<name>``, the res
 correspondence as ``resource``/``resourceinstance``, and the subject party the table gives (the
 sender for most, the recipient for published and the due-date events). No data, as Altinn sends none.
 
+A notification order made (``notificationcreated``) is about the order: its ``resourceinstance`` is
+the order's id, the ``notificationOrderId`` the correspondence's overview shows, and its ``source``
+is ``…/correspondence/api/v1/notification``. A notice that could not be ordered (no contact details)
+is ``correspondencenotificationcreationfailed``, once per correspondence, and no
+``correspondencenotificationfailed`` besides: Altinn sends that only for an order that was made.
+
 Events of other dialects' letters, and core events Altinn has no name for (routed, fetched, …), are
 declined: the core's neutral CloudEvent is sent for them.
 """
@@ -16,12 +22,14 @@ from postbud.dialects.altinn.recipients import ORGANISATION_URN, PERSON_URN, urn
 from postbud.dialects.altinn.stored import record_of
 from postbud.domain.attachments import AttachmentStatus
 from postbud.domain.events import EventType, ShipmentEvent
+from postbud.domain.notice_channels import NoticeOutcome
 from postbud.webhooks.cloudevents import cloud_event
 from postbud.webhooks.formats import RenderContext
 from postbud.webhooks.notices import AttachmentNotice, LetterNotice, Notice
 
 PREFIX: Final = "no.altinn.correspondence."
 SENDER, RECIPIENT = "sender", "recipient"
+MISSING_CONTACT: Final = NoticeOutcome.MISSING_CONTACT.value
 NAMES: Final[Mapping[EventType, tuple[str, str]]] = {
     EventType.CREATED: ("correspondenceinitialized", SENDER),
     EventType.DELIVERED: ("correspondencepublished", RECIPIENT),
@@ -34,6 +42,8 @@ NAMES: Final[Mapping[EventType, tuple[str, str]]] = {
     EventType.NEVER_CONFIRMED: ("correspondencereceiverneverconfirmed", RECIPIENT),
     EventType.NOTIFICATION_SENT: ("correspondencenotificationdelivered", SENDER),
     EventType.NOTIFICATION_FAILED: ("correspondencenotificationfailed", SENDER),
+    EventType.NOTIFICATION_ORDERED: ("notificationcreated", SENDER),
+    EventType.NOTIFICATION_ORDER_FAILED: ("correspondencenotificationcreationfailed", SENDER),
 }
 
 
@@ -50,6 +60,8 @@ def _name(event: ShipmentEvent) -> tuple[str, str] | None:
     found = NAMES.get(event.type)
     if found and event.type is EventType.NOTIFICATION_SENT and "reminder" in event.data:
         return "correspondencenotificationreminderdelivered", SENDER
+    if event.type is EventType.NOTIFICATION_FAILED and event.data.get("outcome") == MISSING_CONTACT:
+        return None  # never ordered: the letter's NOTIFICATION_ORDER_FAILED tells it
     return found
 
 
@@ -92,16 +104,18 @@ def render(notice: Notice, context: RenderContext) -> Mapping[str, Any] | None:
         return None
     name, party = named
     subject = record.sender_urn if party == SENDER else urn_of(notice.shipment.recipient_party)
+    ordered = notice.event.type is EventType.NOTIFICATION_ORDERED
     extensions = {
         "resource": f"urn:altinn:resource:{record.resource_id}",
-        "resourceinstance": str(notice.shipment.id),
+        "resourceinstance": str(notice.event.id if ordered else notice.shipment.id),
     }
     alternative = _alternative(subject) if subject else None
     if alternative:
         extensions["alternativesubject"] = alternative
+    about = "notification" if ordered else "correspondence"
     return cloud_event(
         id=str(notice.event.id),
-        source=f"{context.public_url.rstrip('/')}/correspondence/api/v1/correspondence",
+        source=f"{context.public_url.rstrip('/')}/correspondence/api/v1/{about}",
         type=PREFIX + name,
         time=notice.event.at,
         subject=subject,

@@ -1,13 +1,20 @@
 """The notices the core sent for a correspondence, as Altinn's notification models: the overview's
 ``[{notificationOrderId, isReminder}]`` and the details' ``NotificationExt`` (§3.8). Pure.
 
-Each notice outcome event of the letter (sent, failed, missing contact) is one notification; its
-event id is the order id.
+A notification is one order of the letter's notice plan (the core's NOTIFICATION_ORDERED: one per
+party told) in one phase (the first notice, or a reminder), with its outcomes by e-mail and SMS; its
+``notificationOrderId`` (overview) and ``id`` (details) are the order event's id, the
+``resourceinstance`` of the ``notificationcreated`` event subscribers got. An outcome without an
+order (a party without contact details, whose order could not be made; a letter sent before orders
+were recorded) is a notification of its own, its event id its id.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from postbud.dialects.altinn.notification import CHANNEL_NAMES
@@ -27,10 +34,38 @@ def notice_events(events: Iterable[ShipmentEvent]) -> list[ShipmentEvent]:
     return [e for e in events if e.type in _NOTICES and "outcome" in e.data]
 
 
+@dataclass(frozen=True, slots=True)
+class _Notification:
+    """One order in one phase, with its outcomes (or one outcome that had no order)."""
+
+    id: uuid.UUID
+    created: datetime
+    outcomes: list[ShipmentEvent]
+
+    @property
+    def is_reminder(self) -> bool:
+        return "reminder" in self.outcomes[0].data
+
+
+def _notifications(events: Iterable[ShipmentEvent]) -> list[_Notification]:
+    listed = list(events)
+    orders = {e.data.get("order"): e for e in listed if e.type is EventType.NOTIFICATION_ORDERED}
+    found: dict[tuple[str, str | None] | uuid.UUID, _Notification] = {}
+    for event in notice_events(listed):
+        order = orders.get(event.data.get("order"))
+        if order is None:
+            found[event.id] = _Notification(event.id, event.at, [event])
+            continue
+        phase = (str(order.data["order"]), event.data.get("reminder"))
+        if phase in found:
+            found[phase].outcomes.append(event)
+        else:
+            found[phase] = _Notification(order.id, order.at, [event])
+    return list(found.values())
+
+
 def summaries(events: Iterable[ShipmentEvent]) -> list[dict[str, Any]]:
-    return [
-        {"notificationOrderId": str(e.id), "isReminder": "reminder" in e.data} for e in notice_events(events)
-    ]
+    return [{"notificationOrderId": str(n.id), "isReminder": n.is_reminder} for n in _notifications(events)]
 
 
 def _recipient(shipment: Shipment, event: ShipmentEvent) -> dict[str, Any]:
@@ -77,31 +112,32 @@ def details(
     shipment: Shipment, record: CorrespondenceRecord, events: Iterable[ShipmentEvent]
 ) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for event in notice_events(events):
-        choice = event.data.get("choice")
+    for notification in _notifications(events):
+        first = notification.outcomes[0]
+        choice = first.data.get("choice")
         channel = CHANNEL_NAMES.get(NoticeChannelChoice(choice)) if choice else None
-        detail = _detail(shipment, event)
-        sms = event.channel is Channel.SMS
+        smses = [_detail(shipment, e) for e in notification.outcomes if e.channel is Channel.SMS]
+        emails = [_detail(shipment, e) for e in notification.outcomes if e.channel is not Channel.SMS]
         found.append(
             {
-                "id": str(event.id),
+                "id": str(notification.id),
                 "sendersReference": f"corr-{shipment.senders_reference or ''}",
                 "creator": record.sender_urn.rsplit(":", 1)[-1],
-                "created": time_out(event.at),
-                "isReminder": "reminder" in event.data,
+                "created": time_out(notification.created),
+                "isReminder": notification.is_reminder,
                 "notificationChannel": channel,
                 "ignoreReservation": record.ignore_reservation,
                 "resourceId": record.resource_id,
                 "processingStatus": {
                     "status": "Completed",
                     "description": "The order has been processed",
-                    "lastUpdate": time_out(event.at),
+                    "lastUpdate": time_out(notification.outcomes[-1].at),
                 },
                 "notificationStatusDetails": {
-                    "email": None if sms else detail,
-                    "sms": detail if sms else None,
-                    "emails": [] if sms else [detail],
-                    "smses": [detail] if sms else [],
+                    "email": emails[0] if emails else None,
+                    "sms": smses[0] if smses else None,
+                    "emails": emails,
+                    "smses": smses,
                 },
             }
         )

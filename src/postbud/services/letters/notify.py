@@ -9,6 +9,12 @@ A letter may instead carry a notice plan (``ChannelOptions.notice``, what Altinn
 come from the sender's choice and the recipient's contact details (``choose_notice_targets``), the words
 from a template (``render_notice``). No address for the choice: one NOTIFICATION_FAILED event whose data
 says ``outcome: missing_contact`` and ``code: no_contact``, for the dialect to show.
+
+Each party a plan tells (the recipient, each of ``also_to``) is one *order*, as Altinn Notifications
+has them: once its channels are known, NOTIFICATION_ORDERED is recorded (before its outcomes, so a
+subscriber hears of the order first) and every outcome of it, the reminder's too, names it in
+``data["order"]``. A party without contact details gets no order: the letter's one
+NOTIFICATION_ORDER_FAILED says which could not be made.
 """
 
 from __future__ import annotations
@@ -111,9 +117,10 @@ async def send_planned_notice(
     extra: dict[str, Any] = {} if label is None else {"reminder": label}
     contacts: list[tuple[str, ContactDetails, dict[str, Any]]] = []
     if not plan.only_also_to:
-        contacts.append((base, contact_details(shipment, recipient), extra))
+        contacts.append((base, contact_details(shipment, recipient), {**extra, "order": PLAN_KEY}))
     for number, also in enumerate(plan.also_to):
-        contacts.append((f"{base}:also{number}", also, {**extra, "also_to": number}))
+        order = f"{PLAN_KEY}:also{number}"
+        contacts.append((f"{base}:also{number}", also, {**extra, "also_to": number, "order": order}))
     drafts: list[EventDraft] = []
     deferred: list[str] = []
     for key_base, contact, data in contacts:
@@ -122,7 +129,36 @@ async def send_planned_notice(
         )
         drafts += more_drafts
         deferred += more_deferred
+    if label is None:
+        drafts += _orders_failed(drafts, done)
     return drafts, deferred
+
+
+ORDER_FAILED_KEY = f"{PLAN_KEY}:order-failed"
+
+
+def _ordered(choice: NoticeChannelChoice, data: dict[str, Any], done: set[str | None]) -> list[EventDraft]:
+    """The order of one party's notices, made now unless it was in an earlier run."""
+    key = f"{data['order']}:ordered"
+    if key in done:
+        return []
+    ordered = {"order": data["order"], "choice": choice.value}
+    if "also_to" in data:
+        ordered["also_to"] = data["also_to"]
+    return [EventDraft(EventType.NOTIFICATION_ORDERED, None, ordered, key)]
+
+
+def _orders_failed(drafts: list[EventDraft], done: set[str | None]) -> list[EventDraft]:
+    """One NOTIFICATION_ORDER_FAILED for the parties of this run that got no order (no contact)."""
+    missing = [d for d in drafts if d.data.get("outcome") == NoticeOutcome.MISSING_CONTACT.value]
+    if not missing or ORDER_FAILED_KEY in done:
+        return []
+    data = {
+        "orders": [d.data["failed_order"] for d in missing],
+        "code": RuleCode.NO_CONTACT.value,
+        "error": str(missing[0].data.get("error") or "no contact details"),
+    }
+    return [EventDraft(EventType.NOTIFICATION_ORDER_FAILED, None, data, ORDER_FAILED_KEY)]
 
 
 async def _notify(
@@ -148,11 +184,12 @@ async def _notify(
             "outcome": NoticeOutcome.MISSING_CONTACT.value,
             "code": RuleCode.NO_CONTACT.value,
             "error": routing.reason,
-            **extra,
+            "failed_order": extra["order"],  # none was made
+            **{name: value for name, value in extra.items() if name != "order"},
         }
         return [EventDraft(EventType.NOTIFICATION_FAILED, None, data, f"{base}:missing")], []
     rendered = render_notice(plan.template, plan.language, texts, facts, reminder=label is not None)
-    drafts: list[EventDraft] = []
+    drafts: list[EventDraft] = [] if label is not None else _ordered(choice, extra, done)
     deferred: list[str] = []
     for target in routing.targets:
         key = f"{base}:{target.channel.value}"
@@ -190,7 +227,7 @@ async def give_up_notifications(shipment_id: uuid.UUID, runtime: Runtime, error:
     plan = options_of(shipment).notice
     if plan is not None:
         routing = choose_notice_targets(plan.choice, contact_details(shipment, recipient))
-        data = {"outcome": NoticeOutcome.FAILED.value, "error": error}
+        data = {"outcome": NoticeOutcome.FAILED.value, "error": error, "order": PLAN_KEY}
         drafts += [
             EventDraft(
                 EventType.NOTIFICATION_FAILED,

@@ -25,6 +25,8 @@ _NAMES: Final = {
     EventType.NEVER_CONFIRMED: "correspondencereceiverneverconfirmed",
     EventType.NOTIFICATION_SENT: "correspondencenotificationdelivered",
     EventType.NOTIFICATION_FAILED: "correspondencenotificationfailed",
+    EventType.NOTIFICATION_ORDERED: "notificationcreated",
+    EventType.NOTIFICATION_ORDER_FAILED: "correspondencenotificationcreationfailed",
 }
 
 

@@ -23,6 +23,8 @@ _EVENTS: Final[Texts] = {
     "console.event.confirmed": ("Bekreftet", "Confirmed"),
     "console.event.notification_sent": ("Varsel sendt", "Notice sent"),
     "console.event.notification_failed": ("Varsel feilet", "Notice failed"),
+    "console.event.notification_ordered": ("Varsel bestilt", "Notice ordered"),
+    "console.event.notification_order_failed": ("Varselbestilling feilet", "Notice order failed"),
     "console.event.payment_registered": ("Betaling registrert", "Payment registered"),
     "console.event.data_added": ("Data lagt til", "Data added"),
     "console.event.documents_shared": ("Dokumenter delt", "Documents shared"),
