@@ -2,11 +2,13 @@
 
 ``nice -n 19 .venv/bin/python -m bench.hot_reads_micro [--calls N] [--repeats R]``
 
-Builds a runtime on a fresh SQLite file (one sender with a webhook, two recipients), then times each
+Builds a runtime on a fresh SQLite file (one sender with a webhook, one recipient), then times each
 read of ``storage/hot_reads*.py`` as the request path calls it, and the lookup of a database's
 compiled statements alone. Prints the fastest of ``repeats`` runs of ``calls`` calls, in
-microseconds per call: the fastest run is the one least disturbed by other work on the machine, so
-two such figures compare a change to these reads, not the machine's load.
+microseconds of this process's CPU per call (CPU, not wall time: other work on a shared machine
+delays a run without adding to it), so two such figures compare a change to these reads.
+To compare with an earlier commit, run this file against that commit's ``src`` on ``PYTHONPATH``
+(``git archive REV src | tar -x -C DIR``).
 """
 
 from __future__ import annotations
@@ -49,20 +51,20 @@ async def _seed(runtime: Runtime) -> uuid.UUID:
 async def _fastest(call: Callable[[], Awaitable[object]], calls: int, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = time.process_time()
         for _ in range(calls):
             await call()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best / calls * 1e6
 
 
 def _lookup_fastest(lookup: Callable[[], object], calls: int, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = time.process_time()
         for _ in range(calls):
             lookup()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best / calls * 1e6
 
 
