@@ -1,9 +1,11 @@
 """Webhook subscriptions, the log of their deliveries, and the order deliveries of one letter keep.
 
-A subscription's deliveries of one letter (or one batch) go out in the order of their events: a
-delivery waits while an earlier one of the same letter and subscription is not yet settled. The
-order needs no column of its own: a delivery's id is time-ordered (UUIDv7) and made in the order
-of its letter's events, under the letter's lock, so "earlier" is "smaller id".
+A subscription's deliveries of one letter (or one batch, or one stand-alone attachment) go out in
+the order of their events: a delivery waits while an earlier one of the same letter and
+subscription is not yet settled. The order needs no column of its own: a delivery's id is
+time-ordered (UUIDv7) and made in the order of its letter's events, under the letter's lock (an
+attachment's steps are each a transaction that finds the step before committed), so "earlier" is
+"smaller id".
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ UNSETTLED = (PENDING, WAITING, RETRYING)
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What a delivery's order is kept within, besides its subscription: a letter or a batch."""
+    """What a delivery's order is kept within, besides its subscription: a letter, a batch or a
+    stand-alone attachment."""
 
-    kind: Literal["letter", "batch"]
+    kind: Literal["letter", "batch", "attachment"]
     id: uuid.UUID
 
 
@@ -226,20 +229,26 @@ class WebhookRepository:
     # --- The order of one letter's (or batch's) deliveries to one subscription ------------------
 
     async def subject(self, event_id: uuid.UUID) -> Subject | None:
-        """The letter or batch an event belongs to (None: neither log has it, or a test event)."""
-        e, b = schema.events.c, schema.batch_events.c
+        """The letter, batch or attachment an event belongs to (None: no log has it, or a test event)."""
+        e, b, a = schema.events.c, schema.batch_events.c, schema.attachment_events.c
         shipment_id = (await self._conn.execute(select(e.shipment_id).where(e.id == event_id))).scalar()
         if shipment_id is not None:
             return Subject("letter", shipment_id)
         batch_id = (await self._conn.execute(select(b.batch_id).where(b.id == event_id))).scalar()
-        return Subject("batch", batch_id) if batch_id is not None else None
+        if batch_id is not None:
+            return Subject("batch", batch_id)
+        attachment_id = (await self._conn.execute(select(a.attachment_id).where(a.id == event_id))).scalar()
+        return Subject("attachment", attachment_id) if attachment_id is not None else None
 
     def _same_order(self, delivery: Delivery, subject: Subject) -> Select[Any]:
         d, e, b = schema.webhook_deliveries.c, schema.events.c, schema.batch_events.c
         if subject.kind == "letter":
             events = select(e.id).where(e.shipment_id == subject.id)
-        else:
+        elif subject.kind == "batch":
             events = select(b.id).where(b.batch_id == subject.id)
+        else:
+            a = schema.attachment_events.c
+            events = select(a.id).where(a.attachment_id == subject.id)
         # The subscription's unique (webhook_id, event_id) index finds each event's delivery.
         return select(d.id, d.status).where(
             d.webhook_id == delivery.webhook_id, d.event_id.in_(events), d.id != delivery.id
