@@ -8,7 +8,7 @@ kept. The send path has none; the staged-letter steps use them to go through the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from postbud.storage import schema
 from postbud.storage.blobs import BlobRef
 from postbud.storage.errors import StaleWrite
 from postbud.storage.prepared_insert import PreparedInsert
+from postbud.storage.prepared_update import PreparedUpdate
 
 # Rows in these tables may already exist (a retried job, a replayed event): skip, don't fail.
 _IGNORE_CONFLICTS = frozenset({schema.events.name, schema.webhook_deliveries.name, schema.event_feed.name})
@@ -35,11 +36,16 @@ _TABLE_ORDER = [t.name for t in schema.metadata.sorted_tables]
 
 @dataclass(frozen=True, slots=True)
 class GuardedUpdate:
-    """An UPDATE that must change ``expected`` rows; ``what`` says what it guards, for the error."""
+    """An UPDATE that must change ``expected`` rows; ``what`` says what it guards, for the error.
+
+    With ``parameters``, ``statement`` is built once (at import) with a ``bindparam`` for each value
+    and compiled once per dialect; ``parameters`` binds them for this write. Without, it is run as
+    it is (a statement with its values in it, compiled each time)."""
 
     statement: Update
     what: str
     expected: int = 1
+    parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -116,7 +122,8 @@ async def apply(conn: AsyncConnection, writesets: Sequence[WriteSet]) -> None:
         await conn.execute(statement, rows)
     for ws in writesets:
         for guarded in ws.updates:
-            _check(guarded, (await conn.execute(guarded.statement)).rowcount)
+            parameters = dict(guarded.parameters) if guarded.parameters else None
+            _check(guarded, (await conn.execute(guarded.statement, parameters)).rowcount)
 
 
 def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
@@ -138,7 +145,14 @@ def apply_blocking(conn: Connection, writesets: Sequence[WriteSet]) -> None:
                 raise IntegrityError(insert.sql, None, exc) from exc
     for ws in writesets:
         for guarded in ws.updates:
-            _check(guarded, conn.execute(guarded.statement).rowcount)
+            if not guarded.parameters:
+                _check(guarded, conn.execute(guarded.statement).rowcount)
+                continue
+            update = _prepared_update(guarded.statement, conn.dialect)
+            try:
+                _check(guarded, update.execute(dbapi_connection, guarded.parameters))
+            except sqlite3.IntegrityError as exc:
+                raise IntegrityError(update.sql, None, exc) from exc
 
 
 def _check(guarded: GuardedUpdate, rowcount: int) -> None:
@@ -157,4 +171,20 @@ def _prepared_insert(table: str, keys: tuple[str, ...], dialect: Dialect) -> Pre
             schema.metadata.tables[table], keys, dialect, ignore_conflicts=table in _IGNORE_CONFLICTS
         )
         _PREPARED[key] = prepared
+    return prepared
+
+
+_PREPARED_UPDATES: dict[tuple[str, Update], PreparedUpdate] = {}
+_MAX_PREPARED_UPDATES = 256
+"""Statements built once are few; a bound keeps a statement built per write from growing the cache."""
+
+
+def _prepared_update(statement: Update, dialect: Dialect) -> PreparedUpdate:
+    key = (f"{dialect.name}+{dialect.driver}", statement)
+    prepared = _PREPARED_UPDATES.get(key)
+    if prepared is None:
+        if len(_PREPARED_UPDATES) >= _MAX_PREPARED_UPDATES:
+            _PREPARED_UPDATES.clear()
+        prepared = PreparedUpdate(statement, dialect)
+        _PREPARED_UPDATES[key] = prepared
     return prepared

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Integer, bindparam, func, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -416,6 +416,30 @@ class DraftRevision:
     recipient_name: str | None
 
 
+def _set(*columns: str) -> dict[str, Any]:
+    """``values()`` of a guarded update built once: each column bound as ``set_<column>``."""
+    s = schema.shipments.c
+    return {name: bindparam(f"set_{name}", type_=s[name].type) for name in columns}
+
+
+_S, _D = schema.shipments.c, schema.documents.c
+_WHERE_ID = bindparam("where_id", type_=_S.id.type)
+_STILL_A_DRAFT = (_S.id == _WHERE_ID) & (_S.status == ShipmentStatus.DRAFT.value)
+_DRAFT_TOUCHED = update(schema.shipments).where(_STILL_A_DRAFT).values(_set("updated_at"))
+_DRAFT_REVISED = (
+    update(schema.shipments).where(_STILL_A_DRAFT).values(_set("updated_at", "request", "recipient_name"))
+)
+_DRAFT_CLOSED = (
+    update(schema.shipments)
+    .where(
+        _STILL_A_DRAFT,
+        select(func.count()).where(_D.shipment_id == _WHERE_ID).scalar_subquery()
+        == bindparam("where_documents", type_=Integer),
+    )
+    .values(_set("recipient_id", "recipient_name", "subject", "channel", "status", "request", "updated_at"))
+)
+
+
 def draft_document_rows(
     document: Document,
     shipment: Shipment,
@@ -427,36 +451,32 @@ def draft_document_rows(
     """A document added to a draft (and the draft revised by what it learned from it), kept only if
     the letter is still a draft when they are written."""
     ws.add(schema.documents, document_row(document, shipment.id, shipment.sender_id))
-    s = schema.shipments.c
-    values: dict[str, Any] = {"updated_at": now}
+    parameters: dict[str, Any] = {"where_id": shipment.id, "set_updated_at": now}
+    statement = _DRAFT_TOUCHED
     if revision is not None:
-        values.update(request=revision.request, recipient_name=revision.recipient_name)
-    still_a_draft = (
-        update(schema.shipments)
-        .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value)
-        .values(**values)
-    )
-    ws.updates.append(GuardedUpdate(still_a_draft, f"letter {shipment.id} is a draft"))
+        statement = _DRAFT_REVISED
+        parameters.update(set_request=revision.request, set_recipient_name=revision.recipient_name)
+    ws.updates.append(GuardedUpdate(statement, f"letter {shipment.id} is a draft", parameters=parameters))
 
 
 def closed_draft_rows(shipment: Shipment, document_count: int, ws: WriteSet, *, now: datetime) -> None:
     """Store what closing routed for a draft, if it is still the draft that was planned: a draft
     with ``document_count`` documents (none added while it was being closed)."""
-    s, d = schema.shipments.c, schema.documents.c
-    documents = select(func.count()).where(d.shipment_id == shipment.id).scalar_subquery()
-    closing = (
-        update(schema.shipments)
-        .where(s.id == shipment.id, s.status == ShipmentStatus.DRAFT.value, documents == document_count)
-        .values(
-            recipient_id=shipment.recipient_id,
-            recipient_name=shipment.recipient_name,
-            subject=shipment.subject,
-            channel=shipment.channel.value if shipment.channel else None,
-            status=shipment.status.value,
-            request=request_json(shipment),
-            updated_at=now,
-        )
-    )
+    parameters = {
+        "where_id": shipment.id,
+        "where_documents": document_count,
+        "set_recipient_id": shipment.recipient_id,
+        "set_recipient_name": shipment.recipient_name,
+        "set_subject": shipment.subject,
+        "set_channel": shipment.channel.value if shipment.channel else None,
+        "set_status": shipment.status.value,
+        "set_request": request_json(shipment),
+        "set_updated_at": now,
+    }
     ws.updates.append(
-        GuardedUpdate(closing, f"letter {shipment.id} is the draft with {document_count} documents")
+        GuardedUpdate(
+            _DRAFT_CLOSED,
+            f"letter {shipment.id} is the draft with {document_count} documents",
+            parameters=parameters,
+        )
     )
