@@ -1,7 +1,7 @@
 """The invoice address types and lookup through the whole app on SQLite and PostgreSQL: einvoice
-(Peppol BIS Billing 3.0 markup checked by its rules, 100B, 138, 139), ebank (124, 125, delivered with
-its invoice details), einvoice_mastercard (payment and document types) and lookup (the registry's
-address, printed with a cover page)."""
+(Peppol BIS Billing 3.0 markup checked by its rules, 100B, 138, 139), ebank (124, 125, delivered to
+the inbox with its invoice details), einvoice_mastercard (payment and document types) and lookup
+(the registry's address, printed with a cover page)."""
 
 from __future__ import annotations
 
@@ -156,10 +156,11 @@ EBANK = {
 
 
 def test_an_ebank_invoice_is_delivered_with_its_payment_details(ekopost: Ekopost) -> None:
+    """To the payer's inbox, which plays their internet bank (test_ekopost_bank_invoices_inbox.py)."""
     campaign_id, envelope_id = _envelope(ekopost, EBANK)
     assert ekopost.add(campaign_id, envelope_id, content_body(letter_pdf(()))).status_code == 200
     details = _close_all(ekopost, campaign_id, envelope_id)
-    assert details.shipment.channel is Channel.EINVOICE
+    assert details.shipment.channel is Channel.DIGITAL_MAILBOX
     invoice = details.shipment.channel_options.invoice
     assert invoice is not None
     assert str(invoice.amount) == "1250.50"

@@ -31,6 +31,12 @@ class ChannelOptions:
     notice: NoticePlan | None = None
 
     @property
+    def bank_invoice(self) -> bool:
+        """An invoice for the payer's internet bank: eFaktura format with its invoice details (Ekopost's
+        ebank and einvoice_mastercard); routing takes it to the inbox of whoever takes bank e-invoices."""
+        return self.einvoice_format is EInvoiceFormat.EFAKTURA and self.invoice is not None
+
+    @property
     def is_default(self) -> bool:
         return self == DEFAULT_CHANNEL_OPTIONS
 

@@ -23,6 +23,10 @@ class RoutingRequest:
     """The digital mailboxes the sender will deliver to, most preferred first."""
     business_inbox_for_persons: bool = False
     """Persons may receive in the business inbox too (Altinn), not only organisations."""
+    bank_invoice: bool = False
+    """An invoice for the payer's internet bank (Ekopost's ebank, Norwegian eFaktura): Postbud's inbox
+    plays the bank, so it reaches the digital mailbox of whoever takes bank e-invoices
+    (``Capabilities.ebank``, the one rule reachability, the receivers list and routing share)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,15 @@ class RouteDecision:
         return data
 
 
+BANK_INVOICE_DELIVERED = "recipient takes bank e-invoices: delivered to their inbox as a payable invoice"
+NO_BANK_INVOICES = "recipient takes no bank e-invoices"
+
+
+def takes_bank_invoices(recipient: Recipient | None) -> bool:
+    """Whether a bank e-invoice (ebank, eFaktura) reaches ``recipient``: they signed up for them."""
+    return recipient is not None and recipient.capabilities.ebank
+
+
 def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequest) -> str | None:
     """None when ``channel`` can carry the letter, otherwise the reason it cannot."""
     if channel is Channel.EMAIL and request.email_address:
@@ -61,6 +74,9 @@ def _why_not(channel: Channel, recipient: Recipient | None, request: RoutingRequ
     if recipient is None:
         return "recipient is not registered"
     caps = recipient.capabilities
+    if channel is Channel.DIGITAL_MAILBOX and request.bank_invoice:
+        # Not a reservation matter: the payer asked their bank for these invoices.
+        return None if takes_bank_invoices(recipient) else NO_BANK_INVOICES
     if channel is Channel.DIGITAL_MAILBOX:
         if not caps.has_a_mailbox:
             return "recipient has no digital mailbox"
@@ -97,6 +113,8 @@ def _provider(
 ) -> MailboxProvider | None:
     if channel is not Channel.DIGITAL_MAILBOX or recipient is None:
         return None
+    if request.bank_invoice:
+        return MailboxProvider.POSTBUD
     return recipient.capabilities.first_mailbox(request.mailbox_providers)
 
 
@@ -132,6 +150,8 @@ def decide_route(request: RoutingRequest, recipient: Recipient | None) -> RouteD
         why_not = _why_not(channel, recipient, request)
         if why_not is None:
             provider = _provider(channel, recipient, request)
+            if request.bank_invoice and channel is Channel.DIGITAL_MAILBOX:
+                return RouteDecision(channel, BANK_INVOICE_DELIVERED, tuple(considered), provider=provider)
             if provider is not None and provider is not request.mailbox_providers[0]:
                 considered.extend(_providers_passed_over(provider, recipient, request))
             return RouteDecision(channel, f"{channel} is available", tuple(considered), provider=provider)

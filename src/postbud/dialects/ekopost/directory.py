@@ -19,6 +19,7 @@ from postbud.dialects.ekopost.wire_in import read_object, text
 from postbud.domain.errors import NotFound, ValidationFailed
 from postbud.domain.identifiers import InvalidIdentifier, PartyIdKind, parse_party_id
 from postbud.domain.parties import Recipient
+from postbud.domain.routing import takes_bank_invoices
 from postbud.services.parties.recipients import get_recipient, list_recipients
 
 PEPPOL_SCHEME: Final = "iso6523-actorid-upis"
@@ -101,7 +102,7 @@ async def ebank_receivers(call: Call, request: Request) -> Response:
     offset = 0
     while len(receivers) < _MAX_RECEIVERS:
         page, _ = await list_recipients(call.runtime, offset=offset, limit=_PAGE)
-        receivers += [r.party_id.value for r in page if r.capabilities.ebank]
+        receivers += [r.party_id.value for r in page if takes_bank_invoices(r)]
         if len(page) < _PAGE:
             break
         offset += _PAGE

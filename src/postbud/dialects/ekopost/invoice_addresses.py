@@ -49,6 +49,11 @@ MASTERCARD_DOCUMENT_TYPES: Final = {
     5: "PAYMENT_REQUEST", 6: "ENFORCEMENT_WARNING",
 }  # fmt: skip
 _W = "address."
+MAX_AMOUNT: Final = Decimal("999999999.99")
+MINOR_UNIT: Final = Decimal("0.01")
+BANK_INVOICE_CHANNELS: Final = (Channel.DIGITAL_MAILBOX,)
+"""ebank and eFaktura invoices: Postbud's inbox plays the payer's internet bank
+(``RoutingRequest.bank_invoice``)."""
 
 
 def invoice_address(raw: Mapping[str, Any], kind: str) -> EnvelopeAddress:
@@ -134,8 +139,10 @@ def _amount(raw: Mapping[str, Any], key: str, *, required: bool) -> Decimal | No
         amount = Decimal(str(value).replace(" ", "").replace(",", "."))
     except InvalidOperation:
         raise invalid(_W + key, f"{value!r} is not an amount such as 1234.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise invalid(_W + key, "must be a finite amount of at least 0")
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        raise invalid(_W + key, f"must be an amount from 0 to {MAX_AMOUNT}")
+    if amount != amount.quantize(MINOR_UNIT):
+        raise invalid(_W + key, f"{value!r} has more than two decimals (öre, øre)")
     return amount
 
 
@@ -201,7 +208,7 @@ def _ebank(raw: Mapping[str, Any]) -> EnvelopeAddress:
     return EnvelopeAddress(
         EBANK,
         wire,
-        (Channel.EINVOICE,),
+        BANK_INVOICE_CHANNELS,
         recipient=recipient,
         einvoice_format=EInvoiceFormat.EFAKTURA,
         invoice=details,
@@ -259,7 +266,7 @@ def _mastercard(raw: Mapping[str, Any]) -> EnvelopeAddress:
     return EnvelopeAddress(
         MASTERCARD,
         wire,
-        (Channel.EINVOICE,),
+        BANK_INVOICE_CHANNELS,
         recipient=recipient,
         einvoice_format=EInvoiceFormat.EFAKTURA,
         invoice=details,

@@ -21,13 +21,17 @@ from postbud.dialects.ekopost.errors import EkopostError, invalid
 from postbud.dialects.ekopost.wire_in import read_object, text
 from postbud.domain.errors import NotFound
 from postbud.domain.mailboxes import MailboxProvider
-from postbud.domain.parties import Capabilities
+from postbud.domain.parties import Recipient
+from postbud.domain.routing import takes_bank_invoices
 from postbud.services.parties.recipients import get_recipient
 
-_TESTS: Final[dict[str, Callable[[Capabilities], bool]]] = {
-    "einbox": lambda caps: MailboxProvider.POSTBUD in caps.mailbox_providers and not caps.reserved,
-    "ebank": lambda caps: caps.ebank,
-    "einvoice": lambda caps: caps.einvoice,
+_TESTS: Final[dict[str, Callable[[Recipient], bool]]] = {
+    "einbox": lambda r: (
+        MailboxProvider.POSTBUD in r.capabilities.mailbox_providers and not r.capabilities.reserved
+    ),
+    # The rule routing delivers ebank and eFaktura invoices by: reachable means delivered.
+    "ebank": takes_bank_invoices,
+    "einvoice": lambda r: r.capabilities.einvoice,
 }
 _MAX_RECIPIENTS = 1000
 
@@ -38,7 +42,7 @@ async def _reachable(call: Call, kind: str, raw: str) -> bool:
         recipient = await get_recipient(str(party), call.runtime)
     except NotFound:
         return False
-    return _TESTS[kind](recipient.capabilities)
+    return _TESTS[kind](recipient)
 
 
 async def reachable(call: Call, request: Request) -> Response:

@@ -12,6 +12,7 @@ from postbud.dialects.ekopost.errors import EkopostError
 from postbud.dialects.ekopost.signer import signing_of
 from postbud.domain.errors import NotFound, ValidationFailed
 from postbud.domain.parties import Recipient
+from postbud.domain.routing import takes_bank_invoices
 from postbud.services.parties.recipients import get_recipient
 from postbud.services.runtime import Runtime
 from postbud.services.signing.open_request import registered_signers
@@ -54,7 +55,7 @@ async def resolved(runtime: Runtime, address: EnvelopeAddress) -> EnvelopeAddres
         holder = await _registered(runtime, address)
         if holder is None:
             raise EkopostError("124", f"address.recipient: FUI {address.wire['recipient']} is not registered")
-        if not holder.capabilities.ebank:
+        if not takes_bank_invoices(holder):
             raise EkopostError(
                 "125",
                 f"address.recipient: nobody receives bank e-invoices by FUI {address.wire['recipient']}",

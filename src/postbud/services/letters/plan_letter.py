@@ -191,6 +191,7 @@ async def plan_letter(
             registration_requested=cmd.registration is not None,
             mailbox_providers=cmd.channel_options.mailbox_providers,
             business_inbox_for_persons=cmd.channel_options.business_inbox_for_persons,
+            bank_invoice=cmd.channel_options.bank_invoice,
         ),
         recipient,
     )

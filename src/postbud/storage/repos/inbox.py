@@ -87,6 +87,11 @@ def _in_inbox(s: Any) -> ColumnElement[bool]:
     )
 
 
+def _has_an_inbox(r: Any) -> ColumnElement[bool]:
+    """A mailbox, a business inbox, or bank e-invoices, which Postbud's inbox shows as the payer's bank."""
+    return or_(r.digital_mailbox, r.business_inbox, r.ebank)
+
+
 def _archived(s: Any) -> ColumnElement[bool]:
     return exists().where(schema.archived_letters.c.shipment_id == s.id)
 
@@ -242,9 +247,7 @@ class InboxRepository:
     async def owners(self, text: str | None = None, *, limit: int = 20) -> list[InboxOwner]:
         """Recipients with an inbox, by name; ``text`` matches name, identifier or mailbox address."""
         r = schema.recipients.c
-        query = select(r.id, r.name, r.party_id, r.kind, r.mailbox_address).where(
-            or_(r.digital_mailbox, r.business_inbox)
-        )
+        query = select(r.id, r.name, r.party_id, r.kind, r.mailbox_address).where(_has_an_inbox(r))
         if text:
             needle = text.strip().lower()
             query = query.where(
@@ -260,7 +263,7 @@ class InboxRepository:
     async def owner(self, recipient_id: uuid.UUID) -> InboxOwner | None:
         r = schema.recipients.c
         query = select(r.id, r.name, r.party_id, r.kind, r.mailbox_address).where(
-            r.id == recipient_id, or_(r.digital_mailbox, r.business_inbox)
+            r.id == recipient_id, _has_an_inbox(r)
         )
         row = (await self._conn.execute(query)).first()
         return _owner(row) if row else None
