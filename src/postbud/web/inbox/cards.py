@@ -2,7 +2,9 @@
 
 Each card is a template ``inbox/cards/<kind>.html`` given the validated datatype as ``model`` and
 whatever else it needs as ``extra``: the payment state of an invoice, the calendar and map links of
-an appointment, the sharing state and the letters to choose from for a sharing request.
+an appointment, the sharing state and the letters to choose from for a sharing request. A bank
+e-invoice (Ekopost's ebank, eFaktura) has no datatype: its card ``bank-invoice`` shows the letter's
+neutral invoice details.
 """
 
 from __future__ import annotations
@@ -27,12 +29,21 @@ from postbud.domain.datatypes import (
 )
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.identifiers import generate_norwegian_account
+from postbud.domain.identifiers.swedish_account import generate_swedish_bank_account
+from postbud.domain.invoices import InvoiceDetails
 from postbud.services.inbox.calendar import address_text
-from postbud.services.inbox.pay_invoice import PAYABLE_KINDS, bank_today, bill_of, payment_of
+from postbud.services.inbox.pay_invoice import (
+    PAYABLE_KINDS,
+    bank_invoice_of,
+    bank_today,
+    bill_of,
+    payment_of,
+)
 from postbud.services.inbox.query import Letter, shareable_letters
 from postbud.services.inbox.sharing import sharing_state
 from postbud.services.runtime import Runtime
 from postbud.web.inbox import paths
+from postbud.web.inbox.bill_text import creditor_account_text, payer_account_text
 
 MAP_SEARCH: Final = "https://www.openstreetmap.org/search?query="
 _FOLLOW_UP_EVENTS: Final = frozenset({EventType.DATA_ADDED, EventType.PAYMENT_REGISTERED})
@@ -49,7 +60,7 @@ class Problems:
 @dataclass(frozen=True, slots=True)
 class Card:
     kind: str
-    model: DataType
+    model: DataType | InvoiceDetails
     extra: Mapping[str, Any] = field(default_factory=dict)
     added_at: datetime | None = None
     """For data the sender added after sending: when."""
@@ -66,18 +77,51 @@ def map_url(*parts: str | None) -> str | None:
     return MAP_SEARCH + quote_plus(text) if text else None
 
 
-def sandbox_account(recipient_id: uuid.UUID) -> str:
-    """A stable, valid account number to pay from, so the sandbox form is ready to submit."""
-    return generate_norwegian_account(random.Random(f"account-{recipient_id}"))
+def sandbox_account(recipient_id: uuid.UUID, currency: str = "NOK") -> str:
+    """A stable, valid account number to pay from (a Swedish one for SEK), so the sandbox form is
+    ready to submit."""
+    rng = random.Random(f"account-{recipient_id}")
+    return generate_swedish_bank_account(rng) if currency == "SEK" else generate_norwegian_account(rng)
 
 
 def _paid(payment: ShipmentEvent) -> dict[str, Any]:
+    account = str(payment.data.get("debtor_account", ""))
+    currency = str(payment.data.get("currency") or "NOK")
     return {
         "amount": Decimal(str(payment.data["amount"])),
+        "currency": currency,
         "pay_on": date.fromisoformat(str(payment.data["payment_date"])),
-        "account": str(payment.data.get("debtor_account", "")),
+        "account": account,
+        "account_text": payer_account_text(currency, account),
         "at": payment.at,
     }
+
+
+def _payment_extra(runtime: Runtime, letter: Letter, recipient_id: uuid.UUID) -> dict[str, Any]:
+    """What the pay form under an invoice needs: the bill, the payment if made, the form's defaults."""
+    shipment = letter.shipment
+    payment = payment_of(letter)
+    bill = bill_of(shipment)
+    return {
+        "bill": bill,
+        "paid": _paid(payment) if payment else None,
+        "today": bank_today(runtime.clock.now(), runtime.settings.regional()).isoformat(),
+        "default_account": sandbox_account(recipient_id, bill.currency if bill else "NOK"),
+        "action": paths.action(shipment.id, "pay"),
+    }
+
+
+def _bank_invoice_card(runtime: Runtime, letter: Letter, recipient_id: uuid.UUID) -> Card | None:
+    invoice = bank_invoice_of(letter.shipment)
+    if invoice is None:
+        return None
+    account = invoice.account
+    extra = {
+        **_payment_extra(runtime, letter, recipient_id),
+        "account_text": creditor_account_text(account.kind, account.number) if account else None,
+        "overdue": invoice.due_date < bank_today(runtime.clock.now(), runtime.settings.regional()),
+    }
+    return Card("bank-invoice", invoice, extra)
 
 
 def _place(address: Address | None, place: str | None) -> dict[str, Any]:
@@ -90,14 +134,7 @@ async def _extra(
 ) -> dict[str, Any]:
     shipment = letter.shipment
     if model.kind in PAYABLE_KINDS:
-        payment = payment_of(letter)
-        return {
-            "bill": bill_of(shipment),
-            "paid": _paid(payment) if payment else None,
-            "today": bank_today(runtime.clock.now(), runtime.settings.regional()).isoformat(),
-            "default_account": sandbox_account(recipient_id),
-            "action": paths.action(shipment.id, "pay"),
-        }
+        return _payment_extra(runtime, letter, recipient_id)
     if isinstance(model, Appointment | Event):
         return {**_place(model.address, model.place), "calendar_url": paths.calendar(shipment.id)}
     if isinstance(model, PickupNotice):
@@ -149,4 +186,6 @@ async def letter_cards(
         if model is not None:
             extra = await _extra(runtime, letter, model, recipient_id, upload_limit)
             cards.append(Card(model.kind, model, extra))
+    if not cards and (bank_card := _bank_invoice_card(runtime, letter, recipient_id)) is not None:
+        cards.append(bank_card)
     return [replace(card, anchor=f"card-{i}") for i, card in enumerate(cards + _follow_ups(letter), start=1)]

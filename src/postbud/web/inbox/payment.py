@@ -33,9 +33,11 @@ _FIELD_MESSAGES: Final = {
 }
 
 
-def _message_key(field: str, fixed_amount: bool, account: str) -> str:
+def _message_key(field: str, fixed_amount: bool, account: str, currency: str) -> str:
     if field == "amount" and fixed_amount:
         return "pay.error.amount_fixed"
+    if field == "from_account" and currency == "SEK":
+        return "pay.error.from_account_se"
     if field == "from_account":
         return _account_rule(account)
     return _FIELD_MESSAGES.get(field, "pay.error.generic")
@@ -95,10 +97,13 @@ async def pay(request: Request, form: FormData, identity: Identity) -> Response:
         letter = await letter_for_change(request, identity)
         bill = bill_of(letter.shipment)
         fixed_amount = bill is not None and bill.amount is not None
+        currency = bill.currency if bill is not None else "NOK"
         typed = text_field(form, "from_account", max_length=20) or ""
         digits = sum(c.isdigit() for c in typed)
         fields = {
-            e.field: web.pages.text(request, _message_key(e.field, fixed_amount, typed), count=digits)
+            e.field: web.pages.text(
+                request, _message_key(e.field, fixed_amount, typed, currency), count=digits
+            )
             for e in exc.errors
         }
         return await render_letter(request, identity, letter, problems=Problems(summary, fields), status=400)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from postbud.web.i18n import Texts, texts
+from postbud.web.inbox.bank_invoice_texts import BANK_INVOICE_TEXTS
 from postbud.web.inbox.signing_texts import SIGNING_TEXTS
 
 _KINDS: Final[Texts] = {
@@ -348,4 +349,6 @@ _BUSINESS: Final[Texts] = {
     ),
 }
 
-INBOX_TEXTS: Final = texts(_KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE, _BUSINESS, SIGNING_TEXTS)
+INBOX_TEXTS: Final = texts(
+    _KINDS, _LIST, _LETTER, _CARDS, _PAY, _SHARE, _BUSINESS, SIGNING_TEXTS, BANK_INVOICE_TEXTS
+)
