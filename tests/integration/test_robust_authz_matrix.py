@@ -144,6 +144,16 @@ def _not_here(response: Any) -> None:
     assert response.status_code == 404, response.status_code
 
 
+def _e_id_login(response: Any) -> None:
+    """A signing page for people without an inbox: nobody gets its e-ID login, never the document."""
+    if response.status_code == 303:
+        assert response.headers["location"].startswith("/inbox/e-signing/"), response.headers["location"]
+    elif response.status_code == 200:
+        assert 'name="national_id"' in response.text
+    else:
+        assert response.status_code == 403, response.status_code
+
+
 SURFACES: list[tuple[str, Callable[[Any], None]]] = [
     (r"^/digipost/", _digipost),
     (r"^/documents/", _digipost),  # the Java client's status path at the root
@@ -153,6 +163,7 @@ SURFACES: list[tuple[str, Callable[[Any], None]]] = [
     (r"^/authentication/api/v1/exchange/", _problem),
     (r"^/maskinporten/token$", _oauth),
     (r"^/api/v1/", _problem),
+    (r"^/inbox/e-signing/", _e_id_login),
     (r"^/inbox/", _web("/inbox/sign-in")),
     (r"^/console/", _web("/console/sign-in")),
 ]

@@ -43,6 +43,7 @@ from tests.integration.test_ekopost_fixtures import (
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 INFO_MAIL = "avtal@ekokunden.se"
 OUTSIDER = "01019010046"
+UNREGISTERED_SWEDE = "198112189876"
 SIGNERS = [
     {"email": "tolvan@example.se", "recipient": SE_PERSON_WITH_MAILBOX, "issuer": True},
     {"email": "ola@example.no", "recipient": NO_PERSON_WITH_MAILBOX, "issuer": False},
@@ -112,12 +113,14 @@ def _post(app: Ekopost, path: str) -> Any:
     return app.http.post(path, data={"csrf_token": _token(app)}, follow_redirects=False)
 
 
-def _envelope_to_sign(app: Ekopost, document: bytes) -> tuple[str, str]:
+def _envelope_to_sign(
+    app: Ekopost, document: bytes, signers: list[dict[str, Any]] = SIGNERS
+) -> tuple[str, str]:
     campaign = app.campaign(name="Avtal", output_date="2026-01-01", signing=True)
-    address = {"$type": "einbox_signer", "info_mail": INFO_MAIL, "signers": SIGNERS}
+    address = {"$type": "einbox_signer", "info_mail": INFO_MAIL, "signers": signers}
     envelope = app.envelope(campaign["id"], name="Hyresavtal", address=address)
     assert envelope["address"]["$type"] == "einbox_signer"
-    assert [s["recipient"] for s in envelope["address"]["signers"]] == [s["recipient"] for s in SIGNERS]
+    assert [s["recipient"] for s in envelope["address"]["signers"]] == [s["recipient"] for s in signers]
     added = app.add(campaign["id"], envelope["id"], content_body(document))
     assert added.status_code == 200, added.text
     return campaign["id"], envelope["id"]
@@ -286,10 +289,119 @@ def test_signer_rules_answer_the_seed_codes(ekopost: Ekopost) -> None:  # noqa: 
     assert code({**good, "signers": [{**SIGNERS[0], "recipient": "19610305416"}]}) == "139"
     assert code({**good, "signers": [SIGNERS[0], {**SIGNERS[1], "issuer": True}]}) == "127"
     assert code({**good, "signers": [SIGNERS[1], SIGNERS[1]]}) == "127"  # the same person twice
-    # A well-formed personnummer of nobody in the registry cannot sign in an inbox: 119.
-    assert code({**good, "signers": [{**SIGNERS[0], "recipient": "198112189876"}]}) == "119"
-    # Someone registered without an inbox has nowhere to sign in: 119 as well.
-    assert code({**good, "signers": [{**SIGNERS[0], "recipient": NO_PERSON_WITHOUT_MAILBOX}]}) == "119"
     assert ekopost.post(path, {"address": good}).status_code == 200
     # Nothing half-written: only the good envelope exists.
     assert len(ekopost.get(path).json()) == 1
+    # A signer the registry does not know, or knows without an inbox, signs by e-ID: accepted.
+    for nobody in (UNREGISTERED_SWEDE, NO_PERSON_WITHOUT_MAILBOX):
+        accepted = ekopost.post(path, {"address": {**good, "signers": [{**SIGNERS[0], "recipient": nobody}]}})
+        assert accepted.status_code == 200, accepted.text
+
+
+E_ID_SIGNERS = [
+    {"email": "sven@example.se", "recipient": UNREGISTERED_SWEDE, "issuer": True},
+    {"email": "kari@example.no", "recipient": NO_PERSON_WITHOUT_MAILBOX, "issuer": False},
+]
+
+
+def _prove(app: Ekopost, page_path: str, national_id: str, name: str) -> Any:
+    """The sandbox e-ID (a test BankID) on the signing page: a national identity number and a name."""
+    token = CSRF.search(app.http.get(page_path).text)
+    assert token, "the e-ID login has no form"
+    return app.http.post(
+        page_path + "/e-id",
+        data={"csrf_token": token.group(1), "national_id": national_id, "name": name},
+        follow_redirects=False,
+    )
+
+
+def _post_on(app: Ekopost, page_path: str, action: str) -> Any:
+    token = CSRF.search(app.http.get(page_path).text)
+    assert token
+    return app.http.post(page_path + action, data={"csrf_token": token.group(1)}, follow_redirects=False)
+
+
+def test_signers_without_an_inbox_sign_by_e_id_on_the_page_their_e_mail_links_to(
+    signing: Ekopost,
+    smtp: SmtpInbox,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The seed: "if the einbox doesn't exist the document can be signed by bank-id login"."""
+    app = signing
+    document = letter_pdf(body="Hyresavtal for Storgatan 2")
+    campaign_id, envelope_id = _envelope_to_sign(app, document, E_ID_SIGNERS)
+    base = f"/campaigns/{campaign_id}/envelopes/{envelope_id}"
+    assert app.post(base + "/close", {}).status_code == 200
+    assert app.post(f"/campaigns/{campaign_id}/close", {}).status_code == 200
+    _wait(lambda: len(smtp.messages) >= 2, "the two invitations", app)
+    (sven_mail,) = _sent_to(smtp, "sven@example.se")
+    (kari_mail,) = _sent_to(smtp, "kari@example.no")
+    link = re.search(r"http://testserver(/inbox/e-signing/[0-9a-f-]{36})", sven_mail.get_content())
+    assert link, sven_mail.get_content()
+    page_path = link.group(1)
+    assert page_path in kari_mail.get_content()
+    assert "with your e-ID" in sven_mail.get_content()
+
+    # Without an e-ID login: the login, nothing of the document.
+    app.http.cookies.clear()
+    login = app.http.get(page_path)
+    assert login.status_code == 200
+    assert 'name="national_id"' in login.text
+    assert hashlib.sha256(document).hexdigest() not in login.text
+    assert app.http.get(page_path + "/document", follow_redirects=False).status_code == 303
+    assert _post_on(app, page_path, "/sign").status_code == 303
+    assert not [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+
+    # A number that is not valid is refused by the e-ID; someone else's gets no document.
+    assert _prove(app, page_path, "198112189877", "Sven Svensson").status_code == 400
+    assert _prove(app, page_path, OUTSIDER, "Nils Utenfor").status_code == 303
+    outsider = app.http.get(page_path)
+    assert outsider.status_code == 404
+    assert hashlib.sha256(document).hexdigest() not in outsider.text
+    assert app.http.get(page_path + "/document").status_code == 404
+    assert _post_on(app, page_path, "/sign").status_code == 404
+    assert not [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    # An inbox sign-in is not an e-ID proof for this page.
+    _sign_in(app, _outsider(app), e_id=True)
+    assert 'name="national_id"' in app.http.get(page_path).text
+
+    # The Swede, unknown to the registry, proves his personnummer (another form of the same number).
+    assert _prove(app, page_path, "19811218-9876", "Sven Svensson").status_code == 303
+    page = app.http.get(page_path)
+    assert page.status_code == 200
+    assert hashlib.sha256(document).hexdigest() in page.text
+    assert "Sven Svensson" in page.text
+    assert app.http.get(page_path + "/document").content == document
+    assert _post_on(app, page_path, "/sign").status_code == 303
+    assert _post_on(app, page_path, "/sign").status_code == 303  # twice: still one signature
+    (sven_signed,) = [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    assert sven_signed.data["name"] == "Sven Svensson"
+    assert sven_signed.data["by"] == "e-id"
+    assert sven_signed.data["party"].endswith(UNREGISTERED_SWEDE[-10:])
+    assert _sent_to(smtp, INFO_MAIL) == []
+
+    # Kari is in the registry without an inbox: she signs the same way, under the name her e-ID gives.
+    assert _post_on(app, page_path, "/log-out").status_code == 303
+    assert 'name="national_id"' in app.http.get(page_path).text
+    assert _prove(app, page_path, NO_PERSON_WITHOUT_MAILBOX, "Kari Marie Nordmann").status_code == 303
+    assert _post_on(app, page_path, "/sign").status_code == 303
+    app.wait_for(envelope_id, ShipmentStatus.DELIVERED, ShipmentStatus.FAILED)
+    assert app.get(base).json()["state"] == "posted"
+    signed_events = [e for e in _events(app, envelope_id) if e.type is EventType.SIGNED]
+    assert sorted((e.data["signer"], e.data["name"]) for e in signed_events) == [
+        (0, "Sven Svensson"),
+        (1, "Kari Marie Nordmann"),
+    ]
+
+    (final,) = _sent_to(smtp, INFO_MAIL)
+    signed_pdf = _pdf_attachment(final)
+    assert signed_pdf[: len(document)] == document
+    seal = load_or_create_seal(tmp_path / "data" / "sandbox")
+    (signature,) = PdfFileReader(io.BytesIO(signed_pdf)).embedded_signatures
+    trust = ValidationContext(trust_roots=[asn1_x509.Certificate.load(seal.certificate_der)])
+    assert validate_pdf_signature(signature, trust).valid
+    reason = str(signature.sig_object["/Reason"])
+    assert "Sven Svensson" in reason
+    assert "Kari Marie Nordmann" in reason
+    assert app.http.get(page_path + "/document?signed=1").content == signed_pdf
+    assert len(smtp.messages) == 3

@@ -1,8 +1,9 @@
 """A letter whose document must be signed by a list of people before it is delivered.
 
 The letter itself goes, once every signer has signed, to one e-mail address (the party that asked
-for the signatures) with the signed document attached. Each signer is a person of the registry who
-signs in their web inbox with the sandbox e-ID; at most one of them is the document's issuer. Who
+for the signatures) with the signed document attached. Each signer is a person named by their
+national identity number: one with an inbox signs there, anyone else on the signing page their
+e-mail links to, after an e-ID login that proves that number; at most one of them is the issuer. Who
 signed, when, and the SHA-256 of the document they saw is recorded once per signer as a ``signed``
 event of the letter.
 """
@@ -23,6 +24,10 @@ from postbud.domain.errors import (
     RuleCode,
 )
 from postbud.domain.identifiers import PartyId
+
+SignerLogin = uuid.UUID | PartyId
+"""How a person shows who they are: signed in to their inbox (its recipient id), or through an e-ID
+login that proved their national identity number."""
 
 MAX_SIGNERS: Final = 20
 """The most signers one document may have (real e-signing services allow a few dozen)."""
@@ -49,8 +54,8 @@ class SigningInput:
 class Signer:
     position: int
     party: PartyId
-    recipient_id: uuid.UUID
-    """The signer's row in the registry: the person who signs in to the inbox."""
+    recipient_id: uuid.UUID | None
+    """The signer's inbox (their row in the registry), if they have one; else they sign by e-ID."""
     name: str
     email: str
     issuer: bool
@@ -81,6 +86,13 @@ class SigningRequest:
     def signer_of(self, recipient_id: uuid.UUID) -> Signer | None:
         return next((s for s in self.signers if s.recipient_id == recipient_id), None)
 
+    def signer_by_party(self, party: PartyId) -> Signer | None:
+        """The signer an e-ID login proved to be ``party`` (their national identity number)."""
+        return next((s for s in self.signers if s.party == party), None)
+
+    def signer_logged_in_as(self, who: SignerLogin) -> Signer | None:
+        return self.signer_of(who) if isinstance(who, uuid.UUID) else self.signer_by_party(who)
+
 
 def signing_errors(request: SigningInput, field: str = "signing") -> list[FieldError]:
     """The rules of a signing request that need no registry: signers, issuer, duplicates."""
@@ -105,9 +117,8 @@ def signing_errors(request: SigningInput, field: str = "signing") -> list[FieldE
     return errors
 
 
-def signer_who_may_sign(request: SigningRequest, recipient_id: uuid.UUID) -> Signer:
-    """The signer ``recipient_id`` is, if they may sign now; otherwise why not."""
-    signer = request.signer_of(recipient_id)
+def signer_who_may_sign(request: SigningRequest, signer: Signer | None) -> Signer:
+    """``signer`` (the one the person proved to be, or None), if they may sign now; otherwise why not."""
     if signer is None:
         raise NotPermitted("only the document's signers may sign it", PermissionCode.NOT_OWNER)
     if request.opened_at is None:

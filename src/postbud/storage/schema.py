@@ -847,7 +847,8 @@ signing_signers = Table(
     Column("request_id", Uuid, ForeignKey("signing_requests.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("party", String(64), nullable=False),
-    Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    # Null for a signer without an inbox, who signs by e-ID on the signing page (migration 0023).
+    Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=True),
     Column("name", String(255), nullable=False),
     Column("email", String(254), nullable=False),
     Column("issuer", Boolean, nullable=False, default=False),

@@ -17,6 +17,7 @@ from postbud.web.console.reset_texts import RESET_TEXTS
 from postbud.web.console.texts import CONSOLE_TEXTS
 from postbud.web.console.webhook_texts import WEBHOOK_TEXTS
 from postbud.web.context import WebContext
+from postbud.web.e_id import EId, SandboxEId, UnavailableEId
 from postbud.web.home import create_home_app
 from postbud.web.home_facts import Deployment
 from postbud.web.home_texts import HOME_TEXTS
@@ -33,6 +34,7 @@ from postbud.web.webapp import static_app
 
 def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> WebContext:
     sign_in: SignIn = SandboxSignIn() if settings.sandbox else UnavailableSignIn()
+    e_id: EId = SandboxEId() if settings.sandbox else UnavailableEId()
     pages = Pages(
         Catalogue(
             COMMON_TEXTS,
@@ -46,7 +48,7 @@ def build_web_context(settings: Settings, runtime_of: Callable[[], Runtime]) -> 
         ),
         zone=settings.regional().zone,
     )
-    return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in)
+    return WebContext(settings=settings, runtime_of=runtime_of, pages=pages, sign_in=sign_in, e_id=e_id)
 
 
 def mount_web(

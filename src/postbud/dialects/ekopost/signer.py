@@ -1,5 +1,6 @@
-"""The ``einbox_signer`` address: a document every signer signs in their inbox (sandbox e-ID), and
-``info_mail`` gets the signed document when all have signed.
+"""The ``einbox_signer`` address: a document every signer signs (in their inbox if they have one,
+else by e-ID login on the page their e-mail links to), and ``info_mail`` gets the signed document
+when all have signed.
 
 Read and checked by the seed's rules (``info_mail`` 120/123, at least one signer 122, each signer's
 e-mail 120/123 and recipient 119/139, at most one issuer 127). The envelope becomes a core letter

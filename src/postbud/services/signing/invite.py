@@ -1,4 +1,5 @@
-"""The ``signing.invite`` job: one e-mail asking one signer to sign, with a link to their inbox.
+"""The ``signing.invite`` job: one e-mail asking one signer to sign, with a link to their inbox (or,
+for a signer without one, to the signing page behind an e-ID login).
 
 Sent once per signer: the outcome is the letter's event keyed by the signer's position, and a job
 that finds it recorded sends nothing (a retry after a crash between sending and recording sends the
@@ -23,17 +24,21 @@ from postbud.services.runtime import Runtime
 
 SIGNING_PAGE: Final = "/inbox/signing/{request_id}"
 """Where a signer sees and signs the document in the web inbox (the inbox's route is built from it)."""
+E_ID_SIGNING_PAGE: Final = "/inbox/e-signing/{request_id}"
+"""Where a signer without an inbox sees and signs it, after an e-ID login proving who they are."""
 
 
-def signing_link(public_url: str, request_id: uuid.UUID) -> str:
-    return public_url.rstrip("/") + SIGNING_PAGE.format(request_id=request_id)
+def signing_link(public_url: str, request_id: uuid.UUID, signer: Signer) -> str:
+    page = SIGNING_PAGE if signer.recipient_id is not None else E_ID_SIGNING_PAGE
+    return public_url.rstrip("/") + page.format(request_id=request_id)
 
 
-def invitation_text(sender_name: str, subject: str | None, link: str) -> tuple[str, str]:
+def invitation_text(sender_name: str, subject: str | None, link: str, *, in_inbox: bool) -> tuple[str, str]:
     what = f"“{subject}”" if subject else "a document"
+    where = "in your inbox (you sign in with your e-ID)" if in_inbox else "with your e-ID"
     text = (
         f"{sender_name} asks you to sign {what}.\n\n"
-        f"Read and sign it in your inbox (you sign in with your e-ID):\n{link}\n\n"
+        f"Read and sign it {where}:\n{link}\n\n"
         "When everyone has signed, the signed document is sent to the sender."
     )
     return f"Please sign: {subject or 'a document'}", text
@@ -42,8 +47,8 @@ def invitation_text(sender_name: str, subject: str | None, link: str) -> tuple[s
 async def _outcome(
     runtime: Runtime, request: SigningRequest, signer: Signer, sender_name: str, subject: str | None
 ) -> EventDraft:
-    link = signing_link(runtime.settings.resolved_public_url, request.id)
-    title, text = invitation_text(sender_name, subject, link)
+    link = signing_link(runtime.settings.resolved_public_url, request.id, signer)
+    title, text = invitation_text(sender_name, subject, link, in_inbox=signer.recipient_id is not None)
     data_of = {"purpose": "signing", "signer": signer.position}
     try:
         data = await send_by(

@@ -1,8 +1,8 @@
 """Closing a letter that must be signed: its signing request is stored in the same transaction.
 
-Each signer must be a person of the registry with an inbox (they sign in there, with the sandbox
-e-ID, which signs in inbox owners); the document they sign is
-the letter's primary document, a PDF. Nothing is sent yet: the signers are invited when the letter
+A signer with an inbox signs there; anyone else on the signing page their invitation links to,
+after an e-ID login that proves their national identity number. The document they sign is the
+letter's primary document, a PDF. Nothing is sent yet: the signers are invited when the letter
 is released (``start.py``).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
+from postbud.domain.errors import RuleCode, ValidationFailed
 from postbud.domain.ids import new_id
 from postbud.domain.shipments import Shipment
 from postbud.domain.signing import Signer, SigningInput, SigningRequest, signing_errors
@@ -25,39 +25,28 @@ from postbud.storage.writeset import WriteSet
 async def registered_signers(
     runtime: Runtime, signing: SigningInput, field: str = "signing"
 ) -> tuple[Signer, ...]:
-    """The signers as the registry knows them; an unknown one is UNKNOWN_RECIPIENT (by field)."""
+    """The signers, each with their inbox if the registry knows one (they sign there) and the name it
+    has for them; anyone else signs by e-ID on the page their invitation links to."""
     errors = signing_errors(signing, field)
     if errors:
         raise ValidationFailed(errors)
     signers: list[Signer] = []
-    missing: list[FieldError] = []
     async with runtime.reader() as uow:
         for position, wanted in enumerate(signing.signers):
             person = await uow.recipients.by_party_id(wanted.party)
-            if person is None or not (
+            has_inbox = person is not None and (
                 person.capabilities.digital_mailbox or person.capabilities.business_inbox
-            ):
-                why = "is not in the registry" if person is None else "has no inbox"
-                missing.append(
-                    FieldError(
-                        f"{field}.signers[{position}].recipient",
-                        f"{wanted.party.value} {why}, so cannot sign in one with the sandbox e-ID",
-                        RuleCode.UNKNOWN_RECIPIENT,
-                    )
-                )
-                continue
+            )
             signers.append(
                 Signer(
                     position,
                     wanted.party,
-                    person.id,
-                    person.name or wanted.party.value,
+                    person.id if person is not None and has_inbox else None,
+                    (person.name if person is not None else None) or wanted.party.value,
                     wanted.email,
                     wanted.issuer,
                 )
             )
-    if missing:
-        raise ValidationFailed(missing)
     return tuple(signers)
 
 

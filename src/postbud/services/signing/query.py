@@ -1,6 +1,7 @@
 """What a signer sees in the inbox: the documents they are asked to sign, and one of them.
 
-Only a signer of a request sees it: anyone else gets NotFound, as for a letter that is not theirs.
+Only a signer of a request sees it — signed in to their inbox, or proven by an e-ID login to be the
+person it names: anyone else gets NotFound, as for a letter that is not theirs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from postbud.domain.documents import Document
 from postbud.domain.errors import NotFound
-from postbud.domain.signing import Signer, SigningRequest
+from postbud.domain.signing import Signer, SignerLogin, SigningRequest
 from postbud.domain.status import TERMINAL, ShipmentStatus
 from postbud.services.runtime import Runtime
 from postbud.storage.unit_of_work import SqlUnitOfWork
@@ -46,20 +47,20 @@ async def tasks_of(runtime: Runtime, recipient_id: uuid.UUID) -> list[SigningTas
     return tasks
 
 
-async def task_of(runtime: Runtime, request_id: uuid.UUID, recipient_id: uuid.UUID) -> SigningTask:
+async def task_of(runtime: Runtime, request_id: uuid.UUID, who: SignerLogin) -> SigningTask:
     async with runtime.reader() as uow:
         request = await uow.signing.get(request_id)
-        if request is None or request.opened_at is None or request.signer_of(recipient_id) is None:
+        if request is None or request.opened_at is None or request.signer_logged_in_as(who) is None:
             raise NotFound("signing request", request_id)
-        return await _task(uow, request, recipient_id)
+        return await _task(uow, request, who)
 
 
-async def _task(uow: SqlUnitOfWork, request: SigningRequest, recipient_id: uuid.UUID) -> SigningTask:
+async def _task(uow: SqlUnitOfWork, request: SigningRequest, who: SignerLogin) -> SigningTask:
     shipment = await uow.shipments.get(request.shipment_id)
     sender = await uow.senders.get(request.sender_id)
     if shipment is None:
         raise NotFound("signing request", request.id)
-    signer = request.signer_of(recipient_id)
+    signer = request.signer_logged_in_as(who)
     assert signer is not None
     document = next(d for d in shipment.documents if d.position == 0)
     return SigningTask(
@@ -68,10 +69,10 @@ async def _task(uow: SqlUnitOfWork, request: SigningRequest, recipient_id: uuid.
 
 
 async def document_of(
-    runtime: Runtime, request_id: uuid.UUID, recipient_id: uuid.UUID, *, signed: bool
+    runtime: Runtime, request_id: uuid.UUID, who: SignerLogin, *, signed: bool
 ) -> tuple[bytes, SigningTask]:
     """The document to sign, or (``signed``) the signed one once it exists, for a signer only."""
-    task = await task_of(runtime, request_id, recipient_id)
+    task = await task_of(runtime, request_id, who)
     sha256 = task.request.signed_sha256 if signed else task.request.document_sha256
     if sha256 is None:
         raise NotFound("signed document", request_id)

@@ -1,4 +1,5 @@
-"""A signer signs the document in their inbox: one ``signed`` event, in the letter's transaction.
+"""A signer signs the document (in their inbox, or on the signing page after an e-ID login): one
+``signed`` event, in the letter's transaction.
 
 The letter's row is locked first, so two signers signing at once take turns and exactly one of them
 sees that everyone has signed; that one queues ``signing.complete`` in the same transaction.
@@ -11,7 +12,7 @@ import uuid
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
-from postbud.domain.signing import SigningRequest, signed_key, signer_who_may_sign
+from postbud.domain.signing import SignerLogin, SigningRequest, signed_key, signer_who_may_sign
 from postbud.domain.status import TERMINAL
 from postbud.services.letters.record_event import record_events
 from postbud.services.runtime import Runtime
@@ -22,8 +23,11 @@ def completion_job_key(request_id: uuid.UUID) -> str:
     return f"signing-complete:{request_id}"
 
 
-async def sign_document(runtime: Runtime, request_id: uuid.UUID, recipient_id: uuid.UUID) -> SigningRequest:
-    """Sign as the person ``recipient_id``; NotPermitted for anyone who is not one of its signers."""
+async def sign_document(
+    runtime: Runtime, request_id: uuid.UUID, who: SignerLogin, *, proven_name: str | None = None
+) -> SigningRequest:
+    """Sign as ``who``; NotPermitted for anyone who is not one of its signers. ``proven_name``: the
+    name an e-ID login proved, which the signature then carries (as a bank e-ID's would)."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         found = await uow.signing.get(request_id)
@@ -33,14 +37,16 @@ async def sign_document(runtime: Runtime, request_id: uuid.UUID, recipient_id: u
         request = await uow.signing.get(request_id)  # as it is now that the letter is ours
         if shipment is None or request is None:
             raise NotFound("signing request", request_id)
-        signer = signer_who_may_sign(request, recipient_id)
+        signer = signer_who_may_sign(request, request.signer_logged_in_as(who))
         if shipment.status in TERMINAL:
             raise Conflict("signing", f"the letter is {shipment.status.value}", ConflictCode.WRONG_STATE)
-        await uow.signing.mark_signed(request.id, signer.position, at=now)
+        name = proven_name or signer.name
+        await uow.signing.mark_signed(request.id, signer.position, at=now, name=name)
         data = {
             "signer": signer.position,
             "party": str(signer.party),
-            "name": signer.name,
+            "name": name,
+            "by": "inbox" if isinstance(who, uuid.UUID) else "e-id",
             "issuer": signer.issuer,
             "document_sha256": request.document_sha256,
         }

@@ -123,12 +123,12 @@ class SigningRepository:
         )
         return bool(result.rowcount)
 
-    async def mark_signed(self, request_id: uuid.UUID, position: int, *, at: datetime) -> bool:
-        """The signer's signature; False if they had signed already."""
+    async def mark_signed(self, request_id: uuid.UUID, position: int, *, at: datetime, name: str) -> bool:
+        """The signer's signature, under the name they signed with; False if they had signed already."""
         result = await self._conn.execute(
             update(schema.signing_signers)
             .where(_S.request_id == request_id, _S.position == position, _S.signed_at.is_(None))
-            .values(signed_at=at)
+            .values(signed_at=at, name=name)
         )
         return bool(result.rowcount)
 

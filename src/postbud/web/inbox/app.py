@@ -10,6 +10,7 @@ from postbud.web.forms import form_route, upload_limit
 from postbud.web.inbox import (
     auth,
     business,
+    e_signing,
     files,
     letter,
     listing,
@@ -55,6 +56,11 @@ def inbox_routes() -> list[BaseRoute]:
             methods=["GET"],
         ),
         form_route(signing.ONE.removeprefix(paths.ROOT) + "/sign", signed_in_action(signing.sign)),
+        Route(e_signing.ONE.removeprefix(paths.ROOT), e_signing.signing_page, methods=["GET"]),
+        form_route(e_signing.ONE.removeprefix(paths.ROOT) + "/e-id", e_signing.prove),
+        form_route(e_signing.ONE.removeprefix(paths.ROOT) + "/log-out", e_signing.log_out),
+        Route(e_signing.ONE.removeprefix(paths.ROOT) + "/document", e_signing.download, methods=["GET"]),
+        form_route(e_signing.ONE.removeprefix(paths.ROOT) + "/sign", e_signing.sign),
     ]
 
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from postbud.domain.documents import AuthenticationLevel
 from postbud.domain.errors import Conflict, NotFound, NotPermitted
 from postbud.services.signing.invite import SIGNING_PAGE
-from postbud.services.signing.query import document_of, task_of, tasks_of
+from postbud.services.signing.query import SigningTask, document_of, task_of, tasks_of
 from postbud.services.signing.sign import sign_document
 from postbud.web.context import web_context
 from postbud.web.errors import error_page
@@ -54,6 +54,7 @@ async def signing_page(request: Request, identity: Identity) -> Response:
     context = {
         "task": task,
         "one": one,
+        "in_inbox": True,
         "needs_step_up": identity.level.rank < SIGNING_LEVEL.rank,
         "step_up_url": paths.step_up(SIGNING_LEVEL, one(task.request.id)),
     }
@@ -68,6 +69,11 @@ async def download(request: Request, identity: Identity) -> Response:
         )
     except NotFound:
         return error_page(request, 404)
+    return document_response(content, task, signed=signed)
+
+
+def document_response(content: bytes, task: SigningTask, *, signed: bool) -> Response:
+    """The document to sign (or the signed one) as a PDF download named after the letter."""
     stem = (task.subject or "document").strip().replace("/", "-")[:100] or "document"
     name = f"{stem} (signed).pdf" if signed else f"{stem}.pdf"
     headers = {"Content-Disposition": attachment_disposition(name), "Cache-Control": "private, no-store"}

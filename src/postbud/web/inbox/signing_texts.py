@@ -41,4 +41,27 @@ SIGNING_TEXTS: Final[Texts] = {
         "{count} {count:dokument|dokumenter} venter på signaturen din.",
         "{count} {count:document waits|documents wait} for your signature.",
     ),
+    "e_signing.proven_as": (
+        "Logget inn med e-ID som {name} ({number}).",
+        "Logged in with e-ID as {name} ({number}).",
+    ),
+    "e_signing.log_out": ("Logg ut av e-ID", "Log out of e-ID"),
+    "e_signing.not_a_signer": (
+        "Det er ikke noe dokument å signere her for denne e-ID-en. Logg inn som den som skal signere.",
+        "There is no document to sign here for that e-ID. Log in as the person asked to sign.",
+    ),
+    "e_id.title": ("Logg inn med e-ID", "Log in with e-ID"),
+    "e_id.sandbox_intro": (
+        "Sandkasse: test-BankID. Skriv et gyldig fødselsnummer eller svensk personnummer og et navn;"
+        " ingen ekte e-ID blir spurt.",
+        "Sandbox: a test BankID. Type a valid Norwegian fødselsnummer or Swedish personnummer and a"
+        " name; no real e-ID is asked.",
+    ),
+    "e_id.national_id": ("Fødselsnummer eller personnummer", "National identity number"),
+    "e_id.name": ("Navn", "Name"),
+    "e_id.confirm": ("Logg inn med test-BankID", "Log in with test BankID"),
+    "e_id.unavailable": (
+        "Ingen e-ID er satt opp for denne Postbud-installasjonen.",
+        "No e-ID is configured for this Postbud installation.",
+    ),
 }

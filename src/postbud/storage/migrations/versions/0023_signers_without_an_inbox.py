@@ -1,0 +1,27 @@
+"""Signers without an inbox: they sign by e-ID on the signing page, so a signer needs no recipient row
+
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-12-05 07:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0023"
+down_revision = "0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("signing_signers") as batch:
+        batch.alter_column("recipient_id", existing_type=sa.Uuid(), nullable=True)
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM signing_signers WHERE recipient_id IS NULL")
+    with op.batch_alter_table("signing_signers") as batch:
+        batch.alter_column("recipient_id", existing_type=sa.Uuid(), nullable=False)
