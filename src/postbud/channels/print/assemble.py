@@ -8,6 +8,7 @@ starts on sheet 2). The output is deterministic for the same input.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
@@ -70,33 +71,67 @@ def assemble(order: PrintOrder) -> PrintFile | Refused:
     if problems:
         return Refused(problems)
     document_pages = sum(c.pages for c in checks)
-    sides = sum(sides_of(c.pages, order.duplex) for c in checks)
-    if order.cover_page:
-        sides += sides_of(1, order.duplex)
-    sheets = sides // 2 if order.duplex else sides
     with ExitStack() as stack:
         out = stack.enter_context(pikepdf.new())
-        if order.cover_page:
-            cover = CoverPage(
-                recipient=order.recipient,
-                letter_id=order.letter_id,
-                document_pages=document_pages,
-                sheets=sheets,
-                return_address=order.return_address,
-                postage=order.postage,
-                home_country=order.home_country,
-                window=order.window,
-                protected_identifier=order.protected_identifier,
-            )
-            _append(out, stack.enter_context(pikepdf.open(io.BytesIO(render_cover(cover)))), order.duplex)
-        for content in order.documents:
-            _append(out, stack.enter_context(pikepdf.open(io.BytesIO(content))), order.duplex)
-        if len(out.pages) != sides:
-            raise AssertionError(f"print file has {len(out.pages)} pages, expected {sides}")
+        parts = [
+            (stack.enter_context(pikepdf.open(io.BytesIO(content))), check.pages)
+            for content, check in zip(order.documents, checks, strict=True)
+        ]
+        placed = place_letter(out, stack, order, parts, document_pages=document_pages, duplex=order.duplex)
         buffer = io.BytesIO()
         newest = max((c.version or "1.4" for c in checks), key=version_key, default="1.4")
         out.save(buffer, min_version=newest, deterministic_id=True)
-    return PrintFile(buffer.getvalue(), sides, document_pages, sheets)
+    return PrintFile(buffer.getvalue(), placed.last_page, document_pages, placed.sheets)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a letter's pages went in a print file (pages from 1, inclusive)."""
+
+    first_page: int
+    last_page: int
+    sheets: int
+    part_first_pages: tuple[int, ...]
+    """The first page of each part, in the parts' order."""
+
+
+def place_letter(
+    out: pikepdf.Pdf,
+    stack: ExitStack,
+    order: PrintOrder,
+    parts: Sequence[tuple[pikepdf.Pdf, int]],
+    *,
+    document_pages: int,
+    duplex: bool,
+) -> Placement:
+    """Appends a letter to ``out``: its cover sheet (if it has one), then its parts (each an opened
+    PDF with the pages preflight counted in it), each from the front of a fresh sheet when duplex."""
+    sides = sum(sides_of(pages, duplex) for _, pages in parts)
+    if order.cover_page:
+        sides += sides_of(1, duplex)
+    sheets = sides // 2 if duplex else sides
+    first = len(out.pages) + 1
+    if order.cover_page:
+        cover = CoverPage(
+            recipient=order.recipient,
+            letter_id=order.letter_id,
+            document_pages=document_pages,
+            sheets=sheets,
+            return_address=order.return_address,
+            postage=order.postage,
+            home_country=order.home_country,
+            window=order.window,
+            protected_identifier=order.protected_identifier,
+        )
+        _append(out, stack.enter_context(pikepdf.open(io.BytesIO(render_cover(cover)))), duplex)
+    part_first_pages = []
+    for part, _ in parts:
+        part_first_pages.append(len(out.pages) + 1)
+        _append(out, part, duplex)
+    last = len(out.pages)
+    if last - first + 1 != sides:
+        raise AssertionError(f"letter {order.letter_id} has {last - first + 1} pages, expected {sides}")
+    return Placement(first, last, sheets, tuple(part_first_pages))
 
 
 def _problems(order: PrintOrder, checks: list[PreflightResult]) -> tuple[str, ...]:
@@ -110,8 +145,12 @@ def _problems(order: PrintOrder, checks: list[PreflightResult]) -> tuple[str, ..
 
 
 def _window_problems(order: PrintOrder) -> list[str]:
-    """Without a cover page, page 1 must show the address (or only the protected identifier)."""
-    shown = texts_in(order.documents[0], order.window, pages=1)[0]
+    return window_problems(order, texts_in(order.documents[0], order.window, pages=1)[0])
+
+
+def window_problems(order: PrintOrder, shown: str) -> list[str]:
+    """Without a cover page, page 1 must show the address (or only the protected identifier) in
+    the envelope window; ``shown`` is what the window shows."""
     if not shown:
         return ["no cover page was asked for, but page 1 has no address in the envelope window"]
     if order.protected_identifier is not None and compact(shown) != compact(order.protected_identifier):

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from postbud.channels.print.assemble import PrintOrder, Refused, compact, sides_of, version_key
-from postbud.channels.print.cover_page import CoverPage, render_cover
-from postbud.channels.print.geometry import A4_POINTS
+from postbud.channels.print.assemble import PrintOrder, Refused, place_letter, version_key, window_problems
 from postbud.channels.print.preflight import OpenedForPrint, open_for_print
 
 
@@ -74,7 +72,8 @@ def _place(
         window = order.window if index == 0 and not order.cover_page else None
         opened.append(open_for_print(content, window))
     reply = open_for_print(order.reply_form) if order.reply_form is not None else None
-    for o in [*opened, *([reply] if reply else [])]:
+    letter_parts = [*opened, *([reply] if reply else [])]
+    for o in letter_parts:
         if o.pdf is not None:
             stack.enter_context(o.pdf)
     problems = _problems(order, opened, reply)
@@ -82,38 +81,18 @@ def _place(
         return Refused(problems)
     versions.extend(o.result.version or "1.4" for o in opened)
     document_pages = sum(o.result.pages for o in opened)
-    reply_pages = reply.result.pages if reply is not None else 0
-    sides = sum(sides_of(o.result.pages, duplex) for o in opened) + (
-        sides_of(reply_pages, duplex) if reply else 0
-    )
-    if order.cover_page:
-        sides += sides_of(1, duplex)
-    sheets = sides // 2 if duplex else sides
-    first = len(out.pages) + 1
-    if order.cover_page:
-        cover = CoverPage(
-            recipient=order.recipient,
-            letter_id=order.letter_id,
-            document_pages=document_pages,
-            sheets=sheets,
-            return_address=order.return_address,
-            postage=order.postage,
-            home_country=order.home_country,
-            window=order.window,
-            protected_identifier=order.protected_identifier,
-        )
-        _append(out, stack.enter_context(pikepdf.open(io.BytesIO(render_cover(cover)))), duplex)
-    for o in opened:
-        assert o.pdf is not None
-        _append(out, o.pdf, duplex)
+    parts = [_part(o) for o in letter_parts]
+    placed = place_letter(out, stack, order, parts, document_pages=document_pages, duplex=duplex)
     reply_form_pages = None
-    if reply is not None and reply.pdf is not None:
-        reply_form_pages = (len(out.pages) + 1, len(out.pages) + reply_pages)
-        _append(out, reply.pdf, duplex)
-    last = len(out.pages)
-    if last - first + 1 != sides:
-        raise AssertionError(f"letter {order.letter_id} has {last - first + 1} pages, expected {sides}")
-    return Placed(first, last, sheets, document_pages, reply_form_pages)
+    if reply is not None:
+        reply_first = placed.part_first_pages[-1]
+        reply_form_pages = (reply_first, reply_first + reply.result.pages - 1)
+    return Placed(placed.first_page, placed.last_page, placed.sheets, document_pages, reply_form_pages)
+
+
+def _part(opened: OpenedForPrint) -> tuple[pikepdf.Pdf, int]:
+    assert opened.pdf is not None, "a document that does not open has a preflight problem"
+    return opened.pdf, opened.result.pages
 
 
 def _problems(
@@ -126,21 +105,8 @@ def _problems(
     if reply is not None:
         problems.extend(f"reply-mail form: {p}" for p in reply.result.problems)
     if not problems and not order.cover_page:
-        shown = opened[0].window_text
-        if not shown:
-            problems.append("no cover page was asked for, but page 1 has no address in the envelope window")
-        elif order.protected_identifier is not None and compact(shown) != compact(order.protected_identifier):
-            problems.append(
-                "the recipient's identity is protected: the envelope window on page 1 must show only "
-                "the recipient's identifier, nothing else"
-            )
+        problems.extend(window_problems(order, opened[0].window_text))
     return tuple(problems)
-
-
-def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, duplex: bool) -> None:
-    out.pages.extend(part.pages)
-    if duplex and len(part.pages) % 2:
-        out.add_blank_page(page_size=A4_POINTS)
 
 
 def pages_of(pdf: bytes, first: int, last: int) -> bytes:
