@@ -23,7 +23,7 @@ from postbud.web.context import web_context
 from postbud.web.csrf import rotate_csrf_token
 from postbud.web.e_id import EIdFailed, ProvenPerson, forget_proof, proven, remember_proof
 from postbud.web.inbox.render import flash, page
-from postbud.web.inbox.signing import document_response
+from postbud.web.inbox.signing import document_response, request_id_of
 from postbud.web.navigation import see_other
 
 ONE: Final = E_ID_SIGNING_PAGE.replace("{request_id}", "{request_id:uuid}")
@@ -33,24 +33,22 @@ def one(request_id: uuid.UUID) -> str:
     return E_ID_SIGNING_PAGE.format(request_id=request_id)
 
 
-def _request_id(request: Request) -> uuid.UUID:
-    value = request.path_params["request_id"]
-    assert isinstance(value, uuid.UUID)
-    return value
-
-
-async def _login(request: Request, problem_key: str | None = None, *, status: int | None = None) -> Response:
-    web = web_context(request)
-    problem = web.pages.text(request, problem_key) if problem_key else None
-    response = await web.e_id.begin(request, action=one(_request_id(request)) + "/e-id", problem=problem)
+async def _login(request: Request, problem: str | None = None, *, status: int | None = None) -> Response:
+    action = one(request_id_of(request)) + "/e-id"
+    response = await web_context(request).e_id.begin(request, action=action, problem=problem)
     if status is not None and response.status_code < 500:
         response.status_code = status
     return response
 
 
+async def _not_a_signer(request: Request) -> Response:
+    problem = web_context(request).pages.text(request, "e_signing.not_a_signer")
+    return await _login(request, problem, status=404)
+
+
 async def _task(request: Request, person: ProvenPerson) -> SigningTask | None:
     try:
-        return await task_of(web_context(request).runtime, _request_id(request), person.party)
+        return await task_of(web_context(request).runtime, request_id_of(request), person.party)
     except NotFound:
         return None
 
@@ -61,7 +59,7 @@ async def signing_page(request: Request) -> Response:
         return await _login(request)
     task = await _task(request, person)
     if task is None:
-        return await _login(request, "e_signing.not_a_signer", status=404)
+        return await _not_a_signer(request)
     context = {"task": task, "one": one, "needs_step_up": False, "in_inbox": False, "person": person}
     return page(request, "inbox/signing.html", context)
 
@@ -71,42 +69,41 @@ async def prove(request: Request, form: FormData) -> Response:
     try:
         person = await web_context(request).e_id.finish(request, answer)
     except EIdFailed as failed:
-        web = web_context(request)
-        return await web.e_id.begin(request, action=one(_request_id(request)) + "/e-id", problem=str(failed))
+        return await _login(request, str(failed))
     remember_proof(request, person)
     rotate_csrf_token(request)
-    return see_other(one(_request_id(request)))
+    return see_other(one(request_id_of(request)))
 
 
 async def log_out(request: Request, form: FormData) -> Response:
     forget_proof(request)
     rotate_csrf_token(request)
-    return see_other(one(_request_id(request)))
+    return see_other(one(request_id_of(request)))
 
 
 async def download(request: Request) -> Response:
     person = proven(request)
     if person is None:
-        return see_other(one(_request_id(request)))
+        return see_other(one(request_id_of(request)))
     signed = request.query_params.get("signed") == "1"
     try:
         content, task = await document_of(
-            web_context(request).runtime, _request_id(request), person.party, signed=signed
+            web_context(request).runtime, request_id_of(request), person.party, signed=signed
         )
     except NotFound:
-        return await _login(request, "e_signing.not_a_signer", status=404)
+        return await _not_a_signer(request)
     return document_response(content, task, signed=signed)
 
 
 async def sign(request: Request, form: FormData) -> Response:
-    request_id = _request_id(request)
+    request_id = request_id_of(request)
     person = proven(request)
     if person is None:
         return see_other(one(request_id))
     try:
         await sign_document(web_context(request).runtime, request_id, person.party, proven_name=person.name)
     except (NotFound, NotPermitted):
-        return await _login(request, "e_signing.not_a_signer", status=404)
+        return await _not_a_signer(request)
     except Conflict:
         flash(request, "signing.not_now")
         return see_other(one(request_id))

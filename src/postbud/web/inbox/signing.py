@@ -35,7 +35,8 @@ def one(request_id: uuid.UUID) -> str:
     return SIGNING_PAGE.format(request_id=request_id)
 
 
-def _request_id(request: Request) -> uuid.UUID:
+def request_id_of(request: Request) -> uuid.UUID:
+    """The signing request a signing page's path names."""
     value = request.path_params["request_id"]
     assert isinstance(value, uuid.UUID)
     return value
@@ -48,7 +49,7 @@ async def list_page(request: Request, identity: Identity) -> Response:
 
 async def signing_page(request: Request, identity: Identity) -> Response:
     try:
-        task = await task_of(web_context(request).runtime, _request_id(request), identity.recipient_id)
+        task = await task_of(web_context(request).runtime, request_id_of(request), identity.recipient_id)
     except NotFound:
         return error_page(request, 404)
     context = {
@@ -65,7 +66,7 @@ async def download(request: Request, identity: Identity) -> Response:
     signed = request.query_params.get("signed") == "1"
     try:
         content, task = await document_of(
-            web_context(request).runtime, _request_id(request), identity.recipient_id, signed=signed
+            web_context(request).runtime, request_id_of(request), identity.recipient_id, signed=signed
         )
     except NotFound:
         return error_page(request, 404)
@@ -81,7 +82,7 @@ def document_response(content: bytes, task: SigningTask, *, signed: bool) -> Res
 
 
 async def sign(request: Request, form: FormData, identity: Identity) -> Response:
-    request_id = _request_id(request)
+    request_id = request_id_of(request)
     if identity.level.rank < SIGNING_LEVEL.rank:
         return see_other(paths.step_up(SIGNING_LEVEL, one(request_id)))
     try:
