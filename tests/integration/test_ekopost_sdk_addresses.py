@@ -6,6 +6,7 @@ invoice to someone without eFaktura (failed, with a reason)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
@@ -83,7 +84,7 @@ def test_every_routed_address_type_through_the_sdk(live: LiveEkopost) -> None:
             reference_value="1234567897",
             giro_number="56781230",
             autogiro=False,
-            amount="1250.50",
+            amount=Decimal("1250.50"),
             invoice_date="2026-12-01",
             due_date="2026-12-31",
         ),
@@ -117,7 +118,7 @@ def test_every_routed_address_type_through_the_sdk(live: LiveEkopost) -> None:
             social_security_number=NO_EFAKTURA_PERSON,
             kid="1234567897",
             credit_account="12345678903",
-            amount=499.0,
+            amount=Decimal("499.00"),
             due_date="2026-12-31T00:00:00",
             payment_type=PaymentType.EFAKTURA,
             document_type=0,

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import httpx2
@@ -60,9 +61,9 @@ ADDRESSES: list[tuple[str, Address]] = [
         EinvoiceAddress(format="peppol-bis-billing-3.0", sender="5568384118", recipient="5560360793"),
     ),
     ("lookup", LookupAddress(recipient="196103054166")),
-    ("ebank", EbankAddress(recipient="1234", amount="100.00", autogiro=False)),
+    ("ebank", EbankAddress(recipient="1234", amount=Decimal("100.00"), autogiro=False)),
     ("protected", ProtectedAddress(recipient="196103054166", use_coverpage=False)),
-    ("einvoice_mastercard", MastercardAddress(kid="1234567897", amount=10.5, document_type=0)),
+    ("einvoice_mastercard", MastercardAddress(kid="1234567897", amount=Decimal("10.50"), document_type=0)),
 ]
 
 
@@ -76,6 +77,24 @@ def test_every_address_writes_its_type_first_and_reads_back(kind: str, address: 
     assert address_from_wire(wire) == address
     reordered = {**{k: v for k, v in wire.items() if k != "$type"}, "$type": kind}
     assert address_from_wire(reordered) == address
+
+
+def test_invoice_amounts_go_as_the_wire_wants_them_and_come_back_as_decimals() -> None:
+    """ebank's amount is a string, the Mastercard object's a number (Double); dates in ISO form."""
+    ebank = EbankAddress(amount=Decimal("1250.50"), due_date=date(2026, 12, 31), autogiro=True).to_wire()
+    assert ebank == {"$type": "ebank", "autogiro": True, "amount": "1250.50", "due_date": "2026-12-31"}
+    card = MastercardAddress(amount=Decimal("999999999.99"), minimum_amount=Decimal("0.10"), document_type=1)
+    sent = json.dumps(card.to_wire())
+    assert '"amount": 999999999.99' in sent
+    assert '"minimum_amount": 0.1' in sent
+    assert '"document_type": 1' in sent
+    read = address_from_wire(json.loads(sent))
+    assert isinstance(read, MastercardAddress)
+    assert read.amount == Decimal("999999999.99")
+    assert isinstance(read.amount, Decimal)
+    read_ebank = address_from_wire({"$type": "ebank", "amount": "12.30"})
+    assert isinstance(read_ebank, EbankAddress)
+    assert read_ebank.amount == Decimal("12.30")
 
 
 def test_addresses_are_read_liberally() -> None:

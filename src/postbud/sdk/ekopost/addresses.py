@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from .errors import UnexpectedResponseError
@@ -40,6 +42,10 @@ def _wire_value(value: Any) -> Any:
         return value.to_wire()
     if isinstance(value, (list, tuple)):
         return [_wire_value(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)  # ebank's amount is a string on the wire; the Mastercard object says otherwise
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -177,9 +183,10 @@ class EbankAddress(Address):
     giro_number: str | None = None
     """Digits only, no dashes."""
     autogiro: bool | None = None
-    amount: str | None = None
-    invoice_date: str | None = None
-    due_date: str | None = None
+    amount: Decimal | str | None = None
+    """Sent as a string (``"1250.50"``), as the wire has it; read back as a ``Decimal``."""
+    invoice_date: date | str | None = None
+    due_date: date | str | None = None
     issuer: str | None = None
     presentation_reference: str | None = None
 
@@ -204,14 +211,16 @@ class MastercardAddress(Address):
     issuer: str | None = None
     shipment_id: str | None = None
     account_number: str | None = None
-    amount: float | None = None
-    due_date: str | None = None
+    amount: Decimal | None = None
+    """Sent as a JSON number, as the wire's Double (two decimals survive it exactly); read back as a
+    ``Decimal``."""
+    due_date: date | str | None = None
     payment_type: PaymentType | str | None = None
     document_type: DocumentType | int | None = None
     efaktura_identifier: str | None = None
     social_security_number: str | None = None
     e_faktura_reference: str | None = None
-    minimum_amount: float | None = None
+    minimum_amount: Decimal | None = None
     brand_name: str | None = None
     """Required for the EFAKTURA payment types."""
     e_faktura_url: str | None = None
@@ -221,6 +230,15 @@ class MastercardAddress(Address):
     atg_notification_text: str | None = None
     atg_abbreviated_name: str | None = None
     atg_external_reference: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = super().to_wire()
+        for key in _NUMBERS:
+            value = getattr(self, key)
+            if value is not None:
+                # JSON has no decimal type; a float's shortest form writes two decimals back exactly.
+                wire[key] = float(Decimal(str(value)))
+        return wire
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,6 +267,8 @@ ADDRESS_TYPES: dict[str, type[Address]] = {
     )
 }
 _BOOLEANS = frozenset({"use_coverpage", "autogiro", "atg_notification"})
+_NUMBERS = ("amount", "minimum_amount")
+"""Amounts: a Decimal in the SDK, whatever the wire writes them as."""
 _LINES = frozenset({"name", "street"})
 
 
@@ -261,7 +281,19 @@ def _read_field(name: str, value: Any) -> Any:
         return [value] if isinstance(value, str) else [str(line) for line in value]
     if name == "signers":
         return [Signer.from_wire(signer) for signer in value]
+    if name in _NUMBERS:
+        return _decimal(value)
     return value
+
+
+def _decimal(value: Any) -> Any:
+    """An amount as a Decimal (from its JSON text, never through arithmetic); unreadable: as it came."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value
 
 
 def address_from_wire(wire: object) -> Address | None:
