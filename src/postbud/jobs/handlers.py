@@ -26,8 +26,10 @@ from postbud.services.registration.request_job import give_up_registration_reque
 from postbud.services.retention.event_feed import PRUNE_EVENT_FEED, run_event_feed_pruning
 from postbud.services.runtime import Runtime
 from postbud.services.signing import jobs as signing_jobs
+from postbud.storage.job_kinds import EVENTS_API_VALIDATE
 from postbud.storage.repos.jobs import Job
 from postbud.webhooks import deliver as webhook_delivery
+from postbud.webhooks import events_api_validation
 
 
 def _shipment(job: Job) -> uuid.UUID:
@@ -159,4 +161,5 @@ def core_handlers() -> dict[str, JobHandler]:
         "signing.invite": JobHandler(signing_jobs.invite, signing_jobs.invite_give_up),
         "signing.complete": JobHandler(signing_jobs.complete, signing_jobs.complete_give_up),
         PRUNE_EVENT_FEED: JobHandler(_prune_event_feed),
+        EVENTS_API_VALIDATE: events_api_validation.JOB_HANDLER,
     }

@@ -32,6 +32,8 @@ PRINT_RUN = "print_line.run"
 """A slice of a released batch's print letters: make their print batch file (PRINTLINE)."""
 PRINT_PRESS = "print_line.press"
 """A print batch goes through the press: its letters printed and posted (PRINTLINE)."""
+EVENTS_API_VALIDATE = "events_api.validate"
+"""Send an Events API subscription's validation event to its endpoint; a 2xx validates it."""
 EVENT_FEED_PRUNE = "event_feed.prune"
 """Delete event-feed rows older than a poll can return (daily; each run queues the next)."""
 

@@ -35,7 +35,7 @@ from postbud.storage.repos.webhooks import (
     Delivery,
     Webhook,
 )
-from postbud.webhooks import exchange, ordering
+from postbud.webhooks import events_api_delivery, exchange, ordering
 from postbud.webhooks.formats import CORE_FORMATS, RenderContext, WebhookFormats
 from postbud.webhooks.notices import AttachmentNotice, LetterNotice, Notice, ProbeNotice, load_notice
 
@@ -163,9 +163,15 @@ async def deliver(
             # dedup key and this delivery's event row was never inserted.
             await settle(runtime, delivery_id, CANCELLED, str(exc))
             return
-        if webhook.resource_id is not None and not _of_resource(notice, webhook.resource_id):
-            await settle(runtime, delivery_id, CANCELLED, "not a letter of the webhook's resource")
-            return
+        if webhook.resource_id is not None:
+            refusal = (
+                "not a letter of the webhook's resource"
+                if not _of_resource(notice, webhook.resource_id)
+                else await events_api_delivery.refusal(runtime, webhook, delivery, notice, formats)
+            )
+            if refusal is not None:
+                await settle(runtime, delivery_id, CANCELLED, refusal)
+                return
     await _attempt(runtime, webhook, delivery, notice, attempt, max_attempts, request_timeout, formats)
 
 

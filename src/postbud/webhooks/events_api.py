@@ -1,20 +1,29 @@
 """Subscriptions made through an events API (Altinn Events' ``/events/api/v1/subscriptions``): each
 is a webhook of the sender in the CloudEvents format, limited to one resource's letters, known to
 the API by a number and by the consumer that made it. Asking twice for the same subscription gives
-the one made first, as Altinn Events does."""
+the one made first, as Altinn Events does.
+
+As Altinn Events, each request to subscribe (a new one or the same again) sends the endpoint a
+validation event (``events_api_validation.py``, a durable job written with the subscription); the
+subscription is delivered to only once the endpoint answered one with a 2xx
+(``events_api_delivery.py``)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from postbud.domain.ids import new_id
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.services.runtime import Runtime
+from postbud.storage.job_kinds import EVENTS_API_VALIDATE
 from postbud.storage.repos.events_api import EventsApiSubscription
 from postbud.storage.repos.webhooks import Webhook
+from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.webhooks.formats import new_secret
+from postbud.webhooks.ordering import MAX_ATTEMPTS as VALIDATION_ATTEMPTS
 
 __all__ = [
     "EventsApiSubscription",
@@ -56,11 +65,14 @@ def _same(found: Subscribed, wanted: Wanted) -> bool:
 
 
 async def subscribe(runtime: Runtime, wanted: Wanted) -> Subscribed:
-    """The subscription (a new webhook, or the identical one made before)."""
+    """The subscription (a new webhook, or the identical one made before), its validation queued."""
+    now = runtime.clock.now()
     for found in await subscriptions(runtime, wanted.consumer):
         if _same(found, wanted):
+            async with runtime.unit_of_work() as uow:
+                await _validate_later(uow, found.subscription.id, now)
+            runtime.jobs_available()
             return found
-    now = runtime.clock.now()
     webhook = Webhook(
         id=new_id(),
         sender_id=wanted.sender_id,
@@ -82,7 +94,14 @@ async def subscribe(runtime: Runtime, wanted: Wanted) -> Subscribed:
             wanted.type_filter,
             now=now,
         )
+        await _validate_later(uow, added.id, now)
+    runtime.jobs_available()
     return Subscribed(added, webhook)
+
+
+async def _validate_later(uow: SqlUnitOfWork, number: int, now: datetime) -> None:
+    payload = {"subscription": number}
+    await uow.jobs.enqueue(EVENTS_API_VALIDATE, payload, now=now, max_attempts=VALIDATION_ATTEMPTS)
 
 
 async def _with_webhooks(runtime: Runtime, found: Iterable[EventsApiSubscription]) -> list[Subscribed]:

@@ -132,6 +132,13 @@ class WebhookFormats:
             raise ValueError(f"two renderers for the {format} webhook format")
         return WebhookFormats({**self._renderers, format: renderer})
 
+    def dialect_rendering(
+        self, format: WebhookFormat, notice: Notice, context: RenderContext
+    ) -> Mapping[str, Any] | None:
+        """The notice as a dialect renders it in this format; None: no dialect does (the core would)."""
+        renderer = self._renderers.get(format)
+        return renderer(notice, context) if renderer is not None else None
+
     def render(
         self, format: WebhookFormat, notice: Notice | ProbeNotice, context: RenderContext
     ) -> Mapping[str, Any]:

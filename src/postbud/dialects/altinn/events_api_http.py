@@ -3,13 +3,15 @@ subscribe to a resource's correspondence events there: create (201, the identica
 if any), get, list (``{"count", "subscriptions"}``) and delete, with the Events API's checks and
 words (its errors are bare JSON strings, its 403/404 empty). A subscription is one of Postbud's
 webhooks in the CloudEvents format, limited to the resource's letters and to the event types Altinn
-names (§8), so the endpoint receives exactly what Altinn Events would post.
+names (§8), so the endpoint receives exactly what Altinn Events would post. As Altinn Events, each
+request to subscribe sends the endpoint a ``platform.events.validatesubscription`` event and the
+subscription is ``validated`` (and delivered to) once the endpoint answered it with a 2xx; the
+``typeFilter`` and ``subjectFilter`` are compared with each event's ``type`` and ``subject``.
 
 What differs: only the resource's owner may subscribe (Altinn also lets recipients subscribe with a
-subject filter); ``subjectFilter`` is stored and shown but not applied; the endpoint may be
-``http://`` on a loopback host (a local receiver; Altinn requires https); no validation event is
-sent (``validated`` is true at once); deliveries are signed as Standard Webhooks (the signing
-secret is the webhook's, in the console)."""
+subject filter); ``includeSubunits`` is not applied (no register of main units); the endpoint may
+be ``http://`` on a loopback host (a local receiver; Altinn requires https); deliveries are signed
+as Standard Webhooks (the signing secret is the webhook's, in the console)."""
 
 from __future__ import annotations
 
@@ -95,7 +97,7 @@ def _view(found: Subscribed) -> dict[str, Any]:
         "consumer": s.consumer,
         "createdBy": s.consumer,
         "created": s.created_at.astimezone(UTC).isoformat(),
-        "validated": True,
+        "validated": s.validated_at is not None,
         "includeSubunits": False,
     }
 

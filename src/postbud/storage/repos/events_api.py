@@ -1,4 +1,5 @@
-"""Subscriptions made through Altinn's Events API: each is one webhook, known by a number."""
+"""Subscriptions made through Altinn's Events API: each is one webhook, known by a number, and
+delivered to once its endpoint answered the validation event (``validated_at``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,6 +23,7 @@ class EventsApiSubscription:
     subject_filter: str | None
     type_filter: str | None
     created_at: datetime
+    validated_at: datetime | None = None
 
 
 def _subscription(row: RowMapping) -> EventsApiSubscription:
@@ -64,6 +66,19 @@ class EventsApiRepository:
         table = schema.events_api_subscriptions
         row = (await self._conn.execute(select(table).where(table.c.id == number))).mappings().first()
         return _subscription(row) if row else None
+
+    async def of_webhook(self, webhook_id: uuid.UUID) -> EventsApiSubscription | None:
+        table = schema.events_api_subscriptions
+        query = select(table).where(table.c.webhook_id == webhook_id)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _subscription(row) if row else None
+
+    async def validated(self, number: int, *, at: datetime) -> None:
+        """The endpoint answered the validation event: deliver from ``at`` on (kept if earlier)."""
+        table = schema.events_api_subscriptions
+        await self._conn.execute(
+            update(table).where(table.c.id == number, table.c.validated_at.is_(None)).values(validated_at=at)
+        )
 
     async def of_consumer(self, consumer: str) -> list[EventsApiSubscription]:
         table = schema.events_api_subscriptions

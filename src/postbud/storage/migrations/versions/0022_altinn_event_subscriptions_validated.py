@@ -1,11 +1,21 @@
 """Altinn Events: notification events and subscriptions validated by their endpoint
 
+An Events API subscription is delivered to only once its endpoint answered the validation event
+(``events_api_subscriptions.validated_at``). Subscriptions made before this link were taken as
+validated when they were made, so they stay so. (The notification events need no table: they are
+the letter's events.)
+
 Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-05 07:00:00
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from postbud.storage.types import UtcDateTime
 
 revision = "0022"
 down_revision = "0021"
@@ -14,8 +24,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("events_api_subscriptions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("validated_at", UtcDateTime(), nullable=True))
+    subscriptions = sa.table(
+        "events_api_subscriptions",
+        sa.column("created_at", UtcDateTime()),
+        sa.column("validated_at", UtcDateTime()),
+    )
+    op.execute(subscriptions.update().values(validated_at=subscriptions.c.created_at))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("events_api_subscriptions", schema=None) as batch_op:
+        batch_op.drop_column("validated_at")

@@ -1,0 +1,39 @@
+"""What an Events API subscription is delivered, as Altinn Events decides it: only once its endpoint
+validated it (an event that happened before is not delivered at all), only the events the Events
+API itself has (as a dialect renders them: never Postbud's neutral CloudEvent), and only those whose
+``type`` is the subscription's ``typeFilter`` and whose ``subject`` is its ``subjectFilter``, each
+compared as a whole, where the subscription names one. A delivery refused here is settled as
+cancelled with the reason, in the webhook's delivery log, and is never sent."""
+
+from __future__ import annotations
+
+from postbud.services.runtime import Runtime
+from postbud.storage.repos.webhooks import Delivery, Webhook
+from postbud.webhooks.formats import RenderContext, WebhookFormats
+from postbud.webhooks.notices import Notice
+
+NOT_VALIDATED = "the Events API subscription was not validated when the event happened"
+NOT_AN_EVENTS_API_EVENT = "not an event the Events API has"
+NOT_THE_TYPE = "not of the subscription's type (typeFilter)"
+NOT_THE_SUBJECT = "not about the subscription's subject (subjectFilter)"
+
+
+async def refusal(
+    runtime: Runtime, webhook: Webhook, delivery: Delivery, notice: Notice, formats: WebhookFormats
+) -> str | None:
+    """Why the webhook, if it is an Events API subscription, does not get this delivery; None: it does."""
+    async with runtime.reader() as uow:
+        subscription = await uow.events_api.of_webhook(webhook.id)
+    if subscription is None:
+        return None  # a webhook limited to a resource, not made through the Events API
+    if subscription.validated_at is None or subscription.validated_at > delivery.created_at:
+        return NOT_VALIDATED
+    context = RenderContext(delivery.id, runtime.settings.resolved_public_url)
+    document = formats.dialect_rendering(webhook.format, notice, context)
+    if document is None:
+        return NOT_AN_EVENTS_API_EVENT
+    if subscription.type_filter is not None and document.get("type") != subscription.type_filter:
+        return NOT_THE_TYPE
+    if subscription.subject_filter is not None and document.get("subject") != subscription.subject_filter:
+        return NOT_THE_SUBJECT
+    return None

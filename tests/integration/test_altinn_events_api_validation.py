@@ -1,0 +1,139 @@
+"""Altinn Events' subscription validation and subject filter, against a real local receiver, on
+SQLite and PostgreSQL: a new subscription sends its endpoint a ``platform.events.validatesubscription``
+CloudEvent, is ``validated`` once the endpoint answered 2xx (retried while it does not), and gets no
+event that happened before; ``subjectFilter`` delivers only events whose ``subject`` is it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.altinn_api_fixtures import ORG_RECIPIENT, OWNER, PERSON, Altinn, altinn, correspondence
+from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
+
+__all__ = ["altinn"]
+
+PATH = "/events/api/v1/subscriptions"
+RESOURCE_URN = "urn:altinn:resource:skd-melding"
+VALIDATION = "platform.events.validatesubscription"
+PREFIX = "no.altinn.correspondence."
+PERSON_URN = f"urn:altinn:person:identifier-no:{PERSON}"
+SENDER_URN = f"urn:altinn:organization:identifier-no:{OWNER}"
+
+
+@pytest.fixture
+def receiver() -> Iterator[RecordingReceiver]:
+    with recording_receiver() as running:
+        yield running
+
+
+def subscriber(world: Altinn) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.org_token(OWNER, 'altinn:events.subscribe')}"}
+
+
+def subscribe(world: Altinn, receiver: RecordingReceiver, hook: str, **filters: str) -> dict[str, Any]:
+    body = {"endPoint": receiver.url(hook), "resourceFilter": RESOURCE_URN, **filters}
+    made = world.http.post(PATH, json=body, headers=subscriber(world))
+    assert made.status_code == 201, made.text
+    found: dict[str, Any] = made.json()
+    return found
+
+
+def validated(world: Altinn, number: int) -> bool:
+    return bool(world.http.get(f"{PATH}/{number}", headers=subscriber(world)).json()["validated"])
+
+
+def events(receiver: RecordingReceiver, hook: str) -> list[dict[str, Any]]:
+    return [json.loads(r.body) for r in receiver.at(hook)]
+
+
+def named(receiver: RecordingReceiver, hook: str) -> list[tuple[str, str]]:
+    """(Altinn's event name, resourceinstance) of each event but the validation."""
+    return [
+        (e["type"][len(PREFIX) :], e["resourceinstance"])
+        for e in events(receiver, hook)
+        if e["type"] != VALIDATION
+    ]
+
+
+def test_a_new_subscription_is_validated_by_its_endpoint_before_it_is_delivered_to(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    made = subscribe(altinn, receiver, "hook")
+    assert made["validated"] is False
+    assert receiver.at("hook") == []  # sent by a durable job, not in the request
+    altinn.work()
+
+    (validation,) = events(receiver, "hook")
+    assert validation["type"] == VALIDATION
+    assert validation["specversion"] == "1.0"
+    assert validation["source"].endswith(f"/events/api/v1/subscriptions/{made['id']}")
+    assert validation["id"]
+    assert "data" not in validation
+    assert validated(altinn, made["id"])
+    listed = altinn.http.get(PATH, headers=subscriber(altinn)).json()["subscriptions"]
+    assert [s["validated"] for s in listed] == [True]
+
+    (cid,) = altinn.initialized(correspondence(PERSON))
+    altinn.work()
+    assert named(receiver, "hook") == [("correspondenceinitialized", cid), ("correspondencepublished", cid)]
+
+
+def test_the_validation_is_retried_until_the_endpoint_answers_and_earlier_events_are_not_delivered(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    receiver.fail_next = 2
+    made = subscribe(altinn, receiver, "hook")
+    (before,) = altinn.initialized(correspondence(PERSON))
+    altinn.work()
+    assert [e["type"] for e in events(receiver, "hook")] == [VALIDATION]  # answered 500
+    assert not validated(altinn, made["id"])
+
+    altinn.advance(timedelta(hours=1))  # past the retry
+    altinn.work()
+    assert not validated(altinn, made["id"])  # answered 500 once more
+    altinn.advance(timedelta(hours=1))
+    altinn.work()
+    assert [e["type"] for e in events(receiver, "hook")] == [VALIDATION] * 3
+    assert validated(altinn, made["id"])
+
+    (after,) = altinn.initialized(correspondence(PERSON))
+    altinn.work()
+    assert named(receiver, "hook") == [
+        ("correspondenceinitialized", after),
+        ("correspondencepublished", after),
+    ]
+    assert before != after
+
+
+def test_the_subject_filter_delivers_only_events_about_that_subject(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    subscribe(altinn, receiver, "person", subjectFilter=PERSON_URN)
+    subscribe(altinn, receiver, "sender", subjectFilter=SENDER_URN)
+    subscribe(altinn, receiver, "alternative", subjectFilter=f"/person/{PERSON}")
+    subscribe(altinn, receiver, "all")
+    altinn.work()
+
+    (to_person,) = altinn.initialized(correspondence(PERSON))
+    (to_org,) = altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}"))
+    reader = altinn.as_person(PERSON)
+    altinn.get(f"/correspondence/{to_person}", reader)
+    assert altinn.post(f"/correspondence/{to_person}/markasread", reader).status_code == 200
+    altinn.work()
+
+    assert named(receiver, "person") == [("correspondencepublished", to_person)]
+    assert sorted(named(receiver, "sender")) == sorted(
+        [
+            ("correspondenceinitialized", to_person),
+            ("correspondenceinitialized", to_org),
+            ("correspondencereceiverread", to_person),
+        ]
+    )
+    # Altinn Events compares the subject, never the alternative subject.
+    assert named(receiver, "alternative") == []
+    assert len(named(receiver, "all")) == 5
