@@ -322,7 +322,8 @@ async def test_a_closed_batch_may_be_cancelled_until_its_output_date_when_asked(
 async def test_a_released_batch_is_not_cancelled(world: World) -> None:
     batch = await open_batch(world.runtime, sender_id=world.sender, dialect="ekopost", external_id="c-10")
     await world.on_paper(batch.id)
-    await complete_batch(world.runtime, batch.id)  # released at once: no output date
+    await complete_batch(world.runtime, batch.id)  # no output date: its release job is due at once
+    await release_batch(batch.id, world.runtime)  # what that job does
     with pytest.raises(Conflict) as excinfo:
         await cancel_batch(world.runtime, batch.id, even_if_closed=True)
     assert excinfo.value.code is ConflictCode.WRONG_STATE

@@ -1,5 +1,5 @@
-"""Use cases for batches: open one, complete (close) it, releasing its letters at its output date,
-cancel it. Its state then follows its letters (``batch_state.py``)."""
+"""Use cases for batches: open one, complete (close) it, releasing its letters at its output date
+by a job, cancel it. Its state then follows its letters (``batch_state.py``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from postbud.services.letters.batch_state import move_batch
 from postbud.services.letters.record_event import record_events
 from postbud.services.print_line.house import batch_print_house
 from postbud.services.print_line.limits import check_sender_limits
-from postbud.services.print_line.release import release_held
+from postbud.services.print_line.release import CHUNK, Released, release_chunk
 from postbud.services.runtime import Runtime
 from postbud.storage import job_kinds
 from postbud.storage.errors import DuplicateKey
@@ -96,7 +96,11 @@ async def batches_of(
 
 
 async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
-    """Close the batch; its held letters are released now, or by a job at its output date."""
+    """Close the batch and queue its release, the ``batch.release`` job, at its output date or now.
+
+    The close answers at once whatever the batch's size: the job releases the letters, a chunk per
+    transaction (``release_batch``). Until its first chunk commits, the close can still be cancelled.
+    """
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
         batch = await _close(uow, batch_id, BatchStatus.COMPLETED, now=now)
@@ -107,42 +111,61 @@ async def complete_batch(runtime: Runtime, batch_id: uuid.UUID) -> Batch:
         await check_sender_limits(uow, batch.sender_id, now=now, zone=runtime.settings.regional().time_zone)
         output = {"output_at": batch.output_at.isoformat()} if batch.output_at else {}
         await move_batch(uow, batch, BatchState.CLOSED, now=now, data=output)
-        if batch.output_at is not None and batch.output_at > now:
-            await uow.jobs.enqueue(
-                job_kinds.BATCH_RELEASE,
-                {"batch_id": str(batch.id)},
-                now=now,
-                run_at=batch.output_at,
-                idempotency_key=release_key(batch.id),
-            )
-        else:
-            await _release(uow, runtime, batch, now=now)
+        await uow.jobs.enqueue(
+            job_kinds.BATCH_RELEASE,
+            {"batch_id": str(batch.id)},
+            now=now,
+            run_at=max(batch.output_at, now) if batch.output_at is not None else now,
+            idempotency_key=release_key(batch.id),
+        )
     runtime.jobs_available()
     return await _reload(runtime, batch_id)
 
 
-async def release_batch(batch_id: uuid.UUID, runtime: Runtime) -> None:
-    """The ``batch.release`` job at a closed batch's output date; a cancelled batch stays held."""
-    now = runtime.clock.now()
-    async with runtime.unit_of_work() as uow:
-        batch = await uow.batches.get(batch_id, for_update=True)
-        if batch is None or batch.status is not BatchStatus.COMPLETED:
+async def release_batch(batch_id: uuid.UUID, runtime: Runtime, *, chunk: int = CHUNK) -> None:
+    """The ``batch.release`` job at a closed batch's output date: its held letters released a chunk
+    per transaction, each recording on the job's own row how far the release has come, so a release
+    stopped midway (a crash, a kill) goes on after the last chunk that committed. Idempotent; a
+    cancelled batch stays held (a cancel and a chunk both lock the batch's row first)."""
+    batch_print = batch_print_house(runtime) is not None
+    key = release_key(batch_id)
+    while True:
+        now = runtime.clock.now()
+        async with runtime.unit_of_work() as uow:
+            batch = await uow.batches.get(batch_id, for_update=True)
+            if batch is None or batch.status is not BatchStatus.COMPLETED:
+                return
+            stored = await uow.waiting_jobs.payload(key)
+            if stored is None:
+                return  # no release job: closed by an older Postbud, which released at the close
+            so_far = Released.from_json(stored.get("released") or {})
+            if so_far.finished:
+                return
+            released = await release_chunk(uow, batch, so_far, now=now, batch_print=batch_print, chunk=chunk)
+            await uow.waiting_jobs.set_payload(key, {**stored, "released": released.to_json()}, now=now)
+        runtime.jobs_available()
+        if released.finished:
             return
-        await _release(uow, runtime, batch, now=now)
-    runtime.jobs_available()
 
 
-async def _release(uow: SqlUnitOfWork, runtime: Runtime, batch: Batch, *, now: datetime) -> None:
-    """Queue the release of every held letter: print runs for the print house, the others each at
-    its own publish time (``services/print_line/release.py``)."""
-    await release_held(uow, batch, now=now, batch_print=batch_print_house(runtime) is not None)
+def _release_started(stored: dict[str, Any] | None) -> bool:
+    """Whether a chunk of the batch's release has committed (no release job: it was released by
+    a close before closes queued their release)."""
+    return stored is None or "released" in stored
+
+
+async def letters_by_status(runtime: Runtime, batch_id: uuid.UUID) -> dict[ShipmentStatus, int]:
+    """How many of the batch's letters are in each status (one count, whatever the batch's size)."""
+    async with runtime.reader() as uow:
+        return await uow.batches.counts_by_status(batch_id)
 
 
 async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID, *, even_if_closed: bool = False) -> Batch:
     """Cancel the batch and every letter in it that has not been released.
 
-    An open batch, always. ``even_if_closed``: also a closed one whose output date has not come
-    (Ekopost cancels a closed campaign until it is transferred); once released, WRONG_STATE.
+    An open batch, always. ``even_if_closed``: also a closed one whose release has not begun (its
+    output date has not come, or its release job has not committed a chunk yet: Ekopost cancels a
+    closed campaign until it is transferred); once a chunk is released, WRONG_STATE.
     """
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
@@ -151,8 +174,12 @@ async def cancel_batch(runtime: Runtime, batch_id: uuid.UUID, *, even_if_closed:
             raise NotFound("batch", batch_id)
         if even_if_closed and batch.status is BatchStatus.COMPLETED and batch.state is BatchState.CLOSED:
             reason = "its batch was cancelled"
-            if not await uow.waiting_jobs.call_off([release_key(batch.id)], reason=reason, now=now):
+            key = release_key(batch.id)
+            if _release_started(await uow.waiting_jobs.payload(key)):
                 raise Conflict("batch", "its letters are released already", ConflictCode.WRONG_STATE)
+            # Not yet begun: called off; or running with no chunk committed, and it will find the
+            # batch cancelled (a chunk takes the batch's lock first, as this does).
+            await uow.waiting_jobs.call_off([key], reason=reason, now=now)
         else:
             batch.require_open()
         await uow.batches.set_status(batch.id, BatchStatus.CANCELLED, now=now)

@@ -1,4 +1,5 @@
-"""Jobs not yet run, found by their idempotency keys: called off when what they were for is gone."""
+"""Jobs not yet run, found by their idempotency keys: called off when what they were for is gone;
+and a long job's progress, kept on its own row."""
 
 from __future__ import annotations
 
@@ -51,3 +52,19 @@ class WaitingJobRepository:
             .values(status=DONE, last_error=reason[:4000], updated_at=now)
         )
         return int(result.rowcount)
+
+    async def payload(self, key: str) -> dict[str, Any] | None:
+        """The payload of the job with ``key`` as stored now (a job that works in steps keeps how far
+        it got there); None when there is no such job."""
+        j = schema.jobs.c
+        row = (await self._conn.execute(select(j.payload).where(j.idempotency_key == key))).first()
+        return None if row is None else dict(row[0])
+
+    async def set_payload(self, key: str, payload: dict[str, Any], *, now: datetime) -> bool:
+        """Replace the payload of the job with ``key``, in the transaction of the step it records;
+        False when there is no such job."""
+        j = schema.jobs.c
+        result = await self._conn.execute(
+            update(schema.jobs).where(j.idempotency_key == key).values(payload=payload, updated_at=now)
+        )
+        return bool(result.rowcount)
