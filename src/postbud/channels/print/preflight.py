@@ -45,31 +45,10 @@ class PreflightResult:
 
 def preflight(data: bytes) -> PreflightResult:
     """Open ``data`` and list everything that keeps it off a print line."""
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        return PreflightResult(0, ("the PDF is password protected",))
-    except pikepdf.PdfError as exc:
-        return PreflightResult(0, (f"not a readable PDF ({_STREAM_NAME.sub('', str(exc))})",))
-    with pdf:
-        problems: list[str] = []
-        if pdf.is_encrypted:
-            problems.append("the PDF is encrypted; print needs it without protection")
-        if _version(pdf.pdf_version) > MAX_VERSION:
-            problems.append(f"PDF version {pdf.pdf_version} is newer than 1.7")
-        pages = len(pdf.pages)
-        if pages == 0:
-            problems.append("the PDF has no pages")
-        for number, page in enumerate(pdf.pages, 1):
-            problems.extend(_page_problems(number, page))
-        version = pdf.pdf_version
-    if not problems:
-        problems.extend(
-            f"page {i} has text in the barcode margin (x 0–15 mm, y 95–175 mm from the top)"
-            for i, text in enumerate(texts_in(data, BARCODE_AREA), 1)
-            if text
-        )
-    return PreflightResult(pages, tuple(problems), version)
+    opened = open_for_print(data)
+    if opened.pdf is not None:
+        opened.pdf.close()
+    return opened.result
 
 
 def texts_in(data: bytes, area: Area, *, pages: int | None = None) -> list[str]:
@@ -168,24 +147,28 @@ def open_for_print(data: bytes, window: Area | None = None) -> OpenedForPrint:
     except pikepdf.PdfError as exc:
         problem = f"not a readable PDF ({_STREAM_NAME.sub('', str(exc))})"
         return OpenedForPrint(None, PreflightResult(0, (problem,)))
-    problems: list[str] = []
-    if pdf.is_encrypted:
-        problems.append("the PDF is encrypted; print needs it without protection")
-    if _version(pdf.pdf_version) > MAX_VERSION:
-        problems.append(f"PDF version {pdf.pdf_version} is newer than 1.7")
-    pages = len(pdf.pages)
-    if pages == 0:
-        problems.append("the PDF has no pages")
-    for number, page in enumerate(pdf.pages, 1):
-        problems.extend(_page_problems(number, page))
-    window_text = ""
-    if not problems:
-        margins, window_text = _margin_and_window_texts(data, window)
-        problems.extend(
-            f"page {i} has text in the barcode margin (x 0–15 mm, y 95–175 mm from the top)"
-            for i, text in enumerate(margins, 1)
-            if text
-        )
+    try:
+        problems: list[str] = []
+        if pdf.is_encrypted:
+            problems.append("the PDF is encrypted; print needs it without protection")
+        if _version(pdf.pdf_version) > MAX_VERSION:
+            problems.append(f"PDF version {pdf.pdf_version} is newer than 1.7")
+        pages = len(pdf.pages)
+        if pages == 0:
+            problems.append("the PDF has no pages")
+        for number, page in enumerate(pdf.pages, 1):
+            problems.extend(_page_problems(number, page))
+        window_text = ""
+        if not problems:
+            margins, window_text = _margin_and_window_texts(data, window)
+            problems.extend(
+                f"page {i} has text in the barcode margin (x 0–15 mm, y 95–175 mm from the top)"
+                for i, text in enumerate(margins, 1)
+                if text
+            )
+    except BaseException:
+        pdf.close()
+        raise
     return OpenedForPrint(pdf, PreflightResult(pages, tuple(problems), pdf.pdf_version), window_text)
 
 
