@@ -1,7 +1,8 @@
 """Campaigns: create, get, list, close and cancel, over the core's batches.
 
-A campaign is a batch of the customer's; its id is the batch's external id. Closing it releases
-its closed envelopes on its output date; its state is the batch's, derived from its letters.
+A campaign is a batch of the customer's; its id is the batch's external id. Closing it answers at
+once and queues the release of its closed envelopes on its output date (a job); its state is the
+batch's, derived from its letters.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from postbud.dialects.ekopost.wire_in import (
 from postbud.domain.batches import Batch, BatchStatus
 from postbud.domain.errors import Conflict, ConflictCode, NotFound
 from postbud.domain.status import ShipmentStatus
-from postbud.services.letters.batch_state import batch_overview
+from postbud.services.letters.batch_state import letters_in_batch
 from postbud.services.letters.batches import (
     batches_of,
     cancel_batch,
     complete_batch,
+    letters_by_status,
     open_batch,
 )
 from postbud.services.letters.quick_reads import find_batch_quickly
@@ -52,8 +54,7 @@ def _not_opened(batch: Batch) -> EkopostError:
 
 
 async def _envelope_count(call: Call, batch: Batch) -> int:
-    overview = await batch_overview(call.runtime, batch.id)
-    return overview.letter_count if overview is not None else 0
+    return sum((await letters_by_status(call.runtime, batch.id)).values())
 
 
 async def _answer(call: Call, batch: Batch) -> Response:
@@ -114,24 +115,24 @@ async def list_(call: Call, request: Request) -> Response:
 
 
 async def close(call: Call, request: Request) -> Response:
+    """200 at once with the campaign closed, whatever its size: its release is a job."""
     await read_object(request, call.body_limit)  # empty, [] or {}: nothing in it is read
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
     if batch.status is not BatchStatus.OPEN:
         raise _not_opened(batch)
-    overview = await batch_overview(call.runtime, batch.id)
-    letters = overview.letters if overview is not None else []
-    if not letters:
+    counts = await letters_by_status(call.runtime, batch.id)
+    if not counts:
         raise EkopostError("101", f"campaign {batch.external_id} has no envelopes")
-    opened = [str(letter.id) for letter in letters if letter.status is ShipmentStatus.DRAFT]
-    if opened:
-        raise EkopostError("102", f"envelopes still opened: {', '.join(opened[:10])}")
+    if counts.get(ShipmentStatus.DRAFT):
+        opened = await letters_in_batch(call.runtime, batch.id, statuses=[ShipmentStatus.DRAFT], limit=10)
+        raise EkopostError("102", f"envelopes still opened: {', '.join(str(e.id) for e in opened)}")
     try:
         closed = await complete_batch(call.runtime, batch.id)
     except Conflict as exc:
         if exc.code is ConflictCode.NOT_YET:  # an envelope was created while we looked
             raise EkopostError("102", f"campaign {batch.external_id}: {exc.rule}") from None
         raise
-    return render.json_response(render.campaign(closed, len(letters)))
+    return render.json_response(render.campaign(closed, sum(counts.values())))
 
 
 async def cancel(call: Call, request: Request) -> Response:
