@@ -126,3 +126,33 @@ def test_the_reminder_belongs_to_the_order_and_is_not_ordered_again(
         "correspondencenotificationdelivered",
         "correspondencenotificationreminderdelivered",
     ]
+
+
+def test_each_party_told_is_an_order_of_its_own_and_one_without_contact_fails_the_creation(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    subscribed(altinn, receiver)
+    notification = {
+        "notificationTemplate": "CustomMessage",
+        "notificationChannel": "Email",
+        "emailSubject": "Ny melding",
+        "emailBody": "Du har fått en melding fra $sendersName$.",
+        "customRecipients": [
+            {"emailAddress": "regnskap@bedrift.example"},
+            {"organizationNumber": OTHER_ORG_RECIPIENT},  # registered without an e-mail address
+        ],
+    }
+    (cid,) = altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}", notification=notification))
+    altinn.work()
+
+    overview = altinn.get(f"/correspondence/{cid}", altinn.as_sender()).json()
+    orders = [n["notificationOrderId"] for n in overview["notifications"]]
+    assert len(set(orders)) == len(orders) == 3  # the recipient, the address, the failed one
+    events = altinn_events(receiver)
+    created = [e["resourceinstance"] for e in events if e["type"] == PREFIX + "notificationcreated"]
+    assert sorted(created) == sorted(orders[:2])
+    failed = [e for e in events if e["type"] == PREFIX + "correspondencenotificationcreationfailed"]
+    assert [e["resourceinstance"] for e in failed] == [cid]
+    assert not [e for e in events if e["type"] == PREFIX + "correspondencenotificationfailed"]
+    details = altinn.get(f"/correspondence/{cid}/details", altinn.as_sender()).json()["notifications"]
+    assert [d["id"] for d in details] == orders
