@@ -25,11 +25,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -53,8 +53,8 @@ from bench.digipost_send import (
     postbud_serve_command,
     process_tree,
     stop_server,
-    wait_healthy,
 )
+from bench.server import start
 from postbud.testing.pdf import pdf_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -252,29 +252,6 @@ def run_wrk(
     )
 
 
-def wait_port_free(port: int, timeout: float = 30) -> None:
-    """Until nothing listens on ``port`` (the previous server's processes may still be exiting)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((HOST, port))
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-        time.sleep(0.2)
-
-
-def start(command: list[str], log: Path, port: int) -> subprocess.Popen[bytes]:
-    wait_port_free(port)
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    wait_healthy(port, server)
-    return server
-
-
 def call(port: int, api_key: str, path: str, body: dict[str, Any] | None, method: str = "POST") -> Any:
     request = urllib.request.Request(
         f"http://{HOST}:{port}/ekopost/{path}",
@@ -286,7 +263,48 @@ def call(port: int, api_key: str, path: str, body: dict[str, Any] | None, method
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
-        raise RuntimeError(f"POST {path}: {error.code} {error.read().decode()}") from None
+        raise Refused(method, path, error.code, error.read().decode()) from None
+
+
+class Refused(RuntimeError):
+    """An Ekopost request answered with an error: its status and its ``error_code``, if any."""
+
+    def __init__(self, method: str, path: str, status: int, body: str) -> None:
+        super().__init__(f"{method} {path}: {status} {body}")
+        self.status = status
+        try:
+            self.error_code = str(json.loads(body).get("error_code"))
+        except (ValueError, AttributeError):
+            self.error_code = None
+
+
+def cancel_opened(port: int, api_key: str, campaign: str) -> int:
+    """Cancel the envelopes of the campaign wrk left opened; how many were still opened. One whose
+    close was still in flight may be closed by the time its cancel arrives, which is then refused:
+    the next look shows how it ended."""
+    opened = 0
+    for envelope in call(port, api_key, f"campaigns/{campaign}/envelopes", None, method="GET"):
+        if envelope["state"] == "opened":
+            opened += 1
+            with contextlib.suppress(Refused):
+                call(port, api_key, f"campaigns/{campaign}/envelopes/{envelope['id']}/cancel", {})
+    return opened
+
+
+def close_campaign(port: int, api_key: str, campaign: str, *, rounds: int = 10) -> None:
+    """Close the campaign once no envelope of it is opened. A request wrk sent before it stopped may
+    still be in the server: an envelope closed or created after the list was read. The close then
+    answers 102 (envelopes still opened), and the cleanup looks again."""
+    for _ in range(rounds):
+        try:
+            call(port, api_key, f"campaigns/{campaign}/close", {})
+            return
+        except Refused as refused:
+            if refused.error_code != "102":
+                raise
+        time.sleep(1)
+        cancel_opened(port, api_key, campaign)
+    raise RuntimeError(f"campaign {campaign}: envelopes still opened after {rounds} cleanups")
 
 
 # --- the database --------------------------------------------------------------------------
@@ -413,12 +431,10 @@ def postbud_run(args: argparse.Namespace, pool: Path, work: Path) -> tuple[Inges
         # Envelopes wrk left half-made when its time ran out are cancelled, so the campaign can close
         # (after the requests still in the server when wrk stopped have finished).
         time.sleep(3)
-        for envelope in call(args.port, api_key, f"campaigns/{campaign}/envelopes", None, method="GET"):
-            if envelope["state"] == "opened":
-                call(args.port, api_key, f"campaigns/{campaign}/envelopes/{envelope['id']}/cancel", {})
-        printing.envelopes = closed_count(data_dir, campaign)
+        cancel_opened(args.port, api_key, campaign)
         load = Load(server)
-        call(args.port, api_key, f"campaigns/{campaign}/close", {})
+        close_campaign(args.port, api_key, campaign)
+        printing.envelopes = closed_count(data_dir, campaign)
         deadline = time.monotonic() + args.print_timeout
         while time.monotonic() < deadline:
             printing.print_ready, printing.print_failed = print_progress(data_dir / "postbud.db", campaign)

@@ -10,11 +10,12 @@ addressee and a distinct one-page PDF each (that name in the window, ``--padding
 written into the blob store and synced: what the API would have stored for each, without an hour of
 requests. Postbud is started again (``--processes`` HTTP processes with ``--job-workers`` each).
 
-The measurement. The campaign is closed through the API (its output date has passed, so it is released
-at once); the database is polled every 0.5 s until every envelope is print-ready (status in print,
-printed or posted: its SENT_TO_PRINT names its print batch and pages, recorded only after the batch
-PDF was stored durably) or failed, or ``--timeout`` passes. Figures: seconds from the close request,
-envelopes/s, the server's CPU, the machine's other load, peak RSS of the server's process tree.
+The measurement. The campaign is closed through the API (its output date has passed, so its release job
+is due at once; the close's answer time is a figure of its own); the database is polled every 0.5 s
+until every envelope is print-ready (status in print, printed or posted: its SENT_TO_PRINT names its
+print batch and pages, recorded only after the batch PDF was stored durably) or failed, or
+``--timeout`` passes. Figures: seconds from the close request, envelopes/s, the server's CPU, the
+machine's other load, peak RSS of the server's process tree.
 
 Verification, with Postbud stopped: every envelope has SENT_TO_PRINT naming a print batch; the print
 batches' tickets hold every envelope once; every print batch PDF is in the blob store with the pages
@@ -28,7 +29,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,22 +37,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.digipost_send import postbud_cli, postbud_serve_command, stop_server, wait_healthy
-from bench.ekopost_ingest import Load, call, wait_port_free
+from bench.digipost_send import postbud_cli, postbud_serve_command, stop_server
+from bench.ekopost_ingest import Load, call
+from bench.server import start
 from postbud.testing.pdf import pdf_file
 
 ORGNR = "556838-4118"
-REPO = Path(__file__).resolve().parent.parent
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
-
-def start(command: list[str], log: Path, port: int) -> subprocess.Popen[bytes]:
-    """The server, waited for up to 5 minutes: under ``nice -n 19`` on a busy machine it starts slowly."""
-    wait_port_free(port)
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    wait_healthy(port, server, timeout=300)
-    return server
 
 
 def letter_pdf(number: int, padding: int) -> tuple[bytes, str]:
