@@ -35,6 +35,7 @@ class Given:
     business_inbox: bool | None = None
     kivra: bool | None = None
     country: str | None = None
+    ebank: bool | None = None
 
     def applied_to(self, identifier: str, existing: Recipient | None) -> RecipientInput:
         from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
@@ -56,6 +57,7 @@ class Given:
                 address=self.address or None,
                 business_inbox=bool(self.business_inbox),
                 kivra=bool(self.kivra),
+                ebank=bool(self.ebank),
                 country=self.country,
             )
         caps = existing.capabilities
@@ -76,5 +78,6 @@ class Given:
             if self.business_inbox is None
             else self.business_inbox,
             kivra=caps.kivra if self.kivra is None else self.kivra,
+            ebank=caps.ebank if self.ebank is None else self.ebank,
             country=self.country or (stored_address.country if stored_address else None),
         )

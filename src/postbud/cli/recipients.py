@@ -72,6 +72,14 @@ def add(
         str | None,
         typer.Option("--country", help="The address's country (ISO 3166-1 alpha-2); else the deployment's."),
     ] = None,
+    ebank: Annotated[
+        bool | None,
+        typer.Option(
+            "--ebank/--no-ebank",
+            help="Takes bank e-invoices (Ekopost ebank, eFaktura): paid in the inbox.",
+            show_default=False,
+        ),
+    ] = None,
     replace_all: Annotated[
         bool,
         typer.Option(
@@ -101,6 +109,7 @@ def add(
         business_inbox=business_inbox,
         kivra=kivra,
         country=country,
+        ebank=ebank,
     )
 
     async def use(runtime: Runtime) -> Registered:

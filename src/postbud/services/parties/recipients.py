@@ -66,6 +66,8 @@ class RecipientInput:
     """A business inbox for a person too (an organisation's ``mailbox`` is one already)."""
     kivra: bool = False
     """A person's Kivra-style mailbox."""
+    ebank: bool = False
+    """Takes bank e-invoices (Ekopost's ebank, Norwegian eFaktura): they reach the inbox, to be paid there."""
     country: str | None = None
     """The address's country (ISO 3166-1 alpha-2); None: the deployment's."""
 
@@ -196,6 +198,7 @@ def build_recipient(
         mobile=mobile,
         postal_address=address,
         kivra=data.kivra,
+        ebank=data.ebank,
     )
     return Recipient(recipient_id or uuid.uuid4(), party, name, capabilities)
 
