@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -66,7 +67,9 @@ def _payments(server: LiveServer, envelope_id: str) -> list[dict[str, object]]:
     return [e.data for e in details.events if e.type is EventType.PAYMENT_REGISTERED]
 
 
-def test_a_payer_pays_an_sek_ebank_invoice_in_the_inbox(live_server: LiveServer, inbox_page: Page) -> None:
+def test_a_payer_pays_an_sek_ebank_invoice_in_the_inbox(
+    live_server: LiveServer, inbox_page: Page, screenshots: Path
+) -> None:
     live_server.run(_add_payer(live_server))
     envelope_id = _send_invoice(live_server)
     (owner,) = live_server.run(inbox_owners(live_server.runtime, PAYER))
@@ -79,6 +82,7 @@ def test_a_payer_pays_an_sek_ebank_invoice_in_the_inbox(live_server: LiveServer,
     expect(card.locator(".fact", has_text="OCR-nummer")).to_contain_text("1234567897")
     expect(card.locator(".fact", has_text="Bankgiro")).to_contain_text("5678-1230")
     expect(card.get_by_label(re.compile("clearingnummer"))).to_have_value(re.compile(r"^6\d{12}$"))
+    page.screenshot(path=str(screenshots / "letter-bank-invoice.png"), full_page=True)
 
     card.get_by_role("button", name=re.compile(r"Betal 1\s250,50\sSEK")).click()
     expect(page.get_by_role("status").filter(has_text="Betalingen er registrert")).to_be_visible()
