@@ -21,14 +21,13 @@ Prints CPU ms per request (all threads, and the event loop's thread) for each, i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench.altinn_initialize import OWNER, RECIPIENTS, organisation_numbers, prepare
 from bench.altinn_profile import PUBLIC_URL, _body, _drive
+from bench.in_process import measuring, run
 
 
 class _DurableFloor:
@@ -65,14 +64,9 @@ class _DurableFloor:
 
 async def _measure(name: str, app: Any, token: str, bodies: list[bytes], args: argparse.Namespace) -> None:
     await _drive(app, token, bodies[: args.warmup], args.concurrency)
-    cpu, loop_cpu, wall = time.process_time(), time.thread_time(), time.perf_counter()
-    done = await _drive(app, token, bodies[args.warmup :], args.concurrency)
-    cpu, loop_cpu, wall = time.process_time() - cpu, time.thread_time() - loop_cpu, time.perf_counter() - wall
-    print(
-        f"{name:22} {done} requests  {done / wall:7.1f}/s wall  {cpu * 1000 / done:.2f} CPU ms/request"
-        f" (all threads), {loop_cpu * 1000 / done:.2f} on the event loop's thread",
-        flush=True,
-    )
+    with measuring() as measured:
+        done = await _drive(app, token, bodies[args.warmup :], args.concurrency)
+    print(f"{name:22} {measured.summary(done, 'request')}", flush=True)
 
 
 async def _main(args: argparse.Namespace, data_dir: Path, token: str, bodies: list[bytes]) -> None:
@@ -110,12 +104,7 @@ def main() -> None:
     numbers = organisation_numbers(RECIPIENTS)
     token = prepare(data_dir, PUBLIC_URL, numbers)
     bodies = [_body(turn, numbers[turn % len(numbers)]) for turn in range(args.count + args.warmup)]
-    try:
-        import uvloop
-
-        uvloop.run(_main(args, data_dir, token, bodies))
-    except ImportError:
-        asyncio.run(_main(args, data_dir, token, bodies))
+    run(_main(args, data_dir, token, bodies))
 
 
 if __name__ == "__main__":

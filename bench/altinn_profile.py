@@ -6,48 +6,29 @@ Prepares a fresh data folder as bench/altinn_initialize.py does (a service owner
 recipient organisations with a business inbox, the owner's RS256 bearer token from the folder's
 sandbox issuer), starts the app's lifespan (group-commit writer, job workers) and feeds the same
 single-recipient initialize as bench/altinn.lua (recipients in turn) straight into the ASGI app from
-``concurrency`` tasks. Prints CPU ms per initialize (all threads and the event loop's thread) and the
-wall-clock rate. It measures the app alone, so it compares changes to the initialize path; it does
-not replace bench/altinn_initialize.py. With ``--profile`` it writes a cProfile of the event loop.
+``concurrency`` tasks (bench/in_process.py). Prints CPU ms per initialize (all threads, the event
+loop's thread, and by thread) and the wall-clock rate. It measures the app alone, so it compares
+changes to the initialize path; it does not replace bench/altinn_initialize.py. With ``--profile``
+it writes a cProfile of the event loop.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import cProfile
 import json
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench.altinn_initialize import API, RECIPIENTS, RESOURCE, organisation_numbers, prepare
-from bench.ekopost_profile import _call
+from bench.in_process import call, drive, http_scope, measuring, run
 
 PUBLIC_URL = "http://127.0.0.1:8080"
 
 
 def _scope(token: str) -> dict[str, Any]:
-    path = f"{API}/correspondence"
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1:8080"),
-            (b"authorization", f"Bearer {token}".encode()),
-            (b"content-type", b"application/json"),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8080),
-    }
+    headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", b"application/json")]
+    return http_scope("POST", f"{API}/correspondence", headers, host=b"127.0.0.1:8080")
 
 
 def _body(turn: int, recipient: str) -> bytes:
@@ -71,20 +52,15 @@ def _body(turn: int, recipient: str) -> bytes:
 
 
 async def _drive(app: Any, token: str, bodies: list[bytes], concurrency: int) -> int:
-    queue = list(reversed(bodies))
+    """Each body as an initialize from ``concurrency`` clients; a status other than 200 stops the run."""
     scope = _scope(token)
-    done = 0
 
-    async def client() -> None:
-        nonlocal done
-        while queue:
-            status, answer = await _call(app, dict(scope), queue.pop())
-            if status != 200:
-                raise RuntimeError(f"initialize: {status} {answer[:300]!r}")
-            done += 1
+    async def initialize(body: bytes) -> None:
+        status, answer = await call(app, scope, body)
+        if status != 200:
+            raise RuntimeError(f"initialize: {status} {answer[:300]!r}")
 
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return done
+    return await drive(bodies, concurrency, initialize)
 
 
 async def _main(args: argparse.Namespace, data_dir: Path, token: str, bodies: list[bytes]) -> None:
@@ -94,20 +70,10 @@ async def _main(args: argparse.Namespace, data_dir: Path, token: str, bodies: li
     app = create_app(Settings(data_dir=data_dir, public_url=PUBLIC_URL, log_json=True))
     async with app.router.lifespan_context(app):
         await _drive(app, token, bodies[: args.warmup], args.concurrency)
-        profiler = cProfile.Profile() if args.profile else None
-        cpu, loop_cpu, wall = time.process_time(), time.thread_time(), time.perf_counter()
-        if profiler:
-            profiler.enable()
-        done = await _drive(app, token, bodies[args.warmup :], args.concurrency)
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        loop_cpu = time.thread_time() - loop_cpu
-    print(
-        f"{done} initializes  {done / wall:.1f}/s wall  {cpu * 1000 / done:.2f} CPU ms/initialize"
-        f" (all threads), {loop_cpu * 1000 / done:.2f} on the event loop's thread"
-    )
+        with measuring(args.profile) as measured:
+            done = await _drive(app, token, bodies[args.warmup :], args.concurrency)
+    print(measured.summary(done, "initialize"))
+    print(measured.by_thread(done, "initialize"))
 
 
 def main() -> None:
@@ -121,12 +87,7 @@ def main() -> None:
     numbers = organisation_numbers(RECIPIENTS)
     token = prepare(data_dir, PUBLIC_URL, numbers)
     bodies = [_body(turn, numbers[turn % len(numbers)]) for turn in range(args.count + args.warmup)]
-    try:
-        import uvloop
-
-        uvloop.run(_main(args, data_dir, token, bodies))
-    except ImportError:
-        asyncio.run(_main(args, data_dir, token, bodies))
+    run(_main(args, data_dir, token, bodies))
 
 
 if __name__ == "__main__":

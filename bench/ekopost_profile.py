@@ -5,72 +5,31 @@
 Seeds a fresh data folder with one sender (``postbud senders add``), starts the app's lifespan
 (group-commit writer, job workers), makes a campaign and feeds each envelope's three requests
 straight into the ASGI app from ``concurrency`` tasks, the content body (the same ~51 KB window
-PDFs as bench/ekopost_ingest.py) in 64 KiB chunks. Prints CPU ms per envelope (all threads and
-the event loop's thread) and the wall-clock rate. It measures the app alone, so it compares
-changes to the Ekopost path; it does not replace bench/ekopost_ingest.py. With ``--profile`` it
-writes a cProfile of the event-loop thread.
+PDFs as bench/ekopost_ingest.py) in 64 KiB chunks (bench/in_process.py). Prints CPU ms per
+envelope (all threads, the event loop's thread, and by thread) and the wall-clock rate. It measures
+the app alone, so it compares changes to the Ekopost path; it does not replace
+bench/ekopost_ingest.py. With ``--profile`` it writes a cProfile of the event-loop thread.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
-import cProfile
 import json
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.digipost_send import postbud_cli
 from bench.ekopost_ingest import ORGNR, PDF_PADDING, window_letter_pdf
-
-CHUNK = 64 * 1024
+from bench.in_process import call, drive, http_scope, measuring, run
 
 
 def _scope(method: str, path: str, auth: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"authorization", auth.encode()),
-            (b"content-type", b"application/json"),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8080),
-    }
-
-
-async def _call(app: Any, scope: dict[str, Any], body: bytes) -> tuple[int, bytes]:
-    chunks = [body[i : i + CHUNK] for i in range(0, len(body), CHUNK)] or [b""]
-    status, answer = 0, bytearray()
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            chunk = chunks.pop(0)
-            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
-        await asyncio.sleep(3600)
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            answer.extend(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, bytes(answer)
+    return http_scope(
+        method, path, [(b"authorization", auth.encode()), (b"content-type", b"application/json")]
+    )
 
 
 def _content(number: int) -> bytes:
@@ -79,34 +38,25 @@ def _content(number: int) -> bytes:
     return json.dumps({**body, "data": base64.b64encode(pdf).decode()}).encode()
 
 
-async def _envelope(app: Any, base: str, auth: str, content: bytes, number: int) -> bool:
+async def _envelope(app: Any, base: str, auth: str, content: bytes, number: int) -> None:
     create = json.dumps({"name": f"bench-{number}", "postage": "priority", "address": None}).encode()
-    status, answer = await _call(app, _scope("POST", base, auth), create)
+    status, answer = await call(app, _scope("POST", base, auth), create)
     if status != 200:
         raise RuntimeError(f"create: {status} {answer[:300]!r}")
     path = f"{base}/{json.loads(answer)['id']}"
-    status, answer = await _call(app, _scope("POST", f"{path}/content", auth), content)
+    status, answer = await call(app, _scope("POST", f"{path}/content", auth), content)
     if status != 200:
         raise RuntimeError(f"content: {status} {answer[:300]!r}")
-    status, answer = await _call(app, _scope("POST", f"{path}/close", auth), b"{}")
+    status, answer = await call(app, _scope("POST", f"{path}/close", auth), b"{}")
     if status != 200:
         raise RuntimeError(f"close: {status} {answer[:300]!r}")
-    return True
 
 
 async def _drive(app: Any, base: str, auth: str, contents: list[bytes], concurrency: int, first: int) -> int:
-    queue = list(reversed(list(enumerate(contents, start=first))))
-    done = 0
+    async def envelope(numbered: tuple[int, bytes]) -> None:
+        await _envelope(app, base, auth, numbered[1], numbered[0])
 
-    async def client() -> None:
-        nonlocal done
-        while queue:
-            number, content = queue.pop()
-            await _envelope(app, base, auth, content, number)
-            done += 1
-
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return done
+    return await drive(list(enumerate(contents, start=first)), concurrency, envelope)
 
 
 async def _main(args: argparse.Namespace, data_dir: Path, api_key: str, contents: list[bytes]) -> None:
@@ -118,25 +68,15 @@ async def _main(args: argparse.Namespace, data_dir: Path, api_key: str, contents
     async with app.router.lifespan_context(app):
         today = datetime.now(UTC).date().isoformat()
         campaign = json.dumps({"name": "Profile", "output_date": today}).encode()
-        status, answer = await _call(app, _scope("POST", "/ekopost/campaigns", auth), campaign)
+        status, answer = await call(app, _scope("POST", "/ekopost/campaigns", auth), campaign)
         if status != 200:
             raise RuntimeError(f"campaign: {status} {answer!r}")
         base = f"/ekopost/campaigns/{json.loads(answer)['id']}/envelopes"
         await _drive(app, base, auth, contents[: args.warmup], args.concurrency, 1)
-        profiler = cProfile.Profile() if args.profile else None
-        cpu, loop_cpu, wall = time.process_time(), time.thread_time(), time.perf_counter()
-        if profiler:
-            profiler.enable()
-        done = await _drive(app, base, auth, contents[args.warmup :], args.concurrency, args.warmup + 1)
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        loop_cpu = time.thread_time() - loop_cpu
-    print(
-        f"{done} envelopes  {done / wall:.1f} envelopes/s wall  {cpu * 1000 / done:.1f} CPU ms/envelope"
-        f" (all threads), {loop_cpu * 1000 / done:.1f} on the event loop's thread"
-    )
+        with measuring(args.profile) as measured:
+            done = await _drive(app, base, auth, contents[args.warmup :], args.concurrency, args.warmup + 1)
+    print(measured.summary(done, "envelope"))
+    print(measured.by_thread(done, "envelope"))
 
 
 def main() -> None:
@@ -151,12 +91,7 @@ def main() -> None:
         "senders", "add", "--name", "Bench AB", "--orgnr", ORGNR, "--data-dir", str(data_dir), "--json"
     )
     contents = [_content(n) for n in range(1, args.count + args.warmup + 1)]
-    try:
-        import uvloop
-
-        uvloop.run(_main(args, data_dir, json.loads(added)["api_key"], contents))
-    except ImportError:
-        asyncio.run(_main(args, data_dir, json.loads(added)["api_key"], contents))
+    run(_main(args, data_dir, json.loads(added)["api_key"], contents))
 
 
 if __name__ == "__main__":
