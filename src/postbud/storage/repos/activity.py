@@ -15,11 +15,11 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from postbud.domain.channels import Channel
 from postbud.domain.documents import Sensitivity
 from postbud.domain.events import EventType, ShipmentEvent
 from postbud.storage import schema
 from postbud.storage.job_kinds import HOUSEKEEPING
+from postbud.storage.repos.events import event_from_row
 from postbud.storage.repos.jobs import READY
 from postbud.storage.repos.routed_counts import NOT_DELIVERED, hour_of
 from postbud.storage.types import UtcDateTime
@@ -64,23 +64,10 @@ def _feed_query() -> Select[tuple[object, ...]]:
     )
 
 
-def _event(row: RowMapping) -> ShipmentEvent:
-    return ShipmentEvent(
-        id=row["id"],
-        shipment_id=row["shipment_id"],
-        sender_id=row["sender_id"],
-        type=EventType(row["type"]),
-        at=row["at"],
-        channel=Channel(row["channel"]) if row["channel"] else None,
-        data=row["data"] or {},
-        dedup_key=row["dedup_key"],
-    )
-
-
 def _feed_row(row: RowMapping) -> FeedRow:
     recipient = row["recipient_name"] or row["recipient_party"]
     return FeedRow(
-        event=_event(row),
+        event=event_from_row(row),
         sender_name=row["sender_name"],
         subject=row["subject"],
         recipient=recipient,
@@ -155,6 +142,6 @@ class ActivityRepository:
         )
         found: dict[uuid.UUID, list[ShipmentEvent]] = {shipment_id: [] for shipment_id in shipment_ids}
         for row in (await self._conn.execute(query)).mappings():
-            event = _event(row)
+            event = event_from_row(row)
             found[event.shipment_id].append(event)
         return found
