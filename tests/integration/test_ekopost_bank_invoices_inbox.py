@@ -235,6 +235,32 @@ def test_an_avtalegiro_invoice_is_shown_and_not_paid_by_hand(ekopost: Ekopost) -
     assert _pay(ekopost, envelope_id, from_account=sandbox_account(payers[NO_PAYER].id)).status_code == 409
 
 
+def test_an_ebank_invoice_by_plusgiro_with_a_message_and_one_by_autogiro(ekopost: Ekopost) -> None:
+    payers = ekopost.run(lambda: _register(ekopost))
+    by_message = {
+        **EBANK,
+        "reference_type": "message",
+        "reference_value": "Kund K-1 december",
+        "giro_number": "900126",
+    }
+    _, message_id = _send(ekopost, by_message)
+    _, autogiro_id = _send(ekopost, {**EBANK, "autogiro": True})
+    _sign_in(ekopost, payers[SE_PAYER])
+    page = ekopost.http.get(f"/inbox/letters/{message_id}").text
+    assert "Melding til mottaker" in page
+    assert "Kund K-1 december" in page
+    assert "PlusGiro" in page
+    assert "9 00 12-6" in page
+    assert _pay(ekopost, message_id, from_account="6123 123 456 789").status_code == 303
+    (payment,) = [e for e in _details(ekopost, message_id).events if e.type is EventType.PAYMENT_REGISTERED]
+    assert payment.data["reference"] == ["message", "Kund K-1 december"]
+    assert payment.data["creditor_account_kind"] == "plusgiro"
+    autogiro = ekopost.http.get(f"/inbox/letters/{autogiro_id}").text
+    assert "Autogiro" in autogiro
+    assert f"/inbox/letters/{autogiro_id}/pay" not in autogiro
+    assert _pay(ekopost, autogiro_id, from_account="6123 123 456 789").status_code == 409
+
+
 def test_an_invoice_to_someone_without_bank_einvoices_fails_with_the_reason(ekopost: Ekopost) -> None:
     """The issue's rule for an unreachable payer: not printed, not in a mailbox: failed, saying why."""
     campaign_id, envelope_id = _send(ekopost, {**MASTERCARD, "social_security_number": NO_BANK_PERSON})
