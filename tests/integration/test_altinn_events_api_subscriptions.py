@@ -220,8 +220,13 @@ def test_attachment_events_reach_an_events_api_subscription_and_a_named_webhook(
     assert types(receiver, "named") == ["no.altinn.correspondence.attachmentpublished"]
 
 
-def test_a_sandbox_reset_keeps_events_api_subscriptions_as_it_keeps_webhooks(altinn: Altinn) -> None:
-    made = create(altinn, {"endPoint": "https://mottak.example/h", "resourceFilter": RESOURCE_URN}).json()
+def test_a_sandbox_reset_keeps_events_api_subscriptions_as_it_keeps_webhooks(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    made = create(altinn, {"endPoint": receiver.url("kept"), "resourceFilter": RESOURCE_URN}).json()
     assert altinn.runtime.settings.sandbox, "a reset needs sandbox mode"
-    altinn.run(reset_sandbox, altinn.runtime)
+    altinn.run(reset_sandbox, altinn.runtime)  # before the endpoint validated it: its job went
     assert altinn.http.get(f"{PATH}/{made['id']}", headers=subscriber(altinn)).json() == made
+    altinn.work()
+    assert [json.loads(r.body)["type"] for r in receiver.at("kept")] == [VALIDATION]  # asked again
+    assert altinn.http.get(f"{PATH}/{made['id']}", headers=subscriber(altinn)).json()["validated"] is True

@@ -33,6 +33,7 @@ __all__ = [
     "subscription",
     "subscriptions",
     "unsubscribe",
+    "validate_the_unvalidated",
 ]
 
 
@@ -97,6 +98,15 @@ async def subscribe(runtime: Runtime, wanted: Wanted) -> Subscribed:
         await _validate_later(uow, added.id, now)
     runtime.jobs_available()
     return Subscribed(added, webhook)
+
+
+async def validate_the_unvalidated(uow: SqlUnitOfWork, now: datetime) -> int:
+    """Queue a validation for each subscription not yet validated (a sandbox reset dropped their
+    jobs); in the caller's transaction. How many were queued."""
+    numbers = await uow.events_api.not_validated()
+    for number in numbers:
+        await _validate_later(uow, number, now)
+    return len(numbers)
 
 
 async def _validate_later(uow: SqlUnitOfWork, number: int, now: datetime) -> None:

@@ -19,6 +19,7 @@ import structlog
 from postbud.domain.errors import NotPermitted, PermissionCode
 from postbud.services.runtime import Runtime
 from postbud.services.sandbox.seed import SandboxSender, SeedOptions, sandbox_sender, seed
+from postbud.webhooks.events_api import validate_the_unvalidated
 
 log = structlog.get_logger(__name__)
 DEFAULT_SEED_OPTIONS = SeedOptions()
@@ -61,6 +62,10 @@ async def reset_sandbox(
     reseed = population is Population.RESEED
     async with runtime.unit_of_work() as uow:
         cleared = await uow.sandbox_reset.clear(population=reseed, credentials=not keep_credentials)
+        # The jobs went with the letters: a kept Events API subscription not yet validated is asked again.
+        revalidating = await validate_the_unvalidated(uow, runtime.clock.now())
+    if revalidating:
+        runtime.jobs_available()
     blobs_deleted = 0
     for sha256 in sorted(cleared.blobs):
         if await runtime.blobs.exists(sha256):

@@ -80,6 +80,11 @@ class EventsApiRepository:
             update(table).where(table.c.id == number, table.c.validated_at.is_(None)).values(validated_at=at)
         )
 
+    async def not_validated(self) -> list[int]:
+        table = schema.events_api_subscriptions
+        query = select(table.c.id).where(table.c.validated_at.is_(None)).order_by(table.c.id)
+        return [int(number) for number in (await self._conn.execute(query)).scalars()]
+
     async def of_consumer(self, consumer: str) -> list[EventsApiSubscription]:
         table = schema.events_api_subscriptions
         query = select(table).where(table.c.consumer == consumer).order_by(table.c.id)
