@@ -31,14 +31,22 @@ def _text(root: etree._Element, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def problems_of(xml: bytes) -> list[str]:
-    """Every rule the document breaks, each as ``RULE-ID: what``; empty when it passes."""
+def _parsed(xml: bytes) -> etree._Element | str:
+    """The document's root, or why it is not well-formed XML without a DTD."""
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
-        return [f"XML: not well-formed ({exc.msg})"]
+        return f"XML: not well-formed ({exc.msg})"
     if root.getroottree().docinfo.doctype:
-        return ["XML: a document type declaration is not allowed"]
+        return "XML: a document type declaration is not allowed"
+    return root
+
+
+def problems_of(xml: bytes) -> list[str]:
+    """Every rule the document breaks, each as ``RULE-ID: what``; empty when it passes."""
+    root = _parsed(xml)
+    if isinstance(root, str):
+        return [root]
     name = etree.QName(root)
     kinds = {(UBL_INVOICE, "Invoice"): "Invoice", (UBL_CREDIT_NOTE, "CreditNote"): "CreditNote"}
     kind = kinds.get((name.namespace or "", name.localname))
@@ -82,10 +90,5 @@ def problems_of(xml: bytes) -> list[str]:
 
 def well_formed_problems(xml: bytes) -> list[str]:
     """For the Svefaktura formats: well-formed XML without a DTD (their schemas are not checked)."""
-    try:
-        root = etree.fromstring(xml, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        return [f"XML: not well-formed ({exc.msg})"]
-    if root.getroottree().docinfo.doctype:
-        return ["XML: a document type declaration is not allowed"]
-    return []
+    root = _parsed(xml)
+    return [root] if isinstance(root, str) else []
