@@ -19,6 +19,7 @@ from .links import Entrypoint, Link, Relation
 from .multipart import MULTIPART_V8, XML_V8
 from .operations import Call, ContentSource
 from .transport import ApiRequest, ApiResponse
+from .xml_elements import child_elements, child_text, optional_time
 from .xml_in import parse
 
 __all__ = [
@@ -113,50 +114,39 @@ def _multipart(archive_body: bytes, documents: Sequence[tuple[ArchiveDocument, b
 # --- in ------------------------------------------------------------------------------------------
 
 
-def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-
-def _text(el: etree._Element, name: str) -> str | None:
-    found = _children(el, name)
-    return (found[0].text or "") if found else None
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _links(el: etree._Element) -> tuple[Link, ...]:
     return tuple(
         Link(link.get("rel") or "", link.get("uri") or "", link.get("media-type"))
-        for link in _children(el, "link")
+        for link in child_elements(el, "link")
     )
 
 
 def _read_document(el: etree._Element) -> ArchiveDocument:
-    raw_uuid = _text(el, "uuid")
+    raw_uuid = child_text(el, "uuid")
     if raw_uuid is None:
         raise UnexpectedResponseError("an archive document without uuid")
     return ArchiveDocument(
-        file_type=_text(el, "file-type") or "",
-        file_name=_text(el, "file-name"),
-        content_type=_text(el, "content-type") or "application/octet-stream",
-        reference_id=_text(el, "referenceid"),
-        attributes={_text(a, "key") or "": _text(a, "value") or "" for a in _children(el, "attributes")},
-        deletion_time=_time(_text(el, "deletion-time")),
+        file_type=child_text(el, "file-type") or "",
+        file_name=child_text(el, "file-name"),
+        content_type=child_text(el, "content-type") or "application/octet-stream",
+        reference_id=child_text(el, "referenceid"),
+        attributes={
+            child_text(a, "key") or "": child_text(a, "value") or "" for a in child_elements(el, "attributes")
+        },
+        deletion_time=optional_time(child_text(el, "deletion-time")),
         uuid=UUID(raw_uuid),
-        content_hash=_text(el, "content-hash"),
-        archived_time=_time(_text(el, "archived-time")),
+        content_hash=child_text(el, "content-hash"),
+        archived_time=optional_time(child_text(el, "archived-time")),
         links=_links(el),
     )
 
 
 def _read_archive(el: etree._Element) -> Archive:
-    sender_id = _text(el, "sender-id")
+    sender_id = child_text(el, "sender-id")
     return Archive(
-        name=_text(el, "name"),
+        name=child_text(el, "name"),
         sender_id=int(sender_id) if sender_id else None,
-        documents=tuple(_read_document(d) for d in _children(el, "documents")),
+        documents=tuple(_read_document(d) for d in child_elements(el, "documents")),
         links=_links(el),
     )
 
@@ -166,7 +156,7 @@ def _archive(response: ApiResponse) -> Archive:
 
 
 def _archives(response: ApiResponse) -> list[Archive]:
-    return [_read_archive(el) for el in _children(parse(response.body, "archives"), "archive")]
+    return [_read_archive(el) for el in child_elements(parse(response.body, "archives"), "archive")]
 
 
 def _nothing(_: ApiResponse) -> None:
@@ -264,7 +254,7 @@ def archive_document_content(document: ArchiveDocument) -> Call[ArchiveDocumentC
 
     def read(response: ApiResponse) -> ArchiveDocumentContent:
         root = parse(response.body, "archive-document-content")
-        return ArchiveDocumentContent(_text(root, "content-type") or "", _text(root, "uri") or "")
+        return ArchiveDocumentContent(child_text(root, "content-type") or "", child_text(root, "uri") or "")
 
     return Call(ApiRequest("GET", link.uri), read)
 

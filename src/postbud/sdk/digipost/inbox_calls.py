@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 from lxml import etree
@@ -15,6 +14,7 @@ from .links import Entrypoint, Relation
 from .multipart import XML_V8
 from .operations import Call
 from .transport import ApiRequest, ApiResponse
+from .xml_elements import child_elements, child_text, optional_time
 from .xml_in import parse
 
 __all__ = [
@@ -33,19 +33,6 @@ MAX_INBOX_LIMIT = 1000
 
 def _q(name: str) -> str:
     return f"{{{V8}}}{name}"
-
-
-def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-
-def _text(el: etree._Element, name: str) -> str | None:
-    found = _children(el, name)
-    return (found[0].text or "") if found else None
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _link(root: Entrypoint, relation: Relation) -> str:
@@ -70,21 +57,21 @@ def _nothing(_: ApiResponse) -> None:
 
 
 def _document(el: etree._Element) -> InboxDocument:
-    raw_id, delivered = _text(el, "id"), _time(_text(el, "delivery-time"))
+    raw_id, delivered = child_text(el, "id"), optional_time(child_text(el, "delivery-time"))
     if raw_id is None or delivered is None:
         raise UnexpectedResponseError("an inbox document without id or delivery-time")
     return InboxDocument(
         id=int(raw_id),
-        sender=_text(el, "sender") or "",
+        sender=child_text(el, "sender") or "",
         delivery_time=delivered,
-        authentication_level=_text(el, "authentication-level") or "PASSWORD",
-        subject=_text(el, "subject"),
-        reference_from_sender=_text(el, "reference-from-sender"),
-        first_accessed=_time(_text(el, "first-accessed")),
-        content_type=_text(el, "content-type"),
-        content_uri=_text(el, "content-uri"),
-        delete_uri=_text(el, "delete-uri"),
-        attachments=tuple(_document(a) for a in _children(el, "attachment")),
+        authentication_level=child_text(el, "authentication-level") or "PASSWORD",
+        subject=child_text(el, "subject"),
+        reference_from_sender=child_text(el, "reference-from-sender"),
+        first_accessed=optional_time(child_text(el, "first-accessed")),
+        content_type=child_text(el, "content-type"),
+        content_uri=child_text(el, "content-uri"),
+        delete_uri=child_text(el, "delete-uri"),
+        attachments=tuple(_document(a) for a in child_elements(el, "attachment")),
     )
 
 
@@ -96,7 +83,7 @@ def inbox(sender_root: Entrypoint, *, offset: int, limit: int) -> Call[list[Inbo
     url = f"{_link(sender_root, Relation.GET_INBOX)}?{urlencode({'offset': offset, 'limit': limit})}"
 
     def read(response: ApiResponse) -> list[InboxDocument]:
-        return [_document(d) for d in _children(parse(response.body, "inbox"), "document")]
+        return [_document(d) for d in child_elements(parse(response.body, "inbox"), "document")]
 
     return Call(ApiRequest("GET", url), read)
 
@@ -140,7 +127,7 @@ def tags(root: Entrypoint, personal_identification_number: str) -> Call[list[Tag
     url = f"{_link(root, Relation.GET_TAGS)}?{query}"
 
     def read(response: ApiResponse) -> list[TagType]:
-        return [TagType(t.text or "") for t in _children(parse(response.body, "tags"), "tag-type")]
+        return [TagType(t.text or "") for t in child_elements(parse(response.body, "tags"), "tag-type")]
 
     return Call(ApiRequest("GET", url), read)
 
@@ -162,9 +149,9 @@ def create_or_activate_user_account(
 
     def read(response: ApiResponse) -> UserAccount:
         account = parse(response.body, "user-account")
-        key = _children(account, "encryption-key")
+        key = child_elements(account, "encryption-key")
         return UserAccount(
-            _text(account, "digipost-address") or "",
+            child_text(account, "digipost-address") or "",
             (key[0].text or "") if key else "",
             key[0].get("key-id") if key else None,
         )

@@ -16,6 +16,7 @@ from .errors import MissingLinkError, UnexpectedResponseError
 from .links import Entrypoint, Link, Relation
 from .operations import Call
 from .transport import ApiRequest, ApiResponse
+from .xml_elements import child_elements, child_text
 from .xml_in import parse
 
 __all__ = ["FoundRecipient", "Suggestion", "autocomplete", "recipient", "search"]
@@ -42,34 +43,25 @@ class Suggestion:
     search_link: str | None = None
 
 
-def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-
-def _text(el: etree._Element, name: str) -> str | None:
-    found = _children(el, name)
-    return (found[0].text or "") if found else None
-
-
 def _link(el: etree._Element, relation: str) -> str | None:
-    for link in _children(el, "link"):
+    for link in child_elements(el, "link"):
         if (link.get("rel") or "").rsplit("/", 1)[-1] == relation:
             return link.get("uri")
     return None
 
 
 def _recipient(el: etree._Element) -> FoundRecipient:
-    address = _text(el, "digipost-address")
+    address = child_text(el, "digipost-address")
     if not address:
         raise UnexpectedResponseError("a recipient without digipost-address")
     return FoundRecipient(
         digipost_address=address,
-        firstname=_text(el, "firstname"),
-        middlename=_text(el, "middlename") or None,
-        lastname=_text(el, "lastname"),
-        organisation_number=_text(el, "organisation-number"),
-        organisation_name=_text(el, "organisation-name"),
-        mobile_number=_text(el, "mobile-number"),
+        firstname=child_text(el, "firstname"),
+        middlename=child_text(el, "middlename") or None,
+        lastname=child_text(el, "lastname"),
+        organisation_number=child_text(el, "organisation-number"),
+        organisation_name=child_text(el, "organisation-name"),
+        mobile_number=child_text(el, "mobile-number"),
         self_link=_link(el, "self"),
     )
 
@@ -88,14 +80,14 @@ def _query_path(link: Link, query: str) -> str:
 
 
 def _hits(response: ApiResponse) -> list[FoundRecipient]:
-    return [_recipient(el) for el in _children(parse(response.body, "recipients"), "recipient")]
+    return [_recipient(el) for el in child_elements(parse(response.body, "recipients"), "recipient")]
 
 
 def _suggestions(response: ApiResponse) -> list[Suggestion]:
     root = parse(response.body, "autocomplete")
     return [
-        Suggestion(_text(el, "search-string") or "", _link(el, "search"))
-        for el in _children(root, "suggestion")
+        Suggestion(child_text(el, "search-string") or "", _link(el, "search"))
+        for el in child_elements(root, "suggestion")
     ]
 
 

@@ -48,6 +48,7 @@ from .sharing import (
     ShareDocumentsRequestState,
 )
 from .status import DeliveryStatus, DocumentStatus, HashAlgorithm
+from .xml_elements import child_elements, child_text
 
 __all__ = [
     "api_error",
@@ -86,18 +87,9 @@ def parse(body: bytes, expected: str) -> etree._Element:
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in el if isinstance(child.tag, str) and etree.QName(child).localname == name]
-
-
 def _child(el: etree._Element, name: str) -> etree._Element | None:
-    found = _children(el, name)
+    found = child_elements(el, name)
     return found[0] if found else None
-
-
-def _text(el: etree._Element, name: str) -> str | None:
-    child = _child(el, name)
-    return None if child is None else (child.text or "")
 
 
 def _required(value: str | None, what: str) -> str:
@@ -179,7 +171,7 @@ def _links(el: etree._Element) -> tuple[Link, ...]:
             uri=_required(link.get("uri"), "link/@uri"),
             media_type=link.get("media-type"),
         )
-        for link in _children(el, "link")
+        for link in child_elements(el, "link")
     )
 
 
@@ -201,7 +193,7 @@ def _data_type(el: etree._Element) -> DataType | None:
 
 def entrypoint(body: bytes) -> Entrypoint:
     root = parse(body, "entrypoint")
-    certificate = _text(root, "certificate")
+    certificate = child_text(root, "certificate")
     return Entrypoint(certificate_pem=certificate.strip() if certificate else None, links=_links(root))
 
 
@@ -211,11 +203,11 @@ def api_error(status: int, body: bytes) -> DigipostApiError:
         root = parse(body, "error")
     except UnexpectedResponseError:
         return _error_without_body(status, body)
-    error_type = _enum(ErrorType, _text(root, "error-type"))
+    error_type = _enum(ErrorType, child_text(root, "error-type"))
     return DigipostApiError(
         status,
-        _text(root, "error-code") or "GENERAL_ERROR",
-        _text(root, "error-message") or "",
+        child_text(root, "error-code") or "GENERAL_ERROR",
+        child_text(root, "error-message") or "",
         error_type or (ErrorType.SERVER if status >= 500 else ErrorType.CLIENT_TECHNICAL),
     )
 
@@ -232,15 +224,15 @@ def _error_without_body(status: int, body: bytes) -> DigipostApiError:
 def _delivered_document(el: etree._Element) -> DeliveredDocument:
     hash_el = _child(el, "content-hash")
     return DeliveredDocument(
-        uuid=_uuid(_text(el, "uuid")),
-        subject=_text(el, "subject"),
-        file_type=_required(_text(el, "file-type"), "document/file-type"),
-        authentication_level=_enum(AuthenticationLevel, _text(el, "authentication-level")),
-        sensitivity_level=_enum(SensitivityLevel, _text(el, "sensitivity-level")),
+        uuid=_uuid(child_text(el, "uuid")),
+        subject=child_text(el, "subject"),
+        file_type=_required(child_text(el, "file-type"), "document/file-type"),
+        authentication_level=_enum(AuthenticationLevel, child_text(el, "authentication-level")),
+        sensitivity_level=_enum(SensitivityLevel, child_text(el, "sensitivity-level")),
         content_hash=None
         if hash_el is None
         else ContentHash(hash_el.text or "", hash_el.get("hash-algorithm")),
-        opening_receipt=_text(el, "opening-receipt"),
+        opening_receipt=child_text(el, "opening-receipt"),
         data_type=_data_type(el),
         links=_links(el),
     )
@@ -252,13 +244,13 @@ def message_delivery(body: bytes) -> MessageDelivery:
     if primary is None:
         raise UnexpectedResponseError("the message-delivery has no primary-document")
     return MessageDelivery(
-        message_id=_text(root, "message-id"),
-        delivery_method=_required_enum(Channel, _text(root, "delivery-method"), "delivery-method"),
-        sender_id=_required_int(_text(root, "sender-id"), "sender-id"),
-        status=_required_enum(MessageStatus, _text(root, "status"), "status"),
-        delivery_time=_datetime(_text(root, "delivery-time")),
+        message_id=child_text(root, "message-id"),
+        delivery_method=_required_enum(Channel, child_text(root, "delivery-method"), "delivery-method"),
+        sender_id=_required_int(child_text(root, "sender-id"), "sender-id"),
+        status=_required_enum(MessageStatus, child_text(root, "status"), "status"),
+        delivery_time=_datetime(child_text(root, "delivery-time")),
         primary_document=_delivered_document(primary),
-        attachments=tuple(_delivered_document(el) for el in _children(root, "attachment")),
+        attachments=tuple(_delivered_document(el) for el in child_elements(root, "attachment")),
         links=_links(root),
     )
 
@@ -266,11 +258,11 @@ def message_delivery(body: bytes) -> MessageDelivery:
 def identification_result(body: bytes) -> IdentificationResult:
     root = parse(body, "identification-result")
     return IdentificationResult(
-        result=_required_enum(IdentificationResultCode, _text(root, "result"), "result"),
-        digipost_address=_text(root, "digipost-address"),
-        person_alias=_text(root, "person-alias"),
-        unidentified_reason=_enum(UnidentifiedReason, _text(root, "unidentified-reason")),
-        invalid_reason=_enum(InvalidReason, _text(root, "invalid-reason")),
+        result=_required_enum(IdentificationResultCode, child_text(root, "result"), "result"),
+        digipost_address=child_text(root, "digipost-address"),
+        person_alias=child_text(root, "person-alias"),
+        unidentified_reason=_enum(UnidentifiedReason, child_text(root, "unidentified-reason")),
+        invalid_reason=_enum(InvalidReason, child_text(root, "invalid-reason")),
     )
 
 
@@ -287,7 +279,7 @@ def _document_status(el: etree._Element) -> DocumentStatus:
         is_primary_document=_bool(el.get("is-primary-document")),
         content_hash=el.get("content-hash"),
         content_hash_algorithm=_enum(HashAlgorithm, el.get("content-hash-algorithm")),
-        attachments=tuple(_document_status(child) for child in _children(el, "attachments")),
+        attachments=tuple(_document_status(child) for child in child_elements(el, "attachments")),
         links=_links(el),
     )
 
@@ -303,7 +295,7 @@ def _metadata_documents(el: etree._Element) -> tuple[DocumentMetadata, ...]:
             technical_type=doc.get("technical-type"),
             links=_links(doc),
         )
-        for doc in _children(el, "document")
+        for doc in child_elements(el, "document")
     )
 
 
@@ -340,7 +332,7 @@ _METADATA: dict[str, Callable[[etree._Element], EventMetadata]] = {
         destination_mailbox=_attr(el, "destination-mailbox"),
         destination_mailbox_address=_attr(el, "destination-mailbox-address"),
         documents=_metadata_documents(el),
-        x509_certificate=_text(el, "x509Certificate") or "",
+        x509_certificate=child_text(el, "x509Certificate") or "",
     ),
 }
 
@@ -367,7 +359,7 @@ def document_events(body: bytes) -> DocumentEvents:
                 document_created=_required_datetime(event.get("document-created"), "event/@document-created"),
                 metadata=_metadata(_child(event, "metadata")),
             )
-            for event in _children(root, "event")
+            for event in child_elements(root, "event")
         )
     )
 
@@ -387,10 +379,10 @@ def _origin(el: etree._Element | None) -> SharedDocumentOrigin:
 
 def _shared_document(el: etree._Element) -> SharedDocument:
     return SharedDocument(
-        delivery_time=_required_datetime(_text(el, "delivery-time"), "shared-document/delivery-time"),
-        subject=_text(el, "subject") or "",
-        file_type=_text(el, "file-type") or "",
-        file_size_bytes=_required_int(_text(el, "file-size-bytes"), "shared-document/file-size-bytes"),
+        delivery_time=_required_datetime(child_text(el, "delivery-time"), "shared-document/delivery-time"),
+        subject=child_text(el, "subject") or "",
+        file_type=child_text(el, "file-type") or "",
+        file_size_bytes=_required_int(child_text(el, "file-size-bytes"), "shared-document/file-size-bytes"),
         origin=_origin(_child(el, "origin")),
         links=_links(el),
     )
@@ -400,13 +392,15 @@ def share_documents_request_state(body: bytes) -> ShareDocumentsRequestState:
     root = parse(body, "share-documents-request-state")
     wrapper = _child(root, "shared-documents")
     documents = (
-        () if wrapper is None else tuple(_shared_document(el) for el in _children(wrapper, "shared-document"))
+        ()
+        if wrapper is None
+        else tuple(_shared_document(el) for el in child_elements(wrapper, "shared-document"))
     )
     return ShareDocumentsRequestState(
         shared_documents=documents,
-        shared_at_time=_datetime(_text(root, "shared-at-time")),
-        expiry_time=_datetime(_text(root, "expiry-time")),
-        withdrawn_time=_datetime(_text(root, "withdrawn-time")),
+        shared_at_time=_datetime(child_text(root, "shared-at-time")),
+        expiry_time=_datetime(child_text(root, "expiry-time")),
+        withdrawn_time=_datetime(child_text(root, "withdrawn-time")),
         links=_links(root),
     )
 
@@ -414,18 +408,18 @@ def share_documents_request_state(body: bytes) -> ShareDocumentsRequestState:
 def shared_document_content(body: bytes) -> SharedDocumentContent:
     root = parse(body, "shared-document-content")
     return SharedDocumentContent(
-        content_type=_required(_text(root, "content-type"), "content-type"),
-        uri=_required(_text(root, "uri"), "uri"),
+        content_type=_required(child_text(root, "content-type"), "content-type"),
+        uri=_required(child_text(root, "uri"), "uri"),
     )
 
 
 def batch(body: bytes) -> Batch:
     root = parse(body, "batch")
     return Batch(
-        uuid=_required_uuid(_text(root, "uuid"), "batch/uuid"),
-        status=_enum(BatchStatus, _text(root, "status")),
-        count_digipost=_int(_text(root, "count-digipost")),
-        count_print=_int(_text(root, "count-print")),
+        uuid=_required_uuid(child_text(root, "uuid"), "batch/uuid"),
+        status=_enum(BatchStatus, child_text(root, "status")),
+        count_digipost=_int(child_text(root, "count-digipost")),
+        count_print=_int(child_text(root, "count-print")),
         links=_links(root),
     )
 
@@ -434,11 +428,11 @@ def sender_information(body: bytes) -> SenderInformation:
     root = parse(body, "sender-information")
     features = _child(root, "supported-features")
     return SenderInformation(
-        sender_id=_int(_text(root, "sender-id")),
-        status=_required_enum(SenderStatus, _text(root, "status"), "status"),
+        sender_id=_int(child_text(root, "sender-id")),
+        status=_required_enum(SenderStatus, child_text(root, "status"), "status"),
         features=()
         if features is None
         else tuple(
-            SenderFeature((f.text or "").strip(), f.get("param")) for f in _children(features, "feature")
+            SenderFeature((f.text or "").strip(), f.get("param")) for f in child_elements(features, "feature")
         ),
     )
