@@ -156,3 +156,28 @@ def test_each_party_told_is_an_order_of_its_own_and_one_without_contact_fails_th
     assert not [e for e in events if e["type"] == PREFIX + "correspondencenotificationfailed"]
     details = altinn.get(f"/correspondence/{cid}/details", altinn.as_sender()).json()["notifications"]
     assert [d["id"] for d in details] == orders
+
+
+def test_no_order_before_the_correspondence_is_published(altinn: Altinn, receiver: RecordingReceiver) -> None:
+    subscribed(altinn, receiver)
+    notification = {"notificationTemplate": "GenericAltinnMessage", "notificationChannel": "Email"}
+    at = altinn.runtime.clock.now() + timedelta(hours=1)
+    body = correspondence(f"0192:{ORG_RECIPIENT}", notification=notification)
+    body["correspondence"]["requestedPublishTime"] = at.isoformat()
+    (cid,) = altinn.initialized(body)
+    altinn.work()
+    assert about(altinn_events(receiver), cid) == ["correspondenceinitialized"]
+    assert altinn.get(f"/correspondence/{cid}", altinn.as_sender()).json()["notifications"] == []
+
+    altinn.advance(timedelta(hours=1, minutes=1))
+    altinn.work()
+    (order,) = [
+        n["notificationOrderId"]
+        for n in altinn.get(f"/correspondence/{cid}", altinn.as_sender()).json()["notifications"]
+    ]
+    assert about(altinn_events(receiver), cid, frozenset({order})) == [
+        "correspondenceinitialized",
+        "correspondencepublished",
+        "notificationcreated",
+        "correspondencenotificationdelivered",
+    ]

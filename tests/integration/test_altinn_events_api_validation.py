@@ -137,3 +137,29 @@ def test_the_subject_filter_delivers_only_events_about_that_subject(
     # Altinn Events compares the subject, never the alternative subject.
     assert named(receiver, "alternative") == []
     assert len(named(receiver, "all")) == 5
+
+
+def test_the_type_filter_is_the_whole_type_a_reminder_and_a_first_notice_apart(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    for name in ("notificationcreated", "correspondencenotificationdelivered"):
+        subscribe(altinn, receiver, name, typeFilter=PREFIX + name)
+    subscribe(altinn, receiver, "reminder", typeFilter=PREFIX + "correspondencenotificationreminderdelivered")
+    altinn.work()
+    notification = {
+        "notificationTemplate": "GenericAltinnMessage",
+        "notificationChannel": "Email",
+        "sendReminder": True,
+    }
+    (cid,) = altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}", notification=notification))
+    altinn.work()
+    altinn.advance(timedelta(days=8))  # seven days on, moved into the SMS hours (09–20 Oslo)
+    altinn.work()
+
+    overview = altinn.get(f"/correspondence/{cid}", altinn.as_sender()).json()
+    order = overview["notifications"][0]["notificationOrderId"]
+    assert named(receiver, "notificationcreated") == [("notificationcreated", order)]
+    assert named(receiver, "correspondencenotificationdelivered") == [
+        ("correspondencenotificationdelivered", cid)
+    ]
+    assert named(receiver, "reminder") == [("correspondencenotificationreminderdelivered", cid)]
