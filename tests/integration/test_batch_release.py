@@ -5,9 +5,13 @@ queued exactly once), and a cancel racing it gets a truthful answer. SQLite and 
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
+import textwrap
 import uuid
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -199,3 +203,65 @@ async def test_a_cancel_racing_the_release_gets_a_truthful_answer(world: World) 
         else:
             assert queued == Counter({str(i): 1 for i in letters}), attempt
     await world.work()
+
+
+_RELEASE_KILLED_AT = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys, uuid
+    from pathlib import Path
+    from sqlalchemy import event
+    from postbud.bootstrap import build_runtime
+    from postbud.config import Settings
+    from postbud.services.letters.batches import release_batch
+
+    def kill_at(conn, cursor, statement, parameters, context, executemany):
+        if sys.argv[4] in repr(parameters):  # queueing this print run: SIGKILL mid-transaction
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    async def main():
+        settings = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], workers=0)
+        runtime = await build_runtime(settings)
+        event.listen(runtime.database.write_engine.sync_engine, "before_cursor_execute", kill_at)
+        await release_batch(uuid.UUID(sys.argv[3]), runtime, chunk=1)
+
+    asyncio.run(main())
+    """
+)
+
+
+async def _released_so_far(world: World, batch_id: uuid.UUID) -> dict[str, Any]:
+    j = schema.jobs.c
+    async with world.runtime.reader() as uow:
+        query = select(j.payload).where(j.idempotency_key == f"batch-release:{batch_id}")
+        payload = (await uow.conn.execute(query)).scalar_one()
+    return dict(payload.get("released") or {})
+
+
+async def test_a_release_killed_with_sigkill_midway_is_finished_by_a_worker_each_letter_once(
+    world: World, tmp_path: Path, database_url: str
+) -> None:
+    """The release runs in a process of its own, one letter per transaction, and that process is
+    killed with SIGKILL inside the sixth chunk's transaction (as it queues that chunk's print run).
+    A worker then runs the release job: it goes on after the fifth chunk."""
+    batch_id, letters = await _closed_batch(world, "c-kill", on_paper=12)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _RELEASE_KILLED_AT,
+        str(tmp_path / "data"),
+        database_url,
+        str(batch_id),
+        f"print-run:{batch_id}:{letters[5]}",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=300)
+    assert process.returncode == -signal.SIGKILL, stderr.decode()
+    so_far = await _released_so_far(world, batch_id)
+    assert (so_far["letters"], so_far["finished"]) == (5, False), so_far
+    assert set(await _in_print_runs(world)) == {str(i) for i in letters[:5]}
+
+    await world.work()
+    assert await _in_print_runs(world) == Counter({str(i): 1 for i in letters})
+    assert await world.statuses(batch_id) == [ShipmentStatus.POSTED] * len(letters)
+    assert (await _released_so_far(world, batch_id))["finished"]
