@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from postbud.services.sandbox.faults import set_webhook_fault
 from tests.integration.altinn_api_fixtures import ORG_RECIPIENT, OWNER, PERSON, Altinn, altinn, correspondence
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
 
@@ -163,3 +164,19 @@ def test_the_type_filter_is_the_whole_type_a_reminder_and_a_first_notice_apart(
         ("correspondencenotificationdelivered", cid)
     ]
     assert named(receiver, "reminder") == [("correspondencenotificationreminderdelivered", cid)]
+
+
+def test_a_sandbox_fault_on_the_endpoint_keeps_the_subscription_unvalidated_until_it_is_lifted(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    altinn.run(set_webhook_fault, altinn.runtime, receiver.url("hook"), 1.0)
+    made = subscribe(altinn, receiver, "hook")
+    altinn.work()
+    assert receiver.at("hook") == []  # the fault answered for the endpoint
+    assert not validated(altinn, made["id"])
+
+    altinn.run(set_webhook_fault, altinn.runtime, receiver.url("hook"), 0.0)
+    altinn.advance(timedelta(hours=1))  # past the retry
+    altinn.work()
+    assert [e["type"] for e in events(receiver, "hook")] == [VALIDATION]
+    assert validated(altinn, made["id"])

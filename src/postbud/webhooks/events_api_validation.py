@@ -3,7 +3,8 @@
 the endpoint; the first 2xx marks the subscription validated, and from then on it is delivered to.
 Until then the ``events_api.validate`` job retries with the webhooks' backoff (30 attempts, more
 than a day); after the last the subscription stays unvalidated, as Altinn's validation queue
-leaves it. Signed as Postbud's CloudEvents deliveries are (Standard Webhooks, the webhook's secret).
+leaves it. Signed as Postbud's CloudEvents deliveries are (Standard Webhooks, the webhook's secret),
+and failed by the sandbox's webhook faults as they are.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ async def validate(job: Job, runtime: Runtime) -> None:
         webhook = await uow.webhooks.get(subscription.webhook_id) if subscription else None
     if subscription is None or webhook is None:
         return  # deleted meanwhile: nothing to validate
+    if fault := runtime.faults.should_fail_webhook(webhook.url):  # a sandbox fault: the endpoint seems down
+        raise NotValidated(f"subscription {number}: {fault.outcome(TIMEOUT)[1]}")
     event = validation_event(runtime.settings.resolved_public_url, number, str(job.id))
     body = encode(event)
     headers = signing.signed_headers(webhook.secret, str(job.id), int(time.time()), body)
