@@ -164,6 +164,11 @@ def test_an_ebank_invoice_is_paid_in_sek_in_the_payers_inbox_and_the_sender_hear
         assert f"Betal 1{NBSP}250,50{NBSP}SEK" in page
         account = sandbox_account(payer.id, "SEK")
         assert f'value="{account}"' in page
+        english = ekopost.http.get(
+            f"/inbox/letters/{envelope_id}", headers={"accept-language": "en-GB,en;q=0.9"}
+        ).text
+        assert f"1,250.50{NBSP}SEK" in english
+        assert "OCR number (payment reference)" in english
 
         paid = _pay(ekopost, envelope_id, from_account=account)
         assert paid.status_code == 303, paid.text
