@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from postbud.services.sandbox.clock import reset_clock
 from postbud.services.sandbox.faults import set_webhook_fault
 from tests.integration.altinn_api_fixtures import ORG_RECIPIENT, OWNER, PERSON, Altinn, altinn, correspondence
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
@@ -180,3 +181,17 @@ def test_a_sandbox_fault_on_the_endpoint_keeps_the_subscription_unvalidated_unti
     altinn.work()
     assert [e["type"] for e in events(receiver, "hook")] == [VALIDATION]
     assert validated(altinn, made["id"])
+
+
+def test_a_subscription_validated_while_the_sandbox_clock_was_ahead_is_delivered_to_after_a_clock_reset(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    altinn.advance(timedelta(days=7))
+    made = subscribe(altinn, receiver, "hook")
+    altinn.work()
+    assert validated(altinn, made["id"])
+    altinn.run(reset_clock, altinn.runtime)  # business time back a week: validation is a real moment
+
+    (cid,) = altinn.initialized(correspondence(PERSON))
+    altinn.work()
+    assert named(receiver, "hook") == [("correspondenceinitialized", cid), ("correspondencepublished", cid)]

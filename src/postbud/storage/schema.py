@@ -890,7 +890,7 @@ events_api_subscriptions = Table(
     Column("subject_filter", String(300)),
     Column("type_filter", String(300)),
     Column("created_at", UtcDateTime, nullable=False),
-    # Altinn Events (ALTEVENTS, migration 0022): when the endpoint answered the validation event;
-    # nothing is delivered to the subscription before.
+    # Altinn Events (ALTEVENTS, migration 0022): when (wall-clock time) the endpoint answered the
+    # validation event; nothing is delivered to the subscription before.
     Column("validated_at", UtcDateTime),
 )

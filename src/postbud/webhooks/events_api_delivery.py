@@ -7,6 +7,7 @@ cancelled with the reason, in the webhook's delivery log, and is never sent."""
 
 from __future__ import annotations
 
+from postbud.domain.ids import made_at
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.webhooks import Delivery, Webhook
 from postbud.webhooks.formats import RenderContext, WebhookFormats
@@ -26,7 +27,8 @@ async def refusal(
         subscription = await uow.events_api.of_webhook(webhook.id)
     if subscription is None:
         return None  # a webhook limited to a resource, not made through the Events API
-    if subscription.validated_at is None or subscription.validated_at > delivery.created_at:
+    # Both real moments, so a sandbox clock moved back after the validation changes nothing.
+    if subscription.validated_at is None or subscription.validated_at > made_at(delivery.id):
         return NOT_VALIDATED
     context = RenderContext(delivery.id, runtime.settings.resolved_public_url)
     document = formats.dialect_rendering(webhook.format, notice, context)

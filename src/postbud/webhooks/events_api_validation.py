@@ -50,7 +50,7 @@ async def validate(job: Job, runtime: Runtime) -> None:
     if outcome.error is not None:
         raise NotValidated(f"subscription {number}: {outcome.error}")
     async with runtime.unit_of_work() as uow:
-        await uow.events_api.validated(number, at=runtime.clock.now())
+        await uow.events_api.validated(number, at=runtime.wall_clock.now())
 
 
 JOB_HANDLER: Final = JobHandler(validate)

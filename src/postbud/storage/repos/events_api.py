@@ -24,6 +24,7 @@ class EventsApiSubscription:
     type_filter: str | None
     created_at: datetime
     validated_at: datetime | None = None
+    """The real (wall-clock) moment the endpoint answered the validation event; None: not yet."""
 
 
 def _subscription(row: RowMapping) -> EventsApiSubscription:

@@ -1,9 +1,9 @@
 """Altinn Events: notification events and subscriptions validated by their endpoint
 
 An Events API subscription is delivered to only once its endpoint answered the validation event
-(``events_api_subscriptions.validated_at``). Subscriptions made before this link were taken as
-validated when they were made, so they stay so. (The notification events need no table: they are
-the letter's events.)
+(``events_api_subscriptions.validated_at``, a wall-clock moment). Subscriptions made before this
+link were taken as validated at once, so they stay delivered to from the start (the epoch: their
+pending deliveries too). (The notification events need no table: they are the letter's events.)
 
 Revision ID: 0022
 Revises: 0021
@@ -11,6 +11,8 @@ Create Date: 2026-12-05 07:00:00
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,12 +28,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("events_api_subscriptions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("validated_at", UtcDateTime(), nullable=True))
-    subscriptions = sa.table(
-        "events_api_subscriptions",
-        sa.column("created_at", UtcDateTime()),
-        sa.column("validated_at", UtcDateTime()),
-    )
-    op.execute(subscriptions.update().values(validated_at=subscriptions.c.created_at))
+    subscriptions = sa.table("events_api_subscriptions", sa.column("validated_at", UtcDateTime()))
+    op.execute(subscriptions.update().values(validated_at=datetime(1970, 1, 1, tzinfo=UTC)))
 
 
 def downgrade() -> None:
