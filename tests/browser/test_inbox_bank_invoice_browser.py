@@ -1,7 +1,7 @@
 """A payer in a real browser pays a Swedish bank e-invoice: an Ekopost ``ebank`` envelope sent with the
 SDK lands in the inbox of the person who takes bank e-invoices (no mailbox of their own), shows as an
 invoice in SEK with its OCR number and Bankgiro, is paid from a Swedish account, and the sender's
-letter records the payment once."""
+letter records the payment once. The page meets WCAG AA contrast and labels every field."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.sandbox.sample_letters import letter_pdf
 from tests.browser.helpers import sign_in
 from tests.browser.live_server import LiveServer
+from tests.browser.test_accessibility_browser import _check_page as meets_contrast_and_labels
 
 pytestmark = pytest.mark.browser
 CUSTOMER_ORGNR = "5224433598"
@@ -83,6 +84,7 @@ def test_a_payer_pays_an_sek_ebank_invoice_in_the_inbox(
     expect(card.locator(".fact", has_text="Bankgiro")).to_contain_text("5678-1230")
     expect(card.get_by_label(re.compile("clearingnummer"))).to_have_value(re.compile(r"^6\d{12}$"))
     page.screenshot(path=str(screenshots / "letter-bank-invoice.png"), full_page=True)
+    meets_contrast_and_labels(page)
 
     card.get_by_role("button", name=re.compile(r"Betal 1\s250,50\sSEK")).click()
     expect(page.get_by_role("status").filter(has_text="Betalingen er registrert")).to_be_visible()
