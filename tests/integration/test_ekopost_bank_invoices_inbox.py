@@ -12,15 +12,18 @@ import json
 import re
 import time
 import uuid
+from functools import partial
 from typing import Any
 
 from postbud.domain.channels import Channel
+from postbud.domain.documents import AuthenticationLevel
+from postbud.domain.errors import Conflict, ConflictCode
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, Recipient
 from postbud.domain.routing import BANK_INVOICE_DELIVERED, NO_BANK_INVOICES
 from postbud.domain.status import ShipmentStatus
-from postbud.services.inbox.pay_invoice import bank_today
+from postbud.services.inbox.pay_invoice import PaymentOrder, bank_today, pay_invoice
 from postbud.services.letters.query import ShipmentDetails, get_shipment
 from postbud.web.inbox.cards import sandbox_account
 from postbud.webhooks.manage import add_webhook
@@ -227,6 +230,30 @@ def test_an_sek_invoice_is_paid_only_from_a_swedish_account(ekopost: Ekopost) ->
     events = _details(ekopost, envelope_id).events
     assert not [e for e in events if e.type is EventType.PAYMENT_REGISTERED]
     assert _pay(ekopost, envelope_id, from_account="6123 123 456 789").status_code == 303
+
+
+def test_two_payments_of_one_sek_invoice_at_the_same_moment_record_one(ekopost: Ekopost) -> None:
+    payers = ekopost.run(lambda: _register(ekopost))
+    _, envelope_id = _send(ekopost, EBANK)
+    payer = payers[SE_PAYER]
+    order = PaymentOrder(from_account="61231234567", pay_on=bank_today(ekopost.runtime.clock.now()))
+
+    async def both() -> list[object]:
+        pay = partial(pay_invoice, ekopost.runtime, payer.id, uuid.UUID(envelope_id), order)
+        return list(
+            await asyncio.gather(
+                pay(AuthenticationLevel.IDPORTEN_4),
+                pay(AuthenticationLevel.IDPORTEN_4),
+                return_exceptions=True,
+            )
+        )
+
+    outcomes = ekopost.run(both)
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(refused) == 1, outcomes
+    assert refused[0].code is ConflictCode.ALREADY_DONE
+    events = _details(ekopost, envelope_id).events
+    assert len([e for e in events if e.type is EventType.PAYMENT_REGISTERED]) == 1
 
 
 def test_an_avtalegiro_invoice_is_shown_and_not_paid_by_hand(ekopost: Ekopost) -> None:
