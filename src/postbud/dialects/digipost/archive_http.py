@@ -21,7 +21,6 @@ import binascii
 import hashlib
 import uuid
 from datetime import datetime
-from urllib.parse import quote
 
 from cryptography.hazmat.primitives import serialization
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -35,7 +34,7 @@ from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.multipart import MultipartReader, boundary_of
 from postbud.dialects.digipost.request_in import MAX_XML_BYTES, xml_element
-from postbud.dialects.digipost.responses import signed, xml_bytes
+from postbud.dialects.digipost.responses import signed, signed_file, xml_bytes
 from postbud.domain.archives import PAGE_SIZE, Archive, ArchivedDocument, DocumentFilter, NewArchiveDocument
 from postbud.domain.parties import Sender
 from postbud.services.archive import archiving, changing, finding
@@ -263,13 +262,9 @@ def _content_response(
     dialect: DigipostDialect, request: Request, document: ArchivedDocument, data: bytes, disposition: str
 ) -> Response:
     filename = document.file_name or f"{document.external_id}.{document.file_type}"
-    headers = {
-        "content-disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
-        "content-security-policy": "sandbox",
-        "x-content-type-options": "nosniff",
-        "cache-control": "no-store",
-    }
-    return signed(dialect, request, data, media_type=document.content_type, extra_headers=headers)
+    return signed_file(
+        dialect, request, data, filename=filename, media_type=document.content_type, disposition=disposition
+    )
 
 
 async def content_stream(dialect: DigipostDialect, request: Request) -> Response:

@@ -14,7 +14,6 @@ A document's ``id`` is a number made from its uuid (the URIs carry the uuid itse
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from lxml import etree
 from starlette.requests import Request
@@ -24,7 +23,7 @@ from postbud.dialects.digipost.acting_sender import acting_sender
 from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.errors import DigipostError
 from postbud.dialects.digipost.render import AUTHENTICATION_NAME
-from postbud.dialects.digipost.responses import signed, xml_bytes
+from postbud.dialects.digipost.responses import signed, signed_file, xml_bytes
 from postbud.dialects.digipost.schema import namespace
 from postbud.domain.documents import Document
 from postbud.services.received import mail
@@ -119,13 +118,7 @@ async def open_content(dialect: DigipostDialect, request: Request) -> Response:
     """The one-time link: the token is the key (no Digipost headers needed), used once."""
     document, data = await mail.open_link(dialect.runtime, str(request.path_params["token"]))
     filename = f"{document.title or document.id}.{document.file_type}"
-    headers = {
-        "content-disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
-        "content-security-policy": "sandbox",
-        "x-content-type-options": "nosniff",
-        "cache-control": "no-store",
-    }
-    return signed(dialect, request, data, media_type=document.mime, extra_headers=headers)
+    return signed_file(dialect, request, data, filename=filename, media_type=document.mime)
 
 
 async def delete(dialect: DigipostDialect, request: Request) -> Response:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from urllib.parse import quote
 
 from cryptography.hazmat.primitives import serialization
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -32,7 +31,7 @@ from postbud.dialects.digipost.context import DigipostDialect
 from postbud.dialects.digipost.datatypes_xml import parse_datatype
 from postbud.dialects.digipost.errors import DigipostError, datatype_invalid
 from postbud.dialects.digipost.request_in import xml_element
-from postbud.dialects.digipost.responses import signed, xml_bytes
+from postbud.dialects.digipost.responses import signed, signed_file, xml_bytes
 from postbud.dialects.digipost.schema import namespace
 from postbud.dialects.digipost.sharing_render import share_documents_request_state, shared_document_content
 from postbud.domain.datatypes import DataTypeInvalid, ShareDocumentsRequestSharingStopped
@@ -164,15 +163,15 @@ def _document_response(
 ) -> Response:
     doc = content.document
     filename = f"{doc.subject}.{doc.file_type}" if doc.file_type else doc.subject
-    headers = {
-        "content-disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
-        # A shared HTML letter must not run script on this server's origin.
-        "content-security-policy": "sandbox",
-        "x-content-type-options": "nosniff",
-        "cache-control": "no-store",
-        "referrer-policy": "no-referrer",
-    }
-    return signed(dialect, request, content.content, media_type=doc.mime, extra_headers=headers)
+    return signed_file(
+        dialect,
+        request,
+        content.content,
+        filename=filename,
+        media_type=doc.mime,
+        disposition=disposition,
+        extra_headers={"referrer-policy": "no-referrer"},
+    )
 
 
 def _serializer(dialect: DigipostDialect) -> URLSafeSerializer:
