@@ -353,3 +353,17 @@ def test_reachability_and_the_receivers_list_say_what_routing_does(ekopost: Ekop
     assert ekopost.post("/reachable/mastercard", {"ssn": NO_BANK_PERSON}).status_code == 404
     receivers = ekopost.post("/reachable/ebank/list", {}).json()["recipient"]
     assert set(receivers) == {SE_PAYER, NO_PAYER}
+
+
+def test_a_payer_registered_through_the_platform_api_gets_ebank_invoices(ekopost: Ekopost) -> None:
+    admin = {"Authorization": "Bearer test-admin-token"}
+    body = {"id": SE_PAYER, "name": "Bank Kund", "ebank": True}
+    registered = ekopost.http.put("/api/v1/recipients", json=body, headers=admin)
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["recipient"]["ebank"] is True
+    assert registered.json()["recipient"]["digital_mailbox"] is False
+    _, envelope_id = _send(ekopost, EBANK)
+    assert _details(ekopost, envelope_id).shipment.status is ShipmentStatus.DELIVERED
+    ended = ekopost.http.put("/api/v1/recipients", json={**body, "ebank": False}, headers=admin)
+    assert ended.json()["recipient"]["ebank"] is False
+    assert _refused(ekopost, EBANK)["error_code"] == "125"

@@ -117,6 +117,7 @@ class RecipientOut(BaseModel):
     email: str | None
     mobile: str | None
     postal_address: AddressModel | None
+    ebank: bool = Field(description="Takes bank e-invoices (Ekopost ebank, eFaktura), paid in the inbox")
 
     @classmethod
     def of(cls, recipient: Recipient) -> RecipientOut:
@@ -134,6 +135,7 @@ class RecipientOut(BaseModel):
             email=caps.email,
             mobile=caps.mobile,
             postal_address=AddressModel.of(caps.postal_address),
+            ebank=caps.ebank,
         )
 
 
@@ -149,6 +151,9 @@ class RecipientIn(StrictModel):
     mobile: str | None = None
     address: str | None = Field(None, description="'line|postal code|city' or 'line1|line2|postal code|city'")
     postal_address: AddressModel | None = Field(None, description="The address as an object instead")
+    ebank: bool = Field(
+        False, description="Takes bank e-invoices (Ekopost ebank, eFaktura), paid in the inbox"
+    )
 
 
 class RecipientRegistered(BaseModel):

@@ -38,6 +38,7 @@ async def put_recipient(
         email=body.email,
         mobile=body.mobile,
         address=address,
+        ebank=body.ebank,
     )
     registered = await recipients.register_recipient(data, runtime)
     response.status_code = status.HTTP_201_CREATED if registered.created else status.HTTP_200_OK
