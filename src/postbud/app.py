@@ -137,6 +137,8 @@ def create_app(
     if dialect_ports:
         # Innermost, so the request context, shared settings and Date header apply on those ports too.
         app.add_middleware(DialectPorts, by_port=ports_to_apps(dialect_ports, installed.own_port_apps))
+        for name, port in dialect_ports.items():
+            app.add_direct_port(port, installed.own_port_direct_routes.get(name, ()))
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router)
     api_docs = ApiDocs(

@@ -85,7 +85,7 @@ def test_digipost_is_registered_and_its_routes_are_mounted(tmp_path: Path, datab
     mounts = [r.path for r in app.router.routes if isinstance(r, StarletteMount)]
     assert "/digipost" in mounts
     # The send goes through the direct lane; the Java/.NET entrypoints answer at the host root.
-    assert ("POST", "/digipost/messages") in app._direct_routes  # type: ignore[attr-defined]
+    assert app._direct_routes.match("POST", "/digipost/messages") is not None  # type: ignore[attr-defined]
     root_paths = {getattr(r, "path", None) for r in app.router.routes}
     assert {"/", "/{sender_id:int}", "/documents/{sender_id}/{uuid}/status"} <= root_paths
     with TestClient(app) as client:

@@ -47,6 +47,9 @@ class DialectRoutes:
     own_port_app: ASGIApp | None = None
     """The dialect at the root of a port of its own, for clients with hard-coded root paths (Ekopost:
     ``postbud serve --ekopost-port``)."""
+    own_port_direct_routes: tuple[Route, ...] = ()
+    """Routes of ``own_port_app`` also served through the direct lane on that port (as
+    ``Mount.direct_routes``)."""
     startup: Callable[[], Awaitable[None]] | None = None
     """Run once when the application starts, before it takes requests (make keys, warm caches)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from postbud.dialects.altinn.plugin import AltinnPlugin
@@ -35,6 +36,8 @@ class Installed:
     """Dialect name → its app for a port of its own (``postbud serve --<name>-port``)."""
     mount_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Dialect name → where it is mounted (``/digipost``): what the home page and banner show."""
+    own_port_direct_routes: Mapping[str, tuple[Route, ...]] = field(default_factory=dict)
+    """Dialect name → the routes of its own-port app served through the direct lane on that port."""
 
 
 class DialectRegistry:
@@ -70,6 +73,7 @@ class DialectRegistry:
         a dialect's requests are matched first (a send is routed without trying every API route)."""
         startups: list[Callable[[], Awaitable[None]]] = []
         own_ports: dict[str, ASGIApp] = {}
+        own_port_direct: dict[str, tuple[Route, ...]] = {}
         mount_paths: dict[str, tuple[str, ...]] = {}
         for dialect in self.dialects:
             routes = dialect.routes(runtime_of)
@@ -83,7 +87,8 @@ class DialectRegistry:
                 startups.append(routes.startup)
             if routes.own_port_app is not None:
                 own_ports[dialect.name] = routes.own_port_app
-        return Installed(tuple(startups), own_ports, mount_paths)
+                own_port_direct[dialect.name] = routes.own_port_direct_routes
+        return Installed(tuple(startups), own_ports, mount_paths, own_port_direct)
 
 
 def default_dialects() -> DialectRegistry:

@@ -87,8 +87,11 @@ def create_altinn_app(runtime_of: Callable[[], Runtime]) -> Starlette:
 
     c = "/correspondence/{correspondenceId}"
     a = "/attachment/{attachmentId}"
+    # Guarded (every failure a ProblemDetails or Altinn's plain answer) and, as Altinn's, without a
+    # body limit above it: fit for a direct lane (which leaves requests with an Origin to CORS).
+    initialize_route = route("/correspondence", _initialize_json, "POST")
     routes = [
-        route("/correspondence", _initialize_json, "POST"),
+        initialize_route,
         route("/correspondence/upload", _initialize_form, "POST"),
         route("/correspondence", search_http.search, "GET"),
         route(c, correspondence_http.get_overview, "GET"),
@@ -123,4 +126,5 @@ def create_altinn_app(runtime_of: Callable[[], Runtime]) -> Starlette:
     ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.dialect = dialect
+    app.state.direct_routes = [initialize_route]
     return app

@@ -25,8 +25,9 @@ class AltinnPlugin:
     )
 
     def routes(self, runtime_of: RuntimeOf) -> DialectRoutes:
+        app = create_altinn_app(runtime_of)
         return DialectRoutes(
-            mounts=(Mount(PATH, create_altinn_app(runtime_of)),),
+            mounts=(Mount(PATH, app, tuple(app.state.direct_routes)),),
             # The sandbox issuer's OpenID configuration, JWKS and token exchange, at Altinn's own paths.
             # Altinn Events' subscription API, at its own path too.
             root_routes=(*token_routes(runtime_of), *events_api_routes(runtime_of)),

@@ -59,20 +59,26 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
     def route(path: str, handler: Handler, method: str) -> Route:
         return Route(path, _guarded(runtime_of, handler), methods=[method])
 
+    # Guarded (every failure answered in Ekopost's format) and body-limited: fit for a direct lane.
+    direct = [
+        route(_CAMPAIGN + "/envelopes", envelopes.create, "POST"),
+        route(_ENVELOPE + "/close", envelopes.close, "POST"),
+        route(_ENVELOPE + "/content", content.create, "POST"),
+    ]
     routes = [
         route("/campaigns", campaigns.create, "POST"),
         route("/campaigns", campaigns.list_, "GET"),
         route(_CAMPAIGN, campaigns.get, "GET"),
         route(_CAMPAIGN + "/close", campaigns.close, "POST"),
         route(_CAMPAIGN + "/cancel", campaigns.cancel, "POST"),
-        route(_CAMPAIGN + "/envelopes", envelopes.create, "POST"),
+        direct[0],
         route(_CAMPAIGN + "/envelopes", envelopes.list_, "GET"),
         route(_CAMPAIGN + "/envelopes/failed", envelopes.list_failed, "GET"),
         route(_CAMPAIGN + "/failedenvelopes", envelopes.list_failed, "GET"),
         route(_ENVELOPE, envelopes.get, "GET"),
-        route(_ENVELOPE + "/close", envelopes.close, "POST"),
+        direct[1],
         route(_ENVELOPE + "/cancel", envelopes.cancel, "POST"),
-        route(_ENVELOPE + "/content", content.create, "POST"),
+        direct[2],
         route(_ENVELOPE + "/content/{content_id}", content.get, "GET"),
         route("/reachable/einvoiceready", reachable.einvoice_ready, "POST"),
         *(
@@ -101,4 +107,6 @@ def create_ekopost_app(runtime_of: RuntimeOf) -> Starlette:
             methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
         ),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(CollapsedSlashes)])
+    app = Starlette(routes=routes, middleware=[Middleware(CollapsedSlashes)])
+    app.state.direct_routes = direct
+    return app

@@ -26,7 +26,10 @@ class EkopostPlugin:
 
     def routes(self, runtime_of: RuntimeOf) -> DialectRoutes:
         app = create_ekopost_app(runtime_of)
-        return DialectRoutes(mounts=(Mount(PATH, app),), own_port_app=app)
+        direct = tuple(app.state.direct_routes)
+        return DialectRoutes(
+            mounts=(Mount(PATH, app, direct),), own_port_app=app, own_port_direct_routes=direct
+        )
 
     def job_handlers(self) -> Mapping[str, JobHandler]:
         return {}
