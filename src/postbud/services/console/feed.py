@@ -11,14 +11,12 @@ back to the time of its last poll, taking what was stamped while the clock was a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from postbud.domain.errors import RuleCode, ValidationFailed
+from postbud.services.page_cursor import decode_cursor, encode_cursor
 from postbud.services.runtime import Runtime
 
 # The feed rows are part of this use case's interface: outer layers import them from here.
@@ -36,22 +34,11 @@ class FeedCursor:
     event_id: uuid.UUID
 
     def encode(self) -> str:
-        raw = f"{self.at.isoformat()}|{self.event_id}"
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return encode_cursor(self.at, self.event_id)
 
     @classmethod
     def decode(cls, text: str) -> FeedCursor:
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            at, _, event_id = raw.partition("|")
-            moment = datetime.fromisoformat(at)
-            if moment.tzinfo is None:
-                raise ValueError("a cursor's time has a zone")
-            return cls(moment, uuid.UUID(event_id))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ValidationFailed.of(
-                "cursor", "is not a feed position this server handed out", RuleCode.WRONG_FORMAT
-            ) from None
+        return cls(*decode_cursor(text, what="a feed position", zoned=True))
 
     @classmethod
     def of(cls, row: FeedRow) -> FeedCursor:

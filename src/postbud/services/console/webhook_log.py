@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from postbud.domain.errors import FieldError, RuleCode, ValidationFailed
+from postbud.services.page_cursor import decode_cursor, encode_cursor
 from postbud.services.runtime import Runtime
 from postbud.storage.repos.delivery_log import DeliveryFilter, LoggedDelivery
 from postbud.webhooks.deliver import STATUSES
@@ -23,22 +21,6 @@ PAGE_SIZE: Final = 30
 class DeliveryPage:
     deliveries: list[LoggedDelivery]
     next_cursor: str | None
-
-
-def _cursor(delivery: LoggedDelivery) -> str:
-    raw = f"{delivery.delivery.created_at.isoformat()}|{delivery.delivery.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, delivery_id = raw.partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(delivery_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.of(
-            "cursor", "is not a cursor this server handed out", RuleCode.WRONG_FORMAT
-        ) from None
 
 
 async def delivery_log(
@@ -55,14 +37,16 @@ async def delivery_log(
     query = DeliveryFilter(
         status=status,
         sender_id=sender_id,
-        before=_before(cursor) if cursor else None,
+        before=decode_cursor(cursor) if cursor else None,
         limit=limit + 1,
     )
     async with runtime.reader() as uow:
         found = await uow.delivery_log.deliveries(query)
     more = len(found) > limit
     found = found[:limit]
-    return DeliveryPage(found, _cursor(found[-1]) if more else None)
+    return DeliveryPage(
+        found, encode_cursor(found[-1].delivery.created_at, found[-1].delivery.id) if more else None
+    )
 
 
 async def webhook_targets(runtime: Runtime) -> list[str]:

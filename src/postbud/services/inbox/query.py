@@ -7,7 +7,6 @@ never existed, so a guessed id tells nothing.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +18,7 @@ from postbud.domain.events import EventType, ShipmentEvent
 from postbud.domain.letter_presentation import RECIPIENT_NAME_PLACEHOLDER
 from postbud.domain.parties import Sender
 from postbud.domain.shipments import Shipment
-from postbud.services.letters.query import decode_cursor
+from postbud.services.page_cursor import decode_cursor, encode_cursor
 from postbud.services.runtime import Runtime
 
 # The read models this use case returns are part of its interface: outer layers import them from here.
@@ -76,11 +75,6 @@ class ShareableLetter:
     documents: list[DocumentSummary]
 
 
-def _cursor(letter: LetterSummary) -> str:
-    raw = f"{letter.created_at.isoformat()}|{letter.shipment_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
 async def list_letters(
     runtime: Runtime,
     recipient_id: uuid.UUID,
@@ -99,7 +93,9 @@ async def list_letters(
         )
     more = len(letters) > limit
     letters = await _named(runtime, recipient_id, letters[:limit])
-    return LetterPage(letters, _cursor(letters[-1]) if more else None)
+    return LetterPage(
+        letters, encode_cursor(letters[-1].created_at, letters[-1].shipment_id) if more else None
+    )
 
 
 async def _named(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from postbud.domain.channels import Channel
 from postbud.domain.errors import FieldError, NotFound, RuleCode, ValidationFailed
@@ -15,6 +12,7 @@ from postbud.domain.events import ShipmentEvent
 from postbud.domain.identifiers import InvalidIdentifier, parse_party_id
 from postbud.domain.shipments import Shipment
 from postbud.domain.status import ShipmentStatus
+from postbud.services.page_cursor import decode_cursor, encode_cursor
 from postbud.services.runtime import Runtime
 
 MAX_PAGE = 500
@@ -43,22 +41,6 @@ class ShipmentPage:
 class ShipmentDetails:
     shipment: Shipment
     events: list[ShipmentEvent]
-
-
-def encode_cursor(shipment: Shipment) -> str:
-    raw = f"{shipment.created_at.isoformat()}|{shipment.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, ident = raw.partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.of(
-            "cursor", "is not a cursor this server handed out", RuleCode.WRONG_FORMAT
-        ) from None
 
 
 def _check(query: ShipmentFilter) -> list[FieldError]:
@@ -106,7 +88,9 @@ async def list_shipments(query: ShipmentFilter, runtime: Runtime) -> ShipmentPag
         )
     more = len(shipments) > query.limit
     shipments = shipments[: query.limit]
-    return ShipmentPage(shipments, encode_cursor(shipments[-1]) if more else None)
+    return ShipmentPage(
+        shipments, encode_cursor(shipments[-1].created_at, shipments[-1].id) if more else None
+    )
 
 
 async def events_of(
