@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from postbud.services.parties.senders import find_sender
 from postbud.services.sandbox.clock import reset_clock
 from postbud.services.sandbox.faults import set_webhook_fault
+from postbud.webhooks.manage import Delivery, list_deliveries
 from tests.integration.altinn_api_fixtures import ORG_RECIPIENT, OWNER, PERSON, Altinn, altinn, correspondence
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
 
@@ -43,6 +45,12 @@ def subscribe(world: Altinn, receiver: RecordingReceiver, hook: str, **filters: 
     assert made.status_code == 201, made.text
     found: dict[str, Any] = made.json()
     return found
+
+
+async def deliveries_of(world: Altinn) -> list[Delivery]:
+    """The deliveries of the sender's webhooks (an Events API subscription is one)."""
+    sender = await find_sender(OWNER, world.runtime)
+    return await list_deliveries(world.runtime, sender.id)
 
 
 def validated(world: Altinn, number: int) -> bool:
@@ -94,6 +102,8 @@ def test_the_validation_is_retried_until_the_endpoint_answers_and_earlier_events
     altinn.work()
     assert [e["type"] for e in events(receiver, "hook")] == [VALIDATION]  # answered 500
     assert not validated(altinn, made["id"])
+    reasons = {(d.status, d.last_error) for d in altinn.run(deliveries_of, altinn)}
+    assert reasons == {("cancelled", "the Events API subscription was not validated when the event happened")}
 
     altinn.advance(timedelta(hours=1))  # past the retry
     altinn.work()
@@ -195,3 +205,31 @@ def test_a_subscription_validated_while_the_sandbox_clock_was_ahead_is_delivered
     (cid,) = altinn.initialized(correspondence(PERSON))
     altinn.work()
     assert named(receiver, "hook") == [("correspondenceinitialized", cid), ("correspondencepublished", cid)]
+
+
+def test_a_subscription_deleted_before_its_validation_is_never_sent_it(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    made = subscribe(altinn, receiver, "hook")
+    assert altinn.http.delete(f"{PATH}/{made['id']}", headers=subscriber(altinn)).status_code == 200
+    altinn.work()
+    assert receiver.at("hook") == []
+
+
+def test_an_attachments_events_have_the_sender_as_subject(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    subscribe(altinn, receiver, "sender", subjectFilter=SENDER_URN)
+    subscribe(altinn, receiver, "person", subjectFilter=PERSON_URN)
+    altinn.work()
+    sender = altinn.as_sender()
+    body = {"resourceId": "skd-melding", "fileName": "vedtak.txt", "sendersReference": "a1"}
+    attachment_id = altinn.post("/attachment", sender, json=body).json()
+    headers = sender | {"content-type": "application/octet-stream"}
+    assert altinn.post(f"/attachment/{attachment_id}/upload", headers, content=b"Vedtak\n").status_code == 200
+    altinn.work()
+    assert named(receiver, "sender") == [
+        ("attachmentinitialized", attachment_id),
+        ("attachmentpublished", attachment_id),
+    ]
+    assert named(receiver, "person") == []
