@@ -139,9 +139,8 @@ def _running(tmp_path: Path, database_url: str, **settings: Any) -> Iterator[Eko
         Settings(
             data_dir=tmp_path / "data",
             database_url=database_url,
-            workers=1,
             admin_token="test-admin-token",
-            **settings,
+            **{"workers": 1, **settings},
         )
     )
     with TestClient(app) as http:
@@ -153,6 +152,12 @@ def _running(tmp_path: Path, database_url: str, **settings: Any) -> Iterator[Eko
 @pytest.fixture
 def ekopost(tmp_path: Path, database_url: str) -> Iterator[Ekopost]:
     yield from _running(tmp_path, database_url)
+
+
+@pytest.fixture
+def ekopost_without_workers(tmp_path: Path, database_url: str) -> Iterator[Ekopost]:
+    """The app with no job workers: what requests alone do, before any job runs."""
+    yield from _running(tmp_path, database_url, workers=0)
 
 
 SMALL_DOCUMENT_LIMIT = 1_000_000
