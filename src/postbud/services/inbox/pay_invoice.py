@@ -71,8 +71,8 @@ class Bill:
     amount: Decimal | None
     due: date
     account: str | None
-    kid: str | None
-    """The payment reference: a KID, or for a bank e-invoice its ``reference_kind``."""
+    reference: str | None
+    """The payment reference: a KID, or for a bank e-invoice one of its ``reference_kind``."""
     currency: str = CURRENCY
     account_kind: AccountKind = AccountKind.NORWEGIAN_ACCOUNT
     reference_kind: ReferenceKind = ReferenceKind.KID
@@ -186,7 +186,7 @@ def _payment_data(
         "currency": bill.currency,
         "payment_date": order.pay_on.isoformat(),
         "due_date": bill.due.isoformat(),
-        "kid": bill.kid if bill.reference_kind is ReferenceKind.KID else None,
+        "kid": bill.reference if bill.reference_kind is ReferenceKind.KID else None,
         "creditor_account": bill.account,
         "debtor_account": account,
     }
@@ -203,7 +203,7 @@ def _payment_data(
     else:
         data |= {"payment_id": payment_id, "payment_status": status, "payment_channel": PAYMENT_CHANNEL}
     if bill.invoice is not None:  # a bank e-invoice: its reference and account by kind
-        data["reference"] = [bill.reference_kind.value, bill.kid] if bill.kid else None
+        data["reference"] = [bill.reference_kind.value, bill.reference] if bill.reference else None
         data["creditor_account_kind"] = bill.account_kind.value
         data["invoice_number"] = bill.invoice.invoice_number
     return data
