@@ -40,6 +40,8 @@ def altinn_statuses(shipment: Shipment, events: list[ShipmentEvent]) -> dict[uui
             names[event.id] = "PurgedByRecipient" if event.data.get("by") == "recipient" else "PurgedByAltinn"
         elif event.type is EventType.NOTIFICATION_SENT and "reminder" in event.data:
             names[event.id] = "correspondencenotificationreminderdelivered"
+        elif event.type is EventType.NOTIFICATION_FAILED and event.data.get("outcome") == "missing_contact":
+            names[event.id] = "Failed_RecipientNotIdentified"  # never ordered: no event of its own
         elif (name := _NAMES.get(event.type)) is not None:
             names[event.id] = name
     return names
