@@ -22,9 +22,16 @@ from postbud.dialects.ekopost.app import create_ekopost_app
 from postbud.direct_lane import LaneRoutes
 from postbud.services.runtime import Runtime
 from tests.integration.altinn_api_fixtures import API, ORG_RECIPIENT, Altinn, altinn, correspondence
-from tests.integration.test_ekopost_fixtures import Ekopost, content_body, ekopost, letter_pdf
+from tests.integration.test_ekopost_fixtures import (
+    SMALL_DOCUMENT_LIMIT,
+    Ekopost,
+    content_body,
+    ekopost,
+    letter_pdf,
+    small_ekopost,
+)
 
-__all__ = ["altinn", "ekopost"]
+__all__ = ["altinn", "ekopost", "small_ekopost"]
 
 ORIGIN = "https://inbox.example"
 _IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}")
@@ -136,6 +143,24 @@ def test_ekopost_answers_on_the_lane_as_through_the_full_stack(ekopost: Ekopost)
     assert closed.status_code == 200, closed.text
     # Closing twice: the same refusal either way.
     _ekopost_twice(ekopost, f"/campaigns/{campaign}/envelopes/{envelope}/close", raw=b"{}")
+
+
+def test_a_body_over_the_limit_is_refused_on_the_lane_as_through_the_full_stack(
+    small_ekopost: Ekopost,
+) -> None:
+    ekopost = small_ekopost
+    campaign = ekopost.campaign()["id"]
+    envelope = ekopost.envelope(campaign)["id"]
+    too_large = b'{"type": "document", "data": "' + b"A" * (2 * SMALL_DOCUMENT_LIMIT) + b'"}'
+    for path in (
+        f"/campaigns/{campaign}/envelopes",
+        f"/campaigns/{campaign}/envelopes/{envelope}/content",
+        f"/campaigns/{campaign}/envelopes/{envelope}/close",
+    ):
+        _ekopost_twice(ekopost, path, raw=too_large)
+        refused = ekopost.post(path, raw=too_large)
+        assert refused.status_code == 413, refused.text
+        assert refused.json()["error_code"] == "117"
 
 
 @pytest.fixture
