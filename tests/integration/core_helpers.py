@@ -31,6 +31,22 @@ async def add_sender(runtime: Runtime, orgnr: str = "974761076") -> uuid.UUID:
     return sender_id
 
 
+async def add_sender_with_a_reader(runtime: Runtime) -> uuid.UUID:
+    """A sender, and Ola (``PERSON_WITH_MAILBOX``) with a digital mailbox to send to: what a webhook
+    test needs before its first letter."""
+    sender = Sender(id=uuid.uuid4(), name="Skatteetaten", organisation_number="974761076")
+    recipient = Recipient(
+        id=uuid.uuid4(),
+        party_id=parse_party_id(PERSON_WITH_MAILBOX),
+        name="Ola Nordmann",
+        capabilities=Capabilities(digital_mailbox=True),
+    )
+    async with runtime.unit_of_work() as uow:
+        await uow.senders.add(sender, now=runtime.clock.now())
+        await uow.recipients.add(recipient, now=runtime.clock.now())
+    return sender.id
+
+
 async def add_recipients(runtime: Runtime) -> None:
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:

@@ -27,7 +27,6 @@ from postbud.dialects.digipost.plugin import DigipostPlugin
 from postbud.domain.batches import Batch, BatchEvent, BatchState, BatchStatus
 from postbud.domain.errors import ValidationFailed
 from postbud.domain.identifiers import parse_party_id
-from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.domain.webhook_formats import WebhookFormat
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
@@ -39,6 +38,7 @@ from postbud.webhooks import deliver as webhook_delivery
 from postbud.webhooks.formats import RenderContext, Renderer
 from postbud.webhooks.manage import add_webhook, delivery_attempts, list_deliveries
 from postbud.webhooks.notices import BatchNotice, Notice
+from tests.integration.core_helpers import add_sender_with_a_reader
 from tests.integration.core_plugins_receiver import ReceivedRequest, RecordingReceiver, recording_receiver
 from tests.real_pdf import real_pdf
 
@@ -69,17 +69,7 @@ async def runtime(tmp_path: Path, database_url: str) -> AsyncIterator[Runtime]:
 
 @pytest.fixture
 async def sender_id(runtime: Runtime) -> uuid.UUID:
-    sender = Sender(id=uuid.uuid4(), name="Skatteetaten", organisation_number="974761076")
-    recipient = Recipient(
-        id=uuid.uuid4(),
-        party_id=parse_party_id(PERSON),
-        name="Ola Nordmann",
-        capabilities=Capabilities(digital_mailbox=True),
-    )
-    async with runtime.unit_of_work() as uow:
-        await uow.senders.add(sender, now=runtime.clock.now())
-        await uow.recipients.add(recipient, now=runtime.clock.now())
-    return sender.id
+    return await add_sender_with_a_reader(runtime)
 
 
 async def send(runtime: Runtime, sender_id: uuid.UUID) -> uuid.UUID:

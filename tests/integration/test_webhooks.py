@@ -31,7 +31,6 @@ from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.domain.errors import Conflict, NotFound, ValidationFailed
 from postbud.domain.identifiers import parse_party_id
-from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.registry import JobHandler
 from postbud.jobs.worker import Worker
@@ -51,6 +50,7 @@ from postbud.webhooks.manage import (
     set_active,
 )
 from postbud.webhooks.signing import InvalidWebhookSignature, verify
+from tests.integration.core_helpers import add_sender_with_a_reader
 from tests.real_pdf import real_pdf
 
 pytestmark = pytest.mark.anyio
@@ -155,17 +155,7 @@ async def runtime(tmp_path: Path, database_url: str) -> AsyncIterator[Runtime]:
 
 @pytest.fixture
 async def sender_id(runtime: Runtime) -> uuid.UUID:
-    sender = Sender(id=uuid.uuid4(), name="Skatteetaten", organisation_number="974761076")
-    recipient = Recipient(
-        id=uuid.uuid4(),
-        party_id=parse_party_id(PERSON),
-        name="Ola Nordmann",
-        capabilities=Capabilities(digital_mailbox=True),
-    )
-    async with runtime.unit_of_work() as uow:
-        await uow.senders.add(sender, now=runtime.clock.now())
-        await uow.recipients.add(recipient, now=runtime.clock.now())
-    return sender.id
+    return await add_sender_with_a_reader(runtime)
 
 
 async def hook(

@@ -34,7 +34,6 @@ from postbud.config import Settings
 from postbud.domain.event_drafts import EventDraft
 from postbud.domain.events import EventType
 from postbud.domain.identifiers import parse_party_id
-from postbud.domain.parties import Capabilities, Recipient, Sender
 from postbud.jobs.handlers import core_handlers
 from postbud.jobs.worker import Worker
 from postbud.services.letters.batches import complete_batch, open_batch
@@ -45,6 +44,7 @@ from postbud.storage import schema
 from postbud.webhooks import deliver as webhook_delivery
 from postbud.webhooks.manage import add_webhook, list_deliveries, set_active
 from postbud.webhooks.signing import verify
+from tests.integration.core_helpers import add_sender_with_a_reader
 from tests.integration.test_core_actions_batches import World, world
 from tests.integration.webhook_receiver import hook_receiver
 from tests.real_pdf import real_pdf
@@ -134,17 +134,7 @@ async def runtimes(tmp_path: Path, database_url: str) -> AsyncIterator[list[Runt
 
 
 async def _sender(runtime: Runtime) -> uuid.UUID:
-    sender = Sender(id=uuid.uuid4(), name="Skatteetaten", organisation_number="974761076")
-    recipient = Recipient(
-        id=uuid.uuid4(),
-        party_id=parse_party_id(PERSON),
-        name="Ola Nordmann",
-        capabilities=Capabilities(digital_mailbox=True),
-    )
-    async with runtime.unit_of_work() as uow:
-        await uow.senders.add(sender, now=runtime.clock.now())
-        await uow.recipients.add(recipient, now=runtime.clock.now())
-    return sender.id
+    return await add_sender_with_a_reader(runtime)
 
 
 async def _send(runtime: Runtime, sender_id: uuid.UUID, n: int) -> uuid.UUID:
