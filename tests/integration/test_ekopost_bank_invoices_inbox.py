@@ -326,7 +326,14 @@ def test_each_bad_mastercard_value_is_refused_naming_its_field_with_nothing_writ
         refused = _refused(ekopost, {**MASTERCARD, **change})
         assert refused["error_code"] == "127", field
         assert f"address.{field}" in refused["developer_message"], refused
-    for bad in ("", "efaktura_only", True, -1, 1.5, "0x1"):
+    campaign = ekopost.campaign()
+    for given, read in (("3", 3), (1.0, 1), (None, 0), (6, 6)):
+        created = ekopost.post(
+            f"/campaigns/{campaign['id']}/envelopes", {"address": {**MASTERCARD, "document_type": given}}
+        )
+        assert created.status_code == 200, (given, created.text)
+        assert created.json()["address"]["document_type"] == read
+    for bad in ("", "efaktura_only", True, -1, 1.5, "0x1", "\u0661", 7.0):
         refused = _refused(ekopost, {**MASTERCARD, "document_type": bad})
         assert refused["error_code"] == "127", bad
         assert "address.document_type" in refused["developer_message"]

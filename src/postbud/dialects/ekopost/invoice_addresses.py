@@ -227,12 +227,7 @@ def _mastercard(raw: Mapping[str, Any]) -> EnvelopeAddress:
         raise EkopostError("119", "address.social_security_number (or efaktura_identifier): required")
     recipient = recipient_id(ssn, "address.social_security_number") if ssn else None
     payment_type = _choice(raw, "payment_type", MASTERCARD_PAYMENT_TYPES)
-    document_type = raw.get("document_type", 0)
-    if isinstance(document_type, str) and document_type.strip().isdigit():
-        document_type = int(document_type)
-    if isinstance(document_type, bool) or document_type not in MASTERCARD_DOCUMENT_TYPES:
-        names = ", ".join(f"{k} = {v}" for k, v in MASTERCARD_DOCUMENT_TYPES.items())
-        raise invalid(_W + "document_type", f"one of {names}")
+    document_type = _document_type(raw.get("document_type"))
     brand_name = text(raw, "brand_name", max_length=100, where=_W)
     if payment_type.startswith("EFAKTURA") and brand_name is None:
         raise invalid(_W + "brand_name", f"required when payment_type is {payment_type}")
@@ -271,6 +266,20 @@ def _mastercard(raw: Mapping[str, Any]) -> EnvelopeAddress:
         einvoice_format=EInvoiceFormat.EFAKTURA,
         invoice=details,
     )
+
+
+def _document_type(value: object) -> int:
+    """0–6 as a number, its digits or an integral number such as 1.0; absent or null: 0 (INVOICE)."""
+    if value is None:
+        return 0
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():  # 1.0, as a client's Double writes 1
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value in MASTERCARD_DOCUMENT_TYPES:
+        return value
+    names = ", ".join(f"{k} = {v}" for k, v in MASTERCARD_DOCUMENT_TYPES.items())
+    raise invalid(_W + "document_type", f"{value!r} is not one of {names}")
 
 
 def _lookup(raw: Mapping[str, Any]) -> EnvelopeAddress:
