@@ -72,6 +72,8 @@ def _request(*, opened: bool = True, signed: tuple[bool, bool] = (False, False))
 def test_only_a_signer_may_sign_once_the_document_is_out_and_only_once() -> None:
     request = _request()
     assert signer_who_may_sign(request, request.signers[1].recipient_id).position == 1
+    # A signer may also be known by the national identity number an e-ID login proved.
+    assert signer_who_may_sign(request, request.signers[0].party).position == 0
     with pytest.raises(NotPermitted) as stranger:
         signer_who_may_sign(request, uuid.uuid4())
     assert stranger.value.code is PermissionCode.NOT_OWNER

@@ -117,8 +117,9 @@ def signing_errors(request: SigningInput, field: str = "signing") -> list[FieldE
     return errors
 
 
-def signer_who_may_sign(request: SigningRequest, signer: Signer | None) -> Signer:
-    """``signer`` (the one the person proved to be, or None), if they may sign now; otherwise why not."""
+def signer_who_may_sign(request: SigningRequest, who: SignerLogin) -> Signer:
+    """The signer ``who`` is, if they may sign now; otherwise why not."""
+    signer = request.signer_logged_in_as(who)
     if signer is None:
         raise NotPermitted("only the document's signers may sign it", PermissionCode.NOT_OWNER)
     if request.opened_at is None:

@@ -37,7 +37,7 @@ async def sign_document(
         request = await uow.signing.get(request_id)  # as it is now that the letter is ours
         if shipment is None or request is None:
             raise NotFound("signing request", request_id)
-        signer = signer_who_may_sign(request, request.signer_logged_in_as(who))
+        signer = signer_who_may_sign(request, who)
         if shipment.status in TERMINAL:
             raise Conflict("signing", f"the letter is {shipment.status.value}", ConflictCode.WRONG_STATE)
         name = proven_name or signer.name
