@@ -1,7 +1,8 @@
 """A guarded update built once with bind parameters (the draft's close) writes exactly the values it
 is given — a JSON request, a time, a recipient id, a cleared column — through the group commit on
-SQLite (compiled once, run on the DB-API) and PostgreSQL (through SQLAlchemy); and a guard that
-misses fails the whole write set, the rows it carried included."""
+SQLite (compiled once, run on the DB-API) and PostgreSQL (through SQLAlchemy); a guard that misses
+fails the whole write set, the rows it carried included; and a close handed the caller's read of its
+draft (so it does not read it again) is refused by the guard when that read is stale."""
 
 from __future__ import annotations
 
@@ -16,17 +17,23 @@ import pytest
 from postbud.bootstrap import build_runtime
 from postbud.config import Settings
 from postbud.domain.channels import Channel
+from postbud.domain.documents import DocumentIdScope
+from postbud.domain.errors import Conflict
 from postbud.domain.identifiers import parse_party_id
-from postbud.domain.parties import Capabilities, Recipient
+from postbud.domain.parties import Capabilities, PostalAddress, Recipient
+from postbud.domain.shipments import PrintInstructions
 from postbud.domain.status import ShipmentStatus
-from postbud.services.letters.drafts import start_draft
-from postbud.services.letters.letter_request import SendLetter
+from postbud.services.letters.batches import open_batch
+from postbud.services.letters.drafts import AddDraftDocument, add_draft_document, close_draft, start_draft
+from postbud.services.letters.letter_request import DocumentInput, SendLetter
+from postbud.services.letters.quick_reads import get_letter_quickly
 from postbud.services.parties.senders import RegisterSender, register_sender
 from postbud.services.runtime import Runtime
 from postbud.storage import schema
 from postbud.storage.errors import StaleWrite
 from postbud.storage.repos.shipments import closed_draft_rows
 from postbud.storage.writeset import WriteSet
+from postbud.testing.pdf import sample_pdf
 
 
 @pytest.fixture
@@ -123,3 +130,46 @@ def _batch_row(batch_id: uuid.UUID, sender_id: uuid.UUID, runtime: Runtime) -> d
         "created_at": now,
         "updated_at": now,
     }
+
+
+@pytest.mark.anyio
+async def test_a_close_handed_a_stale_read_of_its_draft_is_refused_by_the_guard(runtime: Runtime) -> None:
+    sender = (
+        await register_sender(RegisterSender(name="Bolaget AB", organisation_number="556838-4118"), runtime)
+    ).sender
+    batch = await open_batch(runtime, sender_id=sender.id, dialect="ekopost", external_id="c-1")
+    draft = await start_draft(
+        SendLetter(
+            sender_id=sender.id,
+            dialect="ekopost",
+            documents=(),
+            channels=(Channel.PRINT,),
+            batch_id=batch.id,
+            print_instructions=PrintInstructions(recipient=WINDOW, cover_page=False),
+        ),
+        runtime,
+    )
+    await add_draft_document(AddDraftDocument(sender.id, draft.id, _pdf(), primary=True), runtime)
+    stale = await get_letter_quickly(runtime, draft.id, sender_id=sender.id)
+    await add_draft_document(AddDraftDocument(sender.id, draft.id, _pdf()), runtime)  # after the read
+
+    with pytest.raises(Conflict):
+        await close_draft(sender.id, draft.id, runtime, read=stale)
+    assert (await get_letter_quickly(runtime, draft.id, sender_id=sender.id)).shipment.status is (
+        ShipmentStatus.DRAFT
+    )
+
+    fresh = await get_letter_quickly(runtime, draft.id, sender_id=sender.id)
+    await close_draft(sender.id, draft.id, runtime, read=fresh)
+    closed = await get_letter_quickly(runtime, draft.id, sender_id=sender.id)
+    assert closed.shipment.status is not ShipmentStatus.DRAFT
+    assert len(closed.shipment.documents) == 2
+
+
+WINDOW = PostalAddress("Tolvan Tolvansson", ("Storgatan 1",), "12345", "Stockholm", "SE")
+
+
+def _pdf() -> DocumentInput:
+    return DocumentInput(
+        content=sample_pdf("Tolvan"), file_type="pdf", mime="application/pdf", id_scope=DocumentIdScope.LETTER
+    )

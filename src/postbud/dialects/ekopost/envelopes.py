@@ -37,7 +37,7 @@ from postbud.services.letters.batch_letters import letters_of_batch
 from postbud.services.letters.cancel import cancel_letter
 from postbud.services.letters.drafts import cancel_draft, close_draft, start_draft
 from postbud.services.letters.query import ShipmentDetails, get_shipment
-from postbud.services.letters.quick_reads import get_shipment_quickly
+from postbud.services.letters.quick_reads import QuickLetter, get_letter_quickly
 from postbud.services.letters.send_letter import SendLetter
 from postbud.services.signing.open_request import close_for_signing
 
@@ -94,13 +94,18 @@ def _choice(value: str | None, allowed: tuple[str, ...] | list[str], field: str,
 
 async def envelope_of(call: Call, batch: Batch, envelope_id: uuid.UUID) -> ShipmentDetails:
     """The envelope in this campaign; one elsewhere (or another customer's) is not found."""
+    return (await _envelope_read(call, batch, envelope_id)).details
+
+
+async def _envelope_read(call: Call, batch: Batch, envelope_id: uuid.UUID) -> QuickLetter:
+    """`envelope_of` with, for a draft, what closing it needs (so the close reads it once)."""
     try:
-        details = await get_shipment_quickly(call.runtime, envelope_id, sender_id=call.sender.id)
+        letter = await get_letter_quickly(call.runtime, envelope_id, sender_id=call.sender.id)
     except NotFound:
         raise not_found("envelope", envelope_id) from None
-    if details.shipment.batch_id != batch.id:
+    if letter.shipment.batch_id != batch.id:
         raise not_found("envelope", envelope_id)
-    return details
+    return letter
 
 
 def answer(details: ShipmentDetails) -> Response:
@@ -241,8 +246,8 @@ async def close(call: Call, request: Request) -> Response:
     await read_object(request, call.body_limit)
     batch = await campaign_of(call, path_id(request, "campaign_id", "campaign"))
     envelope_id = path_id(request, "envelope_id", "envelope")
-    details = await envelope_of(call, batch, envelope_id)
-    shipment = details.shipment
+    read = await _envelope_read(call, batch, envelope_id)
+    shipment = read.shipment
     if shipment.status is not ShipmentStatus.DRAFT:
         raise EkopostError("127", f"envelope {envelope_id} is {envelope_state(shipment.status)}, not opened")
     if not any(d.is_primary for d in shipment.documents):
@@ -265,7 +270,7 @@ async def close(call: Call, request: Request) -> Response:
     if record is not None and record.address.get("$type") == EINBOX_SIGNER:
         await close_for_signing(call.sender.id, envelope_id, signing_of(record.address), call.runtime)
     else:
-        await close_draft(call.sender.id, envelope_id, call.runtime)
+        await close_draft(call.sender.id, envelope_id, call.runtime, read=read)
     return answer(await envelope_of(call, batch, envelope_id))
 
 

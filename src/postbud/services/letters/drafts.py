@@ -40,6 +40,7 @@ from postbud.services.letters.plan_letter import (
     plan_letter,
     shipment_of,
 )
+from postbud.services.letters.quick_reads import QuickLetter
 from postbud.services.letters.record_event import record_events
 from postbud.services.letters.submit import submit_letters
 from postbud.services.runtime import Runtime
@@ -147,10 +148,16 @@ async def sender_draft(
     return shipment
 
 
-async def _stored_draft(runtime: Runtime, sender_id: uuid.UUID, shipment_id: uuid.UUID) -> StoredLetter:
+async def _stored_draft(
+    runtime: Runtime, sender_id: uuid.UUID, shipment_id: uuid.UUID, read: QuickLetter | None = None
+) -> StoredLetter:
     """The sender's draft with its stored request, read without a lock (the write that follows is
-    guarded: it fails if the letter stopped being this draft)."""
-    letter = await stored_letter(runtime.database, shipment_id, with_events=False)
+    guarded: it fails if the letter stopped being this draft); ``read``: the caller's read of it
+    just before, used instead of reading again."""
+    if read is not None and read.shipment.id == shipment_id:
+        letter: StoredLetter | None = StoredLetter(read.shipment, read.draft_request, None)
+    else:
+        letter = await stored_letter(runtime.database, shipment_id, with_events=False)
     if letter is None or letter.shipment.sender_id != sender_id:
         raise NotFound("shipment", shipment_id)
     if letter.shipment.status is not ShipmentStatus.DRAFT:
@@ -256,12 +263,19 @@ ExtraRows = Callable[[Shipment, WriteSet, datetime], None]
 
 
 async def close_draft(
-    sender_id: uuid.UUID, shipment_id: uuid.UUID, runtime: Runtime, *, extra_rows: ExtraRows | None = None
+    sender_id: uuid.UUID,
+    shipment_id: uuid.UUID,
+    runtime: Runtime,
+    *,
+    extra_rows: ExtraRows | None = None,
+    read: QuickLetter | None = None,
 ) -> Accepted:
     """Send the draft: validated, routed, evented and its jobs written, in one transaction through
-    the group commit (refused if the draft changed while it was being planned)."""
+    the group commit (refused if the draft changed while it was being planned). ``read``: the
+    caller's read of the draft just before (`get_letter_quickly`), so it is not read twice; the write
+    is guarded either way."""
     now = runtime.clock.now()
-    letter = await _stored_draft(runtime, sender_id, shipment_id)
+    letter = await _stored_draft(runtime, sender_id, shipment_id, read)
     shipment = letter.shipment
     if shipment.batch_id is not None:
         batch = await batch_by_id(runtime.database, shipment.batch_id)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from postbud.domain.batches import Batch
 from postbud.domain.errors import NotFound
 from postbud.domain.identifiers import PartyId
 from postbud.domain.parties import Recipient
+from postbud.domain.shipments import Shipment
 from postbud.services.letters.query import ShipmentDetails
 from postbud.services.runtime import Runtime
 from postbud.storage.hot_reads_letters import batch_by_external_id, stored_letter
@@ -30,14 +33,35 @@ async def find_batch_quickly(runtime: Runtime, sender_id: uuid.UUID, dialect: st
     return batch
 
 
+@dataclass(frozen=True, slots=True)
+class QuickLetter:
+    """A letter as one read found it: with its events and, for a draft, its stored request (what
+    closing it needs, so a close handed this read does not read the draft again)."""
+
+    details: ShipmentDetails
+    draft_request: dict[str, Any]
+
+    @property
+    def shipment(self) -> Shipment:
+        return self.details.shipment
+
+
+async def get_letter_quickly(
+    runtime: Runtime, shipment_id: uuid.UUID, *, sender_id: uuid.UUID
+) -> QuickLetter:
+    """The sender's letter, its events (oldest first) and a draft's stored request; NotFound for
+    another sender's."""
+    letter = await stored_letter(runtime.database, shipment_id, with_events=True)
+    if letter is None or letter.shipment.sender_id != sender_id:
+        raise NotFound("shipment", shipment_id)
+    return QuickLetter(ShipmentDetails(letter.shipment, letter.events or []), letter.request)
+
+
 async def get_shipment_quickly(
     runtime: Runtime, shipment_id: uuid.UUID, *, sender_id: uuid.UUID
 ) -> ShipmentDetails:
     """The sender's shipment and its events, oldest first; NotFound for another sender's."""
-    letter = await stored_letter(runtime.database, shipment_id, with_events=True)
-    if letter is None or letter.shipment.sender_id != sender_id:
-        raise NotFound("shipment", shipment_id)
-    return ShipmentDetails(letter.shipment, letter.events or [])
+    return (await get_letter_quickly(runtime, shipment_id, sender_id=sender_id)).details
 
 
 async def registered_recipients(
