@@ -21,7 +21,7 @@ from postbud.domain.documents import DocumentIdScope
 from postbud.domain.errors import Conflict
 from postbud.domain.identifiers import parse_party_id
 from postbud.domain.parties import Capabilities, PostalAddress, Recipient
-from postbud.domain.shipments import PrintInstructions
+from postbud.domain.shipments import PrintInstructions, Shipment
 from postbud.domain.status import ShipmentStatus
 from postbud.services.letters.batches import open_batch
 from postbud.services.letters.drafts import AddDraftDocument, add_draft_document, close_draft, start_draft
@@ -46,7 +46,7 @@ async def runtime(tmp_path: Path, database_url: str) -> AsyncIterator[Runtime]:
         await runtime.close()
 
 
-async def _draft_and_recipient(runtime: Runtime) -> tuple[uuid.UUID, Recipient]:
+async def _draft_and_recipient(runtime: Runtime) -> tuple[Shipment, Recipient]:
     sender = (
         await register_sender(RegisterSender(name="Bolaget AB", organisation_number="556838-4118"), runtime)
     ).sender
@@ -55,18 +55,19 @@ async def _draft_and_recipient(runtime: Runtime) -> tuple[uuid.UUID, Recipient]:
     )
     async with runtime.unit_of_work() as uow:
         await uow.recipients.add(recipient, now=runtime.clock.now())
-    draft = await start_draft(
+    started = await start_draft(
         SendLetter(sender_id=sender.id, dialect="ekopost", documents=(), channels=(Channel.PRINT,)), runtime
     )
-    return draft.id, recipient
+    async with runtime.reader() as uow:
+        draft = await uow.shipments.get(started.id)
+    assert draft is not None
+    return draft, recipient
 
 
 @pytest.mark.anyio
 async def test_a_prepared_guarded_update_writes_the_values_it_is_given(runtime: Runtime) -> None:
-    draft_id, recipient = await _draft_and_recipient(runtime)
-    async with runtime.reader() as uow:
-        draft = await uow.shipments.get(draft_id)
-    assert draft is not None
+    draft, recipient = await _draft_and_recipient(runtime)
+    draft_id = draft.id
     closed = replace(
         draft,
         recipient_id=recipient.id,
@@ -99,10 +100,8 @@ async def test_a_prepared_guarded_update_writes_the_values_it_is_given(runtime: 
 
 @pytest.mark.anyio
 async def test_a_guard_that_misses_keeps_nothing_of_its_write_set(runtime: Runtime) -> None:
-    draft_id, _ = await _draft_and_recipient(runtime)
-    async with runtime.reader() as uow:
-        draft = await uow.shipments.get(draft_id)
-    assert draft is not None
+    draft, _ = await _draft_and_recipient(runtime)
+    draft_id = draft.id
     ws = WriteSet()
     other = uuid.uuid4()
     ws.add(schema.batches, _batch_row(other, draft.sender_id, runtime))
