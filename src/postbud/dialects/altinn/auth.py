@@ -298,3 +298,8 @@ def _system_user_organisation(details: object) -> str | None:
 def organisation_of(verified: VerifiedToken) -> str | None:
     """The organisation a verified token speaks for (as ``AltinnCaller.organisation_number``)."""
     return _organisation_number(verified.claims)
+
+
+def person_of(verified: VerifiedToken) -> str | None:
+    """The person a verified token speaks for (as ``AltinnCaller.person_id``)."""
+    return _person_id(verified.claims)

@@ -8,13 +8,22 @@ request to subscribe sends the endpoint a ``platform.events.validatesubscription
 subscription is ``validated`` (and delivered to) once the endpoint answered it with a 2xx; the
 ``typeFilter`` and ``subjectFilter`` are compared with each event's ``type`` and ``subject``.
 
-What differs: only the resource's owner may subscribe (Altinn also lets recipients subscribe with a
-subject filter); ``includeSubunits`` is not applied (no register of main units); the endpoint may
+Who may subscribe, as the resource policy Altinn Events asks (action ``subscribe``, the
+``subjectFilter`` as the party): the resource's owner, to any of its events; anyone else (a
+recipient organisation's or a person's system) only with a ``subjectFilter`` naming itself
+(``urn:altinn:organization:identifier-no:ORGNR`` / ``urn:altinn:person:identifier-no:SSN``), so it is
+delivered only the events whose subject it is (its own correspondences' ``correspondencepublished``,
+``…receiverneverread``, ``…receiverneverconfirmed``); without one, or naming another party, it is
+Altinn's 403 "Not authorized to create a subscription for resource …". The consumer is
+``/organisation/{orgnr}``, or ``/person/{ssn}`` for a person (Altinn Events says ``/user/{userId}``).
+
+What differs: ``includeSubunits`` is not applied (no register of main units); the endpoint may
 be ``http://`` on a loopback host (a local receiver; Altinn requires https); deliveries are signed
 as Standard Webhooks (the signing secret is the webhook's, in the console)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -23,17 +32,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from postbud.dialects.altinn.auth import AltinnAuthError, organisation_of, verify_bearer
+from postbud.dialects.altinn.auth import (
+    ORGANISATION_URN_PREFIX,
+    PERSON_URN_PREFIX,
+    AltinnAuthError,
+    organisation_of,
+    person_of,
+    verify_bearer,
+)
 from postbud.dialects.altinn.errors import AltinnError, Invalid, PlainError, ValidationProblem
 from postbud.dialects.altinn.events import ATTACHMENT_NAMES, NAMES, PREFIX
 from postbud.dialects.altinn.http_in import json_body
+from postbud.dialects.altinn.tokens_verify import VerifiedToken
 from postbud.dialects.altinn.wire import Reader, lower_keys
 from postbud.domain.attachments import attachment_event_name
 from postbud.domain.errors import NotFound
 from postbud.domain.events import EventType
 from postbud.plugins.protocol import RuntimeOf
 from postbud.services.parties.resources import get_resource
-from postbud.services.parties.senders import find_sender
 from postbud.services.runtime import Runtime
 from postbud.webhooks.events_api import (
     Subscribed,
@@ -106,12 +122,26 @@ def _refused(status: int, text: str) -> PlainError:
     return PlainError(status, text, as_json=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """Who subscribes: a person before an organisation, as Altinn reads a token."""
+
+    consumer: str
+    urn: str
+    organisation: str | None
+
+
+def _party(verified: VerifiedToken) -> _Party:
+    person, organisation = person_of(verified), organisation_of(verified)
+    if person is not None:
+        return _Party(f"/person/{person}", PERSON_URN_PREFIX + person, None)
+    if organisation is not None:
+        return _Party(f"/organisation/{organisation}", ORGANISATION_URN_PREFIX + organisation, organisation)
+    raise AltinnAuthError(401, "Could not determine the consumer", www_authenticate="Bearer")
+
+
 async def _consumer(request: Request, runtime: Runtime) -> str:
-    verified = await verify_bearer(request, runtime)
-    organisation = organisation_of(verified)
-    if organisation is None:
-        raise AltinnAuthError(401, "Could not determine the consumer", www_authenticate="Bearer")
-    return f"/organisation/{organisation}"
+    return _party(await verify_bearer(request, runtime)).consumer
 
 
 async def _create(runtime: Runtime, request: Request) -> Response:
@@ -144,24 +174,24 @@ async def _create(runtime: Runtime, request: Request) -> Response:
         raise _refused(400, "AlternativeSubject filter is not supported for subscriptions on this resource.")
     if members.get("includesubunits") is True and not subject_filter:
         raise _refused(400, "IncludeSubunits requires a subject filter.")
-    organisation = organisation_of(verified)
+    party = _party(verified)
     not_yours = _refused(403, f"Not authorized to create a subscription for resource {resource_filter}.")
-    if organisation is None or not resource_filter.lower().startswith(RESOURCE_PREFIX):
+    if not resource_filter.lower().startswith(RESOURCE_PREFIX):
         raise not_yours
     try:
         resource = await get_resource(runtime, resource_filter[len(RESOURCE_PREFIX) :])
-        sender = await find_sender(organisation, runtime)
     except NotFound:
         raise not_yours from None
-    if resource.owner_organisation_number != organisation:
-        raise not_yours
+    owner = party.organisation == resource.owner_organisation_number
+    if not owner and subject_filter != party.urn:
+        raise not_yours  # a recipient subscribes only to the events whose subject it is
     assert endpoint is not None
     wanted = Wanted(
-        sender_id=sender.id,
+        sender_id=resource.owner_sender_id,
         url=endpoint,
         resource_id=resource.id,
         event_types=_types(type_filter),
-        consumer=f"/organisation/{organisation}",
+        consumer=party.consumer,
         resource_filter=resource_filter,
         subject_filter=subject_filter,
         type_filter=type_filter,
