@@ -79,6 +79,7 @@ def test_a_new_subscription_is_validated_by_its_endpoint_before_it_is_delivered_
     altinn.work()
 
     (validation,) = events(receiver, "hook")
+    assert receiver.at("hook")[0].headers["content-type"] == "application/json; charset=utf-8"  # as Altinn's
     assert validation["type"] == VALIDATION
     assert validation["specversion"] == "1.0"
     assert validation["source"].endswith(f"/events/api/v1/subscriptions/{made['id']}")

@@ -3,8 +3,9 @@
 the endpoint; the first 2xx marks the subscription validated, and from then on it is delivered to.
 Until then the ``events_api.validate`` job retries with the webhooks' backoff (30 attempts, more
 than a day); after the last the subscription stays unvalidated, as Altinn's validation queue
-leaves it. Signed as Postbud's CloudEvents deliveries are (Standard Webhooks, the webhook's secret),
-and failed by the sandbox's webhook faults as they are.
+leaves it. Sent as ``application/json; charset=utf-8``, as Altinn Events' webhook client posts it
+(not ``application/cloudevents+json``). Signed as Postbud's CloudEvents deliveries are (Standard
+Webhooks, the webhook's secret), and failed by the sandbox's webhook faults as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from postbud.webhooks.payload import encode
 
 VALIDATION_TYPE: Final = "platform.events.validatesubscription"
 SUBSCRIPTIONS_PATH: Final = "/events/api/v1/subscriptions"
+MEDIA_TYPE: Final = "application/json; charset=utf-8"
 
 
 class NotValidated(Exception):
@@ -45,7 +47,7 @@ async def validate(job: Job, runtime: Runtime) -> None:
     event = validation_event(runtime.settings.resolved_public_url, number, str(job.id))
     body = encode(event)
     headers = signing.signed_headers(webhook.secret, str(job.id), int(time.time()), body)
-    headers["content-type"] = cloudevents.MEDIA_TYPE
+    headers["content-type"] = MEDIA_TYPE
     outcome = await exchange.post(http_client(), webhook.url, SignedBody(body, headers), TIMEOUT)
     if outcome.error is not None:
         raise NotValidated(f"subscription {number}: {outcome.error}")
