@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -126,6 +127,25 @@ def test_a_person_subscribes_to_its_own_events(altinn: Altinn, receiver: Recordi
     altinn.work()
     assert named(receiver, "me") == [("correspondencepublished", to_me, PERSON_URN + PERSON)]
     assert altinn.http.get(PATH, headers=me).json()["count"] == 1
+
+
+def test_a_person_is_told_its_own_due_date_passed_unread_and_unconfirmed_and_not_anothers(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    made = create(altinn, as_person(altinn, PERSON), receiver.url("me"), subjectFilter=PERSON_URN + PERSON)
+    assert made.status_code == 201, made.text
+    altinn.work()
+
+    due = (altinn.runtime.clock.now() + timedelta(days=2)).astimezone(UTC).isoformat()
+    (to_me,) = altinn.initialized(correspondence(PERSON, dueDateTime=due, isConfirmationNeeded=True))
+    altinn.initialized(correspondence(OTHER_PERSON, dueDateTime=due, isConfirmationNeeded=True))
+    altinn.advance(timedelta(days=2, minutes=1))
+    altinn.work()
+    assert sorted(named(receiver, "me")) == [
+        ("correspondencepublished", to_me, PERSON_URN + PERSON),
+        ("correspondencereceiverneverconfirmed", to_me, PERSON_URN + PERSON),
+        ("correspondencereceiverneverread", to_me, PERSON_URN + PERSON),
+    ]
 
 
 @pytest.mark.parametrize(
