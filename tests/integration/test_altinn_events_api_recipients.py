@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from postbud.domain.errors import NotFound
+from postbud.services.parties.senders import find_sender
+from postbud.webhooks import manage
 from tests.integration.altinn_api_fixtures import (
     ORG_RECIPIENT,
     OTHER_ORG_RECIPIENT,
@@ -146,6 +149,43 @@ def test_a_person_is_told_its_own_due_date_passed_unread_and_unconfirmed_and_not
         ("correspondencereceiverneverconfirmed", to_me, PERSON_URN + PERSON),
         ("correspondencereceiverneverread", to_me, PERSON_URN + PERSON),
     ]
+
+
+def test_a_recipients_subscription_is_not_the_senders_to_see_pause_or_delete(
+    altinn: Altinn, receiver: RecordingReceiver
+) -> None:
+    mine = create(
+        altinn, as_org(altinn, ORG_RECIPIENT), receiver.url("mine"), subjectFilter=ORG_URN + ORG_RECIPIENT
+    )
+    owners = create(altinn, as_org(altinn, OWNER), receiver.url("owner"))
+    assert (mine.status_code, owners.status_code) == (201, 201)
+    altinn.work()
+    altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}"))
+    altinn.work()
+    assert len(named(receiver, "mine")) == 1
+
+    async def as_the_sender() -> None:
+        runtime = altinn.runtime
+        sender = await find_sender(OWNER, runtime)
+        (own,) = await manage.list_webhooks(runtime, sender.id)
+        assert own.url == receiver.url("owner")
+        assert {d.webhook_id for d in await manage.list_deliveries(runtime, sender.id)} == {own.id}
+        (theirs,) = [w for w in await manage.list_webhooks(runtime) if w.url == receiver.url("mine")]
+        for step in (manage.get_webhook, manage.remove_webhook, manage.send_test_event):
+            with pytest.raises(NotFound):
+                await step(runtime, theirs.id, sender_id=sender.id)
+        with pytest.raises(NotFound):
+            await manage.set_active(runtime, theirs.id, False, sender_id=sender.id)
+        their_delivery = (await manage.list_deliveries(runtime, webhook_id=theirs.id))[0]
+        with pytest.raises(NotFound):
+            await manage.delivery(runtime, their_delivery.id, sender_id=sender.id)
+        with pytest.raises(NotFound):
+            await manage.redeliver(runtime, their_delivery.id, sender_id=sender.id)
+
+    altinn.run(as_the_sender)
+    altinn.initialized(correspondence(f"0192:{ORG_RECIPIENT}"))
+    altinn.work()
+    assert len(named(receiver, "mine")) == 2  # still there, still active
 
 
 @pytest.mark.parametrize(

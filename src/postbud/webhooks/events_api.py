@@ -29,6 +29,7 @@ __all__ = [
     "EventsApiSubscription",
     "Subscribed",
     "Wanted",
+    "made_by_others",
     "subscribe",
     "subscription",
     "subscriptions",
@@ -112,6 +113,16 @@ async def validate_the_unvalidated(uow: SqlUnitOfWork, now: datetime) -> int:
 async def _validate_later(uow: SqlUnitOfWork, number: int, now: datetime) -> None:
     payload = {"subscription": number}
     await uow.jobs.enqueue(EVENTS_API_VALIDATE, payload, now=now, max_attempts=VALIDATION_ATTEMPTS)
+
+
+async def made_by_others(uow: SqlUnitOfWork, sender_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """The sender's webhooks that another party made through the Events API (a recipient's system,
+    subscribed to its own events): the sender's letters reach them, but they are not the sender's to
+    see, pause or delete."""
+    sender = await uow.senders.get(sender_id)
+    own = f"/organisation/{sender.organisation_number}" if sender is not None else None
+    consumers = await uow.events_api.consumers_of_sender(sender_id)
+    return frozenset(webhook_id for webhook_id, consumer in consumers.items() if consumer != own)
 
 
 async def _with_webhooks(runtime: Runtime, found: Iterable[EventsApiSubscription]) -> list[Subscribed]:

@@ -21,7 +21,9 @@ from postbud.domain.webhook_formats import WebhookFormat
 from postbud.services.runtime import Runtime
 from postbud.storage.job_kinds import WEBHOOK_DELIVER
 from postbud.storage.repos.webhooks import Attempt, Delivery, Exchange, Webhook
+from postbud.storage.unit_of_work import SqlUnitOfWork
 from postbud.webhooks.deliver import MAX_ATTEMPTS, PENDING
+from postbud.webhooks.events_api import made_by_others
 from postbud.webhooks.formats import new_secret
 from postbud.webhooks.payload import TYPE_PREFIX
 
@@ -136,11 +138,19 @@ async def add_webhook(
 
 async def list_webhooks(runtime: Runtime, sender_id: uuid.UUID | None = None) -> list[Webhook]:
     async with runtime.reader() as uow:
-        return await uow.webhooks.list(sender_id)
+        found = await uow.webhooks.list(sender_id)
+        hidden = await made_by_others(uow, sender_id) if sender_id is not None else frozenset()
+    return [w for w in found if w.id not in hidden]
 
 
-def _owned_webhook(webhook: Webhook | None, webhook_id: uuid.UUID, sender_id: uuid.UUID | None) -> Webhook:
-    if webhook is None or (sender_id is not None and webhook.sender_id != sender_id):
+async def _owned_webhook(uow: SqlUnitOfWork, webhook_id: uuid.UUID, sender_id: uuid.UUID | None) -> Webhook:
+    """The webhook, if the sender (None: anyone) may see it: its own, never one another party made
+    through the Events API."""
+    webhook = await uow.webhooks.get(webhook_id)
+    if webhook is None or (
+        sender_id is not None
+        and (webhook.sender_id != sender_id or webhook_id in await made_by_others(uow, sender_id))
+    ):
         raise NotFound("webhook", webhook_id)
     return webhook
 
@@ -149,7 +159,7 @@ async def get_webhook(
     runtime: Runtime, webhook_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
 ) -> Webhook:
     async with runtime.reader() as uow:
-        return _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        return await _owned_webhook(uow, webhook_id, sender_id)
 
 
 async def remove_webhook(
@@ -157,7 +167,7 @@ async def remove_webhook(
 ) -> Webhook:
     """Unsubscribe: the webhook goes, with its deliveries and their log. Queued jobs find nothing."""
     async with runtime.unit_of_work() as uow:
-        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        webhook = await _owned_webhook(uow, webhook_id, sender_id)
         await uow.webhooks.remove(webhook_id)
     return webhook
 
@@ -168,7 +178,7 @@ async def send_test_event(
     """Queue a test event (``webhook.test``) to the webhook, signed like every delivery and logged."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        webhook = await _owned_webhook(uow, webhook_id, sender_id)
         if not webhook.active:
             raise Conflict(
                 "webhook", "the webhook is paused; resume it to send a test event", ConflictCode.WRONG_STATE
@@ -188,7 +198,7 @@ async def set_active(
 ) -> Webhook:
     """Pause or resume a webhook. A paused webhook's queued deliveries are cancelled when due."""
     async with runtime.unit_of_work() as uow:
-        webhook = _owned_webhook(await uow.webhooks.get(webhook_id), webhook_id, sender_id)
+        webhook = await _owned_webhook(uow, webhook_id, sender_id)
         await uow.webhooks.set_active(webhook_id, active)
     return replace(webhook, active=active)
 
@@ -201,11 +211,18 @@ async def list_deliveries(
 ) -> list[Delivery]:
     """Newest first."""
     async with runtime.reader() as uow:
-        return await uow.webhooks.deliveries(sender_id=sender_id, webhook_id=webhook_id, limit=limit)
+        found = await uow.webhooks.deliveries(sender_id=sender_id, webhook_id=webhook_id, limit=limit)
+        hidden = await made_by_others(uow, sender_id) if sender_id is not None else frozenset()
+    return [d for d in found if d.webhook_id not in hidden]
 
 
-def _owned(delivery: Delivery | None, delivery_id: uuid.UUID, sender_id: uuid.UUID | None) -> Delivery:
-    if delivery is None or (sender_id is not None and delivery.sender_id != sender_id):
+async def _owned(uow: SqlUnitOfWork, delivery_id: uuid.UUID, sender_id: uuid.UUID | None) -> Delivery:
+    """The delivery, if the sender (None: anyone) may see it (as ``_owned_webhook``)."""
+    delivery = await uow.webhooks.delivery(delivery_id)
+    if delivery is None or (
+        sender_id is not None
+        and (delivery.sender_id != sender_id or delivery.webhook_id in await made_by_others(uow, sender_id))
+    ):
         raise NotFound("delivery", delivery_id)
     return delivery
 
@@ -214,7 +231,7 @@ async def delivery(
     runtime: Runtime, delivery_id: uuid.UUID, *, sender_id: uuid.UUID | None = None
 ) -> Delivery:
     async with runtime.reader() as uow:
-        return _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
+        return await _owned(uow, delivery_id, sender_id)
 
 
 async def delivery_attempts(
@@ -222,7 +239,7 @@ async def delivery_attempts(
 ) -> list[Attempt]:
     """Oldest first."""
     async with runtime.reader() as uow:
-        _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
+        await _owned(uow, delivery_id, sender_id)
         return await uow.webhooks.attempts(delivery_id)
 
 
@@ -232,7 +249,7 @@ async def redeliver(
     """Send a delivery again, whatever its state: back to pending, with a fresh job."""
     now = runtime.clock.now()
     async with runtime.unit_of_work() as uow:
-        delivery = _owned(await uow.webhooks.delivery(delivery_id), delivery_id, sender_id)
+        delivery = await _owned(uow, delivery_id, sender_id)
         webhook = await uow.webhooks.get(delivery.webhook_id)
         if webhook is None:
             raise NotFound("delivery", delivery_id)

@@ -91,6 +91,16 @@ class EventsApiRepository:
         query = select(table).where(table.c.consumer == consumer).order_by(table.c.id)
         return [_subscription(r) for r in (await self._conn.execute(query)).mappings()]
 
+    async def consumers_of_sender(self, sender_id: uuid.UUID) -> dict[uuid.UUID, str]:
+        """The consumer that made each of the sender's webhooks made through the Events API."""
+        table, webhooks = schema.events_api_subscriptions, schema.webhooks
+        query = (
+            select(table.c.webhook_id, table.c.consumer)
+            .join(webhooks, webhooks.c.id == table.c.webhook_id)
+            .where(webhooks.c.sender_id == sender_id)
+        )
+        return {row.webhook_id: row.consumer for row in await self._conn.execute(query)}
+
     async def remove(self, number: int) -> None:
         table = schema.events_api_subscriptions
         await self._conn.execute(delete(table).where(table.c.id == number))
