@@ -151,6 +151,7 @@ async def deliver(
         await settle(runtime, delivery_id, CANCELLED, "the webhook is inactive")
         return
     notice: Notice | ProbeNotice
+    media_type: str | None = None
     if delivery.is_test:
         notice = ProbeNotice(delivery.event_id, webhook.id, webhook.sender_id, delivery.created_at)
     else:
@@ -164,15 +165,18 @@ async def deliver(
             await settle(runtime, delivery_id, CANCELLED, str(exc))
             return
         if webhook.resource_id is not None:
-            refusal = (
-                "not a letter of the webhook's resource"
+            verdict = (
+                events_api_delivery.Verdict("not a letter of the webhook's resource")
                 if not _of_resource(notice, webhook.resource_id)
-                else await events_api_delivery.refusal(runtime, webhook, delivery, notice, formats)
+                else await events_api_delivery.verdict(runtime, webhook, delivery, notice, formats)
             )
-            if refusal is not None:
-                await settle(runtime, delivery_id, CANCELLED, refusal)
+            if verdict.refusal is not None:
+                await settle(runtime, delivery_id, CANCELLED, verdict.refusal)
                 return
-    await _attempt(runtime, webhook, delivery, notice, attempt, max_attempts, request_timeout, formats)
+            media_type = verdict.media_type
+    await _attempt(
+        runtime, webhook, delivery, notice, attempt, max_attempts, request_timeout, formats, media_type
+    )
 
 
 def _of_resource(notice: Notice, resource_id: str) -> bool:
@@ -193,12 +197,16 @@ async def _attempt(
     max_attempts: int,
     request_timeout: float,
     formats: WebhookFormats,
+    media_type: str | None = None,
 ) -> None:
+    """One attempt; ``media_type``: the content type to send, when not the format's own."""
     at = runtime.clock.now()
     started = time.perf_counter()
     # Wall-clock time, not the runtime clock: receivers compare it with their own clocks.
     about = RenderContext(delivery.id, runtime.settings.resolved_public_url)
     signed = formats.signed(webhook.format, webhook.secret, notice, about, int(time.time()))
+    if media_type is not None:
+        signed.headers["content-type"] = media_type
     if fault := runtime.faults.should_fail_webhook(webhook.url):
         status_code, error = fault.outcome(request_timeout)  # a sandbox fault: the target seems down
         result = exchange.Outcome(

@@ -18,12 +18,12 @@ from postbud.services.runtime import Runtime
 from postbud.storage.repos.jobs import Job
 from postbud.webhooks import cloudevents, exchange, signing
 from postbud.webhooks.deliver import TIMEOUT, http_client
+from postbud.webhooks.events_api_delivery import MEDIA_TYPE
 from postbud.webhooks.formats import SignedBody
 from postbud.webhooks.payload import encode
 
 VALIDATION_TYPE: Final = "platform.events.validatesubscription"
 SUBSCRIPTIONS_PATH: Final = "/events/api/v1/subscriptions"
-MEDIA_TYPE: Final = "application/json; charset=utf-8"
 
 
 class NotValidated(Exception):
