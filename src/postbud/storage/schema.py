@@ -847,7 +847,7 @@ signing_signers = Table(
     Column("request_id", Uuid, ForeignKey("signing_requests.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("party", String(64), nullable=False),
-    # Null for a signer without an inbox, who signs by e-ID on the signing page (migration 0023).
+    # Null for a signer without an inbox, who signs by e-ID on the signing page (migration 0022).
     Column("recipient_id", Uuid, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=True),
     Column("name", String(255), nullable=False),
     Column("email", String(254), nullable=False),
@@ -890,7 +890,7 @@ events_api_subscriptions = Table(
     Column("subject_filter", String(300)),
     Column("type_filter", String(300)),
     Column("created_at", UtcDateTime, nullable=False),
-    # Altinn Events (ALTEVENTS, migration 0022): when (wall-clock time) the endpoint answered the
+    # Altinn Events (migration 0021): when (wall-clock time) the endpoint answered the
     # validation event; nothing is delivered to the subscription before.
     Column("validated_at", UtcDateTime),
 )

@@ -5,8 +5,8 @@ An Events API subscription is delivered to only once its endpoint answered the v
 link were taken as validated at once, so they stay delivered to from the start (the epoch: their
 pending deliveries too). (The notification events need no table: they are the letter's events.)
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-05 07:00:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from postbud.storage.types import UtcDateTime
 
-revision = "0022"
-down_revision = "0021"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
