@@ -29,14 +29,20 @@ def sandbox_sender(server: LiveServer) -> DigipostClient:
 
 
 async def _receiving_people(server: LiveServer) -> list[InboxOwner]:
-    """People with an inbox who take letters from anyone (not reserved in the contact register)."""
+    """Norwegian people with a digital mailbox who take letters from anyone (not reserved in the
+    contact register): the seeded population the Digipost sender writes to. (Others may own an
+    inbox too, e.g. a Swedish payer of bank e-invoices a test registered; they are left out.)"""
     owners = await inbox_owners(server.runtime, limit=100)
     async with server.runtime.reader() as uow:
         recipients = {o.id: await uow.recipients.get(o.id) for o in owners}
     return [
         o
         for o in owners
-        if o.kind == "person" and (r := recipients[o.id]) is not None and not r.capabilities.reserved
+        if o.kind == "person"
+        and o.party_id.startswith("no-person:")
+        and (r := recipients[o.id]) is not None
+        and r.capabilities.digital_mailbox
+        and not r.capabilities.reserved
     ]
 
 
