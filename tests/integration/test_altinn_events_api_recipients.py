@@ -170,6 +170,10 @@ def test_a_recipients_subscription_is_not_the_senders_to_see_pause_or_delete(
         (own,) = await manage.list_webhooks(runtime, sender.id)
         assert own.url == receiver.url("owner")
         assert {d.webhook_id for d in await manage.list_deliveries(runtime, sender.id)} == {own.id}
+        # A page of the sender's deliveries is as long as asked: the hidden ones are not counted in it.
+        everything = len(await manage.list_deliveries(runtime, sender.id, limit=1000))
+        page = await manage.list_deliveries(runtime, sender.id, limit=everything)
+        assert len(page) == everything
         (theirs,) = [w for w in await manage.list_webhooks(runtime) if w.url == receiver.url("mine")]
         for step in (manage.get_webhook, manage.remove_webhook, manage.send_test_event):
             with pytest.raises(NotFound):

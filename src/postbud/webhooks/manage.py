@@ -211,9 +211,11 @@ async def list_deliveries(
 ) -> list[Delivery]:
     """Newest first."""
     async with runtime.reader() as uow:
-        found = await uow.webhooks.deliveries(sender_id=sender_id, webhook_id=webhook_id, limit=limit)
         hidden = await made_by_others(uow, sender_id) if sender_id is not None else frozenset()
-    return [d for d in found if d.webhook_id not in hidden]
+        # Left out in the query, so a full page is ``limit`` rows of the sender's own.
+        return await uow.webhooks.deliveries(
+            sender_id=sender_id, webhook_id=webhook_id, limit=limit, leaving_out=hidden
+        )
 
 
 async def _owned(uow: SqlUnitOfWork, delivery_id: uuid.UUID, sender_id: uuid.UUID | None) -> Delivery:
