@@ -28,12 +28,10 @@ from tests.integration.altinn_api_fixtures import (
     correspondence,
 )
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
+from tests.integration.test_altinn_events_api_subscriptions import PATH, RESOURCE_URN, SCOPE
 
 __all__ = ["altinn"]
 
-PATH = "/events/api/v1/subscriptions"
-SCOPE = "altinn:events.subscribe"
-RESOURCE_URN = "urn:altinn:resource:skd-melding"
 PREFIX = "no.altinn.correspondence."
 VALIDATION = "platform.events.validatesubscription"
 ORG_URN = "urn:altinn:organization:identifier-no:"

@@ -18,11 +18,10 @@ from postbud.services.sandbox.faults import set_webhook_fault
 from postbud.webhooks.manage import Delivery, list_deliveries
 from tests.integration.altinn_api_fixtures import ORG_RECIPIENT, OWNER, PERSON, Altinn, altinn, correspondence
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
+from tests.integration.test_altinn_events_api_subscriptions import PATH, RESOURCE_URN
 
 __all__ = ["altinn"]
 
-PATH = "/events/api/v1/subscriptions"
-RESOURCE_URN = "urn:altinn:resource:skd-melding"
 VALIDATION = "platform.events.validatesubscription"
 PREFIX = "no.altinn.correspondence."
 PERSON_URN = f"urn:altinn:person:identifier-no:{PERSON}"

@@ -29,6 +29,7 @@ from postbud.web.inbox.cards import sandbox_account
 from postbud.webhooks.manage import add_webhook
 from tests.integration.core_plugins_receiver import RecordingReceiver, recording_receiver
 from tests.integration.test_ekopost_fixtures import Ekopost, content_body, ekopost, letter_pdf
+from tests.integration.test_ekopost_invoices import EBANK
 
 __all__ = ["ekopost"]
 
@@ -38,20 +39,6 @@ NO_BANK_PERSON = "15108695088"  # the fixture's Ola: a mailbox, no bank e-invoic
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NBSP = "\u00a0"
 
-EBANK = {
-    "$type": "ebank",
-    "recipient": SE_PAYER,
-    "customer_number": "K-1",
-    "customer_name": "Bank Kund",
-    "invoice_number": "F-77",
-    "reference_type": "ocr",
-    "reference_value": "1234567897",
-    "giro_number": "56781230",
-    "autogiro": "false",
-    "amount": "1250.50",
-    "invoice_date": "2026-12-01",
-    "due_date": "2026-12-31",
-}
 MASTERCARD = {
     "$type": "einvoice_mastercard",
     "social_security_number": NO_PAYER,
